@@ -1,0 +1,178 @@
+/* ajar-rules.h — the rules.json model (version 1), its validation, and the
+ * decision for one message. Pure: no I/O beyond the buffer given, no clock
+ * (the time is always an argument), no messenger library. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define AJAR_RULES_ERROR (ajar_rules_error_quark())
+GQuark ajar_rules_error_quark(void);
+
+/* Every error message is one line: "ORIGIN:LINE:COLUMN: key.path: reason"
+ * (the key path is left out for syntax errors, which have none). */
+typedef enum {
+    AJAR_RULES_ERROR_SYNTAX,      /* not JSON, or nested too deep, or too large */
+    AJAR_RULES_ERROR_UNKNOWN_KEY, /* a key rules.json version 1 does not have */
+    AJAR_RULES_ERROR_TYPE,        /* a value of the wrong JSON type */
+    AJAR_RULES_ERROR_MISSING,     /* a required key is absent */
+    AJAR_RULES_ERROR_VALUE,       /* right type, impossible value */
+    AJAR_RULES_ERROR_DUPLICATE,   /* two rules with one name, or a key twice */
+    AJAR_RULES_ERROR_VERSION,     /* "version" is not 1 */
+} AjarRulesError;
+
+/* Largest rules file accepted (bytes); 10,000 rules fit in a fraction of it. */
+#define AJAR_RULES_MAX_FILE_SIZE (16 * 1024 * 1024)
+#define AJAR_RULES_MAX_SECONDS 31536000 /* one year */
+
+typedef enum {
+    AJAR_DIRECTION_IN,  /* from them to you */
+    AJAR_DIRECTION_OUT, /* from you to them */
+} AjarDirection;
+
+typedef enum {
+    AJAR_ACTION_PASS,
+    AJAR_ACTION_HOLD,    /* in: kept for review; out: kept as an unsent letter */
+    AJAR_ACTION_ARCHIVE, /* in only: stored unread, never announced */
+    AJAR_ACTION_DELAY,   /* in: delivered at due time; out: cooling-off */
+} AjarAction;
+
+typedef enum {
+    AJAR_NOTIFY_SILENT,
+    AJAR_NOTIFY_COUNT, /* the default */
+    AJAR_NOTIFY_MESSAGE,
+} AjarNotify;
+
+/* How a delay's due time is given. */
+typedef enum {
+    AJAR_DELAY_NONE,
+    AJAR_DELAY_SECONDS, /* "seconds": N after arrival */
+    AJAR_DELAY_AT,      /* "at": "HH:MM", the next local time of day */
+} AjarDelayKind;
+
+/* What one direction of a rule does. */
+typedef struct {
+    AjarAction action;
+    AjarDelayKind delay_kind;
+    gint64 seconds;   /* AJAR_DELAY_SECONDS: 1 .. AJAR_RULES_MAX_SECONDS */
+    int at_minute;    /* AJAR_DELAY_AT: minutes after local midnight, 0 .. 1439 */
+    gboolean confirm; /* outgoing delay: ask at the due time (default answer: don't send) */
+} AjarDirectionRule;
+
+/* One "match" entry. account and protocol NULL mean "any". Strings as written. */
+typedef struct {
+    char *account;
+    char *protocol;
+    char *buddy;
+} AjarMatch;
+
+/* One rule, as written in the file (not normalized). */
+typedef struct {
+    char *name;
+    GPtrArray *matches; /* AjarMatch*, at least one */
+    AjarDirectionRule incoming;
+    AjarDirectionRule outgoing;
+    GPtrArray *pass_keywords; /* char*, as written; may be empty */
+    gboolean has_active_from;
+    gint64 active_from; /* unix microseconds, inclusive */
+    char *active_from_text;
+    gboolean has_active_until;
+    gint64 active_until; /* unix microseconds, exclusive */
+    char *active_until_text;
+} AjarRule;
+
+typedef struct _AjarRuleSet AjarRuleSet;
+
+/* Turns a protocol's buddy or account name into the form two names are
+ * compared in (the messenger's own normalizer: case, XMPP resource, ...).
+ * @protocol is NULL for a match entry that names no protocol.
+ * Returns: (transfer full): a newly allocated string. Must not fail. */
+typedef char *(*AjarNormalizeFunc)(const char *protocol, const char *name, gpointer user_data);
+
+/* The normalizer used when none is given: Unicode NFKC, case-folded, and
+ * everything from the first '/' cut off (an XMPP resource). Transfer full. */
+char *ajar_rules_normalize_default(const char *protocol, const char *name, gpointer user_data);
+
+/* Parses and validates rules.json text.
+ * @origin: what errors name as the file, e.g. "rules.json".
+ * @normalize (nullable): see AjarNormalizeFunc; NULL for the default. It is
+ * kept by the set and called again by ajar_rules_decide(), so @normalize_data
+ * must outlive the set.
+ * Returns: (transfer full) (nullable): an immutable rule set, or NULL with
+ * @error set in AJAR_RULES_ERROR (one line, "origin:line:column: path: reason"). */
+AjarRuleSet *ajar_rules_parse(const char *json, gssize len, const char *origin,
+                              AjarNormalizeFunc normalize, gpointer normalize_data, GError **error);
+
+/* An empty rule set (what a missing rules.json means). Transfer full. */
+AjarRuleSet *ajar_rules_new_empty(AjarNormalizeFunc normalize, gpointer normalize_data);
+
+AjarRuleSet *ajar_rules_ref(AjarRuleSet *rules);
+void ajar_rules_unref(AjarRuleSet *rules);
+
+/* Serializes to rules.json text: 2-space indent, a fixed key order, a final
+ * newline, so that parse(serialize(x)) serializes to the same bytes.
+ * Returns: (transfer full). */
+char *ajar_rules_serialize(const AjarRuleSet *rules);
+
+guint ajar_rules_get_count(const AjarRuleSet *rules);
+/* Returns: (transfer none): rule @index, valid while @rules lives. */
+const AjarRule *ajar_rules_get_rule(const AjarRuleSet *rules, guint index);
+AjarNotify ajar_rules_get_notify(const AjarRuleSet *rules);
+
+/* Message flags the decision cares about. */
+typedef enum {
+    AJAR_MESSAGE_AUTO_RESPONSE = 1 << 0, /* an away message: never withheld */
+    AJAR_MESSAGE_REMOTE_SEND = 1 << 1,   /* the user's own other device: never withheld */
+} AjarMessageFlags;
+
+/* The plain facts of one message. Strings are borrowed. */
+typedef struct {
+    AjarDirection direction;
+    const char *account;  /* the local account's name, e.g. "me@example.org/Home" */
+    const char *protocol; /* protocol id, e.g. "prpl-jabber" */
+    const char *buddy;    /* the other side's name as the protocol gave it */
+    const char *text;     /* plain text (markup already stripped); may be NULL */
+    AjarMessageFlags flags;
+} AjarFacts;
+
+/* Why the decision is what it is. */
+typedef enum {
+    AJAR_REASON_NO_RULE,       /* no rule matches: pass */
+    AJAR_REASON_RULE,          /* the rule's action for this direction */
+    AJAR_REASON_INACTIVE,      /* a rule matches but now is outside "active": pass */
+    AJAR_REASON_KEYWORD,       /* a pass keyword was in the text: pass */
+    AJAR_REASON_AUTO_RESPONSE, /* auto-responses are never withheld: pass */
+    AJAR_REASON_REMOTE_SEND,   /* sent by the user's other device: pass */
+} AjarReason;
+
+typedef struct {
+    AjarAction action;
+    AjarReason reason;
+    gint64 due;            /* unix microseconds for AJAR_ACTION_DELAY, else 0 */
+    gboolean confirm;      /* outgoing delay: ask before sending */
+    int rule_index;        /* -1 when no rule matched */
+    const char *rule_name; /* (transfer none) NULL when no rule matched */
+    const char *keyword;   /* (transfer none) the pass keyword that matched */
+} AjarDecision;
+
+/* Decides what happens to one message at @now (whose time zone is the one an
+ * "at" delay is read in). The first rule (in file order) with a matching entry
+ * wins; lookups are hash-based, O(1) in the number of rules for names.
+ * Strings in @decision are owned by @rules. */
+void ajar_rules_decide(const AjarRuleSet *rules, const AjarFacts *facts, GDateTime *now,
+                       AjarDecision *decision);
+
+/* The next local time of day @at_minute (minutes after midnight) strictly
+ * after @now, in @now's time zone. A wall time skipped by a DST change is
+ * taken as the first instant after the gap; a wall time that happens twice is
+ * its first occurrence. Returns unix microseconds. */
+gint64 ajar_rules_next_time_of_day(GDateTime *now, int at_minute);
+
+const char *ajar_action_to_string(AjarAction action);
+const char *ajar_direction_to_string(AjarDirection direction);
+const char *ajar_notify_to_string(AjarNotify notify);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(AjarRuleSet, ajar_rules_unref)
+
+G_END_DECLS

@@ -1,0 +1,29 @@
+/* ajar-rules-private.h — what ajar-rules.c and ajar-rules-parse.c share. */
+#pragma once
+
+#include "ajar/ajar-rules.h"
+
+struct _AjarRuleSet {
+    gint refcount;
+    GPtrArray *rules; /* AjarRule* in file order */
+    AjarNotify notify;
+    AjarNormalizeFunc normalize;
+    gpointer normalize_data;
+    GArray *entries;   /* RuleEntry, one per match entry, in rule order */
+    GHashTable *index; /* "protocol\x1fnormalized buddy" -> GArray of guint entry positions */
+    GPtrArray *folded_keywords; /* per rule: GPtrArray of case-folded keywords */
+};
+
+void ajar_rule_free(AjarRule *rule);
+void ajar_match_free(AjarMatch *match);
+
+/* Takes @rules (AjarRule*, already validated) and builds the lookup index.
+ * Returns: (transfer full). */
+AjarRuleSet *ajar_rules_build(GPtrArray *rules, AjarNotify notify, AjarNormalizeFunc normalize,
+                              gpointer normalize_data);
+
+/* Case-folded, NFKC-normalized form used for keyword matching. Transfer full. */
+char *ajar_rules_fold(const char *text);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(AjarMatch, ajar_match_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(AjarRule, ajar_rule_free)

@@ -1,0 +1,532 @@
+/* ajar-rules.c — the rule set: lookup index, decisions, serialization. */
+#include "ajar-rules-private.h"
+
+#include <string.h>
+
+#include "ajar/ajar-json.h"
+
+G_DEFINE_QUARK(ajar - rules - error - quark, ajar_rules_error)
+
+typedef struct {
+    guint rule;
+    const AjarMatch *match;
+    char *account_norm; /* NULL = any account */
+} RuleEntry;
+
+void
+ajar_match_free(AjarMatch *match)
+{
+    if (match == NULL)
+        return;
+    g_free(match->account);
+    g_free(match->protocol);
+    g_free(match->buddy);
+    g_free(match);
+}
+
+void
+ajar_rule_free(AjarRule *rule)
+{
+    if (rule == NULL)
+        return;
+    g_free(rule->name);
+    g_clear_pointer(&rule->matches, g_ptr_array_unref);
+    g_clear_pointer(&rule->pass_keywords, g_ptr_array_unref);
+    g_free(rule->active_from_text);
+    g_free(rule->active_until_text);
+    g_free(rule);
+}
+
+char *
+ajar_rules_normalize_default(const char *protocol, const char *name, gpointer user_data)
+{
+    g_autofree char *valid = g_utf8_make_valid(name, -1);
+    g_autofree char *nfkc = g_utf8_normalize(valid, -1, G_NORMALIZE_ALL);
+    char *slash;
+    char *folded = g_utf8_casefold(nfkc != NULL ? nfkc : valid, -1);
+
+    /* "sam@example.org/phone" and "sam@example.org" are one person. */
+    slash = strchr(folded, '/');
+    if (slash != NULL)
+        *slash = '\0';
+    return folded;
+}
+
+char *
+ajar_rules_fold(const char *text)
+{
+    g_autofree char *valid = g_utf8_make_valid(text, -1);
+    g_autofree char *nfkc = g_utf8_normalize(valid, -1, G_NORMALIZE_ALL);
+    return g_utf8_casefold(nfkc != NULL ? nfkc : valid, -1);
+}
+
+static char *
+index_key(const char *protocol, const char *normalized_buddy)
+{
+    return g_strconcat(protocol != NULL ? protocol : "", "\x1f", normalized_buddy, NULL);
+}
+
+static void
+entry_clear(gpointer data)
+{
+    RuleEntry *entry = data;
+    g_free(entry->account_norm);
+}
+
+AjarRuleSet *
+ajar_rules_build(GPtrArray *rules, AjarNotify notify, AjarNormalizeFunc normalize,
+                 gpointer normalize_data)
+{
+    AjarRuleSet *set = g_new0(AjarRuleSet, 1);
+
+    set->refcount = 1;
+    set->rules = rules;
+    set->notify = notify;
+    set->normalize = normalize != NULL ? normalize : ajar_rules_normalize_default;
+    set->normalize_data = normalize != NULL ? normalize_data : NULL;
+    set->entries = g_array_new(FALSE, TRUE, sizeof(RuleEntry));
+    g_array_set_clear_func(set->entries, entry_clear);
+    set->index =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref);
+    set->folded_keywords = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+
+    for (guint r = 0; r < rules->len; r++) {
+        const AjarRule *rule = g_ptr_array_index(rules, r);
+        GPtrArray *folded = g_ptr_array_new_with_free_func(g_free);
+
+        for (guint k = 0; k < rule->pass_keywords->len; k++)
+            g_ptr_array_add(folded, ajar_rules_fold(g_ptr_array_index(rule->pass_keywords, k)));
+        g_ptr_array_add(set->folded_keywords, folded);
+
+        for (guint m = 0; m < rule->matches->len; m++) {
+            const AjarMatch *match = g_ptr_array_index(rule->matches, m);
+            g_autofree char *buddy_norm =
+                set->normalize(match->protocol, match->buddy, set->normalize_data);
+            g_autofree char *key = index_key(match->protocol, buddy_norm);
+            RuleEntry entry = { r, match, NULL };
+            GArray *positions;
+            guint position = set->entries->len;
+
+            if (match->account != NULL)
+                entry.account_norm =
+                    set->normalize(match->protocol, match->account, set->normalize_data);
+            g_array_append_val(set->entries, entry);
+            positions = g_hash_table_lookup(set->index, key);
+            if (positions == NULL) {
+                positions = g_array_new(FALSE, FALSE, sizeof(guint));
+                g_hash_table_insert(set->index, g_steal_pointer(&key), positions);
+            }
+            /* Rules are visited in order, so each list stays sorted by rule. */
+            g_array_append_val(positions, position);
+        }
+    }
+    return set;
+}
+
+AjarRuleSet *
+ajar_rules_new_empty(AjarNormalizeFunc normalize, gpointer normalize_data)
+{
+    GPtrArray *rules = g_ptr_array_new_with_free_func((GDestroyNotify)ajar_rule_free);
+    return ajar_rules_build(rules, AJAR_NOTIFY_COUNT, normalize, normalize_data);
+}
+
+AjarRuleSet *
+ajar_rules_ref(AjarRuleSet *rules)
+{
+    g_return_val_if_fail(rules != NULL, NULL);
+    g_atomic_int_inc(&rules->refcount);
+    return rules;
+}
+
+void
+ajar_rules_unref(AjarRuleSet *rules)
+{
+    if (rules == NULL || !g_atomic_int_dec_and_test(&rules->refcount))
+        return;
+    g_hash_table_unref(rules->index);
+    g_array_unref(rules->entries);
+    g_ptr_array_unref(rules->folded_keywords);
+    g_ptr_array_unref(rules->rules);
+    g_free(rules);
+}
+
+guint
+ajar_rules_get_count(const AjarRuleSet *rules)
+{
+    g_return_val_if_fail(rules != NULL, 0);
+    return rules->rules->len;
+}
+
+const AjarRule *
+ajar_rules_get_rule(const AjarRuleSet *rules, guint index)
+{
+    g_return_val_if_fail(rules != NULL && index < rules->rules->len, NULL);
+    return g_ptr_array_index(rules->rules, index);
+}
+
+AjarNotify
+ajar_rules_get_notify(const AjarRuleSet *rules)
+{
+    g_return_val_if_fail(rules != NULL, AJAR_NOTIFY_COUNT);
+    return rules->notify;
+}
+
+/* Account names are normalized lazily and at most once per protocol form. */
+typedef struct {
+    const AjarRuleSet *set;
+    const AjarFacts *facts;
+    char *account_with_protocol;
+    char *account_any;
+} AccountCache;
+
+static gboolean
+entry_matches_account(AccountCache *cache, const RuleEntry *entry)
+{
+    char **slot;
+
+    if (entry->account_norm == NULL)
+        return TRUE;
+    if (cache->facts->account == NULL)
+        return FALSE;
+    slot = entry->match->protocol != NULL ? &cache->account_with_protocol : &cache->account_any;
+    if (*slot == NULL)
+        *slot = cache->set->normalize(entry->match->protocol, cache->facts->account,
+                                      cache->set->normalize_data);
+    return g_strcmp0(*slot, entry->account_norm) == 0;
+}
+
+/* The lowest rule index among the entries under @key whose account matches,
+ * or @best if none is lower. */
+static guint
+best_rule_for_key(const AjarRuleSet *set, const char *key, AccountCache *cache, guint best)
+{
+    GArray *positions = g_hash_table_lookup(set->index, key);
+
+    if (positions == NULL)
+        return best;
+    for (guint i = 0; i < positions->len; i++) {
+        const RuleEntry *entry =
+            &g_array_index(set->entries, RuleEntry, g_array_index(positions, guint, i));
+        if (entry->rule >= best)
+            break;
+        if (entry_matches_account(cache, entry))
+            return entry->rule;
+    }
+    return best;
+}
+
+static int
+find_rule(const AjarRuleSet *set, const AjarFacts *facts)
+{
+    AccountCache cache = { set, facts, NULL, NULL };
+    guint best = G_MAXUINT;
+
+    if (facts->buddy == NULL || set->rules->len == 0)
+        return -1;
+    if (facts->protocol != NULL) {
+        g_autofree char *norm = set->normalize(facts->protocol, facts->buddy, set->normalize_data);
+        g_autofree char *key = index_key(facts->protocol, norm);
+        best = best_rule_for_key(set, key, &cache, best);
+    }
+    {
+        g_autofree char *norm = set->normalize(NULL, facts->buddy, set->normalize_data);
+        g_autofree char *key = index_key(NULL, norm);
+        best = best_rule_for_key(set, key, &cache, best);
+    }
+    g_free(cache.account_with_protocol);
+    g_free(cache.account_any);
+    return best == G_MAXUINT ? -1 : (int)best;
+}
+
+static const char *
+find_keyword(const AjarRuleSet *set, guint rule_index, const char *text)
+{
+    const AjarRule *rule = g_ptr_array_index(set->rules, rule_index);
+    GPtrArray *folded = g_ptr_array_index(set->folded_keywords, rule_index);
+    g_autofree char *folded_text = NULL;
+
+    if (text == NULL || folded->len == 0)
+        return NULL;
+    folded_text = ajar_rules_fold(text);
+    for (guint k = 0; k < folded->len; k++) {
+        if (strstr(folded_text, g_ptr_array_index(folded, k)) != NULL)
+            return g_ptr_array_index(rule->pass_keywords, k);
+    }
+    return NULL;
+}
+
+static gint64
+datetime_to_us(GDateTime *dt)
+{
+    return g_date_time_to_unix(dt) * G_USEC_PER_SEC + g_date_time_get_microsecond(dt);
+}
+
+static gboolean
+same_wall_minute(GDateTime *dt, int year, int month, int day, int minute_of_day)
+{
+    int y, m, d;
+    g_date_time_get_ymd(dt, &y, &m, &d);
+    return y == year && m == month && d == day &&
+           g_date_time_get_hour(dt) * 60 + g_date_time_get_minute(dt) == minute_of_day;
+}
+
+/* The instant local wall time @minute_of_day happens on a given date (see the
+ * header for gaps and repeats), or 0 if that date cannot be represented. */
+static gint64
+wall_time_on(GTimeZone *tz, int year, int month, int day, int minute_of_day)
+{
+    g_autoptr(GDateTime) dt =
+        g_date_time_new(tz, year, month, day, minute_of_day / 60, minute_of_day % 60, 0);
+    gint64 instant;
+
+    if (dt == NULL)
+        return 0;
+    instant = g_date_time_to_unix(dt);
+    if (!same_wall_minute(dt, year, month, day, minute_of_day)) {
+        /* The wall time falls in a gap (clocks jumped forward). GLib moves it
+         * past the gap by the gap's size; we want the moment the gap ends,
+         * the first instant whose wall time is not earlier than asked. */
+        for (int step = 0; step < 24 * 60; step++) {
+            g_autoptr(GDateTime) before = g_date_time_new_from_unix_utc(instant - 60);
+            g_autoptr(GDateTime) local = g_date_time_to_timezone(before, tz);
+            int y, m, d;
+            g_date_time_get_ymd(local, &y, &m, &d);
+            if (y < year || (y == year && (m < month || (m == month && d < day))) ||
+                (y == year && m == month && d == day &&
+                 g_date_time_get_hour(local) * 60 + g_date_time_get_minute(local) < minute_of_day))
+                break;
+            instant -= 60;
+        }
+        return instant * G_USEC_PER_SEC;
+    }
+    /* A wall time that happens twice (clocks went back): take the first. */
+    for (int shift = 30 * 60; shift <= 2 * 60 * 60; shift += 30 * 60) {
+        g_autoptr(GDateTime) earlier_utc = g_date_time_new_from_unix_utc(instant - shift);
+        g_autoptr(GDateTime) earlier = g_date_time_to_timezone(earlier_utc, tz);
+        if (same_wall_minute(earlier, year, month, day, minute_of_day)) {
+            instant -= shift;
+            break;
+        }
+    }
+    return instant * G_USEC_PER_SEC;
+}
+
+gint64
+ajar_rules_next_time_of_day(GDateTime *now, int at_minute)
+{
+    GTimeZone *tz;
+    gint64 now_us;
+    int year, month, day;
+
+    g_return_val_if_fail(now != NULL, 0);
+    g_return_val_if_fail(at_minute >= 0 && at_minute < 24 * 60, 0);
+    tz = g_date_time_get_timezone(now);
+    now_us = datetime_to_us(now);
+    g_date_time_get_ymd(now, &year, &month, &day);
+    for (int days = 0; days <= 2; days++) {
+        /* Step whole calendar days from noon, where no DST change happens. */
+        g_autoptr(GDateTime) noon = g_date_time_new(tz, year, month, day, 12, 0, 0);
+        g_autoptr(GDateTime) then = noon != NULL ? g_date_time_add_days(noon, days) : NULL;
+        int y, m, d;
+        gint64 candidate;
+
+        if (then == NULL)
+            break;
+        g_date_time_get_ymd(then, &y, &m, &d);
+        candidate = wall_time_on(tz, y, m, d, at_minute);
+        if (candidate > now_us)
+            return candidate;
+    }
+    /* Unreachable for real time zones; a day later is the safe answer. */
+    return now_us + (gint64)24 * 60 * 60 * G_USEC_PER_SEC;
+}
+
+void
+ajar_rules_decide(const AjarRuleSet *rules, const AjarFacts *facts, GDateTime *now,
+                  AjarDecision *decision)
+{
+    const AjarRule *rule;
+    const AjarDirectionRule *what;
+    gint64 now_us;
+    int index;
+
+    g_return_if_fail(rules != NULL && facts != NULL && now != NULL && decision != NULL);
+    memset(decision, 0, sizeof(*decision));
+    decision->action = AJAR_ACTION_PASS;
+    decision->reason = AJAR_REASON_NO_RULE;
+    decision->rule_index = -1;
+
+    index = find_rule(rules, facts);
+    if (index < 0)
+        return;
+    rule = g_ptr_array_index(rules->rules, index);
+    decision->rule_index = index;
+    decision->rule_name = rule->name;
+
+    if (facts->flags & AJAR_MESSAGE_REMOTE_SEND) {
+        decision->reason = AJAR_REASON_REMOTE_SEND;
+        return;
+    }
+    if (facts->direction == AJAR_DIRECTION_IN && (facts->flags & AJAR_MESSAGE_AUTO_RESPONSE)) {
+        decision->reason = AJAR_REASON_AUTO_RESPONSE;
+        return;
+    }
+    now_us = datetime_to_us(now);
+    if ((rule->has_active_from && now_us < rule->active_from) ||
+        (rule->has_active_until && now_us >= rule->active_until)) {
+        decision->reason = AJAR_REASON_INACTIVE;
+        return;
+    }
+    what = facts->direction == AJAR_DIRECTION_IN ? &rule->incoming : &rule->outgoing;
+    decision->reason = AJAR_REASON_RULE;
+    if (what->action == AJAR_ACTION_PASS)
+        return;
+    if (facts->direction == AJAR_DIRECTION_IN) {
+        decision->keyword = find_keyword(rules, index, facts->text);
+        if (decision->keyword != NULL) {
+            decision->reason = AJAR_REASON_KEYWORD;
+            return;
+        }
+    }
+    decision->action = what->action;
+    if (what->action == AJAR_ACTION_DELAY) {
+        decision->confirm = what->confirm;
+        if (what->delay_kind == AJAR_DELAY_AT)
+            decision->due = ajar_rules_next_time_of_day(now, what->at_minute);
+        else
+            decision->due = now_us + what->seconds * G_USEC_PER_SEC;
+    }
+}
+
+const char *
+ajar_action_to_string(AjarAction action)
+{
+    switch (action) {
+    case AJAR_ACTION_PASS: return "pass";
+    case AJAR_ACTION_HOLD: return "hold";
+    case AJAR_ACTION_ARCHIVE: return "archive";
+    case AJAR_ACTION_DELAY: return "delay";
+    }
+    return "pass";
+}
+
+const char *
+ajar_direction_to_string(AjarDirection direction)
+{
+    return direction == AJAR_DIRECTION_OUT ? "out" : "in";
+}
+
+const char *
+ajar_notify_to_string(AjarNotify notify)
+{
+    switch (notify) {
+    case AJAR_NOTIFY_SILENT: return "silent";
+    case AJAR_NOTIFY_COUNT: return "count";
+    case AJAR_NOTIFY_MESSAGE: return "message";
+    }
+    return "count";
+}
+
+static void
+append_member(GString *out, const char *key, gboolean *first)
+{
+    if (!*first)
+        g_string_append(out, ", ");
+    *first = FALSE;
+    ajar_json_append_string(out, key, -1);
+    g_string_append(out, ": ");
+}
+
+static void
+append_direction(GString *out, const char *key, const AjarDirectionRule *what, gboolean outgoing)
+{
+    gboolean first = TRUE;
+
+    g_string_append_printf(out, "      \"%s\": { ", key);
+    append_member(out, "action", &first);
+    ajar_json_append_string(out, ajar_action_to_string(what->action), -1);
+    if (what->action == AJAR_ACTION_DELAY) {
+        if (what->delay_kind == AJAR_DELAY_AT) {
+            append_member(out, "at", &first);
+            g_string_append_printf(out, "\"%02d:%02d\"", what->at_minute / 60,
+                                   what->at_minute % 60);
+        } else {
+            append_member(out, "seconds", &first);
+            g_string_append_printf(out, "%" G_GINT64_FORMAT, what->seconds);
+        }
+        if (outgoing) {
+            append_member(out, "confirm", &first);
+            g_string_append(out, what->confirm ? "true" : "false");
+        }
+    }
+    g_string_append(out, " }");
+}
+
+static void
+append_rule(GString *out, const AjarRule *rule)
+{
+    g_string_append(out, "    {\n      \"name\": ");
+    ajar_json_append_string(out, rule->name, -1);
+    g_string_append(out, ",\n      \"match\": [\n");
+    for (guint m = 0; m < rule->matches->len; m++) {
+        const AjarMatch *match = g_ptr_array_index(rule->matches, m);
+        gboolean first = TRUE;
+
+        g_string_append(out, "        { ");
+        if (match->account != NULL) {
+            append_member(out, "account", &first);
+            ajar_json_append_string(out, match->account, -1);
+        }
+        if (match->protocol != NULL) {
+            append_member(out, "protocol", &first);
+            ajar_json_append_string(out, match->protocol, -1);
+        }
+        append_member(out, "buddy", &first);
+        ajar_json_append_string(out, match->buddy, -1);
+        g_string_append(out, m + 1 < rule->matches->len ? " },\n" : " }\n");
+    }
+    g_string_append(out, "      ],\n");
+    append_direction(out, "incoming", &rule->incoming, FALSE);
+    g_string_append(out, ",\n");
+    append_direction(out, "outgoing", &rule->outgoing, TRUE);
+    if (rule->pass_keywords->len > 0) {
+        g_string_append(out, ",\n      \"pass_keywords\": [");
+        for (guint k = 0; k < rule->pass_keywords->len; k++) {
+            if (k > 0)
+                g_string_append(out, ", ");
+            ajar_json_append_string(out, g_ptr_array_index(rule->pass_keywords, k), -1);
+        }
+        g_string_append(out, "]");
+    }
+    if (rule->has_active_from || rule->has_active_until) {
+        gboolean first = TRUE;
+
+        g_string_append(out, ",\n      \"active\": { ");
+        if (rule->has_active_from) {
+            append_member(out, "from", &first);
+            ajar_json_append_string(out, rule->active_from_text, -1);
+        }
+        if (rule->has_active_until) {
+            append_member(out, "until", &first);
+            ajar_json_append_string(out, rule->active_until_text, -1);
+        }
+        g_string_append(out, " }");
+    }
+    g_string_append(out, "\n    }");
+}
+
+char *
+ajar_rules_serialize(const AjarRuleSet *rules)
+{
+    GString *out = g_string_new("{\n  \"version\": 1,\n  \"rules\": [");
+
+    g_return_val_if_fail(rules != NULL, NULL);
+    for (guint r = 0; r < rules->rules->len; r++) {
+        g_string_append(out, r == 0 ? "\n" : ",\n");
+        append_rule(out, g_ptr_array_index(rules->rules, r));
+    }
+    g_string_append(out, rules->rules->len > 0 ? "\n  ],\n" : "],\n");
+    g_string_append_printf(out, "  \"settings\": { \"notify\": \"%s\" }\n}\n",
+                           ajar_notify_to_string(rules->notify));
+    return g_string_free(out, FALSE);
+}
