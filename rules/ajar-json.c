@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-G_DEFINE_QUARK(ajar - json - error - quark, ajar_json_error)
+G_DEFINE_QUARK(ajar_json_error_quark, ajar_json_error)
 
 typedef struct {
     const char *p;

@@ -520,10 +520,13 @@ parse_root(Ctx *ctx, const AjarJsonValue *root, GPtrArray *rules, AjarNotify *no
         /* Names are shown and logged; "Sam" and "sam" would be confusing. */
         folded = ajar_rules_fold(rule->name);
         if (g_hash_table_lookup_extended(names, folded, NULL, &first)) {
+            /* parse_rule() succeeded, so the object has a "name". */
             const AjarJsonValue *name = ajar_json_object_get(item, "name");
+            guint line = name != NULL ? name->line : item->line;
+            guint column = name != NULL ? name->column : item->column;
             g_autofree char *name_path = g_strdup_printf("%s.name", where);
             g_autofree char *what = shown(rule->name, strlen(rule->name));
-            return fail(ctx, name->line, name->column, AJAR_RULES_ERROR_DUPLICATE, name_path,
+            return fail(ctx, line, column, AJAR_RULES_ERROR_DUPLICATE, name_path,
                         "\"%s\" is already the name of rules[%u]; names must differ", what,
                         GPOINTER_TO_UINT(first));
         }

@@ -5,7 +5,7 @@
 
 #include "ajar/ajar-json.h"
 
-G_DEFINE_QUARK(ajar - rules - error - quark, ajar_rules_error)
+G_DEFINE_QUARK(ajar_rules_error_quark, ajar_rules_error)
 
 typedef struct {
     guint rule;

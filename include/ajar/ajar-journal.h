@@ -1,0 +1,121 @@
+/* ajar-journal.h — <dir>/journal.jsonl: the event log and the custody store.
+ *
+ * One writer (the messenger) appends; any number of readers (the CLI) read.
+ * An AjarJournal is used from one thread (its own sync thread aside).
+ * Custody rule: an append has written the complete line with write() before it
+ * returns, and the line reaches the disk (fdatasync) within one second. */
+#pragma once
+
+#include <glib.h>
+
+#include "ajar-event.h"
+#include "ajar-state.h"
+
+G_BEGIN_DECLS
+
+#define AJAR_JOURNAL_ERROR (ajar_journal_error_quark())
+GQuark ajar_journal_error_quark(void);
+
+typedef enum {
+    AJAR_JOURNAL_ERROR_IO,     /* open/write/sync failed; message has the path and errno text */
+    AJAR_JOURNAL_ERROR_BUSY,   /* another process has the journal open for writing */
+    AJAR_JOURNAL_ERROR_CLOSED, /* the journal was closed, or failed before and must be reopened */
+    AJAR_JOURNAL_ERROR_SYNC,   /* fdatasync failed: the line WAS written (and applied to the
+                                * state) but may not be on the disk */
+    AJAR_JOURNAL_ERROR_TOO_LARGE, /* the event's line would exceed AJAR_JOURNAL_MAX_LINE_BYTES */
+} AjarJournalError;
+
+/* Longest line written or read (a longer line is reported as malformed and
+ * never buffered whole, so a hostile file cannot exhaust memory). */
+#define AJAR_JOURNAL_MAX_LINE_BYTES (64 * 1024 * 1024)
+
+#define AJAR_JOURNAL_FILE "journal.jsonl"
+
+typedef enum {
+    /* fdatasync before every custody append returns (slow disks: milliseconds) */
+    AJAR_FLUSH_EVERY_EVENT,
+    /* a background thread fdatasyncs within AJAR_JOURNAL_SYNC_DELAY_MS */
+    AJAR_FLUSH_BATCHED,
+} AjarFlushPolicy;
+
+#define AJAR_JOURNAL_SYNC_DELAY_MS 200
+
+/* What reading a journal found besides events. */
+typedef struct {
+    guint lines;               /* complete lines read (including bad ones) */
+    guint events;              /* lines that were valid events */
+    guint malformed;           /* complete lines that were not valid events */
+    GArray *malformed_lines;   /* guint line numbers, the first AJAR_JOURNAL_MAX_REPORTED */
+    char *first_malformed_reason; /* "line 12: seq: must be ..." or NULL */
+    gboolean incomplete_tail;  /* the file ended without "\n" (a crash mid-write, or a
+                                * write in progress); that part was skipped */
+    gsize incomplete_tail_bytes;
+    guint seq_gaps;            /* places where seq jumped by more than one */
+    guint seq_disorder;        /* places where seq did not increase */
+    guint repaired_tails;      /* "error" events that record an earlier tail repair */
+} AjarJournalReport;
+
+#define AJAR_JOURNAL_MAX_REPORTED 100
+
+void ajar_journal_report_clear(AjarJournalReport *report);
+
+/* Called for every valid event in file order; @event is borrowed. */
+typedef void (*AjarJournalEventFunc)(const AjarEvent *event, gpointer user_data);
+
+/* Reads a journal file without changing it (safe while another process
+ * appends: a line being written is an incomplete tail, not corruption).
+ * A missing file is an empty journal. @report (nullable) is filled from
+ * scratch, whatever it held before (clear it with ajar_journal_report_clear()
+ * afterwards, also when FALSE is returned). Returns FALSE only if the file
+ * exists but cannot be read (or is not a regular file). */
+gboolean ajar_journal_read_file(const char *path, AjarJournalEventFunc func, gpointer user_data,
+                                AjarJournalReport *report, GError **error);
+
+typedef struct _AjarJournal AjarJournal;
+
+/* Opens (creating if needed) @dir (mode 0700, parents included) and
+ * @dir/journal.jsonl (mode 0600), takes the writer lock, and replays the file
+ * into a state (ajar_journal_get_state()). A folder or file that exists with
+ * looser permissions is tightened to 0700/0600.
+ * Returns: (transfer full) (nullable). */
+AjarJournal *ajar_journal_open(const char *dir, AjarFlushPolicy policy, GError **error);
+
+/* Flushes (fdatasync), stops the sync thread, closes. NULL is fine. A failure
+ * of that last fdatasync cannot be reported: call ajar_journal_sync() first
+ * to know. */
+void ajar_journal_close(AjarJournal *journal);
+
+/* Appends @event: assigns event->seq (and event->id for custody events
+ * without one, from event->ts), writes the line in one write(), applies it to
+ * the state. If the file ended in an incomplete line, first ends it with "\n"
+ * and records an "error" event saying so. Custody events are synced according
+ * to the flush policy; others by the next sync.
+ * On failure nothing is applied, the file is cut back to where it was, and
+ * @error says why (AJAR_JOURNAL_ERROR_IO; if even the cut fails, later appends
+ * fail with AJAR_JOURNAL_ERROR_CLOSED until the journal is reopened).
+ * Exception: AJAR_JOURNAL_ERROR_SYNC (AJAR_FLUSH_EVERY_EVENT only) means the
+ * line was written and applied, only its fdatasync failed.
+ * event->ts is stored with millisecond precision: it is rounded down to a
+ * whole millisecond here, so the state and a later replay agree. */
+gboolean ajar_journal_append(AjarJournal *journal, AjarEvent *event, GError **error);
+
+/* fdatasync now. */
+gboolean ajar_journal_sync(AjarJournal *journal, GError **error);
+
+/* If a background sync failed since the last call, returns FALSE with its
+ * error (the caller tells the user: withheld messages may not be on disk). */
+gboolean ajar_journal_check_sync(AjarJournal *journal, GError **error);
+
+/* Returns: (transfer none): the replayed and kept-up-to-date state. */
+const AjarState *ajar_journal_get_state(const AjarJournal *journal);
+/* Returns: (transfer none): what opening found (malformed lines, tail). */
+const AjarJournalReport *ajar_journal_get_open_report(const AjarJournal *journal);
+const char *ajar_journal_get_path(const AjarJournal *journal);
+
+/* A new message id: 26 characters of Crockford base32 (ULID layout: 48 bits
+ * of milliseconds since 1970, 80 random bits), sorting after every id this
+ * journal has seen even if the clock went back. @now: unix microseconds.
+ * Returns: (transfer full). */
+char *ajar_journal_new_id(AjarJournal *journal, gint64 now);
+
+G_END_DECLS

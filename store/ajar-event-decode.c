@@ -1,0 +1,536 @@
+/* ajar-event-decode.c — reading one journal line into an event.
+ *
+ * Two front ends fill one table of fields, and one set of checks turns it
+ * into an event or a one-line reason:
+ * - a scanner for the flat lines Ajar itself writes (an object of known keys
+ *   whose values are strings or whole numbers), which allocates almost
+ *   nothing: replaying a million lines must not take seconds;
+ * - the strict JSON reader, for every line the scanner is not sure about
+ *   (unknown keys, nesting, \u escapes, damage). It alone words errors.
+ * The scanner only ever accepts what the strict reader accepts, with the
+ * same result; the tests compare both on many damaged lines. */
+#include "ajar/ajar-event.h"
+
+#include <string.h>
+
+#include "ajar/ajar-json.h"
+#include "ajar-event-private.h"
+
+typedef enum {
+    FIELD_SEQ,
+    FIELD_TS,
+    FIELD_EVENT,
+    FIELD_ID,
+    FIELD_DIR,
+    FIELD_ACCOUNT,
+    FIELD_PROTOCOL,
+    FIELD_BUDDY,
+    FIELD_RULE,
+    FIELD_TIME,
+    FIELD_DUE,
+    FIELD_TEXT,
+    FIELD_TEXT_BASE64,
+    FIELD_MESSAGE,
+    N_FIELDS,
+} Field;
+
+#define NAME(literal)               \
+    {                               \
+        literal, sizeof literal - 1 \
+    }
+static const struct {
+    const char *name;
+    gsize len;
+} fields_known[N_FIELDS] = {
+    NAME("seq"),     NAME("ts"),       NAME("event"),       NAME("id"),      NAME("dir"),
+    NAME("account"), NAME("protocol"), NAME("buddy"),       NAME("rule"),    NAME("time"),
+    NAME("due"),     NAME("text"),     NAME("text_base64"), NAME("message"),
+};
+#undef NAME
+
+typedef struct {
+    gboolean present;
+    AjarJsonType type;
+    gboolean is_integer; /* numbers: a whole number that fits gint64 */
+    gint64 integer;
+    const char *str; /* strings: the decoded bytes, @len of them (not NUL-terminated) */
+    gsize len;
+} FieldValue;
+
+typedef struct {
+    FieldValue v[N_FIELDS];
+    char *owned[N_FIELDS]; /* decoded copies of strings that had escapes */
+} Fields;
+
+static void
+fields_clear(Fields *fields)
+{
+    for (int i = 0; i < N_FIELDS; i++)
+        g_free(fields->owned[i]);
+    memset(fields, 0, sizeof *fields);
+}
+
+static int
+field_lookup(const char *key, gsize len)
+{
+    for (int i = 0; i < N_FIELDS; i++) {
+        if (fields_known[i].len == len && memcmp(fields_known[i].name, key, len) == 0)
+            return i;
+    }
+    return -1;
+}
+
+/* ---- the fast scanner ---- */
+
+static const char *
+skip_space(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+        p++;
+    return p;
+}
+
+/* Printable ASCII but the quote and the backslash: bytes a string scan
+ * passes over without a second look. */
+#define PLAIN_8(c) ((c) >= 0x20 && (c) < 0x80 && (c) != '"' && (c) != '\\')
+#define PLAIN_ROW(c)                                                                            \
+    PLAIN_8(c), PLAIN_8(c + 1), PLAIN_8(c + 2), PLAIN_8(c + 3), PLAIN_8(c + 4), PLAIN_8(c + 5), \
+        PLAIN_8(c + 6), PLAIN_8(c + 7)
+static const gboolean plain_byte[256] = {
+    PLAIN_ROW(0x00), PLAIN_ROW(0x08), PLAIN_ROW(0x10), PLAIN_ROW(0x18),
+    PLAIN_ROW(0x20), PLAIN_ROW(0x28), PLAIN_ROW(0x30), PLAIN_ROW(0x38),
+    PLAIN_ROW(0x40), PLAIN_ROW(0x48), PLAIN_ROW(0x50), PLAIN_ROW(0x58),
+    PLAIN_ROW(0x60), PLAIN_ROW(0x68), PLAIN_ROW(0x70), PLAIN_ROW(0x78),
+};
+#undef PLAIN_ROW
+#undef PLAIN_8
+
+/* Scans a string after its opening quote. Returns the byte after the closing
+ * quote, or NULL to leave the line to the strict reader. */
+static const char *
+scan_string(const char *p, const char *end, Fields *fields, Field field)
+{
+    const char *start = p;
+    gboolean escapes = FALSE, high = FALSE;
+    FieldValue *v = &fields->v[field];
+
+    for (;;) {
+        guchar c;
+        /* The usual bytes first, one table look-up each. */
+        while (p < end && plain_byte[(guchar)*p])
+            p++;
+        if (p >= end || *p == '"')
+            break;
+        c = (guchar)*p;
+        if (c < 0x20)
+            return NULL;
+        if (c == '\\') {
+            /* \u (control characters, surrogates, NUL) is rare: strict reader. */
+            if (p + 1 >= end || p[1] == '\0' || strchr("\"\\/bfnrt", p[1]) == NULL)
+                return NULL;
+            escapes = TRUE;
+            p += 2;
+            continue;
+        }
+        high |= c >= 0x80;
+        p++;
+    }
+    if (p >= end)
+        return NULL;
+    if (high && !g_utf8_validate(start, p - start, NULL))
+        return NULL;
+    v->type = AJAR_JSON_STRING;
+    v->str = start;
+    v->len = (gsize)(p - start);
+    if (escapes) {
+        char *out = g_malloc(v->len + 1);
+        gsize n = 0;
+        for (const char *q = start; q < p; q++) {
+            if (*q != '\\') {
+                out[n++] = *q;
+                continue;
+            }
+            q++;
+            switch (*q) {
+            case 'b': out[n++] = '\b'; break;
+            case 'f': out[n++] = '\f'; break;
+            case 'n': out[n++] = '\n'; break;
+            case 'r': out[n++] = '\r'; break;
+            case 't': out[n++] = '\t'; break;
+            default: out[n++] = *q; break; /* " \ / */
+            }
+        }
+        out[n] = '\0';
+        fields->owned[field] = out;
+        v->str = out;
+        v->len = n;
+    }
+    return p + 1;
+}
+
+/* Scans a whole number (no sign, no fraction, at most 18 digits). */
+static const char *
+scan_integer(const char *p, const char *end, FieldValue *v)
+{
+    gint64 value = 0;
+    int digits = 0;
+
+    if (*p == '0' && p + 1 < end && g_ascii_isdigit(p[1]))
+        return NULL;
+    for (; p < end && g_ascii_isdigit(*p); p++) {
+        if (++digits > 18)
+            return NULL;
+        value = value * 10 + (*p - '0');
+    }
+    if (p < end && (*p == '.' || *p == 'e' || *p == 'E'))
+        return NULL;
+    v->type = AJAR_JSON_NUMBER;
+    v->is_integer = TRUE;
+    v->integer = value;
+    return p;
+}
+
+/* TRUE if @line is a flat object of known keys, each once, with string or
+ * whole-number values, and nothing else: then @fields holds it all. */
+static gboolean
+scan_line(const char *line, gsize len, Fields *fields)
+{
+    const char *p = line, *end = line + len;
+    guint seen = 0;
+
+    p = skip_space(p, end);
+    if (p >= end || *p != '{')
+        return FALSE;
+    p = skip_space(p + 1, end);
+    for (;;) {
+        const char *key;
+        int field;
+
+        if (p >= end || *p != '"')
+            return FALSE;
+        key = ++p;
+        while (p < end && ((*p >= 'a' && *p <= 'z') || *p == '_'))
+            p++;
+        if (p >= end || *p != '"')
+            return FALSE;
+        field = field_lookup(key, (gsize)(p - key));
+        if (field < 0 || (seen & (1u << field)) != 0)
+            return FALSE;
+        seen |= 1u << field;
+        p = skip_space(p + 1, end);
+        if (p >= end || *p != ':')
+            return FALSE;
+        p = skip_space(p + 1, end);
+        if (p < end && *p == '"')
+            p = scan_string(p + 1, end, fields, (Field)field);
+        else if (p < end && g_ascii_isdigit(*p))
+            p = scan_integer(p, end, &fields->v[field]);
+        else
+            return FALSE;
+        if (p == NULL)
+            return FALSE;
+        fields->v[field].present = TRUE;
+        p = skip_space(p, end);
+        if (p < end && *p == ',') {
+            p = skip_space(p + 1, end);
+            continue;
+        }
+        if (p < end && *p == '}')
+            break;
+        return FALSE;
+    }
+    return skip_space(p + 1, end) == end;
+}
+
+/* ---- the strict reader's tree into fields ---- */
+
+static void
+fields_from_tree(const AjarJsonValue *root, Fields *fields)
+{
+    for (guint i = 0; i < root->items->len; i++) {
+        const AjarJsonValue *member = g_ptr_array_index(root->items, i);
+        int field = field_lookup(member->key, member->key_len);
+        FieldValue *v;
+
+        if (field < 0)
+            continue; /* unknown fields are ignored */
+        v = &fields->v[field];
+        v->present = TRUE;
+        v->type = member->type;
+        v->is_integer = member->type == AJAR_JSON_NUMBER && member->is_integer;
+        v->integer = member->integer;
+        v->str = member->string;
+        v->len = member->string_len;
+    }
+}
+
+/* ---- checks ---- */
+
+static gboolean G_GNUC_PRINTF(2, 3)
+fail(GError **error, const char *format, ...)
+{
+    va_list args;
+    g_autofree char *message = NULL;
+
+    va_start(args, format);
+    message = g_strdup_vprintf(format, args);
+    va_end(args);
+    g_set_error_literal(error, AJAR_EVENT_ERROR, AJAR_EVENT_ERROR_MALFORMED, message);
+    return FALSE;
+}
+
+/* The field as a string, or NULL when absent and not @required. */
+static gboolean
+get_string(const Fields *fields, Field field, gboolean required, const char *event_name,
+           const FieldValue **out, GError **error)
+{
+    const FieldValue *v = &fields->v[field];
+
+    *out = NULL;
+    if (!v->present) {
+        if (required)
+            return fail(error, "%s: missing (required in %s events)", fields_known[field].name,
+                        event_name);
+        return TRUE;
+    }
+    if (v->type != AJAR_JSON_STRING)
+        return fail(error, "%s: must be a string, not %s", fields_known[field].name,
+                    ajar_json_type_name(v->type));
+    *out = v;
+    return TRUE;
+}
+
+static gboolean
+get_name(const Fields *fields, Field field, gboolean required, const char *event_name, char **out,
+         GError **error)
+{
+    const FieldValue *v;
+
+    if (!get_string(fields, field, required, event_name, &v, error))
+        return FALSE;
+    if (v == NULL)
+        return TRUE;
+    if (memchr(v->str, '\0', v->len) != NULL)
+        return fail(error, "%s: must not contain a NUL character (\\u0000)",
+                    fields_known[field].name);
+    *out = g_strndup(v->str, v->len);
+    return TRUE;
+}
+
+static gboolean
+get_time(const Fields *fields, Field field, gboolean required, const char *event_name, gint64 *out,
+         GError **error)
+{
+    const FieldValue *v;
+    char buf[64];
+
+    if (!get_string(fields, field, required, event_name, &v, error))
+        return FALSE;
+    if (v == NULL)
+        return TRUE;
+    /* Any valid time is far shorter than the buffer. */
+    if (v->len >= sizeof buf || memchr(v->str, '\0', v->len) != NULL)
+        goto bad;
+    memcpy(buf, v->str, v->len);
+    buf[v->len] = '\0';
+    if (ajar_time_parse_iso8601(buf, out))
+        return TRUE;
+bad:
+    return fail(error, "%s: must be a time with a UTC offset, like 2026-11-27T21:04:09Z",
+                fields_known[field].name);
+}
+
+static gboolean
+is_base64(const char *s, gsize len)
+{
+    gsize pad = 0;
+
+    if (len % 4 != 0)
+        return FALSE;
+    for (gsize i = 0; i < len; i++) {
+        char c = s[i];
+        if (c == '=')
+            pad++;
+        else if (pad > 0 || !(g_ascii_isalnum(c) || c == '+' || c == '/'))
+            return FALSE;
+    }
+    return pad <= 2;
+}
+
+static gboolean
+get_text(const Fields *fields, gboolean required, const char *event_name, AjarEvent *event,
+         GError **error)
+{
+    const FieldValue *text, *b64;
+
+    if (!get_string(fields, FIELD_TEXT, FALSE, NULL, &text, error) ||
+        !get_string(fields, FIELD_TEXT_BASE64, FALSE, NULL, &b64, error))
+        return FALSE;
+    if (text != NULL && b64 != NULL)
+        return fail(error, "text, text_base64: only one of them may be present");
+    if (text != NULL) {
+        event->text = g_malloc(text->len + 1);
+        memcpy(event->text, text->str, text->len);
+        event->text[text->len] = '\0';
+        event->text_len = text->len;
+    } else if (b64 != NULL) {
+        g_autofree char *copy = g_strndup(b64->str, b64->len);
+        gsize len = 0;
+        guchar *bytes;
+        if (!is_base64(b64->str, b64->len))
+            return fail(error, "text_base64: must be base64 (RFC 4648, with padding)");
+        bytes = g_base64_decode(copy, &len);
+        event->text = g_realloc(bytes, len + 1);
+        event->text[len] = '\0';
+        event->text_len = len;
+    } else if (required) {
+        return fail(error, "text: missing (required in %s events)", event_name);
+    }
+    return TRUE;
+}
+
+static gboolean
+type_is_outcome(AjarEventType type)
+{
+    return type >= AJAR_EVENT_RELEASED && type <= AJAR_EVENT_READ;
+}
+
+static gboolean
+check_fields(const Fields *fields, AjarEvent *event, const char *name, GError **error)
+{
+    gboolean custody = ajar_event_type_is_custody(event->type);
+    gboolean needs_id = custody || type_is_outcome(event->type);
+    g_autofree char *dir = NULL;
+
+    /* A "sent" without an id is an outgoing message that passed: it carries
+     * the rule instead, for the streak. */
+    if (event->type == AJAR_EVENT_SENT && !fields->v[FIELD_ID].present) {
+        needs_id = FALSE;
+        if (!fields->v[FIELD_RULE].present)
+            return fail(error, "id: missing (a sent event needs an id, or a rule for a message "
+                               "that passed)");
+    }
+    if (!get_name(fields, FIELD_ID, needs_id, name, &event->id, error) ||
+        !get_name(fields, FIELD_DIR, custody, name, &dir, error) ||
+        !get_name(fields, FIELD_ACCOUNT, custody, name, &event->account, error) ||
+        !get_name(fields, FIELD_PROTOCOL, custody, name, &event->protocol, error) ||
+        !get_name(fields, FIELD_BUDDY, custody, name, &event->buddy, error) ||
+        !get_name(fields, FIELD_RULE, custody, name, &event->rule, error) ||
+        !get_time(fields, FIELD_TIME, custody, name, &event->time, error) ||
+        !get_time(fields, FIELD_DUE, event->type == AJAR_EVENT_DELAYED, name, &event->due, error) ||
+        !get_text(fields, custody, name, event, error) ||
+        !get_name(fields, FIELD_MESSAGE, FALSE, name, &event->message, error))
+        return FALSE;
+    if (dir != NULL) {
+        if (strcmp(dir, "in") == 0)
+            event->dir = AJAR_DIRECTION_IN;
+        else if (strcmp(dir, "out") == 0)
+            event->dir = AJAR_DIRECTION_OUT;
+        else
+            return fail(error, "dir: must be \"in\" or \"out\"");
+        event->has_dir = TRUE;
+    }
+    return TRUE;
+}
+
+static AjarEvent *
+event_from_fields(const Fields *fields, GError **error)
+{
+    g_autoptr(AjarEvent) event = ajar_event_new(AJAR_EVENT_UNKNOWN);
+    const FieldValue *seq = &fields->v[FIELD_SEQ];
+    g_autofree char *name = NULL;
+
+    if (!seq->present) {
+        fail(error, "seq: missing");
+        return NULL;
+    }
+    if (seq->type != AJAR_JSON_NUMBER || !seq->is_integer || seq->integer < 1) {
+        fail(error, "seq: must be a positive whole number");
+        return NULL;
+    }
+    event->seq = seq->integer;
+    if (!fields->v[FIELD_TS].present) {
+        fail(error, "ts: missing");
+        return NULL;
+    }
+    if (!get_time(fields, FIELD_TS, TRUE, NULL, &event->ts, error))
+        return NULL;
+    if (!fields->v[FIELD_EVENT].present) {
+        fail(error, "event: missing");
+        return NULL;
+    }
+    if (!get_name(fields, FIELD_EVENT, TRUE, NULL, &name, error))
+        return NULL;
+    if (name[0] == '\0') {
+        fail(error, "event: must not be empty");
+        return NULL;
+    }
+    event->type = ajar_event_type_from_string(name);
+    if (event->type == AJAR_EVENT_UNKNOWN) {
+        /* A newer version's event: kept by name, its fields are not ours to judge. */
+        const FieldValue *id = &fields->v[FIELD_ID];
+        if (id->present && id->type == AJAR_JSON_STRING && memchr(id->str, '\0', id->len) == NULL)
+            event->id = g_strndup(id->str, id->len);
+        event->event_name = g_steal_pointer(&name);
+        return g_steal_pointer(&event);
+    }
+    if (!check_fields(fields, event, name, error))
+        return NULL;
+    return g_steal_pointer(&event);
+}
+
+AjarEvent *
+ajar_event_decode_strict(const char *line, gsize len, GError **error)
+{
+    g_autoptr(AjarJsonValue) root = NULL;
+    g_autoptr(GError) json_error = NULL;
+    Fields fields = { 0 };
+    AjarEvent *event;
+    gsize i;
+
+    g_return_val_if_fail(line != NULL || len == 0, NULL);
+    for (i = 0; i < len && g_ascii_isspace(line[i]); i++)
+        ;
+    if (i == len) {
+        fail(error, "empty line");
+        return NULL;
+    }
+    if (len > G_MAXSSIZE) {
+        fail(error, "line too long");
+        return NULL;
+    }
+    root = ajar_json_parse(line, (gssize)len, &json_error);
+    if (root == NULL) {
+        /* A line holds no newline, so the reader's "1:COLUMN" is just a column. */
+        const char *where = json_error->message;
+        if (g_str_has_prefix(where, "1:"))
+            fail(error, "not JSON: column %s", where + 2);
+        else
+            fail(error, "not JSON: %s", where);
+        return NULL;
+    }
+    if (root->type != AJAR_JSON_OBJECT) {
+        fail(error, "must be a JSON object, not %s", ajar_json_type_name(root->type));
+        return NULL;
+    }
+    fields_from_tree(root, &fields);
+    event = event_from_fields(&fields, error);
+    fields_clear(&fields);
+    return event;
+}
+
+AjarEvent *
+ajar_event_decode(const char *line, gsize len, GError **error)
+{
+    Fields fields = { 0 };
+    AjarEvent *event;
+
+    g_return_val_if_fail(line != NULL || len == 0, NULL);
+    if (len == 0 || !scan_line(line, len, &fields)) {
+        fields_clear(&fields);
+        return ajar_event_decode_strict(line, len, error);
+    }
+    event = event_from_fields(&fields, error);
+    fields_clear(&fields);
+    return event;
+}

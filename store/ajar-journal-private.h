@@ -1,0 +1,34 @@
+/* ajar-journal-private.h — what ajar-journal.c and ajar-journal-read.c share.
+ * Not installed, not for the plugin or the tools. */
+#pragma once
+
+#include <sys/stat.h>
+
+#include <glib.h>
+
+#include "ajar/ajar-journal.h"
+
+G_BEGIN_DECLS
+
+/* The start of an "error" event's message that records a tail repair. */
+#define AJAR_JOURNAL_REPAIRED_PREFIX AJAR_JOURNAL_FILE ": repaired"
+
+/* Empties @report (whatever it held) and gives it its malformed_lines array. */
+void ajar_journal_report_init(AjarJournalReport *report);
+
+/* TRUE if @fd is a regular file (filling @st); else FALSE with
+ * AJAR_JOURNAL_ERROR_IO: a FIFO or a device (/dev/zero) in the journal's
+ * place would hang a reader or never end. */
+gboolean ajar_journal_check_regular(int fd, const char *path, struct stat *st, GError **error);
+
+/* Reads @fd from its current offset to its end, calling @func for every
+ * valid event and adding to @report (see ajar_journal_read_file()), which
+ * the caller has set up with ajar_journal_report_init().
+ * @tail (nullable) receives the incomplete last line, unless it was longer
+ * than AJAR_JOURNAL_MAX_LINE_BYTES (then it is empty; its length is in
+ * @report). Returns FALSE with AJAR_JOURNAL_ERROR_IO if a read failed. */
+gboolean ajar_journal_read_fd(int fd, const char *path, AjarJournalEventFunc func,
+                              gpointer user_data, AjarJournalReport *report, GString *tail,
+                              GError **error);
+
+G_END_DECLS

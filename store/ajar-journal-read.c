@@ -1,0 +1,212 @@
+/* ajar-journal-read.c — reading journal.jsonl line by line, in chunks, for
+ * the journal's own replay and for readers such as the command-line tool. */
+#include "ajar/ajar-journal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ajar-journal-private.h"
+
+/* Big enough that a million short lines take few reads; lines longer than
+ * this are joined across chunks. */
+#define READ_CHUNK (256 * 1024)
+
+void
+ajar_journal_report_clear(AjarJournalReport *report)
+{
+    if (report == NULL)
+        return;
+    g_clear_pointer(&report->malformed_lines, g_array_unref);
+    g_clear_pointer(&report->first_malformed_reason, g_free);
+    memset(report, 0, sizeof *report);
+}
+
+void
+ajar_journal_report_init(AjarJournalReport *report)
+{
+    memset(report, 0, sizeof *report);
+    report->malformed_lines = g_array_new(FALSE, FALSE, sizeof(guint));
+}
+
+/* ---- reading ---- */
+
+typedef struct {
+    const char *path;
+    AjarJournalEventFunc func;
+    gpointer user_data;
+    AjarJournalReport *report;
+    gboolean have_prev;
+    gint64 prev_seq;
+    GString *pending;      /* the start of a line that continues in the next chunk */
+    gsize pending_bytes;   /* its length, even when it was too long to keep */
+    gboolean pending_long; /* over AJAR_JOURNAL_MAX_LINE_BYTES: counted, not kept */
+} LineReader;
+
+static void
+malformed(LineReader *r, guint line_no, const char *reason)
+{
+    AjarJournalReport *report = r->report;
+
+    report->malformed++;
+    if (report->malformed_lines->len < AJAR_JOURNAL_MAX_REPORTED)
+        g_array_append_val(report->malformed_lines, line_no);
+    if (report->first_malformed_reason == NULL)
+        report->first_malformed_reason = g_strdup_printf("line %u: %s", line_no, reason);
+}
+
+static void
+process_line(LineReader *r, const char *line, gsize len, gboolean too_long)
+{
+    AjarJournalReport *report = r->report;
+    g_autoptr(GError) local_error = NULL;
+    g_autoptr(AjarEvent) event = NULL;
+    guint line_no = ++report->lines;
+
+    if (too_long) {
+        g_autofree char *reason =
+            g_strdup_printf("longer than %d bytes; skipped", AJAR_JOURNAL_MAX_LINE_BYTES);
+        malformed(r, line_no, reason);
+        return;
+    }
+    event = ajar_event_decode(line, len, &local_error);
+    if (event == NULL) {
+        malformed(r, line_no, local_error->message);
+        return;
+    }
+    report->events++;
+    if (r->have_prev) {
+        if (event->seq <= r->prev_seq)
+            report->seq_disorder++;
+        else if (event->seq > r->prev_seq + 1)
+            report->seq_gaps++;
+    }
+    r->have_prev = TRUE;
+    r->prev_seq = event->seq;
+    if (event->type == AJAR_EVENT_FAULT && event->message != NULL &&
+        g_str_has_prefix(event->message, AJAR_JOURNAL_REPAIRED_PREFIX))
+        report->repaired_tails++;
+    if (r->func != NULL)
+        r->func(event, r->user_data);
+}
+
+static void
+feed(LineReader *r, const char *data, gsize len)
+{
+    const char *p = data, *end = data + len, *nl;
+
+    while ((nl = memchr(p, '\n', (gsize)(end - p))) != NULL) {
+        gsize part = (gsize)(nl - p);
+        if (r->pending_bytes == 0) {
+            process_line(r, p, part, part > AJAR_JOURNAL_MAX_LINE_BYTES);
+        } else {
+            gboolean too_long =
+                r->pending_long || r->pending_bytes + part > AJAR_JOURNAL_MAX_LINE_BYTES;
+            if (!too_long)
+                g_string_append_len(r->pending, p, (gssize)part);
+            process_line(r, r->pending->str, r->pending->len, too_long);
+            g_string_truncate(r->pending, 0);
+            r->pending_bytes = 0;
+            r->pending_long = FALSE;
+        }
+        p = nl + 1;
+    }
+    if (p < end) {
+        gsize part = (gsize)(end - p);
+        r->pending_bytes += part;
+        if (r->pending_bytes > AJAR_JOURNAL_MAX_LINE_BYTES) {
+            /* Never buffer more than a line may hold, whatever the file. */
+            r->pending_long = TRUE;
+            g_string_truncate(r->pending, 0);
+        } else {
+            g_string_append_len(r->pending, p, (gssize)part);
+        }
+    }
+}
+
+gboolean
+ajar_journal_read_fd(int fd, const char *path, AjarJournalEventFunc func, gpointer user_data,
+                     AjarJournalReport *report, GString *tail, GError **error)
+{
+    g_autofree char *buf = g_malloc(READ_CHUNK);
+    LineReader r = { 0 };
+    gboolean ok = TRUE;
+
+    r.path = path;
+    r.func = func;
+    r.user_data = user_data;
+    r.report = report;
+    r.pending = tail != NULL ? tail : g_string_new(NULL);
+    g_string_truncate(r.pending, 0);
+    for (;;) {
+        ssize_t n = read(fd, buf, READ_CHUNK);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO, "%s: could not read: %s",
+                        path, g_strerror(errno));
+            ok = FALSE;
+            break;
+        }
+        if (n == 0)
+            break;
+        feed(&r, buf, (gsize)n);
+    }
+    if (r.pending_bytes > 0) {
+        report->incomplete_tail = TRUE;
+        report->incomplete_tail_bytes = r.pending_bytes;
+    }
+    if (tail == NULL)
+        g_string_free(r.pending, TRUE);
+    return ok;
+}
+
+/* A regular file, or an error: a FIFO or device (/dev/zero) in the
+ * journal's place would hang or never end. */
+gboolean
+ajar_journal_check_regular(int fd, const char *path, struct stat *st, GError **error)
+{
+    if (fstat(fd, st) != 0) {
+        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO, "%s: could not read: %s",
+                    path, g_strerror(errno));
+        return FALSE;
+    }
+    if (!S_ISREG(st->st_mode)) {
+        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO, "%s: is not a regular file",
+                    path);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
+ajar_journal_read_file(const char *path, AjarJournalEventFunc func, gpointer user_data,
+                       AjarJournalReport *report, GError **error)
+{
+    AjarJournalReport local_report;
+    struct stat st;
+    gboolean ok;
+    int fd;
+
+    g_return_val_if_fail(path != NULL, FALSE);
+    if (report == NULL)
+        report = &local_report;
+    ajar_journal_report_init(report);
+
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) {
+        ok = errno == ENOENT; /* no journal yet: nothing happened */
+        if (!ok)
+            g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO, "%s: could not open: %s",
+                        path, g_strerror(errno));
+    } else {
+        ok = ajar_journal_check_regular(fd, path, &st, error) &&
+             ajar_journal_read_fd(fd, path, func, user_data, report, NULL, error);
+        close(fd);
+    }
+    if (report == &local_report)
+        ajar_journal_report_clear(&local_report);
+    return ok;
+}

@@ -1,0 +1,494 @@
+/* ajar-journal.c — journal.jsonl: replay on open, locked append-only writes,
+ * and the fdatasync policy that keeps the custody promise. */
+#include "ajar/ajar-journal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ajar/ajar-files.h"
+#include "ajar-journal-private.h"
+
+G_DEFINE_QUARK(ajar_journal_error_quark, ajar_journal_error)
+
+#define ULID_LENGTH 26
+
+static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+struct _AjarJournal {
+    char *path;
+    int fd;
+    AjarFlushPolicy policy;
+    AjarState *state;
+    AjarJournalReport report;
+    gint64 next_seq;
+    gboolean broken; /* a failed write could not be cut back: reopen */
+
+    /* The bytes after the last "\n" at open, and (if they form a valid event)
+     * that event: ending the line makes it a line every reader will apply. */
+    gsize tail_bytes;
+    guint tail_line;
+    AjarEvent *tail_event;
+
+    /* The last id made here: 48 bits of ms and 80 random bits. */
+    gboolean have_last_id;
+    guint64 last_id_hi; /* ms << 16 | the top 16 random bits */
+    guint64 last_id_lo; /* the low 64 random bits */
+
+    /* Shared with the sync thread, under @lock. */
+    GMutex lock;
+    GCond cond;
+    GThread *sync_thread;
+    gboolean dirty;
+    gboolean stopping;
+    GError *sync_error;
+};
+
+/* ---- ids ---- */
+
+static void
+id_encode(guint64 hi, guint64 lo, char out[ULID_LENGTH + 1])
+{
+    /* 26 base32 digits hold 130 bits; the top two are zero. */
+    for (int i = ULID_LENGTH - 1; i >= 0; i--) {
+        out[i] = crockford[lo & 31];
+        lo = (lo >> 5) | (hi << 59);
+        hi >>= 5;
+    }
+    out[ULID_LENGTH] = '\0';
+}
+
+static gboolean
+id_decode(const char *id, guint64 *hi, guint64 *lo)
+{
+    guint64 h = 0, l = 0;
+
+    if (id == NULL || strlen(id) != ULID_LENGTH || id[0] > '7')
+        return FALSE;
+    for (int i = 0; i < ULID_LENGTH; i++) {
+        const char *digit = strchr(crockford, id[i]);
+        if (digit == NULL || id[i] == '\0')
+            return FALSE;
+        h = (h << 5) | (l >> 59);
+        l = (l << 5) | (guint64)(digit - crockford);
+    }
+    *hi = h;
+    *lo = l;
+    return TRUE;
+}
+
+char *
+ajar_journal_new_id(AjarJournal *journal, gint64 now)
+{
+    const guint64 max_ms = (G_GUINT64_CONSTANT(1) << 48) - 1;
+    guint64 ms, hi, lo, seen_hi, seen_lo;
+    char out[ULID_LENGTH + 1];
+
+    g_return_val_if_fail(journal != NULL, NULL);
+    ms = now <= 0 ? 0 : MIN((guint64)now / 1000, max_ms);
+
+    /* The greatest id known: made here, or read from the journal (which
+     * also holds ids written by an earlier run with a faster clock). */
+    if (id_decode(ajar_state_get_last_id(journal->state), &seen_hi, &seen_lo) &&
+        (!journal->have_last_id || seen_hi > journal->last_id_hi ||
+         (seen_hi == journal->last_id_hi && seen_lo > journal->last_id_lo))) {
+        journal->have_last_id = TRUE;
+        journal->last_id_hi = seen_hi;
+        journal->last_id_lo = seen_lo;
+    }
+
+    if (journal->have_last_id && ms <= journal->last_id_hi >> 16) {
+        /* Same millisecond, or the clock went back: the next id after the
+         * last one. Carries into the time part only after 2^80 ids. */
+        hi = journal->last_id_hi;
+        lo = journal->last_id_lo + 1;
+        if (lo == 0)
+            hi++;
+    } else {
+        hi = (ms << 16) | (g_random_int() & 0xffff);
+        lo = ((guint64)g_random_int() << 32) | g_random_int();
+    }
+    journal->have_last_id = TRUE;
+    journal->last_id_hi = hi;
+    journal->last_id_lo = lo;
+    id_encode(hi, lo, out);
+    return g_strdup(out);
+}
+
+/* ---- syncing ---- */
+
+static int
+fdatasync_retry(int fd)
+{
+    int rc;
+
+    do
+        rc = fdatasync(fd);
+    while (rc != 0 && errno == EINTR);
+    return rc;
+}
+
+static gpointer
+sync_thread_cb(gpointer data)
+{
+    AjarJournal *journal = data;
+
+    /* Syncs as soon as something is dirty: whatever is appended during one
+     * fdatasync goes in the next, so the syncs batch themselves and a line
+     * waits at most two fdatasyncs, well within AJAR_JOURNAL_SYNC_DELAY_MS on
+     * a working disk. */
+    g_mutex_lock(&journal->lock);
+    for (;;) {
+        int rc, saved;
+        while (!journal->dirty && !journal->stopping)
+            g_cond_wait(&journal->cond, &journal->lock);
+        if (!journal->dirty)
+            break;
+        journal->dirty = FALSE;
+        g_mutex_unlock(&journal->lock);
+        rc = fdatasync_retry(journal->fd);
+        saved = errno;
+        g_mutex_lock(&journal->lock);
+        if (rc != 0 && journal->sync_error == NULL)
+            journal->sync_error =
+                g_error_new(AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_SYNC,
+                            "%s: could not sync to disk: %s", journal->path, g_strerror(saved));
+    }
+    g_mutex_unlock(&journal->lock);
+    return NULL;
+}
+
+static void
+mark_dirty(AjarJournal *journal)
+{
+    g_mutex_lock(&journal->lock);
+    journal->dirty = TRUE;
+    g_cond_signal(&journal->cond);
+    g_mutex_unlock(&journal->lock);
+}
+
+gboolean
+ajar_journal_sync(AjarJournal *journal, GError **error)
+{
+    g_return_val_if_fail(journal != NULL, FALSE);
+    if (journal->fd < 0) {
+        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_CLOSED, "%s: is closed",
+                    journal->path);
+        return FALSE;
+    }
+    if (fdatasync_retry(journal->fd) != 0) {
+        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_SYNC,
+                    "%s: could not sync to disk: %s", journal->path, g_strerror(errno));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
+ajar_journal_check_sync(AjarJournal *journal, GError **error)
+{
+    GError *sync_error;
+
+    g_return_val_if_fail(journal != NULL, FALSE);
+    g_mutex_lock(&journal->lock);
+    sync_error = g_steal_pointer(&journal->sync_error);
+    g_mutex_unlock(&journal->lock);
+    if (sync_error != NULL) {
+        g_propagate_error(error, sync_error);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* ---- open and close ---- */
+
+static void
+apply_cb(const AjarEvent *event, gpointer user_data)
+{
+    ajar_state_apply(user_data, event);
+}
+
+static gboolean
+take_lock(AjarJournal *journal, GError **error)
+{
+    int rc;
+
+    do
+        rc = flock(journal->fd, LOCK_EX | LOCK_NB);
+    while (rc != 0 && errno == EINTR);
+    if (rc == 0)
+        return TRUE;
+    if (errno == EWOULDBLOCK)
+        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_BUSY,
+                    "%s: is in use by another program (is the messenger running twice?)",
+                    journal->path);
+    else
+        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO, "%s: could not lock: %s",
+                    journal->path, g_strerror(errno));
+    return FALSE;
+}
+
+static gboolean
+replay(AjarJournal *journal, GError **error)
+{
+    g_autoptr(GString) tail = g_string_new(NULL);
+
+    ajar_journal_report_init(&journal->report);
+    if (!ajar_journal_read_fd(journal->fd, journal->path, apply_cb, journal->state,
+                              &journal->report, tail, error))
+        return FALSE;
+    if (journal->report.incomplete_tail) {
+        journal->tail_bytes = journal->report.incomplete_tail_bytes;
+        journal->tail_line = journal->report.lines + 1;
+        if (tail->len > 0) {
+            g_autoptr(GError) ignored = NULL;
+            journal->tail_event = ajar_event_decode(tail->str, tail->len, &ignored);
+        }
+    }
+    /* (A hostile seq near G_MAXINT64 must not overflow: later lines then
+     * repeat seqs, reported as disorder, rather than turn negative.) */
+    journal->next_seq = MIN(ajar_state_get_last_seq(journal->state), G_MAXINT64 - 2) + 1;
+    /* A crash can cut a write just before its "\n": that line becomes valid
+     * once repaired, so later lines must number after it. */
+    if (journal->tail_event != NULL && journal->tail_event->seq >= journal->next_seq &&
+        journal->tail_event->seq < G_MAXINT64 - 2)
+        journal->next_seq = journal->tail_event->seq + 1;
+    return TRUE;
+}
+
+AjarJournal *
+ajar_journal_open(const char *dir, AjarFlushPolicy policy, GError **error)
+{
+    g_autoptr(GError) local_error = NULL;
+    AjarJournal *journal;
+    struct stat st;
+
+    g_return_val_if_fail(dir != NULL, NULL);
+    if (!ajar_files_ensure_private_dir(dir, &local_error)) {
+        g_set_error_literal(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO, local_error->message);
+        return NULL;
+    }
+
+    journal = g_new0(AjarJournal, 1);
+    journal->path = g_build_filename(dir, AJAR_JOURNAL_FILE, NULL);
+    journal->policy = policy;
+    journal->state = ajar_state_new();
+    g_mutex_init(&journal->lock);
+    g_cond_init(&journal->cond);
+
+    /* Read and write on one descriptor: the file replayed is the file
+     * appended to. O_NONBLOCK only so that a FIFO put in its place cannot
+     * block the open. */
+    journal->fd = open(journal->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0600);
+    if (journal->fd < 0) {
+        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO, "%s: could not open: %s",
+                    journal->path, g_strerror(errno));
+        goto failed;
+    }
+    if (!ajar_journal_check_regular(journal->fd, journal->path, &st, error))
+        goto failed;
+    if ((st.st_mode & 077) != 0 && fchmod(journal->fd, 0600) != 0) {
+        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO,
+                    "%s: could not set the file's permissions to 0600: %s", journal->path,
+                    g_strerror(errno));
+        goto failed;
+    }
+    if (!take_lock(journal, error) || !replay(journal, error))
+        goto failed;
+    if (policy == AJAR_FLUSH_BATCHED) {
+        journal->sync_thread =
+            g_thread_try_new("ajar-journal-sync", sync_thread_cb, journal, &local_error);
+        if (journal->sync_thread == NULL) {
+            g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO,
+                        "%s: could not start the sync thread: %s", journal->path,
+                        local_error->message);
+            goto failed;
+        }
+    }
+    return journal;
+
+failed:
+    ajar_journal_close(journal);
+    return NULL;
+}
+
+void
+ajar_journal_close(AjarJournal *journal)
+{
+    if (journal == NULL)
+        return;
+    if (journal->sync_thread != NULL) {
+        g_mutex_lock(&journal->lock);
+        journal->stopping = TRUE;
+        g_cond_signal(&journal->cond);
+        g_mutex_unlock(&journal->lock);
+        g_thread_join(journal->sync_thread);
+    }
+    if (journal->fd >= 0) {
+        fdatasync_retry(journal->fd);
+        close(journal->fd); /* also drops the lock */
+    }
+    ajar_state_free(journal->state);
+    ajar_journal_report_clear(&journal->report);
+    ajar_event_free(journal->tail_event);
+    g_clear_error(&journal->sync_error);
+    g_mutex_clear(&journal->lock);
+    g_cond_clear(&journal->cond);
+    g_free(journal->path);
+    g_free(journal);
+}
+
+/* ---- appending ---- */
+
+static gboolean
+write_all(int fd, const char *data, gsize len, gsize *written)
+{
+    *written = 0;
+    while (len > 0) {
+        ssize_t n = write(fd, data, MIN(len, (gsize)G_MAXSSIZE));
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return FALSE;
+        }
+        if (n == 0) {
+            errno = EIO; /* no progress and no reason: do not spin */
+            return FALSE;
+        }
+        data += n;
+        len -= (gsize)n;
+        *written += (gsize)n;
+    }
+    return TRUE;
+}
+
+static gboolean
+fail_closed(AjarJournal *journal, GError **error)
+{
+    g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_CLOSED,
+                "%s: an earlier write failed and could not be undone; reopen the journal",
+                journal->path);
+    return FALSE;
+}
+
+/* Writes @buf at the end of the file, or leaves the file as it was. */
+static gboolean
+write_or_undo(AjarJournal *journal, const GString *buf, GError **error)
+{
+    struct stat st;
+    gsize written = 0;
+    int saved;
+
+    if (fstat(journal->fd, &st) == 0 && write_all(journal->fd, buf->str, buf->len, &written))
+        return TRUE;
+    saved = errno;
+    /* A part that reached the file must not stay: it would be a line that
+     * replays without having been applied, or a tail the next write ends. */
+    if (written > 0 && ftruncate(journal->fd, st.st_size) != 0)
+        journal->broken = TRUE;
+    g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO, "%s: could not write: %s",
+                journal->path, g_strerror(saved));
+    return FALSE;
+}
+
+static gint64
+floor_to_ms(gint64 unix_us)
+{
+    gint64 sub_ms = unix_us % 1000;
+    return unix_us - (sub_ms < 0 ? sub_ms + 1000 : sub_ms);
+}
+
+gboolean
+ajar_journal_append(AjarJournal *journal, AjarEvent *event, GError **error)
+{
+    g_autoptr(GString) buf = g_string_new(NULL);
+    g_autoptr(AjarEvent) repair = NULL;
+    gint64 seq, old_seq;
+    gsize line_start;
+
+    g_return_val_if_fail(journal != NULL && event != NULL, FALSE);
+    if (journal->fd < 0 || journal->broken)
+        return fail_closed(journal, error);
+
+    /* Milliseconds on disk (PRODUCT.md's format): rounding here makes the
+     * state agree with a later replay. */
+    event->ts = floor_to_ms(event->ts);
+    if (event->id == NULL && ajar_event_type_is_custody(event->type))
+        event->id = ajar_journal_new_id(journal, event->ts);
+
+    seq = journal->next_seq;
+    if (journal->tail_bytes > 0) {
+        repair = ajar_event_new(AJAR_EVENT_FAULT);
+        repair->seq = seq++;
+        repair->ts = event->ts;
+        repair->message = g_strdup_printf(AJAR_JOURNAL_REPAIRED_PREFIX
+                                          " an incomplete last line (%" G_GSIZE_FORMAT
+                                          " bytes, line %u) left by a crash; kept as it was",
+                                          journal->tail_bytes, journal->tail_line);
+        g_string_append_c(buf, '\n');
+        ajar_event_encode(repair, buf);
+    }
+    old_seq = event->seq;
+    event->seq = seq;
+    line_start = buf->len;
+    ajar_event_encode(event, buf);
+    if (buf->len - line_start - 1 > AJAR_JOURNAL_MAX_LINE_BYTES) {
+        event->seq = old_seq;
+        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_TOO_LARGE,
+                    "%s: could not write: the event is longer than %d bytes", journal->path,
+                    AJAR_JOURNAL_MAX_LINE_BYTES);
+        return FALSE;
+    }
+    /* One write for the repair and the event: both land, or neither. */
+    if (!write_or_undo(journal, buf, error)) {
+        event->seq = old_seq;
+        return FALSE;
+    }
+
+    if (repair != NULL) {
+        /* In file order: the tail line, now ended, then the note about it. */
+        if (journal->tail_event != NULL)
+            ajar_state_apply(journal->state, journal->tail_event);
+        ajar_state_apply(journal->state, repair);
+        g_clear_pointer(&journal->tail_event, ajar_event_free);
+        journal->tail_bytes = 0;
+    }
+    ajar_state_apply(journal->state, event);
+    journal->next_seq = MIN(seq, G_MAXINT64 - 2) + 1; /* see replay() */
+
+    if (journal->policy == AJAR_FLUSH_EVERY_EVENT && ajar_event_type_is_custody(event->type)) {
+        if (fdatasync_retry(journal->fd) != 0) {
+            g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_SYNC,
+                        "%s: the event was written but could not be synced to disk: %s",
+                        journal->path, g_strerror(errno));
+            return FALSE;
+        }
+        return TRUE;
+    }
+    mark_dirty(journal);
+    return TRUE;
+}
+
+const AjarState *
+ajar_journal_get_state(const AjarJournal *journal)
+{
+    g_return_val_if_fail(journal != NULL, NULL);
+    return journal->state;
+}
+
+const AjarJournalReport *
+ajar_journal_get_open_report(const AjarJournal *journal)
+{
+    g_return_val_if_fail(journal != NULL, NULL);
+    return &journal->report;
+}
+
+const char *
+ajar_journal_get_path(const AjarJournal *journal)
+{
+    g_return_val_if_fail(journal != NULL, NULL);
+    return journal->path;
+}

@@ -1,0 +1,407 @@
+/* ajar-state.c — replaying events into items and counters. Every apply is
+ * O(1) (hash lookups), so a journal of a million lines replays in a blink. */
+#include "ajar/ajar-state.h"
+
+#include <string.h>
+
+#define N_EVENT_TYPES (AJAR_EVENT_FAULT + 1)
+#define ULID_LENGTH 26
+
+typedef struct {
+    AjarItem item; /* first, so an AjarItem* is a StateItem* */
+    /* One bit per AjarEventType already counted for this message, so a
+     * repeated line (or a message held twice) is not counted twice. */
+    guint counted;
+} StateItem;
+
+struct _AjarState {
+    GHashTable *items;       /* item->id -> StateItem*, owns the items */
+    GPtrArray *order;        /* StateItem*, in the order first seen */
+    gboolean order_unsorted; /* a later item has a smaller first_seq (a hostile file) */
+    GHashTable *counters;    /* rule name -> AjarRuleCounters* */
+    guint state_counts[N_EVENT_TYPES];
+    guint orphans;
+    guint event_count;
+    gint64 last_seq;
+    char *last_id;
+};
+
+static void
+state_item_free(gpointer data)
+{
+    StateItem *si = data;
+
+    g_free(si->item.id);
+    g_free(si->item.account);
+    g_free(si->item.protocol);
+    g_free(si->item.buddy);
+    g_free(si->item.rule);
+    g_free(si->item.text);
+    g_free(si);
+}
+
+gboolean
+ajar_item_in_custody(const AjarItem *item)
+{
+    g_return_val_if_fail(item != NULL, FALSE);
+    switch (item->state) {
+    case AJAR_EVENT_HELD:
+    case AJAR_EVENT_ARCHIVED:
+    case AJAR_EVENT_READ:
+    case AJAR_EVENT_DELAYED:
+    case AJAR_EVENT_QUEUED:
+    case AJAR_EVENT_CANCELLED: return TRUE;
+    default: return FALSE;
+    }
+}
+
+AjarState *
+ajar_state_new(void)
+{
+    AjarState *state = g_new0(AjarState, 1);
+
+    state->items = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, state_item_free);
+    state->order = g_ptr_array_new();
+    state->counters = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    return state;
+}
+
+void
+ajar_state_free(AjarState *state)
+{
+    if (state == NULL)
+        return;
+    g_ptr_array_unref(state->order);
+    g_hash_table_unref(state->items);
+    g_hash_table_unref(state->counters);
+    g_free(state->last_id);
+    g_free(state);
+}
+
+static AjarRuleCounters *
+counters_for(AjarState *state, const char *rule)
+{
+    AjarRuleCounters *counters;
+
+    if (rule == NULL)
+        return NULL;
+    counters = g_hash_table_lookup(state->counters, rule);
+    if (counters == NULL) {
+        counters = g_new0(AjarRuleCounters, 1);
+        g_hash_table_insert(state->counters, g_strdup(rule), counters);
+    }
+    return counters;
+}
+
+static gboolean
+is_ulid_shaped(const char *id)
+{
+    static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+    if (strlen(id) != ULID_LENGTH || id[0] > '7')
+        return FALSE;
+    for (const char *p = id; *p != '\0'; p++) {
+        if (strchr(alphabet, *p) == NULL)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static void
+note_id(AjarState *state, const char *id)
+{
+    if (id == NULL)
+        return;
+    if (state->last_id != NULL && strcmp(id, state->last_id) <= 0)
+        return;
+    if (!is_ulid_shaped(id))
+        return;
+    g_free(state->last_id);
+    state->last_id = g_strdup(id);
+}
+
+static void
+replace_string(char **field, const char *value)
+{
+    if (value == NULL)
+        return;
+    g_free(*field);
+    *field = g_strdup(value);
+}
+
+static void
+set_state(AjarState *state, StateItem *si, const AjarEvent *event)
+{
+    state->state_counts[si->item.state]--;
+    si->item.state = event->type;
+    si->item.state_seq = event->seq;
+    si->item.state_ts = event->ts;
+    state->state_counts[event->type]++;
+}
+
+/* Counts @what for the item's rule once per message. */
+static void
+count_once(AjarState *state, StateItem *si, AjarEventType what, const AjarEvent *event)
+{
+    AjarRuleCounters *counters;
+
+    if (si->counted & (1u << what))
+        return;
+    si->counted |= 1u << what;
+    counters = counters_for(state, si->item.rule != NULL ? si->item.rule : event->rule);
+    if (counters == NULL)
+        return;
+    switch (what) {
+    case AJAR_EVENT_HELD:
+        if (si->item.dir == AJAR_DIRECTION_OUT)
+            counters->letters++;
+        else
+            counters->held++;
+        break;
+    case AJAR_EVENT_ARCHIVED: counters->archived++; break;
+    case AJAR_EVENT_DELAYED: counters->delayed++; break;
+    case AJAR_EVENT_QUEUED: counters->queued++; break;
+    case AJAR_EVENT_CANCELLED: counters->cancelled++; break;
+    case AJAR_EVENT_DISCARDED: counters->discarded++; break;
+    case AJAR_EVENT_SENT:
+        counters->sent++;
+        counters->last_sent = MAX(counters->last_sent, event->ts);
+        break;
+    default: break;
+    }
+}
+
+static void
+apply_custody(AjarState *state, const AjarEvent *event)
+{
+    StateItem *si = g_hash_table_lookup(state->items, event->id);
+
+    if (si == NULL) {
+        StateItem *last =
+            state->order->len > 0 ? g_ptr_array_index(state->order, state->order->len - 1) : NULL;
+        si = g_new0(StateItem, 1);
+        si->item.id = g_strdup(event->id);
+        si->item.first_seq = event->seq;
+        si->item.state = event->type;
+        state->state_counts[event->type]++;
+        g_hash_table_insert(state->items, si->item.id, si);
+        g_ptr_array_add(state->order, si);
+        if (last != NULL && last->item.first_seq > event->seq)
+            state->order_unsorted = TRUE;
+    }
+    /* A second custody event (a queued message later kept as a letter)
+     * updates the message; what it does not say is kept. */
+    if (event->has_dir)
+        si->item.dir = event->dir;
+    replace_string(&si->item.account, event->account);
+    replace_string(&si->item.protocol, event->protocol);
+    replace_string(&si->item.buddy, event->buddy);
+    replace_string(&si->item.rule, event->rule);
+    if (event->time != 0)
+        si->item.time = event->time;
+    if (event->text != NULL) {
+        g_free(si->item.text);
+        si->item.text = g_malloc(event->text_len + 1);
+        memcpy(si->item.text, event->text, event->text_len);
+        si->item.text[event->text_len] = '\0';
+        si->item.text_len = event->text_len;
+    }
+    si->item.due = event->due;
+    si->item.custody = event->type;
+    set_state(state, si, event);
+    count_once(state, si, event->type, event);
+}
+
+static void
+apply_outcome(AjarState *state, const AjarEvent *event)
+{
+    StateItem *si = event->id != NULL ? g_hash_table_lookup(state->items, event->id) : NULL;
+
+    if (si == NULL) {
+        /* A sent without an id is a message that passed: it only feeds the
+         * counters. One with an unknown id lost its custody line, yet it
+         * still went out. */
+        if (event->id != NULL)
+            state->orphans++;
+        if (event->type == AJAR_EVENT_SENT) {
+            AjarRuleCounters *counters = counters_for(state, event->rule);
+            if (counters != NULL) {
+                counters->sent++;
+                counters->last_sent = MAX(counters->last_sent, event->ts);
+            }
+        }
+        return;
+    }
+    set_state(state, si, event);
+    count_once(state, si, event->type, event);
+}
+
+void
+ajar_state_apply(AjarState *state, const AjarEvent *event)
+{
+    g_return_if_fail(state != NULL && event != NULL);
+
+    state->event_count++;
+    state->last_seq = MAX(state->last_seq, event->seq);
+    if ((guint)event->type >= N_EVENT_TYPES || event->type == AJAR_EVENT_UNKNOWN)
+        return;
+    note_id(state, event->id);
+
+    switch (event->type) {
+    case AJAR_EVENT_HELD:
+    case AJAR_EVENT_ARCHIVED:
+    case AJAR_EVENT_DELAYED:
+    case AJAR_EVENT_QUEUED:
+        if (event->id != NULL)
+            apply_custody(state, event);
+        break;
+    case AJAR_EVENT_RELEASED:
+    case AJAR_EVENT_DELIVERED:
+    case AJAR_EVENT_SENT:
+    case AJAR_EVENT_CANCELLED:
+    case AJAR_EVENT_DISCARDED:
+    case AJAR_EVENT_READ: apply_outcome(state, event); break;
+    case AJAR_EVENT_PASSED: {
+        AjarRuleCounters *counters = counters_for(state, event->rule);
+        if (counters != NULL)
+            counters->passed++;
+        break;
+    }
+    default: break;
+    }
+}
+
+const AjarItem *
+ajar_state_lookup(const AjarState *state, const char *id)
+{
+    StateItem *si;
+
+    g_return_val_if_fail(state != NULL, NULL);
+    if (id == NULL)
+        return NULL;
+    si = g_hash_table_lookup(state->items, id);
+    return si != NULL ? &si->item : NULL;
+}
+
+static gint
+compare_first_seq(gconstpointer a, gconstpointer b)
+{
+    const AjarItem *ia = *(const AjarItem *const *)a;
+    const AjarItem *ib = *(const AjarItem *const *)b;
+
+    if (ia->first_seq != ib->first_seq)
+        return ia->first_seq < ib->first_seq ? -1 : 1;
+    return strcmp(ia->id, ib->id);
+}
+
+static GPtrArray *
+list_items(const AjarState *state, gboolean custody_only)
+{
+    GPtrArray *list = g_ptr_array_sized_new(custody_only ? 16 : state->order->len);
+
+    for (guint i = 0; i < state->order->len; i++) {
+        const AjarItem *item = g_ptr_array_index(state->order, i);
+        if (!custody_only || ajar_item_in_custody(item))
+            g_ptr_array_add(list, (gpointer)item);
+    }
+    if (state->order_unsorted)
+        g_ptr_array_sort(list, compare_first_seq);
+    return list;
+}
+
+GPtrArray *
+ajar_state_list(const AjarState *state)
+{
+    g_return_val_if_fail(state != NULL, NULL);
+    return list_items(state, FALSE);
+}
+
+GPtrArray *
+ajar_state_list_custody(const AjarState *state)
+{
+    g_return_val_if_fail(state != NULL, NULL);
+    return list_items(state, TRUE);
+}
+
+guint
+ajar_state_count_in_state(const AjarState *state, AjarEventType state_event)
+{
+    g_return_val_if_fail(state != NULL, 0);
+    if ((guint)state_event >= N_EVENT_TYPES)
+        return 0;
+    return state->state_counts[state_event];
+}
+
+guint
+ajar_state_count_custody(const AjarState *state)
+{
+    AjarItem probe = { 0 };
+    guint total = 0;
+
+    g_return_val_if_fail(state != NULL, 0);
+    for (guint type = 0; type < N_EVENT_TYPES; type++) {
+        probe.state = (AjarEventType)type;
+        if (ajar_item_in_custody(&probe))
+            total += state->state_counts[type];
+    }
+    return total;
+}
+
+const AjarRuleCounters *
+ajar_state_get_counters(const AjarState *state, const char *rule_name)
+{
+    g_return_val_if_fail(state != NULL, NULL);
+    if (rule_name == NULL)
+        return NULL;
+    return g_hash_table_lookup(state->counters, rule_name);
+}
+
+static gint
+compare_names(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+GPtrArray *
+ajar_state_list_rule_names(const AjarState *state)
+{
+    GPtrArray *names;
+    GHashTableIter iter;
+    gpointer key;
+
+    g_return_val_if_fail(state != NULL, NULL);
+    names = g_ptr_array_sized_new(g_hash_table_size(state->counters));
+    g_hash_table_iter_init(&iter, state->counters);
+    while (g_hash_table_iter_next(&iter, &key, NULL))
+        g_ptr_array_add(names, key);
+    g_ptr_array_sort(names, compare_names);
+    return names;
+}
+
+guint
+ajar_state_get_orphans(const AjarState *state)
+{
+    g_return_val_if_fail(state != NULL, 0);
+    return state->orphans;
+}
+
+guint
+ajar_state_get_event_count(const AjarState *state)
+{
+    g_return_val_if_fail(state != NULL, 0);
+    return state->event_count;
+}
+
+gint64
+ajar_state_get_last_seq(const AjarState *state)
+{
+    g_return_val_if_fail(state != NULL, 0);
+    return state->last_seq;
+}
+
+const char *
+ajar_state_get_last_id(const AjarState *state)
+{
+    g_return_val_if_fail(state != NULL, NULL);
+    return state->last_id;
+}
