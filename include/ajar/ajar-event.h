@@ -40,22 +40,22 @@ typedef enum {
 /* One journal event. All strings owned by the event (ajar_event_free()).
  * Absent optional fields are NULL / 0 / has_* FALSE. */
 typedef struct {
-    gint64 seq;         /* strictly increasing; assigned by the journal on append */
-    gint64 ts;          /* unix microseconds the event was written (UTC on disk) */
+    gint64 seq; /* strictly increasing; assigned by the journal on append */
+    gint64 ts;  /* unix microseconds the event was written (UTC on disk) */
     AjarEventType type;
-    char *event_name;   /* the name as read, for AJAR_EVENT_UNKNOWN; else NULL */
-    char *id;           /* the message's stable id; NULL for rules-changed/error */
+    char *event_name; /* the name as read, for AJAR_EVENT_UNKNOWN; else NULL */
+    char *id;         /* the message's stable id; NULL for rules-changed/error */
     gboolean has_dir;
     AjarDirection dir;
     char *account;
     char *protocol;
     char *buddy;
     char *rule;
-    gint64 time;        /* unix microseconds, the message's own time; 0 = absent */
-    char *text;         /* the message text as given, any bytes (see text_len) */
+    gint64 time; /* unix microseconds, the message's own time; 0 = absent */
+    char *text;  /* the message text as given, any bytes (see text_len) */
     gsize text_len;
-    gint64 due;         /* unix microseconds; 0 = absent */
-    char *message;      /* error events: what went wrong */
+    gint64 due;    /* unix microseconds; 0 = absent */
+    char *message; /* error events: what went wrong */
 } AjarEvent;
 
 /* Returns: (transfer full): a zeroed event. */

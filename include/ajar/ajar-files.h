@@ -9,8 +9,8 @@ G_BEGIN_DECLS
 GQuark ajar_files_error_quark(void);
 
 typedef enum {
-    AJAR_FILES_ERROR_IO,       /* message has the path and the system's reason */
-    AJAR_FILES_ERROR_NOT_DIR,  /* the folder path exists and is not a folder */
+    AJAR_FILES_ERROR_IO,        /* message has the path and the system's reason */
+    AJAR_FILES_ERROR_NOT_DIR,   /* the folder path exists and is not a folder */
     AJAR_FILES_ERROR_TOO_LARGE, /* ajar_files_read(): the file is over the size limit */
 } AjarFilesError;
 

@@ -42,17 +42,17 @@ typedef enum {
 
 /* What reading a journal found besides events. */
 typedef struct {
-    guint lines;               /* complete lines read (including bad ones) */
-    guint events;              /* lines that were valid events */
-    guint malformed;           /* complete lines that were not valid events */
-    GArray *malformed_lines;   /* guint line numbers, the first AJAR_JOURNAL_MAX_REPORTED */
+    guint lines;                  /* complete lines read (including bad ones) */
+    guint events;                 /* lines that were valid events */
+    guint malformed;              /* complete lines that were not valid events */
+    GArray *malformed_lines;      /* guint line numbers, the first AJAR_JOURNAL_MAX_REPORTED */
     char *first_malformed_reason; /* "line 12: seq: must be ..." or NULL */
-    gboolean incomplete_tail;  /* the file ended without "\n" (a crash mid-write, or a
+    gboolean incomplete_tail;     /* the file ended without "\n" (a crash mid-write, or a
                                 * write in progress); that part was skipped */
     gsize incomplete_tail_bytes;
-    guint seq_gaps;            /* places where seq jumped by more than one */
-    guint seq_disorder;        /* places where seq did not increase */
-    guint repaired_tails;      /* "error" events that record an earlier tail repair */
+    guint seq_gaps;       /* places where seq jumped by more than one */
+    guint seq_disorder;   /* places where seq did not increase */
+    guint repaired_tails; /* "error" events that record an earlier tail repair */
 } AjarJournalReport;
 
 #define AJAR_JOURNAL_MAX_REPORTED 100

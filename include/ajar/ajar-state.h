@@ -16,12 +16,12 @@ typedef struct {
     char *protocol;
     char *buddy;
     char *rule;
-    gint64 time;            /* the message's own time, unix microseconds */
-    char *text;             /* as libraries gave it, any bytes */
+    gint64 time; /* the message's own time, unix microseconds */
+    char *text;  /* as libraries gave it, any bytes */
     gsize text_len;
-    gint64 due;             /* 0 = none */
-    AjarEventType custody;  /* the event that took it into custody */
-    AjarEventType state;    /* the last event for its id ("a message's state") */
+    gint64 due;            /* 0 = none */
+    AjarEventType custody; /* the event that took it into custody */
+    AjarEventType state;   /* the last event for its id ("a message's state") */
     gint64 state_seq;
     gint64 state_ts;
     gint64 first_seq;
@@ -34,16 +34,16 @@ gboolean ajar_item_in_custody(const AjarItem *item);
 
 /* Per-rule counters (keyed by rule name). */
 typedef struct {
-    guint held;        /* incoming messages ever held */
-    guint archived;    /* incoming messages ever archived */
-    guint delayed;     /* incoming messages ever delayed */
-    guint queued;      /* outgoing messages ever put in cooling-off */
-    guint letters;     /* outgoing messages ever kept as unsent letters */
-    guint cancelled;   /* cancelled cooling-off messages */
-    guint discarded;   /* messages the user discarded */
-    guint sent;        /* outgoing messages that went out (passed or after a delay) */
-    guint passed;      /* incoming messages a keyword let through */
-    gint64 last_sent;  /* unix microseconds of the newest "sent", 0 = never */
+    guint held;       /* incoming messages ever held */
+    guint archived;   /* incoming messages ever archived */
+    guint delayed;    /* incoming messages ever delayed */
+    guint queued;     /* outgoing messages ever put in cooling-off */
+    guint letters;    /* outgoing messages ever kept as unsent letters */
+    guint cancelled;  /* cancelled cooling-off messages */
+    guint discarded;  /* messages the user discarded */
+    guint sent;       /* outgoing messages that went out (passed or after a delay) */
+    guint passed;     /* incoming messages a keyword let through */
+    gint64 last_sent; /* unix microseconds of the newest "sent", 0 = never */
 } AjarRuleCounters;
 
 typedef struct _AjarState AjarState;
