@@ -81,24 +81,29 @@ ajar_files_ensure_private_dir(const char *dir, GError **error)
     return TRUE;
 }
 
-static gboolean
-write_all(int fd, const char *data, gsize len)
+gboolean
+ajar_files_write_all(int fd, const char *data, gsize len, gsize *written)
 {
+    gsize done = 0;
+
     while (len > 0) {
         ssize_t n = write(fd, data, MIN(len, (gsize)G_MAXSSIZE));
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            return FALSE;
+            break;
         }
         if (n == 0) {
             errno = EIO; /* no progress and no reason: do not spin */
-            return FALSE;
+            break;
         }
         data += n;
         len -= (gsize)n;
+        done += (gsize)n;
     }
-    return TRUE;
+    if (written != NULL)
+        *written = done;
+    return len == 0;
 }
 
 static int
@@ -152,7 +157,7 @@ ajar_files_replace(const char *dir, const char *name, const char *data, gsize le
         what = "set the temporary file's permissions";
         goto failed;
     }
-    if (!write_all(fd, data, len)) {
+    if (!ajar_files_write_all(fd, data, len, NULL)) {
         what = "write";
         goto failed;
     }

@@ -344,28 +344,6 @@ ajar_journal_close(AjarJournal *journal)
 /* ---- appending ---- */
 
 static gboolean
-write_all(int fd, const char *data, gsize len, gsize *written)
-{
-    *written = 0;
-    while (len > 0) {
-        ssize_t n = write(fd, data, MIN(len, (gsize)G_MAXSSIZE));
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return FALSE;
-        }
-        if (n == 0) {
-            errno = EIO; /* no progress and no reason: do not spin */
-            return FALSE;
-        }
-        data += n;
-        len -= (gsize)n;
-        *written += (gsize)n;
-    }
-    return TRUE;
-}
-
-static gboolean
 fail_closed(AjarJournal *journal, GError **error)
 {
     g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_CLOSED,
@@ -382,7 +360,8 @@ write_or_undo(AjarJournal *journal, const GString *buf, GError **error)
     gsize written = 0;
     int saved;
 
-    if (fstat(journal->fd, &st) == 0 && write_all(journal->fd, buf->str, buf->len, &written))
+    if (fstat(journal->fd, &st) == 0 &&
+        ajar_files_write_all(journal->fd, buf->str, buf->len, &written))
         return TRUE;
     saved = errno;
     /* A part that reached the file must not stay: it would be a line that

@@ -31,6 +31,11 @@ gboolean ajar_files_ensure_private_dir(const char *dir, GError **error);
 gboolean ajar_files_replace(const char *dir, const char *name, const char *data, gsize len,
                             GError **error);
 
+/* Writes all of @data to @fd, going on after EINTR and short writes.
+ * Returns FALSE with errno set on failure; @written (nullable) gets the bytes
+ * that did reach @fd either way. */
+gboolean ajar_files_write_all(int fd, const char *data, gsize len, gsize *written);
+
 /* Reads @path whole, refusing files over @max_size bytes.
  * Returns: (transfer full) (nullable): the bytes plus a NUL, length in @len.
  * A missing file: NULL with G_IO_ERROR_NOT_FOUND in G_IO_ERROR; other system
