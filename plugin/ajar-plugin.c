@@ -1,28 +1,59 @@
 /* ajar-plugin.c — the libpurple plugin entry point.
  *
- * For now this only registers the plugin and opens nothing: interception,
- * timers, menus and the review dialog come with the plugin issue. Loading and
- * unloading it must already be clean, so the tests load the built ajar.so. */
+ * Interception, timers, menus and the review dialog come with the plugin
+ * issue; for now Ajar loads, unloads cleanly and offers "Statistics…". */
 #include "ajar-config.h"
+
+#include "ajar-plugin.h"
 
 #include <glib.h>
 
 #include <debug.h>
-#include <plugin.h>
+#include <notify.h>
+#include <util.h>
 #include <version.h>
 
-#define AJAR_PLUGIN_ID "core-ajar"
+static void
+statistics_action_cb(PurplePluginAction *action)
+{
+    PurplePlugin *plugin = action->plugin;
+
+    if (plugin == NULL || plugin->extra == NULL)
+        return;
+    ajar_plugin_show_statistics(plugin->extra);
+}
+
+static GList *
+ajar_plugin_actions(PurplePlugin *plugin, gpointer context)
+{
+    return g_list_append(NULL, purple_plugin_action_new("Statistics…", statistics_action_cb));
+}
 
 static gboolean
 ajar_plugin_load(PurplePlugin *plugin)
 {
-    purple_debug_info("ajar", "Ajar %s loaded\n", AJAR_VERSION);
+    AjarPlugin *ajar = g_new0(AjarPlugin, 1);
+
+    ajar->plugin = plugin;
+    /* purple_user_dir() honours the client's --config folder. */
+    ajar->dir = g_build_filename(purple_user_dir(), "ajar", NULL);
+    plugin->extra = ajar;
+    purple_debug_info("ajar", "Ajar %s loaded; its folder is %s\n", AJAR_VERSION, ajar->dir);
     return TRUE;
 }
 
 static gboolean
 ajar_plugin_unload(PurplePlugin *plugin)
 {
+    AjarPlugin *ajar = plugin->extra;
+
+    /* A statistics box left open must not call back into freed state. */
+    purple_notify_close_with_handle(plugin);
+    if (ajar != NULL) {
+        g_free(ajar->dir);
+        g_free(ajar);
+    }
+    plugin->extra = NULL;
     purple_debug_info("ajar", "Ajar unloaded\n");
     return TRUE;
 }
@@ -44,6 +75,7 @@ static PurplePluginInfo ajar_plugin_info = {
     .homepage = "",
     .load = ajar_plugin_load,
     .unload = ajar_plugin_unload,
+    .actions = ajar_plugin_actions,
 };
 
 static void

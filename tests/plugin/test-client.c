@@ -148,6 +148,48 @@ ui_prefs_init(void)
     purple_prefs_set_bool("/purple/network/auto_ip", FALSE);
 }
 
+/* Notices a user would see (purple_notify_message and friends), in order. */
+static GPtrArray *notices;
+
+static void
+test_notice_free(TestNotice *notice)
+{
+    g_free(notice->title);
+    g_free(notice->primary);
+    g_free(notice->secondary);
+    g_free(notice);
+}
+
+static void *
+notify_message(PurpleNotifyMsgType type, const char *title, const char *primary,
+               const char *secondary)
+{
+    TestNotice *notice = g_new0(TestNotice, 1);
+
+    notice->type = type;
+    notice->title = g_strdup(title);
+    notice->primary = g_strdup(primary);
+    notice->secondary = g_strdup(secondary);
+    if (notices == NULL)
+        notices = g_ptr_array_new_with_free_func((GDestroyNotify)test_notice_free);
+    g_ptr_array_add(notices, notice);
+    /* A UI handle; libpurple only passes it back to close_notify. */
+    return notice;
+}
+
+static PurpleNotifyUiOps notify_ops = {
+    .notify_message = notify_message,
+};
+
+GPtrArray *
+test_client_take_notices(void)
+{
+    GPtrArray *taken = notices;
+
+    notices = NULL;
+    return taken != NULL ? taken : g_ptr_array_new_with_free_func((GDestroyNotify)test_notice_free);
+}
+
 static PurpleCoreUiOps core_ops = {
     .ui_prefs_init = ui_prefs_init,
 };
@@ -208,6 +250,7 @@ test_client_start(void)
     purple_debug_set_ui_ops(&debug_ops);
     purple_core_set_ui_ops(&core_ops);
     purple_eventloop_set_ui_ops(&eventloop_ops);
+    purple_notify_set_ui_ops(&notify_ops);
 
     if (!purple_core_init(AJAR_TEST_CLIENT_UI))
         g_error("purple_core_init() failed");
@@ -303,6 +346,7 @@ remove_tree(const char *path)
 void
 test_client_cleanup(void)
 {
+    g_clear_pointer(&notices, g_ptr_array_unref);
     if (tmp_dir == NULL)
         return;
     if (g_getenv("AJAR_TEST_KEEP_DIR") != NULL)

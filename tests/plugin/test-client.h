@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include <notify.h>
 #include <plugin.h>
 
 G_BEGIN_DECLS
@@ -51,6 +52,18 @@ void test_client_iterate(guint max_dispatches);
  * plugin dir), that one is dropped first so the built file is what is tested.
  * Returns: (transfer none) (nullable): the plugin, owned by libpurple. */
 PurplePlugin *test_client_probe_ajar(void);
+
+/* A message box libpurple asked the UI to show. */
+typedef struct {
+    PurpleNotifyMsgType type;
+    char *title;
+    char *primary;
+    char *secondary;
+} TestNotice;
+
+/* Returns: (transfer full): the notices shown since the last call, oldest
+ * first (TestNotice*; the array frees them). */
+GPtrArray *test_client_take_notices(void);
 
 /* Quits libpurple (purple_core_quit(): every plugin is unloaded and destroyed,
  * prefs and buddy list are saved). Safe to call twice. */

@@ -1,0 +1,247 @@
+/* ajar-stats.c — per-rule figures from a replayed journal, and their words.
+ * The CLI and the plugin both print what this file writes, so they agree. */
+#include "ajar/ajar-stats.h"
+
+#include <string.h>
+
+#include "ajar/ajar-event.h"
+#include "ajar/ajar-json.h"
+
+#define LABEL_WIDTH 24
+
+void
+ajar_rule_stats_free(AjarRuleStats *stats)
+{
+    if (stats == NULL)
+        return;
+    g_free(stats->rule);
+    g_free(stats);
+}
+
+static AjarRuleStats *
+stats_for(GHashTable *by_rule, GPtrArray *out, const char *rule)
+{
+    AjarRuleStats *stats = g_hash_table_lookup(by_rule, rule);
+
+    if (stats == NULL) {
+        stats = g_new0(AjarRuleStats, 1);
+        stats->rule = g_strdup(rule);
+        g_hash_table_insert(by_rule, stats->rule, stats);
+        g_ptr_array_add(out, stats);
+    }
+    return stats;
+}
+
+static void
+count_item(AjarRuleStats *stats, const AjarItem *item)
+{
+    gboolean out = item->dir == AJAR_DIRECTION_OUT;
+
+    if (ajar_item_in_custody(item))
+        stats->newest_waiting = MAX(stats->newest_waiting, item->time);
+    switch (item->state) {
+    case AJAR_EVENT_HELD:
+        if (out)
+            stats->letters_now++;
+        else
+            stats->held_now++;
+        break;
+    case AJAR_EVENT_ARCHIVED: stats->archived_unread_now++; break;
+    case AJAR_EVENT_READ: stats->archived_read_now++; break;
+    case AJAR_EVENT_DELAYED: stats->delayed_now++; break;
+    case AJAR_EVENT_QUEUED: stats->queued_now++; break;
+    case AJAR_EVENT_CANCELLED: stats->letters_now++; break;
+    default: break;
+    }
+    /* "Times you held back": your messages that never went out. */
+    if (out && (item->state == AJAR_EVENT_CANCELLED || item->state == AJAR_EVENT_HELD ||
+                item->state == AJAR_EVENT_DISCARDED))
+        stats->held_back++;
+}
+
+static gint
+compare_rule_names(gconstpointer a, gconstpointer b)
+{
+    const AjarRuleStats *x = *(AjarRuleStats *const *)a;
+    const AjarRuleStats *y = *(AjarRuleStats *const *)b;
+    g_autofree char *fx = g_utf8_casefold(x->rule, -1);
+    g_autofree char *fy = g_utf8_casefold(y->rule, -1);
+    int order = g_utf8_collate(fx, fy);
+
+    return order != 0 ? order : strcmp(x->rule, y->rule);
+}
+
+GPtrArray *
+ajar_stats_compute(const AjarState *state)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)ajar_rule_stats_free);
+    g_autoptr(GHashTable) by_rule = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autoptr(GPtrArray) names = NULL;
+    g_autoptr(GPtrArray) items = NULL;
+
+    g_return_val_if_fail(state != NULL, out);
+    names = ajar_state_list_rule_names(state);
+    for (guint i = 0; i < names->len; i++) {
+        const char *name = g_ptr_array_index(names, i);
+        const AjarRuleCounters *counters = ajar_state_get_counters(state, name);
+        AjarRuleStats *stats = stats_for(by_rule, out, name);
+
+        if (counters == NULL)
+            continue;
+        stats->held_total = counters->held;
+        stats->archived_total = counters->archived;
+        stats->delayed_total = counters->delayed;
+        stats->passed_total = counters->passed;
+        stats->sent_total = counters->sent;
+        stats->last_sent = counters->last_sent;
+    }
+    items = ajar_state_list(state);
+    for (guint i = 0; i < items->len; i++) {
+        const AjarItem *item = g_ptr_array_index(items, i);
+        if (item->rule != NULL)
+            count_item(stats_for(by_rule, out, item->rule), item);
+    }
+    g_ptr_array_sort(out, compare_rule_names);
+    return out;
+}
+
+char *
+ajar_format_duration(gint64 microseconds)
+{
+    gint64 minutes = microseconds / (60 * G_USEC_PER_SEC);
+    gint64 hours = minutes / 60;
+    gint64 days = hours / 24;
+
+    if (minutes < 1)
+        return g_strdup("less than a minute");
+    if (hours < 1)
+        return g_strdup_printf("%" G_GINT64_FORMAT " min", minutes);
+    if (days < 1)
+        return minutes % 60 == 0
+                   ? g_strdup_printf("%" G_GINT64_FORMAT " h", hours)
+                   : g_strdup_printf("%" G_GINT64_FORMAT " h %" G_GINT64_FORMAT " min", hours,
+                                     minutes % 60);
+    if (days < 7 && hours % 24 != 0)
+        return g_strdup_printf("%" G_GINT64_FORMAT " %s %" G_GINT64_FORMAT " h", days,
+                               days == 1 ? "day" : "days", hours % 24);
+    return g_strdup_printf("%" G_GINT64_FORMAT " %s", days, days == 1 ? "day" : "days");
+}
+
+char *
+ajar_format_local_time(gint64 unix_us, GDateTime *now)
+{
+    g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc(unix_us / G_USEC_PER_SEC);
+    g_autoptr(GDateTime) local = NULL;
+
+    g_return_val_if_fail(now != NULL, NULL);
+    if (utc == NULL)
+        return g_strdup("?");
+    local = g_date_time_to_timezone(utc, g_date_time_get_timezone(now));
+    if (local == NULL)
+        return g_strdup("?");
+    if (g_date_time_get_year(local) != g_date_time_get_year(now))
+        return g_date_time_format(local, "%a %-d %b %Y %H:%M");
+    return g_date_time_format(local, "%a %-d %b %H:%M");
+}
+
+static void append_line(GString *out, const char *label, const char *format, ...)
+    G_GNUC_PRINTF(3, 4);
+
+static void
+append_line(GString *out, const char *label, const char *format, ...)
+{
+    va_list args;
+    glong pad = LABEL_WIDTH - g_utf8_strlen(label, -1);
+
+    g_string_append_printf(out, "  %s", label);
+    for (glong i = 0; i < MAX(pad, 1); i++)
+        g_string_append_c(out, ' ');
+    va_start(args, format);
+    g_string_append_vprintf(out, format, args);
+    va_end(args);
+    g_string_append_c(out, '\n');
+}
+
+static void
+append_rule_text(GString *out, const AjarRuleStats *s, GDateTime *now)
+{
+    gint64 now_us = g_date_time_to_unix(now) * G_USEC_PER_SEC + g_date_time_get_microsecond(now);
+
+    g_string_append_printf(out, "%s\n", s->rule);
+    if (s->last_sent > 0) {
+        g_autofree char *when = ajar_format_local_time(s->last_sent, now);
+        g_autofree char *since = ajar_format_duration(now_us - s->last_sent);
+        append_line(out, "You last wrote to them", "%s, %s ago", when, since);
+    } else {
+        append_line(out, "You last wrote to them", "not since Ajar began keeping notes");
+    }
+    append_line(out, "Times you held back", "%u", s->held_back);
+    append_line(out, "Their messages held", "%u in all, %u waiting", s->held_total, s->held_now);
+    append_line(out, "Archived", "%u in all, %u unread", s->archived_total, s->archived_unread_now);
+    if (s->delayed_total > 0 || s->delayed_now > 0)
+        append_line(out, "Delayed", "%u in all, %u waiting", s->delayed_total, s->delayed_now);
+    if (s->queued_now > 0)
+        append_line(out, "Cooling off now", "%u", s->queued_now);
+    if (s->letters_now > 0)
+        append_line(out, "Unsent letters", "%u", s->letters_now);
+    if (s->passed_total > 0)
+        append_line(out, "Let through by a keyword", "%u", s->passed_total);
+}
+
+char *
+ajar_stats_format_text(const GPtrArray *stats, GDateTime *now)
+{
+    GString *out = g_string_new(NULL);
+
+    g_return_val_if_fail(stats != NULL && now != NULL, NULL);
+    if (stats->len == 0) {
+        g_string_append(out, "No rules have filtered anything yet.\n");
+        return g_string_free(out, FALSE);
+    }
+    for (guint i = 0; i < stats->len; i++) {
+        if (i > 0)
+            g_string_append_c(out, '\n');
+        append_rule_text(out, g_ptr_array_index(stats, i), now);
+    }
+    return g_string_free(out, FALSE);
+}
+
+static void
+append_time_or_null(GString *out, gint64 unix_us)
+{
+    if (unix_us > 0) {
+        g_autofree char *text = ajar_time_format_utc(unix_us, FALSE);
+        ajar_json_append_string(out, text, -1);
+    } else {
+        g_string_append(out, "null");
+    }
+}
+
+char *
+ajar_stats_format_json(const GPtrArray *stats)
+{
+    GString *out = g_string_new("{\"rules\":[");
+
+    g_return_val_if_fail(stats != NULL, NULL);
+    for (guint i = 0; i < stats->len; i++) {
+        const AjarRuleStats *s = g_ptr_array_index(stats, i);
+
+        g_string_append(out, i > 0 ? ",{\"rule\":" : "{\"rule\":");
+        ajar_json_append_string(out, s->rule, -1);
+        g_string_append(out, ",\"last_sent\":");
+        append_time_or_null(out, s->last_sent);
+        g_string_append_printf(out,
+                               ",\"held_back\":%u,\"sent\":%u,\"held\":%u,\"held_waiting\":%u,"
+                               "\"archived\":%u,\"archived_unread\":%u,\"archived_read\":%u,"
+                               "\"delayed\":%u,\"delayed_waiting\":%u,\"cooling_off\":%u,"
+                               "\"unsent_letters\":%u,\"passed\":%u,\"newest_waiting\":",
+                               s->held_back, s->sent_total, s->held_total, s->held_now,
+                               s->archived_total, s->archived_unread_now, s->archived_read_now,
+                               s->delayed_total, s->delayed_now, s->queued_now, s->letters_now,
+                               s->passed_total);
+        append_time_or_null(out, s->newest_waiting);
+        g_string_append_c(out, '}');
+    }
+    g_string_append(out, "]}\n");
+    return g_string_free(out, FALSE);
+}
