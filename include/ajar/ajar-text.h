@@ -1,0 +1,29 @@
+/* ajar-text.h — message texts as a person reads them.
+ *
+ * Messengers hand over IM text as HTML-like markup ("<b>hi</b> &amp; bye",
+ * "<a href='…'>link</a>"). Everywhere Ajar shows a kept message — the review,
+ * the `ajar` command, the HTML export — it shows this plain form: tags gone,
+ * entities decoded, nothing fetched, nothing that a terminal or a dialog
+ * would interpret. Pure. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Converts markup to plain text: tags removed (<br> and block ends become
+ * line breaks; a link keeps its text and shows its address after it when they
+ * differ; an image becomes its alt text or "[image]"; <script>, <style> and
+ * <head> contents are dropped), character entities decoded (named ones HTML
+ * knows commonly, and numeric ones), invalid UTF-8 and control characters
+ * other than newline and tab replaced by U+FFFD, trailing white space
+ * trimmed. A "<" that does not start a tag ("<3", "a < b", or one with no
+ * ">" after it) is kept.
+ * @len: -1 for NUL-terminated. Returns: (transfer full): valid UTF-8. */
+char *ajar_text_from_markup(const char *markup, gssize len);
+
+/* The first line of @plain, cut to at most @max_chars characters with "…".
+ * Returns: (transfer full). */
+char *ajar_text_first_line(const char *plain, guint max_chars);
+
+G_END_DECLS

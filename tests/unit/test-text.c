@@ -1,0 +1,98 @@
+/* test-text.c — kept messages as a person reads them: markup to plain text. */
+#include "ajar/ajar-text.h"
+
+typedef struct {
+    const char *name;
+    const char *markup;
+    const char *plain;
+} TextCase;
+
+static const TextCase cases[] = {
+    { "plain", "are you awake?", "are you awake?" },
+    { "bold", "<b>hi</b> there", "hi there" },
+    { "xmpp-body",
+      "<html xmlns='http://jabber.org/protocol/xhtml-im'><body><p>one</p><p>two</p>"
+      "</body></html>",
+      "one\ntwo" },
+    { "font", "<FONT COLOR=\"#ff0000\"><I>red</I></FONT>", "red" },
+    { "br", "line one<br>line two<BR/>three", "line one\nline two\nthree" },
+    { "entities", "fish &amp; chips &lt;3 &quot;x&quot; &apos;y&apos;",
+      "fish & chips <3 \"x\" 'y'" },
+    { "numeric-entities", "&#233;&#xE9;&#X1F600;", "éé😀" },
+    { "entity-nul", "a&#0;b",
+      "a\xEF\xBF\xBD"
+      "b" },
+    { "entity-surrogate", "&#xD800;", "\xEF\xBF\xBD" },
+    { "entity-out-of-range", "&#999999999;", "\xEF\xBF\xBD" },
+    { "entity-too-long-kept", "&#99999999999999999999;", "&#99999999999999999999;" },
+    { "entity-escape-char", "&#27;[31mred", "\xEF\xBF\xBD[31mred" },
+    { "unknown-entity-kept", "&bogus; &amp", "&bogus; &amp" },
+    { "heart", "<3 you", "<3 you" },
+    { "less-than", "a < b and c<d", "a < b and c<d" },
+    { "script-dropped", "hi<script>alert(1)</script> there", "hi there" },
+    { "style-dropped", "<style>p{}</style>text", "text" },
+    { "link-same", "<a href=\"https://example.org\">https://example.org</a>",
+      "https://example.org" },
+    { "link-different", "see <a href='https://evil.example/x'>my photos</a>!",
+      "see my photos <https://evil.example/x>!" },
+    { "image-alt", "<img src=\"http://tracker.example/p.gif\" alt=\"smile\">", "smile" },
+    { "image-no-alt", "<img src=\"http://tracker.example/p.gif\">", "[image]" },
+    { "unfinished-tag-kept", "hello <b", "hello <b" },
+    { "comment", "a<!-- hidden -->b", "ab" },
+    { "raw-escape", "\x1b[2Jcleared", "\xEF\xBF\xBD[2Jcleared" },
+    { "c1-control",
+      "a\xC2\x9B"
+      "b",
+      "a\xEF\xBF\xBD"
+      "b" },
+    { "tab-and-newline-kept", "a\tb\nc", "a\tb\nc" },
+    { "invalid-utf8", "caf\xE9", "caf\xEF\xBF\xBD" },
+    { "trailing-space", "hi<br><br>  ", "hi" },
+    { "empty", "", "" },
+};
+
+static void
+test_case(gconstpointer data)
+{
+    const TextCase *c = data;
+    g_autofree char *plain = ajar_text_from_markup(c->markup, -1);
+
+    g_assert_cmpstr(plain, ==, c->plain);
+    g_assert_true(g_utf8_validate(plain, -1, NULL));
+}
+
+static void
+test_null(void)
+{
+    g_autofree char *plain = ajar_text_from_markup(NULL, -1);
+    g_assert_cmpstr(plain, ==, "");
+}
+
+static void
+test_first_line(void)
+{
+    g_autofree char *a = ajar_text_first_line("short", 10);
+    g_autofree char *b = ajar_text_first_line("exactly ten", 11);
+    g_autofree char *c = ajar_text_first_line("a longer line of text", 10);
+    g_autofree char *d = ajar_text_first_line("first\nsecond", 20);
+    g_autofree char *e = ajar_text_first_line("ééééééé", 4);
+
+    g_assert_cmpstr(a, ==, "short");
+    g_assert_cmpstr(b, ==, "exactly ten");
+    g_assert_cmpstr(c, ==, "a longer …");
+    g_assert_cmpstr(d, ==, "first…");
+    g_assert_cmpstr(e, ==, "ééé…");
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *path = g_strdup_printf("/text/from-markup/%s", cases[i].name);
+        g_test_add_data_func(path, &cases[i], test_case);
+    }
+    g_test_add_func("/text/from-markup/null", test_null);
+    g_test_add_func("/text/first-line", test_first_line);
+    return g_test_run();
+}
