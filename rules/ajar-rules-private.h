@@ -14,7 +14,6 @@ struct _AjarRuleSet {
     GPtrArray *folded_keywords; /* per rule: GPtrArray of case-folded keywords */
 };
 
-void ajar_rule_free(AjarRule *rule);
 void ajar_match_free(AjarMatch *match);
 
 /* Takes @rules (AjarRule*, already validated) and builds the lookup index.
@@ -22,8 +21,11 @@ void ajar_match_free(AjarMatch *match);
 AjarRuleSet *ajar_rules_build(GPtrArray *rules, AjarNotify notify, AjarNormalizeFunc normalize,
                               gpointer normalize_data);
 
+/* The first rule index whose match entries cover @facts' buddy and account
+ * (direction, text and flags are ignored), or -1. */
+int ajar_rules_find_index(const AjarRuleSet *set, const AjarFacts *facts);
+
 /* Case-folded, NFKC-normalized form used for keyword matching. Transfer full. */
 char *ajar_rules_fold(const char *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AjarMatch, ajar_match_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(AjarRule, ajar_rule_free)

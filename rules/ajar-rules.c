@@ -215,8 +215,8 @@ best_rule_for_key(const AjarRuleSet *set, const char *key, AccountCache *cache, 
     return best;
 }
 
-static int
-find_rule(const AjarRuleSet *set, const AjarFacts *facts)
+int
+ajar_rules_find_index(const AjarRuleSet *set, const AjarFacts *facts)
 {
     AccountCache cache = { set, facts, NULL, NULL };
     guint best = G_MAXUINT;
@@ -356,7 +356,7 @@ ajar_rules_decide(const AjarRuleSet *rules, const AjarFacts *facts, GDateTime *n
     decision->reason = AJAR_REASON_NO_RULE;
     decision->rule_index = -1;
 
-    index = find_rule(rules, facts);
+    index = ajar_rules_find_index(rules, facts);
     if (index < 0)
         return;
     rule = g_ptr_array_index(rules->rules, index);

@@ -173,6 +173,35 @@ const char *ajar_action_to_string(AjarAction action);
 const char *ajar_direction_to_string(AjarDirection direction);
 const char *ajar_notify_to_string(AjarNotify notify);
 
+/* ---- changing rules (menus and commands): every change makes a new set ---- */
+
+/* Returns: (transfer full): a rule named @name with no matches, incoming and
+ * outgoing "pass", no keywords, always active. */
+AjarRule *ajar_rule_new(const char *name);
+/* Returns: (transfer full): a deep copy. */
+AjarRule *ajar_rule_copy(const AjarRule *rule);
+void ajar_rule_free(AjarRule *rule);
+/* Adds a match entry (@account and @protocol nullable = any). */
+void ajar_rule_add_match(AjarRule *rule, const char *account, const char *protocol,
+                         const char *buddy);
+
+/* The index of the first rule with a match entry for this buddy (the same
+ * matching as ajar_rules_decide()), or -1. */
+int ajar_rules_find(const AjarRuleSet *rules, const char *account, const char *protocol,
+                    const char *buddy);
+
+/* A new set like @rules with rule @index replaced by @rule (@index ==
+ * count appends; @rule NULL removes rule @index). The result is validated
+ * exactly as a file would be, with @origin naming it in errors.
+ * Returns: (transfer full) (nullable). */
+AjarRuleSet *ajar_rules_with_rule(const AjarRuleSet *rules, guint index, const AjarRule *rule,
+                                  const char *origin, GError **error);
+
+/* A new set like @rules with another notify mode.
+ * Returns: (transfer full) (nullable). */
+AjarRuleSet *ajar_rules_with_notify(const AjarRuleSet *rules, AjarNotify notify, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AjarRuleSet, ajar_rules_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(AjarRule, ajar_rule_free)
 
 G_END_DECLS
