@@ -1,32 +1,108 @@
-/* ajar-plugin.c — the libpurple plugin entry point.
+/* ajar-plugin.c — the libpurple plugin: load, unload, actions, preferences.
  *
- * Interception, timers, menus and the review dialog come with the plugin
- * issue; for now Ajar loads, unloads cleanly and offers "Statistics…". */
+ * Everything Ajar holds lives in one AjarPlugin made in load and freed in
+ * unload; unload removes every timer, command, signal, menu hook and open
+ * request, and what is still kept stays in the journal for next time. */
 #include "ajar-config.h"
 
 #include "ajar-plugin.h"
 
-#include <glib.h>
-
 #include <debug.h>
 #include <notify.h>
+#include <prefs.h>
+#include <request.h>
 #include <util.h>
 #include <version.h>
+
+#include "ajar/ajar-event.h"
+#include "ajar/ajar-files.h"
+
+gint64
+ajar_plugin_now(void)
+{
+    return g_get_real_time();
+}
+
+void
+ajar_plugin_report(AjarPlugin *ajar, const char *what, const char *why)
+{
+    purple_debug_warning("ajar", "%s %s\n", what, why != NULL ? why : "");
+    purple_notify_error(ajar->plugin, "Ajar", what, why);
+}
+
+gboolean
+ajar_plugin_journal(AjarPlugin *ajar, AjarEvent *event, GError **error)
+{
+    if (ajar->journal == NULL) {
+        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_CLOSED,
+                    "%s/%s could not be opened when Ajar started.", ajar->dir, AJAR_JOURNAL_FILE);
+        return FALSE;
+    }
+    /* A background sync that failed means earlier lines may not be on disk:
+     * say so once, then keep going (the line itself was written). */
+    {
+        g_autoptr(GError) sync_error = NULL;
+        if (!ajar_journal_check_sync(ajar->journal, &sync_error))
+            ajar_plugin_report(ajar, "Ajar could not make sure its journal reached the disk.",
+                               sync_error->message);
+    }
+    return ajar_journal_append(ajar->journal, event, error);
+}
+
+static void
+review_action_cb(PurplePluginAction *action)
+{
+    PurplePlugin *plugin = action->plugin;
+
+    if (plugin != NULL && plugin->extra != NULL)
+        ajar_review_open(plugin->extra, NULL, NULL);
+}
 
 static void
 statistics_action_cb(PurplePluginAction *action)
 {
     PurplePlugin *plugin = action->plugin;
 
-    if (plugin == NULL || plugin->extra == NULL)
-        return;
-    ajar_plugin_show_statistics(plugin->extra);
+    if (plugin != NULL && plugin->extra != NULL)
+        ajar_plugin_show_statistics(plugin->extra);
 }
 
 static GList *
 ajar_plugin_actions(PurplePlugin *plugin, gpointer context)
 {
-    return g_list_append(NULL, purple_plugin_action_new("Statistics…", statistics_action_cb));
+    GList *actions = NULL;
+
+    actions =
+        g_list_append(actions, purple_plugin_action_new("Review held messages…", review_action_cb));
+    actions = g_list_append(actions, purple_plugin_action_new("Statistics…", statistics_action_cb));
+    return actions;
+}
+
+static void
+open_journal(AjarPlugin *ajar)
+{
+    g_autoptr(GError) error = NULL;
+    const AjarJournalReport *report;
+
+    /* Batched: the sync thread makes each line durable well within a second
+     * without blocking the messenger on the disk. */
+    ajar->journal = ajar_journal_open(ajar->dir, AJAR_FLUSH_BATCHED, &error);
+    if (ajar->journal == NULL) {
+        ajar_plugin_report(ajar,
+                           "Ajar cannot open its journal, so it will not hold anything back: "
+                           "every message is shown as usual.",
+                           error->message);
+        return;
+    }
+    report = ajar_journal_get_open_report(ajar->journal);
+    if (report->malformed > 0) {
+        g_autofree char *why = g_strdup_printf(
+            "%u line(s) of %s could not be read (first: %s). The rest is in use; 'ajar verify' "
+            "lists them.",
+            report->malformed, ajar_journal_get_path(ajar->journal),
+            report->first_malformed_reason != NULL ? report->first_malformed_reason : "?");
+        ajar_plugin_report(ajar, "Part of Ajar's journal is damaged.", why);
+    }
 }
 
 static gboolean
@@ -37,7 +113,18 @@ ajar_plugin_load(PurplePlugin *plugin)
     ajar->plugin = plugin;
     /* purple_user_dir() honours the client's --config folder. */
     ajar->dir = g_build_filename(purple_user_dir(), "ajar", NULL);
+    ajar->unjournaled =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)ajar_event_free);
     plugin->extra = ajar;
+
+    open_journal(ajar);
+    ajar_rules_file_load(ajar);
+    ajar_rules_file_watch(ajar);
+    ajar_custody_connect(ajar);
+    ajar_intercept_connect(ajar);
+    ajar_menu_connect(ajar);
+    ajar_commands_register(ajar);
+    ajar_custody_schedule_all(ajar, TRUE);
     purple_debug_info("ajar", "Ajar %s loaded; its folder is %s\n", AJAR_VERSION, ajar->dir);
     return TRUE;
 }
@@ -47,16 +134,57 @@ ajar_plugin_unload(PurplePlugin *plugin)
 {
     AjarPlugin *ajar = plugin->extra;
 
-    /* A statistics box left open must not call back into freed state. */
+    if (ajar == NULL)
+        return TRUE;
+    /* libpurple removes none of these for us. */
+    purple_signals_disconnect_by_handle(plugin);
+    ajar_commands_unregister(ajar);
+    purple_request_close_with_handle(plugin);
     purple_notify_close_with_handle(plugin);
-    if (ajar != NULL) {
-        g_free(ajar->dir);
-        g_free(ajar);
-    }
+    ajar_custody_disconnect(ajar);
+    ajar_rules_file_unwatch(ajar);
+    /* Kept messages stay in the journal; this only closes it (after a sync). */
+    ajar_journal_close(ajar->journal);
+    g_clear_pointer(&ajar->rules, ajar_rules_unref);
+    g_free(ajar->rules_text);
+    g_free(ajar->rules_error);
+    g_hash_table_unref(ajar->unjournaled);
+    g_free(ajar->dir);
+    g_free(ajar);
     plugin->extra = NULL;
     purple_debug_info("ajar", "Ajar unloaded\n");
     return TRUE;
 }
+
+static PurplePluginPrefFrame *
+ajar_plugin_pref_frame(PurplePlugin *plugin)
+{
+    PurplePluginPrefFrame *frame = purple_plugin_pref_frame_new();
+    PurplePluginPref *pref;
+
+    pref = purple_plugin_pref_new_with_name_and_label(AJAR_PREFS_ROOT "/notify",
+                                                      "When a message is held back");
+    purple_plugin_pref_set_type(pref, PURPLE_PLUGIN_PREF_CHOICE);
+    purple_plugin_pref_add_choice(pref, "Say nothing", "silent");
+    purple_plugin_pref_add_choice(pref, "Show counts in status and review", "count");
+    purple_plugin_pref_add_choice(pref, "Show a short note (never the text)", "message");
+    purple_plugin_pref_frame_add(frame, pref);
+
+    pref = purple_plugin_pref_new_with_name_and_label(AJAR_PREFS_ROOT "/cooloff_minutes",
+                                                      "Default cooling-off (minutes)");
+    purple_plugin_pref_set_bounds(pref, 1, 7 * 24 * 60);
+    purple_plugin_pref_frame_add(frame, pref);
+
+    pref = purple_plugin_pref_new_with_name_and_label(AJAR_PREFS_ROOT "/digest_time",
+                                                      "Default digest time (HH:MM)");
+    purple_plugin_pref_set_max_length(pref, 5);
+    purple_plugin_pref_frame_add(frame, pref);
+    return frame;
+}
+
+static PurplePluginUiInfo ajar_prefs_info = {
+    .get_plugin_pref_frame = ajar_plugin_pref_frame,
+};
 
 static PurplePluginInfo ajar_plugin_info = {
     .magic = PURPLE_PLUGIN_MAGIC,
@@ -75,12 +203,17 @@ static PurplePluginInfo ajar_plugin_info = {
     .homepage = "",
     .load = ajar_plugin_load,
     .unload = ajar_plugin_unload,
+    .prefs_info = &ajar_prefs_info,
     .actions = ajar_plugin_actions,
 };
 
 static void
 ajar_plugin_init(PurplePlugin *plugin)
 {
+    purple_prefs_add_none(AJAR_PREFS_ROOT);
+    purple_prefs_add_string(AJAR_PREFS_ROOT "/notify", "count");
+    purple_prefs_add_int(AJAR_PREFS_ROOT "/cooloff_minutes", 10);
+    purple_prefs_add_string(AJAR_PREFS_ROOT "/digest_time", "19:00");
 }
 
 PURPLE_INIT_PLUGIN(ajar, ajar_plugin_init, ajar_plugin_info)

@@ -1,18 +1,119 @@
-/* ajar-plugin.h — the plugin's one state struct, shared by plugin/ files. */
+/* ajar-plugin.h — the plugin's one state struct and what its files share.
+ *
+ * plugin/ is glue: it turns libpurple types into plain facts for the core
+ * (rules/, store/) and carries out the core's decisions through libpurple's
+ * own APIs, so Pidgin, Finch and any other libpurple 2 client behave alike. */
 #pragma once
 
 #include <glib.h>
+#include <gio/gio.h>
 
+#include <account.h>
+#include <cmds.h>
+#include <conversation.h>
 #include <plugin.h>
 
+#include "ajar/ajar-journal.h"
+#include "ajar/ajar-files.h"
+#include "ajar/ajar-rules.h"
+
 #define AJAR_PLUGIN_ID "core-ajar"
+#define AJAR_PREFS_ROOT "/plugins/core/ajar"
+
+/* Incoming handlers run after encryption plugins (OTR uses the default
+ * priority) so Ajar sees plain text; outgoing ones before them, for the same
+ * reason. */
+#define AJAR_RECEIVING_PRIORITY (PURPLE_SIGNAL_PRIORITY_DEFAULT + 100)
+#define AJAR_SENDING_PRIORITY (PURPLE_SIGNAL_PRIORITY_DEFAULT - 100)
 
 /* All plugin state: created in load, freed in unload (STYLE.md). */
 typedef struct {
     PurplePlugin *plugin;
     char *dir; /* <purple user dir>/ajar */
+
+    AjarJournal *journal; /* NULL when it could not be opened (the user was told) */
+    AjarRuleSet *rules;   /* the rules in force; never NULL */
+    char *rules_text;     /* the bytes they were read from, to spot our own writes */
+    char *rules_error;    /* the last error reported for rules.json, to report it once */
+    GFileMonitor *rules_monitor;
+    guint rules_reload_source;
+
+    GHashTable *due_sources; /* message id -> GUINT source id of its due-time timer */
+    GHashTable *asking;      /* message id -> AjarQuestion* of an open "send now?" request */
+    /* Due while their account was offline: sent or delivered at sign-on. */
+    GHashTable *waiting_for_account; /* message id -> NULL */
+    /* Your messages that could not be journaled: kept here, never sent
+     * without you (id -> AjarEvent*). Lost on quit; the user was told. */
+    GHashTable *unjournaled;
+
+    /* Re-entry guards: Ajar's own deliveries and sends go through the same
+     * signals Ajar listens to, and must not be caught again. */
+    gboolean delivering;
+    gboolean resending;
+
+    PurpleCmdId command;
 } AjarPlugin;
 
-/* The "Statistics…" plugin action: the same figures and words as
- * `ajar stats`, read from the journal. */
+/* ajar-plugin.c */
+/* Appends @event to the journal (the custody write). On failure @error says
+ * why; the caller decides what the user is told. */
+gboolean ajar_plugin_journal(AjarPlugin *ajar, AjarEvent *event, GError **error);
+/* Tells the user something went wrong, in one calm sentence and the reason. */
+void ajar_plugin_report(AjarPlugin *ajar, const char *what, const char *why);
+gint64 ajar_plugin_now(void);
+
+/* ajar-normalize.c: the messenger's own name comparison, for the core. */
+char *ajar_normalize_cb(const char *protocol, const char *name, gpointer user_data);
+
+/* ajar-rules-file.c */
+void ajar_rules_file_load(AjarPlugin *ajar);
+void ajar_rules_file_watch(AjarPlugin *ajar);
+void ajar_rules_file_unwatch(AjarPlugin *ajar);
+/* Makes @rules the rules in force and writes rules.json atomically. */
+gboolean ajar_rules_file_replace(AjarPlugin *ajar, AjarRuleSet *rules, GError **error);
+
+/* ajar-intercept.c */
+void ajar_intercept_connect(AjarPlugin *ajar);
+
+/* ajar-custody.c: what happens to a kept message later. */
+void ajar_custody_connect(AjarPlugin *ajar);
+void ajar_custody_disconnect(AjarPlugin *ajar);
+void ajar_custody_schedule_all(AjarPlugin *ajar, gboolean after_load);
+void ajar_custody_unschedule_all(AjarPlugin *ajar);
+void ajar_custody_schedule(AjarPlugin *ajar, const AjarItem *item);
+/* Each acts on the message with @id and journals the outcome. */
+gboolean ajar_custody_release(AjarPlugin *ajar, const char *id, GError **error);
+gboolean ajar_custody_discard(AjarPlugin *ajar, const char *id, GError **error);
+gboolean ajar_custody_mark_read(AjarPlugin *ajar, const char *id, GError **error);
+gboolean ajar_custody_send(AjarPlugin *ajar, const char *id, GError **error);
+gboolean ajar_custody_cancel(AjarPlugin *ajar, const char *id, GError **error);
+/* Items in custody for one buddy of one account (both nullable = all),
+ * oldest first. Returns: (transfer container). */
+GPtrArray *ajar_custody_list(AjarPlugin *ajar, PurpleAccount *account, const char *buddy);
+/* The account an item belongs to, if it still exists. */
+PurpleAccount *ajar_custody_find_account(const AjarItem *item);
+
+/* ajar-contact.c: "this person" in menus and commands. */
+/* Changes @rule in place; returns FALSE to remove the rule instead. */
+typedef gboolean (*AjarContactChange)(AjarRule *rule, gpointer data);
+int ajar_contact_rule_index(AjarPlugin *ajar, PurpleAccount *account, const char *buddy);
+/* Returns: (transfer full): a pass-everything rule named after the contact,
+ * matching every buddy of their buddy-list contact. */
+AjarRule *ajar_contact_new_rule(AjarPlugin *ajar, PurpleAccount *account, const char *buddy);
+/* Applies @change to the rule covering @buddy (a new one if none) and writes
+ * rules.json atomically. */
+gboolean ajar_contact_change(AjarPlugin *ajar, PurpleAccount *account, const char *buddy,
+                             AjarContactChange change, gpointer change_data, GError **error);
+
+/* ajar-commands.c */
+void ajar_commands_register(AjarPlugin *ajar);
+void ajar_commands_unregister(AjarPlugin *ajar);
+
+/* ajar-menu.c */
+void ajar_menu_connect(AjarPlugin *ajar);
+
+/* ajar-review.c */
+void ajar_review_open(AjarPlugin *ajar, PurpleAccount *account, const char *buddy);
+
+/* ajar-statistics.c: the same figures and words as `ajar stats`. */
 void ajar_plugin_show_statistics(AjarPlugin *ajar);

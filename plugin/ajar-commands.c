@@ -1,0 +1,321 @@
+/* ajar-commands.c — /ajar in a conversation with the person.
+ *
+ * A wrong subcommand or argument prints the usage and changes nothing. Every
+ * change writes rules.json. */
+#include "ajar-plugin.h"
+
+#include <cmds.h>
+#include <string.h>
+
+#include "ajar/ajar-stats.h"
+#include "ajar/ajar-text.h"
+
+#define MAX_MINUTES (AJAR_RULES_MAX_SECONDS / 60)
+
+static const char usage[] =
+    "/ajar status — what Ajar does for this person, and what it keeps\n"
+    "/ajar hold — keep their messages out of sight until you review them\n"
+    "/ajar archive — store their messages unread, never announced\n"
+    "/ajar delay MINUTES — deliver their messages MINUTES later\n"
+    "/ajar pass — let their messages through again\n"
+    "/ajar cooloff MINUTES | /ajar cooloff off — let your messages wait before they go\n"
+    "/ajar review — read what was kept\n"
+    "/ajar release [all|ID] — show their kept messages here (all when no ID)\n"
+    "/ajar cancel [all|ID] — keep your waiting messages unsent\n"
+    "/ajar send [all|ID] — send your waiting messages now (all: unsent letters too)\n"
+    "/ajar help — this list";
+
+typedef struct {
+    AjarAction action;
+    AjarDelayKind kind;
+    gint64 seconds;
+    gboolean outgoing;
+} Change;
+
+static gboolean
+apply_change_cb(AjarRule *rule, gpointer data)
+{
+    const Change *change = data;
+    AjarDirectionRule *what = change->outgoing ? &rule->outgoing : &rule->incoming;
+
+    memset(what, 0, sizeof(*what));
+    what->action = change->action;
+    what->delay_kind = change->kind;
+    what->seconds = change->seconds;
+    /* A rule that passes both ways does nothing: it goes. */
+    return rule->incoming.action != AJAR_ACTION_PASS || rule->outgoing.action != AJAR_ACTION_PASS;
+}
+
+static gboolean
+parse_minutes(const char *text, gint64 *minutes)
+{
+    guint64 value;
+
+    if (text == NULL || !g_ascii_string_to_unsigned(text, 10, 1, MAX_MINUTES, &value, NULL))
+        return FALSE;
+    *minutes = (gint64)value;
+    return TRUE;
+}
+
+static void
+say(PurpleConversation *conv, const char *text)
+{
+    purple_conversation_write(conv, NULL, text, PURPLE_MESSAGE_SYSTEM | PURPLE_MESSAGE_NO_LOG,
+                              time(NULL));
+}
+
+static char *
+describe_rule(const AjarRule *rule)
+{
+    GString *out = g_string_new(NULL);
+    const AjarDirectionRule *in = &rule->incoming, *out_rule = &rule->outgoing;
+
+    switch (in->action) {
+    case AJAR_ACTION_HOLD: g_string_append(out, "their messages are held for you"); break;
+    case AJAR_ACTION_ARCHIVE: g_string_append(out, "their messages are archived unread"); break;
+    case AJAR_ACTION_DELAY:
+        if (in->delay_kind == AJAR_DELAY_AT)
+            g_string_append_printf(out, "their messages come at %02d:%02d", in->at_minute / 60,
+                                   in->at_minute % 60);
+        else
+            g_string_append_printf(out, "their messages come %" G_GINT64_FORMAT " min late",
+                                   in->seconds / 60);
+        break;
+    default: g_string_append(out, "their messages come through"); break;
+    }
+    if (out_rule->action == AJAR_ACTION_DELAY)
+        g_string_append_printf(out, "; yours wait %" G_GINT64_FORMAT " min%s",
+                               out_rule->seconds / 60, out_rule->confirm ? " and ask first" : "");
+    else if (out_rule->action == AJAR_ACTION_HOLD)
+        g_string_append(out, "; yours are kept as unsent letters");
+    return g_string_free(out, FALSE);
+}
+
+static void
+status(AjarPlugin *ajar, PurpleConversation *conv)
+{
+    PurpleAccount *account = purple_conversation_get_account(conv);
+    const char *buddy = purple_conversation_get_name(conv);
+    int index = ajar_contact_rule_index(ajar, account, buddy);
+    g_autoptr(GPtrArray) items = ajar_custody_list(ajar, account, buddy);
+    g_autoptr(GString) text = g_string_new(NULL);
+    guint held = 0, archived = 0, delayed = 0, waiting = 0, letters = 0;
+
+    if (index < 0) {
+        g_string_append(text, "Ajar: nothing is filtered for this person.");
+    } else {
+        const AjarRule *rule = ajar_rules_get_rule(ajar->rules, (guint)index);
+        g_autofree char *what = describe_rule(rule);
+        g_string_append_printf(text, "Ajar (%s): %s.", rule->name, what);
+    }
+    for (guint i = 0; i < items->len; i++) {
+        const AjarItem *item = g_ptr_array_index(items, i);
+        switch (item->state) {
+        case AJAR_EVENT_HELD: item->dir == AJAR_DIRECTION_IN ? held++ : letters++; break;
+        case AJAR_EVENT_ARCHIVED: archived++; break;
+        case AJAR_EVENT_DELAYED: delayed++; break;
+        case AJAR_EVENT_QUEUED: waiting++; break;
+        case AJAR_EVENT_CANCELLED: letters++; break;
+        default: break;
+        }
+    }
+    if (items->len > 0)
+        g_string_append_printf(text,
+                               " Kept: %u held, %u archived unread, %u delayed; %u of yours "
+                               "waiting, %u unsent letters.",
+                               held, archived, delayed, waiting, letters);
+    say(conv, text->str);
+}
+
+typedef gboolean (*ItemAction)(AjarPlugin *ajar, const char *id, GError **error);
+
+/* Runs @action on the chosen items of this conversation's buddy: "all", one
+ * id (or a unique start of one), or the default set. */
+static PurpleCmdRet
+on_items(AjarPlugin *ajar, PurpleConversation *conv, const char *arg, ItemAction action,
+         gboolean (*wanted)(const AjarItem *item, gboolean all), const char *none,
+         const char *done_verb, char **error_out)
+{
+    PurpleAccount *account = purple_conversation_get_account(conv);
+    g_autoptr(GPtrArray) items =
+        ajar_custody_list(ajar, account, purple_conversation_get_name(conv));
+    g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
+    gboolean all = arg != NULL && strcmp(arg, "all") == 0;
+    guint done = 0;
+
+    for (guint i = 0; i < items->len; i++) {
+        const AjarItem *item = g_ptr_array_index(items, i);
+        if (arg != NULL && !all) {
+            if (g_str_has_prefix(item->id, arg) && strlen(arg) >= 6)
+                g_ptr_array_add(ids, g_strdup(item->id));
+        } else if (wanted(item, all)) {
+            g_ptr_array_add(ids, g_strdup(item->id));
+        }
+    }
+    if (arg != NULL && !all && ids->len != 1) {
+        *error_out = g_strdup_printf(ids->len == 0 ? "No kept message here has the id %s."
+                                                   : "More than one message starts with %s.",
+                                     arg);
+        return PURPLE_CMD_RET_FAILED;
+    }
+    if (ids->len == 0) {
+        say(conv, none);
+        return PURPLE_CMD_RET_OK;
+    }
+    for (guint i = 0; i < ids->len; i++) {
+        g_autoptr(GError) error = NULL;
+        if (!action(ajar, g_ptr_array_index(ids, i), &error)) {
+            *error_out = g_strdup(error->message);
+            return PURPLE_CMD_RET_FAILED;
+        }
+        done++;
+    }
+    {
+        g_autofree char *line =
+            g_strdup_printf("Ajar: %u message%s %s.", done, done == 1 ? "" : "s", done_verb);
+        say(conv, line);
+    }
+    return PURPLE_CMD_RET_OK;
+}
+
+static gboolean
+releasable(const AjarItem *item, gboolean all)
+{
+    return item->dir == AJAR_DIRECTION_IN;
+}
+
+static gboolean
+cancellable(const AjarItem *item, gboolean all)
+{
+    return item->dir == AJAR_DIRECTION_OUT && item->state == AJAR_EVENT_QUEUED;
+}
+
+static gboolean
+sendable(const AjarItem *item, gboolean all)
+{
+    return item->dir == AJAR_DIRECTION_OUT &&
+           (item->state == AJAR_EVENT_QUEUED ||
+            (all && (item->state == AJAR_EVENT_HELD || item->state == AJAR_EVENT_CANCELLED)));
+}
+
+static PurpleCmdRet
+usage_error(char **error_out)
+{
+    *error_out = g_strdup_printf("That is not an /ajar command. Nothing was changed.\n%s", usage);
+    return PURPLE_CMD_RET_FAILED;
+}
+
+static PurpleCmdRet
+change_rule(AjarPlugin *ajar, PurpleConversation *conv, Change *change, const char *done,
+            char **error_out)
+{
+    g_autoptr(GError) error = NULL;
+
+    if (!ajar_contact_change(ajar, purple_conversation_get_account(conv),
+                             purple_conversation_get_name(conv), apply_change_cb, change, &error)) {
+        *error_out = g_strdup_printf("Nothing was changed: %s", error->message);
+        return PURPLE_CMD_RET_FAILED;
+    }
+    say(conv, done);
+    return PURPLE_CMD_RET_OK;
+}
+
+static PurpleCmdRet
+ajar_cmd_cb(PurpleConversation *conv, const gchar *cmd, gchar **args, gchar **error_out, void *data)
+{
+    AjarPlugin *ajar = data;
+    g_auto(GStrv) words = g_strsplit_set(args != NULL && args[0] != NULL ? args[0] : "", " \t", -1);
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    const char *sub, *arg;
+    Change change = { 0 };
+    gint64 minutes;
+
+    for (char **w = words; *w != NULL; w++) {
+        if (**w != '\0')
+            g_ptr_array_add(argv, *w);
+    }
+    sub = argv->len > 0 ? g_ptr_array_index(argv, 0) : "status";
+    arg = argv->len > 1 ? g_ptr_array_index(argv, 1) : NULL;
+    if (argv->len > 2)
+        return usage_error(error_out);
+
+    if (strcmp(sub, "help") == 0 && arg == NULL) {
+        say(conv, usage);
+        return PURPLE_CMD_RET_OK;
+    }
+    if (strcmp(sub, "status") == 0 && arg == NULL) {
+        status(ajar, conv);
+        return PURPLE_CMD_RET_OK;
+    }
+    if ((strcmp(sub, "hold") == 0 || strcmp(sub, "archive") == 0 || strcmp(sub, "pass") == 0) &&
+        arg == NULL) {
+        change.action = sub[0] == 'h'   ? AJAR_ACTION_HOLD
+                        : sub[0] == 'a' ? AJAR_ACTION_ARCHIVE
+                                        : AJAR_ACTION_PASS;
+        return change_rule(ajar, conv, &change,
+                           sub[0] == 'h'   ? "Ajar: their messages will be held for you."
+                           : sub[0] == 'a' ? "Ajar: their messages will be archived unread."
+                                           : "Ajar: their messages will come through again.",
+                           error_out);
+    }
+    if (strcmp(sub, "delay") == 0 && parse_minutes(arg, &minutes)) {
+        g_autofree char *done = NULL;
+        change.action = AJAR_ACTION_DELAY;
+        change.kind = AJAR_DELAY_SECONDS;
+        change.seconds = minutes * 60;
+        done = g_strdup_printf("Ajar: their messages will come %" G_GINT64_FORMAT " min late.",
+                               minutes);
+        return change_rule(ajar, conv, &change, done, error_out);
+    }
+    if (strcmp(sub, "cooloff") == 0 && arg != NULL) {
+        g_autofree char *done = NULL;
+        change.outgoing = TRUE;
+        if (strcmp(arg, "off") == 0) {
+            change.action = AJAR_ACTION_PASS;
+            return change_rule(ajar, conv, &change, "Ajar: your messages go at once again.",
+                               error_out);
+        }
+        if (!parse_minutes(arg, &minutes))
+            return usage_error(error_out);
+        change.action = AJAR_ACTION_DELAY;
+        change.kind = AJAR_DELAY_SECONDS;
+        change.seconds = minutes * 60;
+        done = g_strdup_printf(
+            "Ajar: your messages will wait %" G_GINT64_FORMAT " min before they go.", minutes);
+        return change_rule(ajar, conv, &change, done, error_out);
+    }
+    if (strcmp(sub, "review") == 0 && arg == NULL) {
+        ajar_review_open(ajar, purple_conversation_get_account(conv),
+                         purple_conversation_get_name(conv));
+        return PURPLE_CMD_RET_OK;
+    }
+    if (strcmp(sub, "release") == 0)
+        return on_items(ajar, conv, arg, ajar_custody_release, releasable,
+                        "Ajar: nothing of theirs is kept.", "released", error_out);
+    if (strcmp(sub, "cancel") == 0)
+        return on_items(ajar, conv, arg, ajar_custody_cancel, cancellable,
+                        "Ajar: nothing of yours is waiting.", "kept unsent", error_out);
+    if (strcmp(sub, "send") == 0)
+        return on_items(ajar, conv, arg, ajar_custody_send, sendable,
+                        "Ajar: nothing of yours is waiting.", "sent", error_out);
+    return usage_error(error_out);
+}
+
+void
+ajar_commands_register(AjarPlugin *ajar)
+{
+    ajar->command = purple_cmd_register(
+        "ajar", "s", PURPLE_CMD_P_PLUGIN, PURPLE_CMD_FLAG_IM | PURPLE_CMD_FLAG_ALLOW_WRONG_ARGS,
+        AJAR_PLUGIN_ID, ajar_cmd_cb,
+        "ajar [status|hold|archive|delay MINUTES|pass|cooloff MINUTES|cooloff off|review|"
+        "release [all|ID]|cancel [all|ID]|send [all|ID]|help]: what Ajar does for this person",
+        ajar);
+}
+
+void
+ajar_commands_unregister(AjarPlugin *ajar)
+{
+    if (ajar->command != 0)
+        purple_cmd_unregister(ajar->command);
+    ajar->command = 0;
+}

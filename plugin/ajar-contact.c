@@ -1,0 +1,89 @@
+/* ajar-contact.c — "this person": the rule that covers a buddy, and a new
+ * rule that covers every buddy of their buddy-list contact. */
+#include "ajar-plugin.h"
+
+#include <blist.h>
+
+int
+ajar_contact_rule_index(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
+{
+    return ajar_rules_find(ajar->rules, purple_account_get_username(account),
+                           purple_account_get_protocol_id(account), buddy);
+}
+
+/* A rule name no other rule has (names are unique ignoring case). */
+static char *
+unique_name(AjarPlugin *ajar, const char *wanted)
+{
+    for (int n = 1;; n++) {
+        g_autofree char *name = n == 1 ? g_strdup(wanted) : g_strdup_printf("%s (%d)", wanted, n);
+        g_autofree char *folded = g_utf8_casefold(name, -1);
+        gboolean taken = FALSE;
+
+        for (guint i = 0; i < ajar_rules_get_count(ajar->rules) && !taken; i++) {
+            g_autofree char *other = g_utf8_casefold(ajar_rules_get_rule(ajar->rules, i)->name, -1);
+            taken = g_strcmp0(folded, other) == 0;
+        }
+        if (!taken)
+            return g_steal_pointer(&name);
+    }
+}
+
+AjarRule *
+ajar_contact_new_rule(AjarPlugin *ajar, PurpleAccount *account, const char *buddy_name)
+{
+    PurpleBuddy *buddy = purple_find_buddy(account, buddy_name);
+    PurpleContact *contact = buddy != NULL ? purple_buddy_get_contact(buddy) : NULL;
+    const char *shown = contact != NULL ? purple_contact_get_alias(contact)
+                        : buddy != NULL ? purple_buddy_get_alias(buddy)
+                                        : buddy_name;
+    g_autofree char *name = unique_name(ajar, shown != NULL && *shown != '\0' ? shown : buddy_name);
+    AjarRule *rule = ajar_rule_new(name);
+
+    if (contact == NULL) {
+        ajar_rule_add_match(rule, purple_account_get_username(account),
+                            purple_account_get_protocol_id(account), buddy_name);
+        return rule;
+    }
+    /* A person with several accounts: one rule covers all their buddies. */
+    for (PurpleBlistNode *node = purple_blist_node_get_first_child(PURPLE_BLIST_NODE(contact));
+         node != NULL; node = purple_blist_node_get_sibling_next(node)) {
+        PurpleBuddy *each;
+        PurpleAccount *each_account;
+
+        if (!PURPLE_BLIST_NODE_IS_BUDDY(node))
+            continue;
+        each = PURPLE_BUDDY(node);
+        each_account = purple_buddy_get_account(each);
+        ajar_rule_add_match(rule, purple_account_get_username(each_account),
+                            purple_account_get_protocol_id(each_account),
+                            purple_buddy_get_name(each));
+    }
+    if (rule->matches->len == 0)
+        ajar_rule_add_match(rule, purple_account_get_username(account),
+                            purple_account_get_protocol_id(account), buddy_name);
+    return rule;
+}
+
+gboolean
+ajar_contact_change(AjarPlugin *ajar, PurpleAccount *account, const char *buddy,
+                    AjarContactChange change, gpointer change_data, GError **error)
+{
+    int index = ajar_contact_rule_index(ajar, account, buddy);
+    g_autoptr(AjarRule) rule = NULL;
+    g_autoptr(AjarRuleSet) changed = NULL;
+    guint count = ajar_rules_get_count(ajar->rules);
+
+    rule = index >= 0 ? ajar_rule_copy(ajar_rules_get_rule(ajar->rules, (guint)index))
+                      : ajar_contact_new_rule(ajar, account, buddy);
+    if (!change(rule, change_data)) {
+        /* "Turn off": the rule goes. */
+        if (index < 0)
+            return TRUE;
+        changed = ajar_rules_with_rule(ajar->rules, (guint)index, NULL, AJAR_RULES_FILE, error);
+    } else {
+        changed = ajar_rules_with_rule(ajar->rules, index >= 0 ? (guint)index : count, rule,
+                                       AJAR_RULES_FILE, error);
+    }
+    return changed != NULL && ajar_rules_file_replace(ajar, changed, error);
+}

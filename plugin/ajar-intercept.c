@@ -1,0 +1,256 @@
+/* ajar-intercept.c — the two places a message passes: receiving-im-msg,
+ * before libpurple makes a conversation, logs, plays a sound or runs
+ * received-im-msg; and sending-im-msg, before encryption plugins. */
+#include "ajar-plugin.h"
+
+#include <debug.h>
+#include <notify.h>
+#include <util.h>
+
+static AjarFacts
+facts_for(PurpleAccount *account, AjarDirection direction, const char *buddy, const char *plain,
+          PurpleMessageFlags flags)
+{
+    AjarFacts facts = { 0 };
+
+    facts.direction = direction;
+    facts.account = purple_account_get_username(account);
+    facts.protocol = purple_account_get_protocol_id(account);
+    facts.buddy = buddy;
+    facts.text = plain;
+    if (flags & PURPLE_MESSAGE_AUTO_RESP)
+        facts.flags |= AJAR_MESSAGE_AUTO_RESPONSE;
+    if (flags & PURPLE_MESSAGE_REMOTE_SEND)
+        facts.flags |= AJAR_MESSAGE_REMOTE_SEND;
+    return facts;
+}
+
+static void
+decide(AjarPlugin *ajar, const AjarFacts *facts, AjarDecision *decision)
+{
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    ajar_rules_decide(ajar->rules, facts, now, decision);
+}
+
+/* A message event with who and which rule, as custody and "sent" lines have. */
+static AjarEvent *
+message_event(AjarEventType type, PurpleAccount *account, AjarDirection direction,
+              const char *buddy, const char *rule)
+{
+    AjarEvent *event = ajar_event_new(type);
+
+    event->ts = ajar_plugin_now();
+    event->has_dir = TRUE;
+    event->dir = direction;
+    event->account = g_strdup(purple_account_get_username(account));
+    event->protocol = g_strdup(purple_account_get_protocol_id(account));
+    event->buddy = g_strdup(buddy);
+    event->rule = g_strdup(rule);
+    return event;
+}
+
+static void
+set_text(AjarEvent *event, const char *text)
+{
+    event->text = g_strdup(text);
+    event->text_len = strlen(text);
+    event->time = event->ts;
+}
+
+static void
+notify_withheld(AjarPlugin *ajar, const AjarDecision *decision)
+{
+    g_autofree char *primary = NULL;
+
+    /* Archived messages are never announced; "count" shows counts on request
+     * (/ajar status, the review); only "message" says something now, and
+     * never what was written. */
+    if (decision->action == AJAR_ACTION_ARCHIVE ||
+        ajar_rules_get_notify(ajar->rules) != AJAR_NOTIFY_MESSAGE)
+        return;
+    primary = g_strdup_printf(decision->action == AJAR_ACTION_DELAY
+                                  ? "A message from %s will come later."
+                                  : "A message from %s is waiting. Nothing was shown.",
+                              decision->rule_name);
+    purple_notify_info(ajar->plugin, "Ajar", primary, NULL);
+}
+
+static gboolean
+receiving_im_msg_cb(PurpleAccount *account, char **sender, char **message, PurpleConversation *conv,
+                    PurpleMessageFlags *flags, gpointer data)
+{
+    AjarPlugin *ajar = data;
+    g_autofree char *plain = NULL;
+    g_autoptr(AjarEvent) event = NULL;
+    g_autoptr(GError) error = NULL;
+    AjarDecision decision;
+    AjarFacts facts;
+    AjarEventType type;
+
+    /* Our own release, or a message an earlier handler already took. */
+    if (ajar->delivering || sender == NULL || *sender == NULL || message == NULL ||
+        *message == NULL)
+        return FALSE;
+    plain = purple_markup_strip_html(*message);
+    facts = facts_for(account, AJAR_DIRECTION_IN, *sender, plain, flags != NULL ? *flags : 0);
+    decide(ajar, &facts, &decision);
+
+    if (decision.reason == AJAR_REASON_KEYWORD) {
+        /* Delivered at once; the journal notes that a keyword let it in. */
+        event = message_event(AJAR_EVENT_PASSED, account, AJAR_DIRECTION_IN, *sender,
+                              decision.rule_name);
+        if (!ajar_plugin_journal(ajar, event, &error))
+            purple_debug_warning("ajar", "passed not journaled: %s\n", error->message);
+        return FALSE;
+    }
+    if (decision.action == AJAR_ACTION_PASS)
+        return FALSE;
+
+    type = decision.action == AJAR_ACTION_ARCHIVE ? AJAR_EVENT_ARCHIVED
+           : decision.action == AJAR_ACTION_DELAY ? AJAR_EVENT_DELAYED
+                                                  : AJAR_EVENT_HELD;
+    event = message_event(type, account, AJAR_DIRECTION_IN, *sender, decision.rule_name);
+    set_text(event, *message);
+    event->due = decision.due;
+    /* The custody rule: written before withheld; if not written, shown. */
+    if (!ajar_plugin_journal(ajar, event, &error)) {
+        g_autofree char *what =
+            g_strdup_printf("Ajar could not keep a message from %s safe, so it was shown as usual.",
+                            decision.rule_name);
+        ajar_plugin_report(ajar, what, error->message);
+        return FALSE;
+    }
+    if (type == AJAR_EVENT_DELAYED)
+        ajar_custody_schedule(ajar,
+                              ajar_state_lookup(ajar_journal_get_state(ajar->journal), event->id));
+    /* An open window must not keep saying "typing…" for a message it will
+     * not show. */
+    if (conv != NULL && purple_conversation_get_type(conv) == PURPLE_CONV_TYPE_IM)
+        purple_conv_im_set_typing_state(PURPLE_CONV_IM(conv), PURPLE_NOT_TYPING);
+    notify_withheld(ajar, &decision);
+    return TRUE;
+}
+
+static void
+write_system_line(PurpleAccount *account, const char *receiver, const char *text)
+{
+    PurpleConversation *conv =
+        purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM, receiver, account);
+
+    if (conv != NULL)
+        purple_conversation_write(conv, NULL, text, PURPLE_MESSAGE_SYSTEM | PURPLE_MESSAGE_NO_LOG,
+                                  time(NULL));
+}
+
+static char *
+minutes_text(gint64 microseconds)
+{
+    gint64 minutes = (microseconds + 59 * G_USEC_PER_SEC) / (60 * G_USEC_PER_SEC);
+
+    return minutes <= 1 ? g_strdup("1 min") : g_strdup_printf("%" G_GINT64_FORMAT " min", minutes);
+}
+
+static void
+sending_im_msg_cb(PurpleAccount *account, const char *receiver, char **message, gpointer data)
+{
+    AjarPlugin *ajar = data;
+    g_autofree char *plain = NULL;
+    g_autoptr(AjarEvent) event = NULL;
+    g_autoptr(GError) error = NULL;
+    AjarDecision decision;
+    AjarFacts facts;
+
+    /* Our own send after a cooling-off, or a message an earlier handler took. */
+    if (ajar->resending || receiver == NULL || message == NULL || *message == NULL)
+        return;
+    plain = purple_markup_strip_html(*message);
+    facts = facts_for(account, AJAR_DIRECTION_OUT, receiver, plain, 0);
+    decide(ajar, &facts, &decision);
+    if (decision.rule_name == NULL)
+        return; /* no rule: nothing is written anywhere */
+
+    if (decision.action == AJAR_ACTION_PASS) {
+        /* For "time since you last wrote to them": when, never what. */
+        event = message_event(AJAR_EVENT_SENT, account, AJAR_DIRECTION_OUT, receiver,
+                              decision.rule_name);
+        if (!ajar_plugin_journal(ajar, event, &error))
+            purple_debug_warning("ajar", "sent not journaled: %s\n", error->message);
+        return;
+    }
+
+    event =
+        message_event(decision.action == AJAR_ACTION_DELAY ? AJAR_EVENT_QUEUED : AJAR_EVENT_HELD,
+                      account, AJAR_DIRECTION_OUT, receiver, decision.rule_name);
+    set_text(event, *message);
+    event->due = decision.due;
+    if (!ajar_plugin_journal(ajar, event, &error)) {
+        /* Not sent, and not lost: kept in memory until the messenger quits. */
+        AjarEvent *kept = ajar_event_copy(event);
+        g_hash_table_insert(ajar->unjournaled, g_strdup_printf("%p", (void *)kept), kept);
+        ajar_plugin_report(ajar,
+                           "Ajar could not write your message to its journal. It was not sent "
+                           "and is kept in memory until you quit; copy it if you want to keep "
+                           "it.",
+                           error->message);
+        write_system_line(account, receiver,
+                          "Ajar: this message was not sent and could not be saved to disk.");
+    } else if (event->type == AJAR_EVENT_QUEUED) {
+        g_autofree char *wait = minutes_text(event->due - event->ts);
+        g_autofree char *line =
+            g_strdup_printf("Ajar: this will be sent in %s. /ajar cancel keeps it unsent, /ajar "
+                            "send sends it now.",
+                            wait);
+        ajar_custody_schedule(ajar,
+                              ajar_state_lookup(ajar_journal_get_state(ajar->journal), event->id));
+        write_system_line(account, receiver, line);
+    } else {
+        write_system_line(account, receiver,
+                          "Ajar: kept as an unsent letter. /ajar send sends it, /ajar review "
+                          "shows it.");
+    }
+    g_free(*message);
+    *message = NULL; /* libpurple sends nothing and shows nothing */
+}
+
+/* "typing…" from a held or archived contact: cleared, never shown. */
+static void
+buddy_typing_cb(PurpleAccount *account, const char *name, gpointer data)
+{
+    AjarPlugin *ajar = data;
+    AjarFacts facts = facts_for(account, AJAR_DIRECTION_IN, name, NULL, 0);
+    AjarDecision decision;
+    PurpleConversation *conv;
+
+    decide(ajar, &facts, &decision);
+    if (decision.action != AJAR_ACTION_HOLD && decision.action != AJAR_ACTION_ARCHIVE)
+        return;
+    conv = purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM, name, account);
+    if (conv != NULL) {
+        PurpleConvIm *im = PURPLE_CONV_IM(conv);
+        purple_conv_im_stop_typing_timeout(im);
+        purple_conv_im_set_typing_state(im, PURPLE_NOT_TYPING);
+    } else {
+        /* No window: UIs that mark the buddy list take the stop as well. */
+        purple_signal_emit(purple_conversations_get_handle(), "buddy-typing-stopped", account,
+                           name);
+    }
+}
+
+void
+ajar_intercept_connect(AjarPlugin *ajar)
+{
+    void *conversations = purple_conversations_get_handle();
+
+    purple_signal_connect_priority(conversations, "receiving-im-msg", ajar->plugin,
+                                   PURPLE_CALLBACK(receiving_im_msg_cb), ajar,
+                                   AJAR_RECEIVING_PRIORITY);
+    purple_signal_connect_priority(conversations, "sending-im-msg", ajar->plugin,
+                                   PURPLE_CALLBACK(sending_im_msg_cb), ajar, AJAR_SENDING_PRIORITY);
+    /* After the UI's own handler, so ours has the last word. */
+    purple_signal_connect_priority(conversations, "buddy-typing", ajar->plugin,
+                                   PURPLE_CALLBACK(buddy_typing_cb), ajar,
+                                   PURPLE_SIGNAL_PRIORITY_HIGHEST);
+    purple_signal_connect_priority(conversations, "buddy-typed", ajar->plugin,
+                                   PURPLE_CALLBACK(buddy_typing_cb), ajar,
+                                   PURPLE_SIGNAL_PRIORITY_HIGHEST);
+}

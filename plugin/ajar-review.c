@@ -1,0 +1,301 @@
+/* ajar-review.c — reading what was kept, through libpurple's request API
+ * (so Pidgin and Finch both show it).
+ *
+ * First step: only counts and times per person ("Sam: 3 held, 2 archived
+ * unread, newest 2 h ago"). Content only on the next step, as plain text
+ * (markup stripped, nothing fetched). Then: release, discard, mark read, or
+ * keep. */
+#include "ajar-plugin.h"
+
+#include <request.h>
+#include <string.h>
+
+#include "ajar/ajar-stats.h"
+#include "ajar/ajar-text.h"
+
+#define PREVIEW_CHARS 120
+
+/* One person's kept messages, by rule name. */
+typedef struct {
+    char *rule;
+    guint held, archived_unread, archived_read, delayed, yours;
+    gint64 newest;
+} Person;
+
+static void
+person_free(Person *person)
+{
+    g_free(person->rule);
+    g_free(person);
+}
+
+/* What a dialog needs when its answer comes: labels map to what they name. */
+typedef struct {
+    AjarPlugin *ajar;
+    GPtrArray *labels; /* char*, as shown */
+    GPtrArray *keys;   /* char*: rule names (step one) or message ids (step two) */
+} ReviewStep;
+
+static ReviewStep *
+step_new(AjarPlugin *ajar)
+{
+    ReviewStep *step = g_new0(ReviewStep, 1);
+
+    step->ajar = ajar;
+    step->labels = g_ptr_array_new_with_free_func(g_free);
+    step->keys = g_ptr_array_new_with_free_func(g_free);
+    return step;
+}
+
+static void
+step_free(ReviewStep *step)
+{
+    g_ptr_array_unref(step->labels);
+    g_ptr_array_unref(step->keys);
+    g_free(step);
+}
+
+static const char *
+step_key(ReviewStep *step, const char *label)
+{
+    for (guint i = 0; i < step->labels->len; i++) {
+        if (g_strcmp0(g_ptr_array_index(step->labels, i), label) == 0)
+            return g_ptr_array_index(step->keys, i);
+    }
+    return NULL;
+}
+
+static GPtrArray *
+people(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
+{
+    g_autoptr(GPtrArray) items = ajar_custody_list(ajar, account, buddy);
+    g_autoptr(GHashTable) by_rule = g_hash_table_new(g_str_hash, g_str_equal);
+    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)person_free);
+
+    for (guint i = 0; i < items->len; i++) {
+        const AjarItem *item = g_ptr_array_index(items, i);
+        const char *rule = item->rule != NULL ? item->rule : item->buddy;
+        Person *person = g_hash_table_lookup(by_rule, rule);
+
+        if (person == NULL) {
+            person = g_new0(Person, 1);
+            person->rule = g_strdup(rule);
+            g_hash_table_insert(by_rule, person->rule, person);
+            g_ptr_array_add(out, person);
+        }
+        person->newest = MAX(person->newest, item->time);
+        if (item->dir == AJAR_DIRECTION_OUT)
+            person->yours++;
+        else if (item->state == AJAR_EVENT_HELD)
+            person->held++;
+        else if (item->state == AJAR_EVENT_ARCHIVED)
+            person->archived_unread++;
+        else if (item->state == AJAR_EVENT_READ)
+            person->archived_read++;
+        else if (item->state == AJAR_EVENT_DELAYED)
+            person->delayed++;
+    }
+    return out;
+}
+
+static char *
+describe_person(const Person *person)
+{
+    g_autofree char *ago = ajar_format_duration(ajar_plugin_now() - person->newest);
+    GString *out = g_string_new(NULL);
+
+    g_string_append_printf(out, "%s: %u held, %u archived unread", person->rule, person->held,
+                           person->archived_unread);
+    if (person->archived_read > 0)
+        g_string_append_printf(out, ", %u archived read", person->archived_read);
+    if (person->delayed > 0)
+        g_string_append_printf(out, ", %u delayed", person->delayed);
+    if (person->yours > 0)
+        g_string_append_printf(out, ", %u of yours unsent", person->yours);
+    g_string_append_printf(out, ", newest %s ago", ago);
+    return g_string_free(out, FALSE);
+}
+
+static const char *
+state_word(const AjarItem *item)
+{
+    switch (item->state) {
+    case AJAR_EVENT_HELD: return item->dir == AJAR_DIRECTION_OUT ? "your unsent letter" : "held";
+    case AJAR_EVENT_ARCHIVED: return "archived";
+    case AJAR_EVENT_READ: return "archived, read";
+    case AJAR_EVENT_DELAYED: return "delayed";
+    case AJAR_EVENT_QUEUED: return "yours, cooling off";
+    case AJAR_EVENT_CANCELLED: return "yours, kept unsent";
+    default: return "";
+    }
+}
+
+enum {
+    DO_KEEP,
+    DO_RELEASE_CHOSEN,
+    DO_RELEASE_ALL,
+    DO_DISCARD_CHOSEN
+};
+
+static void
+messages_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
+{
+    AjarPlugin *ajar = step->ajar;
+    int what = purple_request_fields_get_choice(fields, "action");
+    GList *chosen =
+        purple_request_field_list_get_selected(purple_request_fields_get_field(fields, "chosen"));
+    g_autoptr(GPtrArray) ids = g_ptr_array_new();
+    guint failed = 0;
+    g_autoptr(GError) first_error = NULL;
+
+    if (what == DO_RELEASE_ALL) {
+        for (guint i = 0; i < step->keys->len; i++)
+            g_ptr_array_add(ids, g_ptr_array_index(step->keys, i));
+    } else if (what != DO_KEEP) {
+        for (GList *l = chosen; l != NULL; l = l->next) {
+            const char *id = step_key(step, l->data);
+            if (id != NULL)
+                g_ptr_array_add(ids, (gpointer)id);
+        }
+    }
+    for (guint i = 0; i < ids->len; i++) {
+        const char *id = g_ptr_array_index(ids, i);
+        const AjarItem *item = ajar_state_lookup(ajar_journal_get_state(ajar->journal), id);
+        g_autoptr(GError) error = NULL;
+        gboolean ok;
+
+        if (item == NULL || !ajar_item_in_custody(item))
+            continue;
+        if (what == DO_DISCARD_CHOSEN)
+            ok = ajar_custody_discard(ajar, id, &error);
+        else if (item->dir == AJAR_DIRECTION_OUT)
+            continue; /* releasing is for their messages; yours are sent with /ajar send */
+        else
+            ok = ajar_custody_release(ajar, id, &error);
+        if (!ok) {
+            failed++;
+            if (first_error == NULL)
+                first_error = g_steal_pointer(&error);
+        }
+    }
+    if (failed > 0)
+        ajar_plugin_report(ajar, "Some messages could not be handled; they stay kept.",
+                           first_error->message);
+    step_free(step);
+}
+
+static void
+step_cancel_cb(ReviewStep *step, PurpleRequestFields *fields)
+{
+    step_free(step);
+}
+
+/* The second step: the messages of one person, as plain text. Showing them
+ * is reading them, so archived ones become read. */
+static void
+open_messages(AjarPlugin *ajar, const char *rule)
+{
+    g_autoptr(GPtrArray) all = ajar_custody_list(ajar, NULL, NULL);
+    g_autoptr(GString) text = g_string_new(NULL);
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    PurpleRequestFields *fields = purple_request_fields_new();
+    PurpleRequestFieldGroup *group = purple_request_field_group_new(NULL);
+    PurpleRequestField *field;
+    ReviewStep *step = step_new(ajar);
+    g_autofree char *title = g_strdup_printf("Kept messages: %s", rule);
+
+    purple_request_fields_add_group(fields, group);
+    field = purple_request_field_list_new("chosen", "Choose messages:");
+    purple_request_field_list_set_multi_select(field, TRUE);
+    for (guint i = 0; i < all->len; i++) {
+        const AjarItem *item = g_ptr_array_index(all, i);
+        g_autofree char *plain = NULL;
+        g_autofree char *when = NULL;
+        g_autofree char *first = NULL;
+        char *label;
+
+        if (g_strcmp0(item->rule != NULL ? item->rule : item->buddy, rule) != 0)
+            continue;
+        plain = ajar_text_from_markup(item->text, (gssize)item->text_len);
+        when = ajar_format_local_time(item->time, now);
+        first = ajar_text_first_line(plain, PREVIEW_CHARS);
+        g_string_append_printf(text, "%s (%s)\n%s\n\n", when, state_word(item), plain);
+        /* Numbered, so two equal texts at one minute stay two choices. */
+        label = g_strdup_printf("%u. %s — %s", step->labels->len + 1, when, first);
+        g_ptr_array_add(step->labels, label);
+        g_ptr_array_add(step->keys, g_strdup(item->id));
+        purple_request_field_list_add_icon(field, label, NULL, NULL);
+        if (item->state == AJAR_EVENT_ARCHIVED) {
+            g_autoptr(GError) error = NULL;
+            if (!ajar_custody_mark_read(ajar, item->id, &error))
+                g_debug("could not mark read: %s", error->message);
+        }
+    }
+    /* The whole texts, read-only and plain: markup cannot style or fetch. */
+    {
+        PurpleRequestField *content =
+            purple_request_field_string_new("content", "Messages", g_strchomp(text->str), TRUE);
+        purple_request_field_string_set_editable(content, FALSE);
+        purple_request_field_group_add_field(group, content);
+    }
+    purple_request_field_group_add_field(group, field);
+    field = purple_request_field_choice_new("action", "Then:", DO_KEEP);
+    purple_request_field_choice_add(field, "Keep them for now");
+    purple_request_field_choice_add(field, "Release the chosen into the conversation");
+    purple_request_field_choice_add(field, "Release all into the conversation");
+    purple_request_field_choice_add(field, "Discard the chosen");
+    purple_request_field_group_add_field(group, field);
+    purple_request_fields(ajar->plugin, "Ajar — review", title, NULL, fields, "OK",
+                          G_CALLBACK(messages_ok_cb), "Close", G_CALLBACK(step_cancel_cb), NULL,
+                          NULL, NULL, step);
+}
+
+static void
+choose_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
+{
+    GList *chosen =
+        purple_request_field_list_get_selected(purple_request_fields_get_field(fields, "person"));
+    const char *rule = chosen != NULL ? step_key(step, chosen->data) : NULL;
+
+    if (rule != NULL)
+        open_messages(step->ajar, rule);
+    step_free(step);
+}
+
+void
+ajar_review_open(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
+{
+    g_autoptr(GPtrArray) found = people(ajar, account, buddy);
+    PurpleRequestFields *fields;
+    PurpleRequestFieldGroup *group;
+    PurpleRequestField *list;
+    ReviewStep *step;
+
+    if (found->len == 0) {
+        purple_notify_info(ajar->plugin, "Ajar", "Nothing is being kept.",
+                           buddy != NULL ? "No messages from or to this person are waiting."
+                                         : NULL);
+        return;
+    }
+    step = step_new(ajar);
+    fields = purple_request_fields_new();
+    group = purple_request_field_group_new(NULL);
+    purple_request_fields_add_group(fields, group);
+    list = purple_request_field_list_new("person", "Choose a person to read their messages:");
+    purple_request_field_list_set_multi_select(list, FALSE);
+    for (guint i = 0; i < found->len; i++) {
+        const Person *person = g_ptr_array_index(found, i);
+        char *line = describe_person(person);
+
+        g_ptr_array_add(step->labels, line);
+        g_ptr_array_add(step->keys, g_strdup(person->rule));
+        purple_request_field_list_add_icon(list, line, NULL, NULL);
+        if (i == 0)
+            purple_request_field_list_add_selected(list, line);
+    }
+    purple_request_field_group_add_field(group, list);
+    purple_request_fields(ajar->plugin, "Ajar — review", "What is being kept",
+                          "Only counts here. The messages themselves are on the next step.", fields,
+                          "Read", G_CALLBACK(choose_ok_cb), "Not now", G_CALLBACK(step_cancel_cb),
+                          NULL, NULL, NULL, step);
+}
