@@ -114,13 +114,13 @@ minutes_ok_cb(MinutesQuestion *question, const char *text)
         change.seconds = (gint64)minutes * 60;
         apply(question->ajar, buddy, &change);
     }
-    minutes_question_free(question);
+    ajar_plugin_dialog_done(question->ajar, question);
 }
 
 static void
 minutes_cancel_cb(MinutesQuestion *question, const char *text)
 {
-    minutes_question_free(question);
+    ajar_plugin_dialog_done(question->ajar, question);
 }
 
 static void
@@ -138,6 +138,7 @@ ask_minutes(AjarPlugin *ajar, PurpleBlistNode *node, gboolean outgoing)
     question->account = purple_buddy_get_account(buddy);
     question->buddy = g_strdup(purple_buddy_get_name(buddy));
     question->outgoing = outgoing;
+    ajar_plugin_dialog_open(ajar, question, (GDestroyNotify)minutes_question_free);
     purple_request_input(ajar->plugin, "Ajar",
                          outgoing ? "How long should your messages wait before they go?"
                                   : "How long should their messages wait?",

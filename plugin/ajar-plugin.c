@@ -30,6 +30,36 @@ ajar_plugin_report(AjarPlugin *ajar, const char *what, const char *why)
     purple_notify_error(ajar->plugin, "Ajar", what, why);
 }
 
+void
+ajar_plugin_dialog_open(AjarPlugin *ajar, gpointer data, GDestroyNotify destroy)
+{
+    g_hash_table_insert(ajar->dialogs, data, destroy);
+}
+
+void
+ajar_plugin_dialog_done(AjarPlugin *ajar, gpointer data)
+{
+    GDestroyNotify destroy = g_hash_table_lookup(ajar->dialogs, data);
+
+    g_hash_table_remove(ajar->dialogs, data);
+    if (destroy != NULL)
+        destroy(data);
+}
+
+static void
+free_open_dialogs(AjarPlugin *ajar)
+{
+    GHashTableIter iter;
+    gpointer data, destroy;
+
+    g_hash_table_iter_init(&iter, ajar->dialogs);
+    while (g_hash_table_iter_next(&iter, &data, &destroy)) {
+        g_hash_table_iter_remove(&iter);
+        ((GDestroyNotify)destroy)(data);
+    }
+    g_hash_table_unref(ajar->dialogs);
+}
+
 gboolean
 ajar_plugin_journal(AjarPlugin *ajar, AjarEvent *event, GError **error)
 {
@@ -115,6 +145,7 @@ ajar_plugin_load(PurplePlugin *plugin)
     ajar->dir = g_build_filename(purple_user_dir(), "ajar", NULL);
     ajar->unjournaled =
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)ajar_event_free);
+    ajar->dialogs = g_hash_table_new(g_direct_hash, g_direct_equal);
     plugin->extra = ajar;
 
     open_journal(ajar);
@@ -141,6 +172,7 @@ ajar_plugin_unload(PurplePlugin *plugin)
     ajar_commands_unregister(ajar);
     purple_request_close_with_handle(plugin);
     purple_notify_close_with_handle(plugin);
+    free_open_dialogs(ajar);
     ajar_custody_disconnect(ajar);
     ajar_rules_file_unwatch(ajar);
     /* Kept messages stay in the journal; this only closes it (after a sync). */

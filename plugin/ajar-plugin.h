@@ -52,6 +52,9 @@ typedef struct {
     gboolean resending;
 
     PurpleCmdId command;
+    /* Data of open dialogs (pointer -> its GDestroyNotify): a dialog closed
+     * by unload never calls back, so unload frees what is left here. */
+    GHashTable *dialogs;
 } AjarPlugin;
 
 /* ajar-plugin.c */
@@ -61,6 +64,10 @@ gboolean ajar_plugin_journal(AjarPlugin *ajar, AjarEvent *event, GError **error)
 /* Tells the user something went wrong, in one calm sentence and the reason. */
 void ajar_plugin_report(AjarPlugin *ajar, const char *what, const char *why);
 gint64 ajar_plugin_now(void);
+/* Remembers @data of a dialog just opened; ajar_plugin_dialog_done() frees it
+ * when the dialog answers, unload frees it otherwise. */
+void ajar_plugin_dialog_open(AjarPlugin *ajar, gpointer data, GDestroyNotify destroy);
+void ajar_plugin_dialog_done(AjarPlugin *ajar, gpointer data);
 
 /* ajar-normalize.c: the messenger's own name comparison, for the core. */
 char *ajar_normalize_cb(const char *protocol, const char *name, gpointer user_data);

@@ -36,6 +36,14 @@ typedef struct {
     GPtrArray *keys;   /* char*: rule names (step one) or message ids (step two) */
 } ReviewStep;
 
+static void
+step_destroy(ReviewStep *step)
+{
+    g_ptr_array_unref(step->labels);
+    g_ptr_array_unref(step->keys);
+    g_free(step);
+}
+
 static ReviewStep *
 step_new(AjarPlugin *ajar)
 {
@@ -44,15 +52,14 @@ step_new(AjarPlugin *ajar)
     step->ajar = ajar;
     step->labels = g_ptr_array_new_with_free_func(g_free);
     step->keys = g_ptr_array_new_with_free_func(g_free);
+    ajar_plugin_dialog_open(ajar, step, (GDestroyNotify)step_destroy);
     return step;
 }
 
 static void
 step_free(ReviewStep *step)
 {
-    g_ptr_array_unref(step->labels);
-    g_ptr_array_unref(step->keys);
-    g_free(step);
+    ajar_plugin_dialog_done(step->ajar, step);
 }
 
 static const char *

@@ -7,6 +7,7 @@
 #include "ajar-plugin.h"
 
 #include <notify.h>
+#include <prefs.h>
 
 #include "ajar/ajar-files.h"
 
@@ -21,11 +22,38 @@ rules_path(AjarPlugin *ajar, const char *name)
 static void
 install(AjarPlugin *ajar, AjarRuleSet *rules, char *text)
 {
+    const char *notify = ajar_notify_to_string(ajar_rules_get_notify(rules));
+
     g_clear_pointer(&ajar->rules, ajar_rules_unref);
     ajar->rules = rules;
     g_free(ajar->rules_text);
     ajar->rules_text = text;
     g_clear_pointer(&ajar->rules_error, g_free);
+    /* rules.json is the one place the notify mode lives; the preference
+     * only shows it (and changing it writes rules.json). */
+    if (g_strcmp0(purple_prefs_get_string(AJAR_PREFS_ROOT "/notify"), notify) != 0)
+        purple_prefs_set_string(AJAR_PREFS_ROOT "/notify", notify);
+}
+
+static void
+notify_pref_cb(const char *name, PurplePrefType type, gconstpointer value, gpointer data)
+{
+    AjarPlugin *ajar = data;
+    AjarNotify notify;
+    g_autoptr(AjarRuleSet) changed = NULL;
+    g_autoptr(GError) error = NULL;
+
+    if (g_strcmp0(value, "silent") == 0)
+        notify = AJAR_NOTIFY_SILENT;
+    else if (g_strcmp0(value, "message") == 0)
+        notify = AJAR_NOTIFY_MESSAGE;
+    else
+        notify = AJAR_NOTIFY_COUNT;
+    if (notify == ajar_rules_get_notify(ajar->rules))
+        return;
+    changed = ajar_rules_with_notify(ajar->rules, notify, &error);
+    if (changed == NULL || !ajar_rules_file_replace(ajar, changed, &error))
+        ajar_plugin_report(ajar, "Ajar could not save the notify setting.", error->message);
 }
 
 static void
@@ -155,6 +183,7 @@ ajar_rules_file_watch(AjarPlugin *ajar)
     g_autoptr(GFile) file = g_file_new_for_path(path);
     g_autoptr(GError) error = NULL;
 
+    purple_prefs_connect_callback(ajar->plugin, AJAR_PREFS_ROOT "/notify", notify_pref_cb, ajar);
     ajar->rules_monitor = g_file_monitor_file(file, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
     if (ajar->rules_monitor == NULL) {
         ajar_plugin_report(ajar, "Ajar cannot watch rules.json; edits take effect on restart.",
@@ -167,6 +196,7 @@ ajar_rules_file_watch(AjarPlugin *ajar)
 void
 ajar_rules_file_unwatch(AjarPlugin *ajar)
 {
+    purple_prefs_disconnect_by_handle(ajar->plugin);
     if (ajar->rules_monitor != NULL) {
         g_signal_handlers_disconnect_by_data(ajar->rules_monitor, ajar);
         g_file_monitor_cancel(ajar->rules_monitor);
