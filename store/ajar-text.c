@@ -19,9 +19,15 @@ static const Entity entities[] = {
 static void
 append_char(GString *out, gunichar c)
 {
-    /* Control characters could drive a terminal or confuse a dialog. */
-    if ((c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7F && c < 0xA0) || c > 0x10FFFF ||
-        (c >= 0xD800 && c <= 0xDFFF) || c == 0)
+    /* Control characters could drive a terminal or confuse a dialog: C0 ones
+     * and DEL are shown as their visible pictures (ESC as U+241B), others
+     * that are not characters at all as U+FFFD. */
+    if (c < 0x20 && c != '\n' && c != '\t')
+        c = 0x2400 + c;
+    else if (c == 0x7F)
+        c = 0x2421;
+    else if ((c >= 0x80 && c < 0xA0) || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF) ||
+             (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE)
         c = 0xFFFD;
     g_string_append_unichar(out, c);
 }
@@ -182,6 +188,12 @@ ajar_text_from_markup(const char *markup, gssize len)
                 p += used;
                 continue;
             }
+        }
+        if (*p == '\r') {
+            /* "\r\n" and a lone "\r" are line ends. */
+            g_string_append_c(out, '\n');
+            p += p + 1 < end && p[1] == '\n' ? 2 : 1;
+            continue;
         }
         append_char(out, g_utf8_get_char(p));
         p = g_utf8_next_char(p);

@@ -15,8 +15,9 @@ G_BEGIN_DECLS
  * line breaks; a link keeps its text and shows its address after it when they
  * differ; an image becomes its alt text or "[image]"; <script>, <style> and
  * <head> contents are dropped), character entities decoded (named ones HTML
- * knows commonly, and numeric ones), invalid UTF-8 and control characters
- * other than newline and tab replaced by U+FFFD, trailing white space
+ * knows commonly, and numeric ones), line ends made "\n", control characters
+ * other than newline and tab shown as their pictures (ESC as "␛", U+241B),
+ * invalid UTF-8 and non-characters replaced by U+FFFD, trailing white space
  * trimmed. A "<" that does not start a tag ("<3", "a < b", or one with no
  * ">" after it) is kept.
  * @len: -1 for NUL-terminated. Returns: (transfer full): valid UTF-8. */

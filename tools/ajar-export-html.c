@@ -1,0 +1,152 @@
+/* ajar-export-html.c — every message as one HTML page to read in a browser.
+ * Message texts come from other people: everything is escaped, nothing is
+ * interpreted as markup, and the page can load and run nothing. */
+#include <string.h>
+
+#include "ajar-export.h"
+
+#include "ajar/ajar-text.h"
+#include "ajar/ajar-stats.h"
+
+static const char page_style[] =
+    "body{font:16px/1.5 system-ui,sans-serif;max-width:46em;margin:2em auto;padding:0 1em;"
+    "color:#222;background:#fdfdfb}\n"
+    "h1{font-size:1.4em;font-weight:600}h2{font-size:1.15em;font-weight:600;margin-top:2em;"
+    "border-bottom:1px solid #ddd}\n"
+    "header p,.meta{color:#666;font-size:.9em}\n"
+    "article{margin:1em 0;padding:.5em .8em;border-left:3px solid #ccc}\n"
+    "article.out{border-left-color:#8aa}\n"
+    ".meta{margin:0}.state{font-variant:small-caps}\n"
+    ".text{white-space:pre-wrap;overflow-wrap:anywhere;margin:.3em 0 0}\n"
+    ".empty{color:#999;font-style:italic}\n"
+    "@media (prefers-color-scheme:dark){body{color:#ddd;background:#1b1b1b}"
+    "header p,.meta{color:#999}h2{border-color:#444}article{border-color:#555}}\n";
+
+/* @text (any bytes) made safe (see ajar_cli_append_safe()), then escaped for
+ * HTML text and attribute values alike. */
+static void
+append_escaped(GString *out, const char *text, gssize len)
+{
+    g_autoptr(GString) safe = g_string_new(NULL);
+
+    ajar_cli_append_safe(safe, text, len, AJAR_CLI_SAFE_KEEP_NEWLINES | AJAR_CLI_SAFE_KEEP_TABS);
+    for (const char *p = safe->str; *p != '\0'; p++) {
+        switch (*p) {
+        case '&': g_string_append(out, "&amp;"); break;
+        case '<': g_string_append(out, "&lt;"); break;
+        case '>': g_string_append(out, "&gt;"); break;
+        case '"': g_string_append(out, "&quot;"); break;
+        case '\'': g_string_append(out, "&#39;"); break;
+        default: g_string_append_c(out, *p); break;
+        }
+    }
+}
+
+static gint
+compare_rule_names(gconstpointer a, gconstpointer b)
+{
+    const char *x = *(const char *const *)a;
+    const char *y = *(const char *const *)b;
+    g_autofree char *fx = g_utf8_casefold(x, -1);
+    g_autofree char *fy = g_utf8_casefold(y, -1);
+    int order = g_utf8_collate(fx, fy);
+
+    return order != 0 ? order : strcmp(x, y);
+}
+
+static void
+append_message(GString *out, const AjarItem *item, GDateTime *now)
+{
+    g_autofree char *iso = ajar_cli_iso_time(item->time);
+    g_autofree char *when = ajar_format_local_time(item->time, now);
+    gboolean outgoing = item->dir == AJAR_DIRECTION_OUT;
+    const char *state = ajar_cli_state_name(item->state);
+
+    /* state names are the journal's own fixed words: safe as a class name */
+    g_string_append_printf(out,
+                           "<article class=\"%s state-%s\">\n<p class=\"meta\"><time datetime=\"",
+                           outgoing ? "out" : "in", state);
+    append_escaped(out, iso, -1);
+    g_string_append(out, "\">");
+    append_escaped(out, when, -1);
+    g_string_append_printf(out, "</time> · %s ", outgoing ? "to" : "from");
+    append_escaped(out, item->buddy, -1);
+    g_string_append_printf(out, " · <span class=\"state\">%s</span>", state);
+    if (item->due > 0 && ajar_item_in_custody(item)) {
+        g_autofree char *due = ajar_format_local_time(item->due, now);
+        g_string_append(out, " until ");
+        append_escaped(out, due, -1);
+    }
+    g_string_append(out, "</p>\n");
+    if (item->text == NULL || item->text_len == 0) {
+        g_string_append(out, "<p class=\"text empty\">(no text)</p>\n");
+    } else {
+        /* As a person reads it (markup gone, entities decoded), then escaped:
+         * nothing a message says can become markup on this page. */
+        g_autofree char *plain = ajar_text_from_markup(item->text, (gssize)item->text_len);
+        g_string_append(out, "<p class=\"text\">");
+        append_escaped(out, plain, -1);
+        g_string_append(out, "</p>\n");
+    }
+    g_string_append(out, "</article>\n");
+}
+
+void
+ajar_cli_export_html(GString *out, const AjarCliJournal *journal, const GPtrArray *items,
+                     GDateTime *now)
+{
+    g_autoptr(GHashTable) by_rule =
+        g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
+    g_autoptr(GPtrArray) rules = g_ptr_array_new();
+    g_autofree char *exported = g_date_time_format(now, "%a %-d %b %Y %H:%M");
+    guint in_custody = 0;
+
+    for (guint i = 0; i < items->len; i++) {
+        const AjarItem *item = g_ptr_array_index(items, i);
+        const char *rule = item->rule != NULL ? item->rule : "";
+        GPtrArray *group = g_hash_table_lookup(by_rule, rule);
+
+        if (group == NULL) {
+            group = g_ptr_array_new();
+            g_hash_table_insert(by_rule, (gpointer)rule, group);
+            g_ptr_array_add(rules, (gpointer)rule);
+        }
+        g_ptr_array_add(group, (gpointer)item);
+        if (ajar_item_in_custody(item))
+            in_custody++;
+    }
+    g_ptr_array_sort(rules, compare_rule_names);
+
+    g_string_append(out,
+                    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
+                    "'none'; style-src 'unsafe-inline'\">\n"
+                    "<title>Ajar: kept messages</title>\n<style>\n");
+    g_string_append(out, page_style);
+    g_string_append(out, "</style>\n</head>\n<body>\n<header>\n<h1>Messages Ajar kept</h1>\n<p>");
+    g_string_append_printf(out, "%u message%s, %u still in Ajar's keeping. Exported ", items->len,
+                           items->len == 1 ? "" : "s", in_custody);
+    append_escaped(out, exported, -1);
+    g_string_append(out, " from <code>");
+    append_escaped(out, journal->path, -1);
+    g_string_append(out, "</code>.</p>\n</header>\n<main>\n");
+    if (items->len == 0)
+        g_string_append(out, "<p class=\"empty\">No messages yet.</p>\n");
+
+    for (guint r = 0; r < rules->len; r++) {
+        const char *rule = g_ptr_array_index(rules, r);
+        GPtrArray *group = g_hash_table_lookup(by_rule, rule);
+
+        g_string_append(out, "<section>\n<h2>");
+        if (rule[0] != '\0')
+            append_escaped(out, rule, -1);
+        else
+            g_string_append(out, "(no rule)");
+        g_string_append(out, "</h2>\n");
+        for (guint i = 0; i < group->len; i++)
+            append_message(out, g_ptr_array_index(group, i), now);
+        g_string_append(out, "</section>\n");
+    }
+    g_string_append(out, "</main>\n</body>\n</html>\n");
+}

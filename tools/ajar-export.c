@@ -1,0 +1,158 @@
+/* ajar-export.c — `ajar export --format json|html [-o FILE]`, and the JSON
+ * form of a message that `list --json` shares. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ajar-cli.h"
+#include "ajar-export.h"
+#include "ajar/ajar-files.h"
+#include "ajar/ajar-json.h"
+
+static void
+append_member(GString *out, const char *key, const char *value)
+{
+    g_string_append_printf(out, ",\"%s\":", key);
+    if (value != NULL)
+        ajar_json_append_string(out, value, -1);
+    else
+        g_string_append(out, "null");
+}
+
+static void
+append_time_member(GString *out, const char *key, gint64 unix_us)
+{
+    if (unix_us > 0) {
+        g_autofree char *iso = ajar_cli_iso_time(unix_us);
+        append_member(out, key, iso);
+    } else {
+        append_member(out, key, NULL);
+    }
+}
+
+void
+ajar_cli_append_item_json(GString *out, const AjarItem *item, const GArray *history)
+{
+    const char *text = item->text != NULL ? item->text : "";
+
+    g_string_append(out, "{\"id\":");
+    ajar_json_append_string(out, item->id, -1);
+    append_member(out, "state", ajar_cli_state_name(item->state));
+    append_member(out, "dir", item->dir == AJAR_DIRECTION_OUT ? "out" : "in");
+    append_member(out, "account", item->account);
+    append_member(out, "protocol", item->protocol);
+    append_member(out, "buddy", item->buddy);
+    append_member(out, "rule", item->rule);
+    append_time_member(out, "time", item->time);
+    append_time_member(out, "due", item->due);
+    /* As the journal does: bytes that are not text are kept, as base64. */
+    if (ajar_cli_text_needs_base64(text, item->text_len)) {
+        g_autofree char *encoded = g_base64_encode((const guchar *)text, item->text_len);
+        append_member(out, "text_base64", encoded);
+    } else {
+        g_string_append(out, ",\"text\":");
+        ajar_json_append_string(out, text, (gssize)item->text_len);
+    }
+    if (history != NULL) {
+        g_string_append(out, ",\"history\":[");
+        for (guint i = 0; i < history->len; i++) {
+            const AjarCliHistoryEntry *entry = &g_array_index(history, AjarCliHistoryEntry, i);
+            g_autofree char *ts = ajar_time_format_utc(entry->ts, TRUE);
+
+            g_string_append_printf(out, "%s{\"seq\":%" G_GINT64_FORMAT ",\"ts\":", i > 0 ? "," : "",
+                                   entry->seq);
+            ajar_json_append_string(out, ts, -1);
+            append_member(out, "event", entry->name);
+            g_string_append_c(out, '}');
+        }
+        g_string_append_c(out, ']');
+    }
+    g_string_append_c(out, '}');
+}
+
+static void
+export_json(GString *out, const AjarCliJournal *journal, const GPtrArray *items, GDateTime *now)
+{
+    gint64 now_us = g_date_time_to_unix(now) * G_USEC_PER_SEC;
+    g_autofree char *exported = ajar_time_format_utc(now_us, FALSE);
+
+    g_string_append(out, "{\n\"journal\":");
+    ajar_json_append_string(out, journal->path, -1);
+    g_string_append(out, ",\n\"exported\":");
+    ajar_json_append_string(out, exported, -1);
+    g_string_append(out, ",\n\"messages\":[");
+    for (guint i = 0; i < items->len; i++) {
+        const AjarItem *item = g_ptr_array_index(items, i);
+        g_string_append(out, i > 0 ? ",\n" : "\n");
+        ajar_cli_append_item_json(out, item, ajar_cli_journal_history(journal, item->id));
+    }
+    g_string_append(out, "\n]\n}\n");
+}
+
+/* -o FILE: written whole to a private (0600) temporary file next to it, then
+ * renamed over it, so a reader never sees half an export. */
+static gboolean
+write_file(const char *path, const GString *data)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+    g_autofree char *name = g_path_get_basename(path);
+    g_autoptr(GError) error = NULL;
+
+    if (!ajar_files_replace(dir, name, data->str, data->len, &error)) {
+        ajar_cli_error("%s", error->message);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+int
+ajar_cli_export(AjarCli *cli, int argc, char **argv)
+{
+    g_autofree char *format = NULL;
+    g_autofree char *output = NULL;
+    g_autoptr(GOptionContext) context = g_option_context_new(NULL);
+    g_autoptr(AjarCliJournal) journal = NULL;
+    g_autoptr(GPtrArray) items = NULL;
+    g_autoptr(GString) out = g_string_new(NULL);
+    gboolean html;
+    int status = AJAR_CLI_EXIT_OK;
+    GOptionEntry entries[] = {
+        { "format", 'f', 0, G_OPTION_ARG_STRING, &format,
+          "json (one document, with every message's history) or html (one page to read in a "
+          "browser)",
+          "FORMAT" },
+        { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+          "Write to FILE (created readable by you only) instead of the standard output", "FILE" },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+
+    g_option_context_set_summary(context,
+                                 "Exports every message Ajar has seen, with what became of it. "
+                                 "The export holds private messages: keep it somewhere safe.");
+    g_option_context_add_main_entries(context, entries, NULL);
+    ajar_cli_add_shared_options(cli, context, FALSE);
+    if (!ajar_cli_parse(cli, context, "export", &argc, &argv))
+        return AJAR_CLI_EXIT_USAGE;
+    if (argc > 1)
+        return ajar_cli_usage_error("export", "unexpected argument '%s'", argv[1]);
+    if (format == NULL)
+        return ajar_cli_usage_error("export", "which format? Give --format json or --format html");
+    if (strcmp(format, "json") != 0 && strcmp(format, "html") != 0)
+        return ajar_cli_usage_error("export", "--format takes json or html, not '%s'", format);
+    html = strcmp(format, "html") == 0;
+
+    journal = ajar_cli_journal_load_or_report(cli, TRUE, &status);
+    if (journal == NULL)
+        return status;
+    ajar_cli_journal_warn(journal);
+    if (journal->missing)
+        fprintf(stderr, "No journal yet at %s. The export is empty.\n", journal->path);
+
+    items = ajar_cli_sorted_items(journal->state);
+    if (html)
+        ajar_cli_export_html(out, journal, items, cli->now);
+    else
+        export_json(out, journal, items, cli->now);
+    if (output != NULL && strcmp(output, "-") != 0)
+        return write_file(output, out) ? AJAR_CLI_EXIT_OK : AJAR_CLI_EXIT_FAILED;
+    return ajar_cli_write_stdout(out->str, out->len) ? AJAR_CLI_EXIT_OK : AJAR_CLI_EXIT_FAILED;
+}

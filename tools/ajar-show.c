@@ -1,0 +1,161 @@
+/* ajar-show.c — `ajar show ID`: one message in full, and its history. The
+ * text is printed as stored (markup is not interpreted) but never raw: see
+ * ajar_cli_append_safe(). */
+#include <string.h>
+
+#include "ajar-cli.h"
+
+#include "ajar/ajar-text.h"
+#include "ajar/ajar-stats.h"
+
+#define LABEL_WIDTH 9
+
+/* Finds the message @wanted names: its whole id, or a unique prefix of it
+ * (ignoring case: ids are Crockford base32). */
+static const AjarItem *
+find_item(const AjarCliJournal *journal, const char *wanted, guint *matches, GPtrArray **candidates)
+{
+    const AjarItem *exact = ajar_state_lookup(journal->state, wanted);
+    g_autoptr(GPtrArray) items = NULL;
+    const AjarItem *found = NULL;
+    gsize wanted_len = strlen(wanted);
+
+    *matches = 0;
+    *candidates = g_ptr_array_new();
+    if (exact != NULL) {
+        *matches = 1;
+        return exact;
+    }
+    if (wanted_len == 0)
+        return NULL;
+    items = ajar_cli_sorted_items(journal->state);
+    for (guint i = 0; i < items->len; i++) {
+        const AjarItem *item = g_ptr_array_index(items, i);
+        if (g_ascii_strncasecmp(item->id, wanted, wanted_len) == 0) {
+            found = item;
+            (*matches)++;
+            g_ptr_array_add(*candidates, (gpointer)item);
+        }
+    }
+    return *matches == 1 ? found : NULL;
+}
+
+static void
+append_field(GString *out, const char *label, const char *value, const char *color)
+{
+    g_autofree char *safe = ajar_cli_safe_line(value != NULL ? value : "", -1);
+
+    ajar_cli_append_padded(out, label, LABEL_WIDTH);
+    if (color != NULL)
+        g_string_append_printf(out, "%s%s\033[0m\n", color, safe);
+    else
+        g_string_append_printf(out, "%s\n", safe);
+}
+
+static void
+append_message(GString *out, const AjarItem *item, const GArray *history, GDateTime *now,
+               gboolean color)
+{
+    g_autofree char *when = ajar_format_local_time(item->time, now);
+    g_autofree char *account = NULL;
+    g_autoptr(GString) text = g_string_new(NULL);
+    int width = ajar_cli_terminal_width();
+
+    append_field(out, item->dir == AJAR_DIRECTION_OUT ? "To" : "From", item->buddy, NULL);
+    account = g_strdup_printf("%s (%s)", item->account != NULL ? item->account : "",
+                              item->protocol != NULL ? item->protocol : "");
+    append_field(out, "Account", account, NULL);
+    append_field(out, "Rule", item->rule, NULL);
+    append_field(out, "Time", when, NULL);
+    append_field(out, "State", ajar_cli_state_name(item->state),
+                 color ? ajar_cli_state_color(item->state) : NULL);
+    if (item->due > 0) {
+        g_autofree char *due = ajar_format_local_time(item->due, now);
+        append_field(out, "Due", due, NULL);
+    }
+    append_field(out, "Id", item->id, NULL);
+    g_string_append_c(out, '\n');
+
+    {
+        /* As a person reads it: markup gone, entities decoded (ajar-text.h). */
+        g_autofree char *plain = ajar_text_from_markup(item->text, (gssize)item->text_len);
+        ajar_cli_append_safe(text, plain, -1, AJAR_CLI_SAFE_KEEP_NEWLINES);
+    }
+    if (text->len == 0)
+        g_string_append(out, "(no text)\n");
+    else
+        ajar_cli_append_wrapped(out, text->str, width, "");
+
+    if (history == NULL || history->len == 0)
+        return;
+    g_string_append(out, "\nHistory\n");
+    for (guint i = 0; i < history->len; i++) {
+        const AjarCliHistoryEntry *entry = &g_array_index(history, AjarCliHistoryEntry, i);
+        g_autofree char *ts = ajar_format_local_time(entry->ts, now);
+        g_autofree char *name = ajar_cli_safe_line(entry->name != NULL ? entry->name : "?", -1);
+
+        g_string_append_printf(out, "  %s  %-9s  seq %" G_GINT64_FORMAT "\n", ts, name, entry->seq);
+    }
+}
+
+static void
+report_ambiguous(const char *wanted, const GPtrArray *candidates)
+{
+    g_autoptr(GString) list = g_string_new(NULL);
+    g_autofree char *safe = ajar_cli_safe_line(wanted, -1);
+
+    for (guint i = 0; i < candidates->len && i < 5; i++) {
+        const AjarItem *item = g_ptr_array_index(candidates, i);
+        g_autofree char *id = ajar_cli_safe_line(item->id, -1);
+        g_string_append_printf(list, "%s%s", i > 0 ? ", " : "", id);
+    }
+    if (candidates->len > 5)
+        g_string_append(list, ", …");
+    ajar_cli_error("'%s' could be %u messages (%s); give more of the id", safe, candidates->len,
+                   list->str);
+}
+
+int
+ajar_cli_show(AjarCli *cli, int argc, char **argv)
+{
+    g_autoptr(GOptionContext) context = g_option_context_new("ID");
+    g_autoptr(AjarCliJournal) journal = NULL;
+    g_autoptr(GPtrArray) candidates = NULL;
+    g_autoptr(GString) out = g_string_new(NULL);
+    const AjarItem *item;
+    int status = AJAR_CLI_EXIT_OK;
+    guint matches;
+
+    g_option_context_set_summary(context,
+                                 "Shows one message in full, with its history. ID is the id "
+                                 "'ajar list' shows, or any unique beginning of it.");
+    ajar_cli_add_shared_options(cli, context, TRUE);
+    if (!ajar_cli_parse(cli, context, "show", &argc, &argv))
+        return AJAR_CLI_EXIT_USAGE;
+    if (argc < 2)
+        return ajar_cli_usage_error("show", "which message? Give its id (see 'ajar list')");
+    if (argc > 2)
+        return ajar_cli_usage_error("show", "unexpected argument '%s'", argv[2]);
+
+    journal = ajar_cli_journal_load_or_report(cli, TRUE, &status);
+    if (journal == NULL)
+        return status;
+    ajar_cli_journal_warn(journal);
+
+    item = find_item(journal, argv[1], &matches, &candidates);
+    if (matches > 1) {
+        report_ambiguous(argv[1], candidates);
+        return AJAR_CLI_EXIT_FAILED;
+    }
+    if (item == NULL) {
+        g_autofree char *safe = ajar_cli_safe_line(argv[1], -1);
+        if (journal->missing)
+            ajar_cli_error("no message '%s': there is no journal yet at %s", safe, journal->path);
+        else
+            ajar_cli_error("no message '%s' in %s", safe, journal->path);
+        return AJAR_CLI_EXIT_FAILED;
+    }
+    append_message(out, item, ajar_cli_journal_history(journal, item->id), cli->now,
+                   ajar_cli_use_color(cli));
+    return ajar_cli_write_stdout(out->str, out->len) ? AJAR_CLI_EXIT_OK : AJAR_CLI_EXIT_FAILED;
+}

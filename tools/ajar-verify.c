@@ -1,0 +1,202 @@
+/* ajar-verify.c — `ajar verify` (is the journal sound?) and `ajar stats`
+ * (the figures the plugin's "Statistics…" shows, in the same words). */
+#include <string.h>
+
+#include "ajar-cli.h"
+#include "ajar/ajar-stats.h"
+
+#define LABEL_WIDTH 13
+
+/* The states in Ajar's keeping, in the order verify lists them. */
+static const AjarEventType custody_states[] = {
+    AJAR_EVENT_HELD,    AJAR_EVENT_ARCHIVED, AJAR_EVENT_READ,
+    AJAR_EVENT_DELAYED, AJAR_EVENT_QUEUED,   AJAR_EVENT_CANCELLED,
+};
+
+static void append_line(GString *out, const char *label, const char *format, ...)
+    G_GNUC_PRINTF(3, 4);
+
+static void
+append_line(GString *out, const char *label, const char *format, ...)
+{
+    va_list args;
+
+    ajar_cli_append_padded(out, label, LABEL_WIDTH);
+    va_start(args, format);
+    g_string_append_vprintf(out, format, args);
+    va_end(args);
+    g_string_append_c(out, '\n');
+}
+
+static gboolean
+line_in(const GArray *lines, guint line_no)
+{
+    for (guint i = 0; i < lines->len; i++) {
+        if (g_array_index(lines, guint, i) == line_no)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static void
+append_custody(GString *out, const AjarState *state)
+{
+    g_autoptr(GString) parts = g_string_new(NULL);
+    guint total = ajar_state_count_custody(state);
+
+    for (gsize i = 0; i < G_N_ELEMENTS(custody_states); i++) {
+        guint count = ajar_state_count_in_state(state, custody_states[i]);
+        if (count > 0)
+            g_string_append_printf(parts, "%s%u %s", parts->len > 0 ? ", " : ": ", count,
+                                   ajar_cli_state_name(custody_states[i]));
+    }
+    append_line(out, "In keeping", "%u message%s%s", total, total == 1 ? "" : "s", parts->str);
+}
+
+/* Malformed lines, except those a repair event explains. */
+static void
+append_malformed(GString *out, const AjarCliJournal *journal, guint count)
+{
+    const GArray *lines = journal->report.malformed_lines;
+    g_autoptr(GString) numbers = g_string_new(NULL);
+    guint listed = 0;
+
+    if (count == 0) {
+        append_line(out, "Malformed", "0 lines");
+        return;
+    }
+    for (guint i = 0; lines != NULL && i < lines->len; i++) {
+        guint line_no = g_array_index(lines, guint, i);
+        if (line_in(journal->repaired_lines, line_no))
+            continue;
+        g_string_append_printf(numbers, "%s%u", listed > 0 ? ", " : "", line_no);
+        listed++;
+    }
+    if (listed < count)
+        g_string_append_printf(numbers, " and %u more", count - listed);
+    append_line(out, "Malformed", "%u line%s: %s %s", count, count == 1 ? "" : "s",
+                count == 1 ? "line" : "lines", numbers->str);
+    if (journal->report.first_malformed_reason != NULL) {
+        g_autofree char *reason = ajar_cli_safe_line(journal->report.first_malformed_reason, -1);
+        append_line(out, "", "first: %s", reason);
+    }
+}
+
+static void
+append_repairs(GString *out, const AjarCliJournal *journal)
+{
+    const AjarJournalReport *report = &journal->report;
+    g_autoptr(GString) numbers = g_string_new(NULL);
+
+    if (report->repaired_tails == 0)
+        return;
+    for (guint i = 0; i < journal->repaired_lines->len; i++)
+        g_string_append_printf(numbers, "%s%u", i > 0 ? ", " : " (line ",
+                               g_array_index(journal->repaired_lines, guint, i));
+    if (numbers->len > 0)
+        g_string_append_c(numbers, ')');
+    append_line(out, "Repaired",
+                "%u line%s cut by a crash%s; Ajar ended %s and noted it. Nothing was lost: a "
+                "message is only withheld once its line is written.",
+                report->repaired_tails, report->repaired_tails == 1 ? "" : "s", numbers->str,
+                report->repaired_tails == 1 ? "it" : "them");
+}
+
+int
+ajar_cli_verify(AjarCli *cli, int argc, char **argv)
+{
+    g_autoptr(GOptionContext) context = g_option_context_new(NULL);
+    g_autoptr(AjarCliJournal) journal = NULL;
+    g_autoptr(GString) out = g_string_new(NULL);
+    const AjarJournalReport *report;
+    int status = AJAR_CLI_EXIT_OK;
+    guint malformed, orphans;
+    gboolean ok;
+
+    g_option_context_set_summary(
+        context, "Checks the journal: lines, messages in Ajar's keeping, damaged lines, seq "
+                 "order. Exit status 1 when something is wrong.");
+    ajar_cli_add_shared_options(cli, context, FALSE);
+    if (!ajar_cli_parse(cli, context, "verify", &argc, &argv))
+        return AJAR_CLI_EXIT_USAGE;
+    if (argc > 1)
+        return ajar_cli_usage_error("verify", "unexpected argument '%s'", argv[1]);
+
+    journal = ajar_cli_journal_load_or_report(cli, FALSE, &status);
+    if (journal == NULL)
+        return status;
+    if (journal->missing) {
+        g_string_append_printf(out, "No journal yet at %s. Nothing to check.\n", journal->path);
+        return ajar_cli_write_stdout(out->str, out->len) ? AJAR_CLI_EXIT_OK : AJAR_CLI_EXIT_FAILED;
+    }
+    report = &journal->report;
+    malformed = ajar_cli_journal_unexplained_malformed(journal);
+    orphans = ajar_state_get_orphans(journal->state);
+
+    append_line(out, "Journal", "%s", journal->path);
+    append_line(out, "Lines", "%u", report->lines);
+    append_line(out, "Events", "%u", report->events);
+    append_custody(out, journal->state);
+    append_malformed(out, journal, malformed);
+    if (report->incomplete_tail)
+        append_line(out, "Last line",
+                    "%" G_GSIZE_FORMAT " bytes without a line end: being written, or cut by a "
+                    "crash (not an error)",
+                    report->incomplete_tail_bytes);
+    append_repairs(out, journal);
+    append_line(out, "Seq gaps", "%u", report->seq_gaps);
+    append_line(out, "Seq disorder", "%u", report->seq_disorder);
+    append_line(out, "Orphans", "%u%s", orphans,
+                orphans > 0 ? " (events for messages whose first line is missing)" : "");
+
+    ok = malformed == 0 && report->seq_gaps == 0 && report->seq_disorder == 0 && orphans == 0;
+    g_string_append(out, ok ? "OK\n" : "PROBLEMS FOUND\n");
+    if (!ajar_cli_write_stdout(out->str, out->len))
+        return AJAR_CLI_EXIT_FAILED;
+    return ok ? AJAR_CLI_EXIT_OK : AJAR_CLI_EXIT_FAILED;
+}
+
+int
+ajar_cli_stats(AjarCli *cli, int argc, char **argv)
+{
+    g_autoptr(GOptionContext) context = g_option_context_new(NULL);
+    g_autoptr(AjarCliJournal) journal = NULL;
+    g_autoptr(GPtrArray) stats = NULL;
+    g_autofree char *text = NULL;
+    gboolean json = FALSE;
+    int status = AJAR_CLI_EXIT_OK;
+    GOptionEntry entries[] = {
+        { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "One JSON object instead of text", NULL },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+
+    g_option_context_set_summary(context,
+                                 "Shows, per rule, when you last wrote to them, the times you "
+                                 "held back, and what is waiting: the same figures as the "
+                                 "plugin's Statistics.");
+    g_option_context_add_main_entries(context, entries, NULL);
+    ajar_cli_add_shared_options(cli, context, FALSE);
+    if (!ajar_cli_parse(cli, context, "stats", &argc, &argv))
+        return AJAR_CLI_EXIT_USAGE;
+    if (argc > 1)
+        return ajar_cli_usage_error("stats", "unexpected argument '%s'", argv[1]);
+
+    journal = ajar_cli_journal_load_or_report(cli, FALSE, &status);
+    if (journal == NULL)
+        return status;
+    ajar_cli_journal_warn(journal);
+    stats = ajar_stats_compute(journal->state);
+    if (json) {
+        text = ajar_stats_format_json(stats);
+    } else {
+        g_autofree char *words = ajar_stats_format_text(stats, cli->now);
+        GString *safe = g_string_new(NULL);
+
+        /* The same words as the plugin; a hand-edited journal's rule names
+         * must still not drive the terminal (a no-op for ordinary text). */
+        ajar_cli_append_safe(safe, words, -1,
+                             AJAR_CLI_SAFE_KEEP_NEWLINES | AJAR_CLI_SAFE_KEEP_TABS);
+        text = g_string_free(safe, FALSE);
+    }
+    return ajar_cli_write_stdout(text, strlen(text)) ? AJAR_CLI_EXIT_OK : AJAR_CLI_EXIT_FAILED;
+}
