@@ -1,5 +1,5 @@
 /* test-client.c — a headless libpurple client for the plugin tests. */
-#include "test-client.h"
+#include "test-client-private.h"
 
 #include <dlfcn.h>
 #include <stdio.h>
@@ -65,13 +65,26 @@ input_add(int fd, PurpleInputCondition purple_cond, PurpleInputFunction function
     return handle;
 }
 
+/* purple_idle_init() adds a 0-second timeout. GLib runs second-granularity
+ * timeouts only at a whole-second boundary, so a core quit within that second
+ * left it to fire after purple_core_quit(), where purple_idle_touch() emits a
+ * signal into the freed signal table (a GLib critical, fatal in tests). "As
+ * soon as possible" is what 0 means, so it runs on the next iteration. */
+static guint
+timeout_add_seconds(guint seconds, GSourceFunc function, gpointer data)
+{
+    if (seconds == 0)
+        return g_timeout_add(0, function, data);
+    return g_timeout_add_seconds(seconds, function, data);
+}
+
 static PurpleEventLoopUiOps eventloop_ops = {
     .timeout_add = g_timeout_add,
     .timeout_remove = g_source_remove,
     .input_add = input_add,
     .input_remove = g_source_remove,
     .input_get_error = NULL,
-    .timeout_add_seconds = g_timeout_add_seconds,
+    .timeout_add_seconds = timeout_add_seconds,
 };
 
 /* ---- debug output: stderr only, and only when asked for ---- */
@@ -120,6 +133,8 @@ stderr_log_writer(GLogLevelFlags log_level, const GLogField *fields, gsize n_fie
 
 /* ---- core ---- */
 
+static GPtrArray *pinned_infos; /* PurplePluginInfo*, in modules keep_mapped() pinned */
+
 /* libpurple dlclose()s every plugin at quit, after which LeakSanitizer and
  * valgrind can no longer name the code that leaked ("<unknown module>"), and
  * suppressions cannot match it. Taking an extra, never-released reference
@@ -131,8 +146,29 @@ keep_mapped(PurplePlugin *plugin)
 {
     if (plugin == NULL || !plugin->native_plugin || plugin->path == NULL)
         return;
-    if (dlopen(plugin->path, RTLD_LAZY | RTLD_NOLOAD | RTLD_NODELETE) == NULL)
+    if (dlopen(plugin->path, RTLD_LAZY | RTLD_NOLOAD | RTLD_NODELETE) == NULL) {
         g_printerr("test-client: cannot pin %s: %s\n", plugin->path, dlerror());
+        return;
+    }
+    if (pinned_infos == NULL)
+        pinned_infos = g_ptr_array_new();
+    if (plugin->info != NULL && !g_ptr_array_find(pinned_infos, plugin->info, NULL))
+        g_ptr_array_add(pinned_infos, plugin->info);
+}
+
+/* A pinned module keeps its static data into the next core, where
+ * purple_core_init() probes it again without its constructor state being
+ * reset (libpurple never closes modules under valgrind either, so this is
+ * not only our pinning). purple_plugin_destroy() frees info->dependencies
+ * but leaves the static info pointing at the freed list, which the next
+ * purple_init_plugin() then prepends to (nss-prefs.so does). */
+static void
+forget_freed_dependencies(void)
+{
+    for (guint i = 0; pinned_infos != NULL && i < pinned_infos->len; i++) {
+        PurplePluginInfo *info = g_ptr_array_index(pinned_infos, i);
+        info->dependencies = NULL;
+    }
 }
 
 static void
@@ -146,49 +182,18 @@ ui_prefs_init(void)
     purple_prefs_add_bool("/purple/network/auto_ip", FALSE);
     purple_prefs_set_bool("/purple/network/map_ports", FALSE);
     purple_prefs_set_bool("/purple/network/auto_ip", FALSE);
+
+    /* The last moment inside purple_core_init() before it probes plugins
+     * (which loads queued protocols) and reads accounts.xml. */
+    test_prpl_register();
 }
 
-/* Notices a user would see (purple_notify_message and friends), in order. */
-static GPtrArray *notices;
-
-static void
-test_notice_free(TestNotice *notice)
-{
-    g_free(notice->title);
-    g_free(notice->primary);
-    g_free(notice->secondary);
-    g_free(notice);
-}
-
-static void *
-notify_message(PurpleNotifyMsgType type, const char *title, const char *primary,
-               const char *secondary)
-{
-    TestNotice *notice = g_new0(TestNotice, 1);
-
-    notice->type = type;
-    notice->title = g_strdup(title);
-    notice->primary = g_strdup(primary);
-    notice->secondary = g_strdup(secondary);
-    if (notices == NULL)
-        notices = g_ptr_array_new_with_free_func((GDestroyNotify)test_notice_free);
-    g_ptr_array_add(notices, notice);
-    /* A UI handle; libpurple only passes it back to close_notify. */
-    return notice;
-}
-
-static PurpleNotifyUiOps notify_ops = {
-    .notify_message = notify_message,
-};
-
-GPtrArray *
-test_client_take_notices(void)
-{
-    GPtrArray *taken = notices;
-
-    notices = NULL;
-    return taken != NULL ? taken : g_ptr_array_new_with_free_func((GDestroyNotify)test_notice_free);
-}
+/* Empty on purpose: libpurple 2 saves blist.xml only through the buddy list
+ * UI ops' save_node/remove_node/save_account, which
+ * purple_blist_set_ui_ops() fills in with its own savers when a UI leaves
+ * them NULL. With no buddy list UI ops at all, nothing is ever saved and a
+ * restart finds no buddies. */
+static PurpleBlistUiOps blist_ops;
 
 static PurpleCoreUiOps core_ops = {
     .ui_prefs_init = ui_prefs_init,
@@ -250,7 +255,8 @@ test_client_start(void)
     purple_debug_set_ui_ops(&debug_ops);
     purple_core_set_ui_ops(&core_ops);
     purple_eventloop_set_ui_ops(&eventloop_ops);
-    purple_notify_set_ui_ops(&notify_ops);
+    purple_blist_set_ui_ops(&blist_ops);
+    test_client_record_install();
 
     if (!purple_core_init(AJAR_TEST_CLIENT_UI))
         g_error("purple_core_init() failed");
@@ -261,6 +267,19 @@ test_client_start(void)
 
     for (GList *l = purple_plugins_get_all(); l != NULL; l = l->next)
         keep_mapped(l->data);
+
+    if (test_prpl_get_plugin() == NULL)
+        g_error("the %s protocol did not register", TEST_PRPL_ID);
+    test_client_record_connect();
+
+    /* What a user who keeps history has; plain text so tests can search it.
+     * Set after purple_log_init(), whose format callback switches loggers. */
+    purple_prefs_set_bool("/purple/logging/log_ims", TRUE);
+    purple_prefs_set_string("/purple/logging/format", "txt");
+
+    /* As a UI entering its main loop: what purple_core_init() scheduled
+     * "at once" runs while the core is alive. */
+    test_client_iterate(100);
 }
 
 const char *
@@ -282,6 +301,22 @@ test_client_iterate(guint max_dispatches)
         if (!g_main_context_iteration(NULL, FALSE))
             break;
     }
+}
+
+void
+test_client_wait_for(TestClientCondition condition, gpointer data, const char *what)
+{
+    for (guint i = 0; i < TEST_CLIENT_WAIT_ITERATIONS; i++) {
+        if (condition(data))
+            return;
+        /* Timers due later (a GFileMonitor, a 1 s flush) need real time. */
+        if (!g_main_context_iteration(NULL, FALSE))
+            g_usleep(1000);
+    }
+    if (condition(data))
+        return;
+    g_error("test client: gave up waiting for %s after %u main loop iterations", what,
+            TEST_CLIENT_WAIT_ITERATIONS);
 }
 
 PurplePlugin *
@@ -320,8 +355,18 @@ test_client_quit(void)
     if (purple_get_core() == NULL)
         return;
     purple_core_quit();
+    forget_freed_dependencies();
     /* Sources libpurple removed during quit are freed on the next iteration. */
     test_client_iterate(100);
+}
+
+void
+test_client_restart(void)
+{
+    g_return_if_fail(purple_get_core() != NULL);
+
+    test_client_quit();
+    test_client_start();
 }
 
 static void
@@ -346,7 +391,9 @@ remove_tree(const char *path)
 void
 test_client_cleanup(void)
 {
-    g_clear_pointer(&notices, g_ptr_array_unref);
+    test_client_record_clear();
+    test_prpl_clear();
+    g_clear_pointer(&pinned_infos, g_ptr_array_unref);
     if (tmp_dir == NULL)
         return;
     if (g_getenv("AJAR_TEST_KEEP_DIR") != NULL)

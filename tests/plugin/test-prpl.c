@@ -1,0 +1,260 @@
+/* test-prpl.c — "Ajar Test", a protocol plugin that lives inside the test client. */
+#include "test-prpl.h"
+
+#include <string.h>
+
+#include <account.h>
+#include <connection.h>
+#include <debug.h>
+#include <eventloop.h>
+#include <prpl.h>
+#include <status.h>
+#include <version.h>
+
+/* Per connection: the pending "handshake done" timer. */
+typedef struct {
+    guint login_timer;
+} TestPrplConnection;
+
+static GPtrArray *sent;
+static GPtrArray *sent_typing;
+static int send_result = 1;
+
+static void
+test_sent_free(TestSent *item)
+{
+    g_free(item->account);
+    g_free(item->who);
+    g_free(item->message);
+    g_free(item);
+}
+
+static void
+test_sent_typing_free(TestSentTyping *item)
+{
+    g_free(item->account);
+    g_free(item->who);
+    g_free(item);
+}
+
+/* ---- protocol operations ---- */
+
+static const char *
+prpl_list_icon(PurpleAccount *account, PurpleBuddy *buddy)
+{
+    return TEST_PRPL_ICON;
+}
+
+static GList *
+prpl_status_types(PurpleAccount *account)
+{
+    GList *types = NULL;
+
+    /* The first available type is what a new account starts in, so enabling
+     * an account connects it. */
+    types = g_list_append(types,
+                          purple_status_type_new(PURPLE_STATUS_AVAILABLE, "available", NULL, TRUE));
+    types = g_list_append(types, purple_status_type_new(PURPLE_STATUS_AWAY, "away", NULL, TRUE));
+    types =
+        g_list_append(types, purple_status_type_new(PURPLE_STATUS_OFFLINE, "offline", NULL, TRUE));
+    return types;
+}
+
+static gboolean
+login_done_cb(gpointer data)
+{
+    PurpleConnection *gc = data;
+    TestPrplConnection *conn = purple_connection_get_protocol_data(gc);
+
+    conn->login_timer = 0;
+    purple_connection_update_progress(gc, "Connected", 1, 2);
+    purple_connection_set_state(gc, PURPLE_CONNECTED);
+    return G_SOURCE_REMOVE;
+}
+
+static void
+prpl_login(PurpleAccount *account)
+{
+    PurpleConnection *gc = purple_account_get_connection(account);
+    TestPrplConnection *conn = g_new0(TestPrplConnection, 1);
+
+    /* Like XMPP: messages are HTML, so libpurple linkifies what the user
+     * sends and the text logger strips markup. */
+    gc->flags |= PURPLE_CONNECTION_HTML;
+    purple_connection_set_protocol_data(gc, conn);
+    purple_connection_update_progress(gc, "Connecting", 0, 2);
+    /* A real protocol is connected only after a round trip; anything that
+     * assumes "connected as soon as purple_account_connect() returns" would
+     * pass here and fail with XMPP. */
+    conn->login_timer = purple_timeout_add(0, login_done_cb, gc);
+}
+
+static void
+prpl_close(PurpleConnection *gc)
+{
+    TestPrplConnection *conn = purple_connection_get_protocol_data(gc);
+
+    if (conn == NULL)
+        return;
+    if (conn->login_timer != 0)
+        purple_timeout_remove(conn->login_timer);
+    purple_connection_set_protocol_data(gc, NULL);
+    g_free(conn);
+}
+
+static int
+prpl_send_im(PurpleConnection *gc, const char *who, const char *message, PurpleMessageFlags flags)
+{
+    TestSent *item = g_new0(TestSent, 1);
+
+    item->account = g_strdup(purple_account_get_username(purple_connection_get_account(gc)));
+    item->who = g_strdup(who);
+    item->message = g_strdup(message);
+    item->flags = flags;
+    if (sent == NULL)
+        sent = g_ptr_array_new_with_free_func((GDestroyNotify)test_sent_free);
+    g_ptr_array_add(sent, item);
+    purple_debug_info(TEST_PRPL_ICON, "send_im to %s: %s\n", who, message);
+    return send_result;
+}
+
+static unsigned int
+prpl_send_typing(PurpleConnection *gc, const char *name, PurpleTypingState state)
+{
+    TestSentTyping *item = g_new0(TestSentTyping, 1);
+
+    item->account = g_strdup(purple_account_get_username(purple_connection_get_account(gc)));
+    item->who = g_strdup(name);
+    item->state = state;
+    if (sent_typing == NULL)
+        sent_typing = g_ptr_array_new_with_free_func((GDestroyNotify)test_sent_typing_free);
+    g_ptr_array_add(sent_typing, item);
+    /* 0: libpurple need not resend "typing" after a while. */
+    return 0;
+}
+
+static void
+prpl_set_status(PurpleAccount *account, PurpleStatus *status)
+{
+}
+
+static void
+prpl_add_buddy(PurpleConnection *gc, PurpleBuddy *buddy, PurpleGroup *group)
+{
+}
+
+static void
+prpl_remove_buddy(PurpleConnection *gc, PurpleBuddy *buddy, PurpleGroup *group)
+{
+}
+
+/* As XMPP compares JIDs: case does not matter and the resource is dropped,
+ * so "Sam@Example.org/phone" and "sam@example.org" are the same buddy. Like
+ * every normalize(), the answer lives in a static buffer. */
+static const char *
+prpl_normalize(const PurpleAccount *account, const char *who)
+{
+    static char normalized[1024];
+    g_autofree char *lower = NULL;
+    const char *slash;
+
+    if (who == NULL || !g_utf8_validate(who, -1, NULL))
+        return NULL;
+    slash = strchr(who, '/');
+    lower = g_utf8_strdown(who, slash != NULL ? slash - who : -1);
+    g_strlcpy(normalized, lower, sizeof(normalized));
+    return normalized;
+}
+
+static PurplePluginProtocolInfo prpl_info = {
+    /* No password prompt (a request dialog) when an account connects. */
+    .options = OPT_PROTO_NO_PASSWORD,
+    .icon_spec = NO_BUDDY_ICONS,
+    .list_icon = prpl_list_icon,
+    .status_types = prpl_status_types,
+    .login = prpl_login,
+    .close = prpl_close,
+    .send_im = prpl_send_im,
+    .send_typing = prpl_send_typing,
+    .get_info = NULL,
+    .set_status = prpl_set_status,
+    .add_buddy = prpl_add_buddy,
+    .remove_buddy = prpl_remove_buddy,
+    .normalize = prpl_normalize,
+    .struct_size = sizeof(PurplePluginProtocolInfo),
+};
+
+static PurplePluginInfo prpl_plugin_info = {
+    .magic = PURPLE_PLUGIN_MAGIC,
+    .major_version = PURPLE_MAJOR_VERSION,
+    .minor_version = PURPLE_MINOR_VERSION,
+    .type = PURPLE_PLUGIN_PROTOCOL,
+    .priority = PURPLE_PRIORITY_DEFAULT,
+    .id = TEST_PRPL_ID,
+    .name = TEST_PRPL_NAME,
+    .version = "1",
+    .summary = "A protocol for Ajar's tests",
+    .description = "Connects at once, records what is sent, receives what a test injects.",
+    .extra_info = &prpl_info,
+};
+
+/* ---- API ---- */
+
+void
+test_prpl_register(void)
+{
+    PurplePlugin *plugin;
+
+    g_return_if_fail(purple_plugins_find_with_id(TEST_PRPL_ID) == NULL);
+
+    /* What purple_plugin_new(TRUE, NULL) makes, without its D-Bus pointer
+     * registration: this runs before purple_dbus_init(), which would make
+     * that a critical (unregistering at quit is a no-op). "Native" with no
+     * module: purple_plugin_load() of a non-native plugin asks a loader
+     * plugin (perl, tcl) for its file and fails without one; a native one
+     * just runs info->load, and purple_plugin_destroy() has no module to
+     * close. */
+    plugin = g_new0(PurplePlugin, 1);
+    plugin->native_plugin = TRUE;
+    plugin->info = &prpl_plugin_info;
+    /* Queued: purple_plugins_probe() loads it and adds it to the protocols. */
+    if (!purple_plugin_register(plugin))
+        g_error("libpurple refused to register the %s protocol", TEST_PRPL_ID);
+}
+
+PurplePlugin *
+test_prpl_get_plugin(void)
+{
+    return purple_find_prpl(TEST_PRPL_ID);
+}
+
+GPtrArray *
+test_prpl_take_sent(void)
+{
+    GPtrArray *taken = g_steal_pointer(&sent);
+
+    return taken != NULL ? taken : g_ptr_array_new_with_free_func((GDestroyNotify)test_sent_free);
+}
+
+GPtrArray *
+test_prpl_take_sent_typing(void)
+{
+    GPtrArray *taken = g_steal_pointer(&sent_typing);
+
+    return taken != NULL ? taken
+                         : g_ptr_array_new_with_free_func((GDestroyNotify)test_sent_typing_free);
+}
+
+void
+test_prpl_set_send_result(int result)
+{
+    send_result = result;
+}
+
+void
+test_prpl_clear(void)
+{
+    g_clear_pointer(&sent, g_ptr_array_unref);
+    g_clear_pointer(&sent_typing, g_ptr_array_unref);
+    send_result = 1;
+}
