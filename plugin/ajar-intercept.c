@@ -54,7 +54,8 @@ set_text(AjarEvent *event, const char *text)
 {
     event->text = g_strdup(text);
     event->text_len = strlen(text);
-    event->time = event->ts;
+    /* libpurple keeps message times in whole seconds (time_t). */
+    event->time = event->ts - event->ts % G_USEC_PER_SEC;
 }
 
 static void

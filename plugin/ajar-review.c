@@ -231,7 +231,7 @@ open_messages(AjarPlugin *ajar, const char *rule)
         label = g_strdup_printf("%u. %s — %s", step->labels->len + 1, when, first);
         g_ptr_array_add(step->labels, label);
         g_ptr_array_add(step->keys, g_strdup(item->id));
-        purple_request_field_list_add_icon(field, label, NULL, NULL);
+        purple_request_field_list_add_icon(field, label, NULL, GUINT_TO_POINTER(step->labels->len));
         if (item->state == AJAR_EVENT_ARCHIVED) {
             g_autoptr(GError) error = NULL;
             if (!ajar_custody_mark_read(ajar, item->id, &error))
@@ -296,7 +296,8 @@ ajar_review_open(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
 
         g_ptr_array_add(step->labels, line);
         g_ptr_array_add(step->keys, g_strdup(person->rule));
-        purple_request_field_list_add_icon(list, line, NULL, NULL);
+        /* libpurple refuses NULL data (g_return_if_fail): the position will do. */
+        purple_request_field_list_add_icon(list, line, NULL, GUINT_TO_POINTER(i + 1));
         if (i == 0)
             purple_request_field_list_add_selected(list, line);
     }
