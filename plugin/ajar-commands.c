@@ -22,7 +22,7 @@ static const char usage[] =
     "/ajar review — read what was kept\n"
     "/ajar release [all|ID] — show their kept messages here (all when no ID)\n"
     "/ajar cancel [all|ID] — keep your waiting messages unsent\n"
-    "/ajar send [all|ID] — send your waiting messages now (all: unsent letters too)\n"
+    "/ajar send [all|ID] — send your waiting messages and letters now (all: also cancelled ones)\n"
     "/ajar help — this list";
 
 typedef struct {
@@ -99,7 +99,7 @@ status(AjarPlugin *ajar, PurpleConversation *conv)
     int index = ajar_contact_rule_index(ajar, account, buddy);
     g_autoptr(GPtrArray) items = ajar_custody_list(ajar, account, buddy);
     g_autoptr(GString) text = g_string_new(NULL);
-    guint held = 0, archived = 0, delayed = 0, waiting = 0, letters = 0;
+    guint held = 0, archived = 0, unread = 0, delayed = 0, waiting = 0, letters = 0;
 
     if (index < 0) {
         g_string_append(text, "Ajar: nothing is filtered for this person.");
@@ -112,7 +112,11 @@ status(AjarPlugin *ajar, PurpleConversation *conv)
         const AjarItem *item = g_ptr_array_index(items, i);
         switch (item->state) {
         case AJAR_EVENT_HELD: item->dir == AJAR_DIRECTION_IN ? held++ : letters++; break;
-        case AJAR_EVENT_ARCHIVED: archived++; break;
+        case AJAR_EVENT_ARCHIVED:
+            archived++;
+            unread++;
+            break;
+        case AJAR_EVENT_READ: archived++; break;
         case AJAR_EVENT_DELAYED: delayed++; break;
         case AJAR_EVENT_QUEUED: waiting++; break;
         case AJAR_EVENT_CANCELLED: letters++; break;
@@ -121,9 +125,9 @@ status(AjarPlugin *ajar, PurpleConversation *conv)
     }
     if (items->len > 0)
         g_string_append_printf(text,
-                               " Kept: %u held, %u archived unread, %u delayed; %u of yours "
+                               " Kept: %u held, %u archived (%u unread), %u delayed; %u of yours "
                                "waiting, %u unsent letters.",
-                               held, archived, delayed, waiting, letters);
+                               held, archived, unread, delayed, waiting, letters);
     say(conv, text->str);
 }
 
@@ -159,7 +163,8 @@ on_items(AjarPlugin *ajar, PurpleConversation *conv, const char *arg, ItemAction
         return PURPLE_CMD_RET_FAILED;
     }
     if (ids->len == 0) {
-        say(conv, none);
+        if (none != NULL)
+            say(conv, none);
         return PURPLE_CMD_RET_OK;
     }
     for (guint i = 0; i < ids->len; i++) {
@@ -193,15 +198,18 @@ cancellable(const AjarItem *item, gboolean all)
 static gboolean
 sendable(const AjarItem *item, gboolean all)
 {
+    /* Your waiting messages and letters; the ones you cancelled only with
+     * "all", since cancelling them was a choice too. */
     return item->dir == AJAR_DIRECTION_OUT &&
-           (item->state == AJAR_EVENT_QUEUED ||
-            (all && (item->state == AJAR_EVENT_HELD || item->state == AJAR_EVENT_CANCELLED)));
+           (item->state == AJAR_EVENT_QUEUED || item->state == AJAR_EVENT_HELD ||
+            (all && item->state == AJAR_EVENT_CANCELLED));
 }
 
 static PurpleCmdRet
 usage_error(char **error_out)
 {
-    *error_out = g_strdup_printf("That is not an /ajar command. Nothing was changed.\n%s", usage);
+    *error_out =
+        g_strdup_printf("Ajar did not understand that, so nothing was changed.\n%s", usage);
     return PURPLE_CMD_RET_FAILED;
 }
 
@@ -295,9 +303,22 @@ ajar_cmd_cb(PurpleConversation *conv, const gchar *cmd, gchar **args, gchar **er
     if (strcmp(sub, "cancel") == 0)
         return on_items(ajar, conv, arg, ajar_custody_cancel, cancellable,
                         "Ajar: nothing of yours is waiting.", "kept unsent", error_out);
-    if (strcmp(sub, "send") == 0)
+    if (strcmp(sub, "send") == 0) {
+        /* First what could not be saved to disk (kept in memory). */
+        guint unsaved =
+            arg == NULL || strcmp(arg, "all") == 0
+                ? ajar_custody_send_unjournaled(ajar, purple_conversation_get_account(conv),
+                                                purple_conversation_get_name(conv))
+                : 0;
+        if (unsaved > 0) {
+            g_autofree char *line = g_strdup_printf("Ajar: %u unsaved message%s sent.", unsaved,
+                                                    unsaved == 1 ? "" : "s");
+            say(conv, line);
+        }
         return on_items(ajar, conv, arg, ajar_custody_send, sendable,
-                        "Ajar: nothing of yours is waiting.", "sent", error_out);
+                        unsaved > 0 ? NULL : "Ajar: nothing of yours is waiting.", "sent",
+                        error_out);
+    }
     return usage_error(error_out);
 }
 

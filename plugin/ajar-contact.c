@@ -87,3 +87,35 @@ ajar_contact_change(AjarPlugin *ajar, PurpleAccount *account, const char *buddy,
     }
     return changed != NULL && ajar_rules_file_replace(ajar, changed, error);
 }
+
+static gboolean
+same_buddy(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account, const char *name)
+{
+    g_autofree char *a = NULL;
+    g_autofree char *b = NULL;
+
+    if (ajar_custody_find_account(item) != account)
+        return FALSE;
+    a = ajar_normalize_cb(item->protocol, item->buddy, ajar);
+    b = ajar_normalize_cb(purple_account_get_protocol_id(account), name, ajar);
+    return g_strcmp0(a, b) == 0;
+}
+
+gboolean
+ajar_contact_covers(AjarPlugin *ajar, PurpleAccount *account, const char *buddy_name,
+                    const AjarItem *item)
+{
+    PurpleBuddy *buddy = purple_find_buddy(account, buddy_name);
+    PurpleContact *contact = buddy != NULL ? purple_buddy_get_contact(buddy) : NULL;
+
+    if (contact == NULL)
+        return same_buddy(ajar, item, account, buddy_name);
+    for (PurpleBlistNode *node = purple_blist_node_get_first_child(PURPLE_BLIST_NODE(contact));
+         node != NULL; node = purple_blist_node_get_sibling_next(node)) {
+        if (PURPLE_BLIST_NODE_IS_BUDDY(node) &&
+            same_buddy(ajar, item, purple_buddy_get_account(PURPLE_BUDDY(node)),
+                       purple_buddy_get_name(PURPLE_BUDDY(node))))
+            return TRUE;
+    }
+    return FALSE;
+}

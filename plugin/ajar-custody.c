@@ -17,7 +17,16 @@
 typedef struct {
     AjarPlugin *ajar;
     char *id;
+    gpointer handle; /* the open dialog, to close it if the message is dealt with otherwise */
 } AjarQuestion;
+
+/* What waits for an account to come online. */
+enum {
+    WAIT_DUE = 1,     /* the due time passed while it was offline */
+    WAIT_ASK,         /* ask "send it now?" once it is online */
+    WAIT_ASK_RESTART, /* the same, for a message that was due while Ajar was not running */
+    WAIT_SEND,        /* the user said "Send" while it was offline */
+};
 
 static void
 question_free(AjarQuestion *question)
@@ -51,16 +60,40 @@ account_online(PurpleAccount *account)
     return account != NULL && purple_account_is_connected(account);
 }
 
+/* Forgets the open question about @id; @close_dialog when the message was
+ * dealt with another way (the dialog must not stay and be answered later). */
+static void
+forget_question(AjarPlugin *ajar, const char *id, gboolean close_dialog)
+{
+    AjarQuestion *question = g_hash_table_lookup(ajar->asking, id);
+    gpointer handle;
+
+    if (question == NULL)
+        return;
+    handle = question->handle;
+    g_hash_table_remove(ajar->asking, id); /* frees @question */
+    if (close_dialog && handle != NULL)
+        purple_request_close(PURPLE_REQUEST_ACTION, handle);
+}
+
 static void
 unschedule(AjarPlugin *ajar, const char *id)
 {
     gpointer source;
+    g_autofree char *key = g_strdup(id); /* @id may belong to what we free here */
 
-    if (g_hash_table_lookup_extended(ajar->due_sources, id, NULL, &source)) {
+    if (g_hash_table_lookup_extended(ajar->due_sources, key, NULL, &source)) {
         g_source_remove(GPOINTER_TO_UINT(source));
-        g_hash_table_remove(ajar->due_sources, id);
+        g_hash_table_remove(ajar->due_sources, key);
     }
-    g_hash_table_remove(ajar->waiting_for_account, id);
+    g_hash_table_remove(ajar->waiting_for_account, key);
+    forget_question(ajar, key, TRUE);
+}
+
+static void
+wait_for_account(AjarPlugin *ajar, const char *id, int what)
+{
+    g_hash_table_insert(ajar->waiting_for_account, g_strdup(id), GINT_TO_POINTER(what));
 }
 
 static gboolean
@@ -177,7 +210,6 @@ ajar_custody_cancel(AjarPlugin *ajar, const char *id, GError **error)
         return FALSE;
     }
     unschedule(ajar, item->id);
-    g_hash_table_remove(ajar->asking, item->id);
     return journal_outcome(ajar, AJAR_EVENT_CANCELLED, item->id, error);
 }
 
@@ -220,10 +252,15 @@ answer_send_cb(AjarQuestion *question, int action)
     g_autofree char *id = g_strdup(question->id);
     g_autoptr(GError) error = NULL;
 
-    /* Closing the question frees @question. */
-    g_hash_table_remove(ajar->asking, id);
+    /* The dialog is closing by itself: only forget it (frees @question). */
+    forget_question(ajar, id, FALSE);
     if (action != 0 || ajar_custody_send(ajar, id, &error))
         return;
+    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED)) {
+        /* You said yes: it goes as soon as the account is online. */
+        wait_for_account(ajar, id, WAIT_SEND);
+        return;
+    }
     report_failure(ajar, "Ajar could not send the message; it stays kept.", error);
 }
 
@@ -235,7 +272,7 @@ answer_keep_cb(AjarQuestion *question, int action)
     g_autoptr(GError) error = NULL;
     const AjarItem *item;
 
-    g_hash_table_remove(ajar->asking, id);
+    forget_question(ajar, id, FALSE);
     item = lookup(ajar, id, NULL);
     /* "Keep it unsent": a cooling-off message becomes an unsent letter. */
     if (item != NULL && item->state == AJAR_EVENT_QUEUED && !ajar_custody_cancel(ajar, id, &error))
@@ -251,8 +288,8 @@ ask_before_sending(AjarPlugin *ajar, const AjarItem *item, gboolean after_restar
     g_autofree char *plain = ajar_text_from_markup(item->text, (gssize)item->text_len);
     g_autofree char *preview = ajar_text_first_line(plain, 200);
     g_autofree char *primary =
-        g_strdup_printf(after_restart ? "Your message to %s was due while the messenger was "
-                                        "closed. Send it now?"
+        g_strdup_printf(after_restart ? "Your message to %s was due while Ajar was not running. "
+                                        "Send it now?"
                                       : "Your message to %s is due. Send it now?",
                         item->buddy);
 
@@ -262,9 +299,9 @@ ask_before_sending(AjarPlugin *ajar, const AjarItem *item, gboolean after_restar
     question->ajar = ajar;
     question->id = g_strdup(item->id);
     g_hash_table_insert(ajar->asking, g_strdup(item->id), question);
-    purple_request_action(ajar->plugin, "Ajar", primary, preview, 1, account, item->buddy, NULL,
-                          question, 2, "Send", G_CALLBACK(answer_send_cb), "Keep it unsent",
-                          G_CALLBACK(answer_keep_cb));
+    question->handle = purple_request_action(
+        ajar->plugin, "Ajar", primary, preview, 1, account, item->buddy, NULL, question, 2, "Send",
+        G_CALLBACK(answer_send_cb), "Keep it unsent", G_CALLBACK(answer_keep_cb));
 }
 
 /* Whether the rule that queued @item asks before sending. A rule that is
@@ -288,12 +325,16 @@ due(AjarPlugin *ajar, const AjarItem *item, gboolean after_restart)
     g_autoptr(GError) error = NULL;
 
     if (item->dir == AJAR_DIRECTION_OUT && (after_restart || item_wants_confirm(ajar, item))) {
-        ask_before_sending(ajar, item, after_restart);
+        /* Asked when the account is online, so that "Send" can send. */
+        if (!account_online(account))
+            wait_for_account(ajar, item->id, after_restart ? WAIT_ASK_RESTART : WAIT_ASK);
+        else
+            ask_before_sending(ajar, item, after_restart);
         return;
     }
     if (!account_online(account)) {
         /* Delivered or sent when the account is next online. */
-        g_hash_table_add(ajar->waiting_for_account, g_strdup(item->id));
+        wait_for_account(ajar, item->id, WAIT_DUE);
         return;
     }
     if (item->dir == AJAR_DIRECTION_IN) {
@@ -423,6 +464,8 @@ signed_on_cb(PurpleConnection *gc, gpointer data)
     for (guint i = 0; i < ids->len; i++) {
         const char *id = g_ptr_array_index(ids, i);
         const AjarItem *item = lookup(ajar, id, NULL);
+        int what = GPOINTER_TO_INT(g_hash_table_lookup(ajar->waiting_for_account, id));
+        g_autoptr(GError) error = NULL;
 
         if (item == NULL) {
             g_hash_table_remove(ajar->waiting_for_account, id);
@@ -431,7 +474,12 @@ signed_on_cb(PurpleConnection *gc, gpointer data)
         if (ajar_custody_find_account(item) != account)
             continue;
         g_hash_table_remove(ajar->waiting_for_account, id);
-        due(ajar, item, FALSE);
+        if (what == WAIT_SEND) {
+            if (!ajar_custody_send(ajar, id, &error))
+                report_failure(ajar, "Ajar could not send your message; it stays kept.", error);
+        } else {
+            due(ajar, item, what == WAIT_ASK_RESTART);
+        }
     }
 }
 
@@ -453,6 +501,35 @@ ajar_custody_disconnect(AjarPlugin *ajar)
     g_clear_pointer(&ajar->due_sources, g_hash_table_unref);
     g_clear_pointer(&ajar->waiting_for_account, g_hash_table_unref);
     g_clear_pointer(&ajar->asking, g_hash_table_unref);
+}
+
+guint
+ajar_custody_send_unjournaled(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
+{
+    const char *protocol = purple_account_get_protocol_id(account);
+    g_autofree char *wanted = ajar_normalize_cb(protocol, buddy, ajar);
+    guint sent = 0;
+
+    if (!account_online(account))
+        return 0;
+    for (guint i = 0; i < ajar->unjournaled->len;) {
+        AjarEvent *event = g_ptr_array_index(ajar->unjournaled, i);
+        g_autofree char *name = ajar_normalize_cb(event->protocol, event->buddy, ajar);
+        AjarItem item = { 0 };
+
+        if (g_strcmp0(event->account, purple_account_get_username(account)) != 0 ||
+            g_strcmp0(event->protocol, protocol) != 0 || g_strcmp0(name, wanted) != 0) {
+            i++;
+            continue;
+        }
+        item.buddy = event->buddy;
+        item.text = event->text;
+        item.text_len = event->text_len;
+        send_now(ajar, &item, account);
+        g_ptr_array_remove_index(ajar->unjournaled, i);
+        sent++;
+    }
+    return sent;
 }
 
 GPtrArray *

@@ -88,9 +88,10 @@ receiving_im_msg_cb(PurpleAccount *account, char **sender, char **message, Purpl
     AjarFacts facts;
     AjarEventType type;
 
-    /* Our own release, or a message an earlier handler already took. */
-    if (ajar->delivering || sender == NULL || *sender == NULL || message == NULL ||
-        *message == NULL)
+    /* Our own release, or a message an earlier handler already took; and
+     * without a journal Ajar keeps nothing (the user was told at load). */
+    if (ajar->delivering || ajar->journal == NULL || sender == NULL || *sender == NULL ||
+        message == NULL || *message == NULL)
         return FALSE;
     plain = purple_markup_strip_html(*message);
     facts = facts_for(account, AJAR_DIRECTION_IN, *sender, plain, flags != NULL ? *flags : 0);
@@ -161,8 +162,10 @@ sending_im_msg_cb(PurpleAccount *account, const char *receiver, char **message, 
     AjarDecision decision;
     AjarFacts facts;
 
-    /* Our own send after a cooling-off, or a message an earlier handler took. */
-    if (ajar->resending || receiver == NULL || message == NULL || *message == NULL)
+    /* Our own send after a cooling-off, or a message an earlier handler
+     * took; and without a journal Ajar keeps nothing (the user was told). */
+    if (ajar->resending || ajar->journal == NULL || receiver == NULL || message == NULL ||
+        *message == NULL)
         return;
     plain = purple_markup_strip_html(*message);
     facts = facts_for(account, AJAR_DIRECTION_OUT, receiver, plain, 0);
@@ -185,16 +188,19 @@ sending_im_msg_cb(PurpleAccount *account, const char *receiver, char **message, 
     set_text(event, *message);
     event->due = decision.due;
     if (!ajar_plugin_journal(ajar, event, &error)) {
-        /* Not sent, and not lost: kept in memory until the messenger quits. */
-        AjarEvent *kept = ajar_event_copy(event);
-        g_hash_table_insert(ajar->unjournaled, g_strdup_printf("%p", (void *)kept), kept);
+        /* Not sent, and not lost: kept in memory until the messenger quits,
+         * and shown here so it can be copied. */
+        g_autofree char *line = NULL;
+        g_autofree char *shown = g_markup_escape_text(plain, -1); /* the window reads markup */
+        g_ptr_array_add(ajar->unjournaled, ajar_event_copy(event));
         ajar_plugin_report(ajar,
-                           "Ajar could not write your message to its journal. It was not sent "
-                           "and is kept in memory until you quit; copy it if you want to keep "
-                           "it.",
+                           "Ajar could not write your message to its journal. It was not sent; "
+                           "it is kept until you quit, and /ajar send sends it.",
                            error->message);
-        write_system_line(account, receiver,
-                          "Ajar: this message was not sent and could not be saved to disk.");
+        line = g_strdup_printf("Ajar could not save this message to disk, so it was not sent. "
+                               "It is kept until you quit; /ajar send sends it. It said: %s",
+                               shown);
+        write_system_line(account, receiver, line);
     } else if (event->type == AJAR_EVENT_QUEUED) {
         g_autofree char *wait = minutes_text(event->due - event->ts);
         g_autofree char *line =

@@ -143,14 +143,18 @@ ajar_plugin_load(PurplePlugin *plugin)
     ajar->plugin = plugin;
     /* purple_user_dir() honours the client's --config folder. */
     ajar->dir = g_build_filename(purple_user_dir(), "ajar", NULL);
-    ajar->unjournaled =
-        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)ajar_event_free);
+    ajar->unjournaled = g_ptr_array_new_with_free_func((GDestroyNotify)ajar_event_free);
     ajar->dialogs = g_hash_table_new(g_direct_hash, g_direct_equal);
     plugin->extra = ajar;
 
     open_journal(ajar);
-    ajar_rules_file_load(ajar);
-    ajar_rules_file_watch(ajar);
+    if (ajar->journal != NULL) {
+        ajar_rules_file_load(ajar);
+        ajar_rules_file_watch(ajar);
+    } else {
+        /* Nothing can be kept safe, so nothing is held back: no rules. */
+        ajar->rules = ajar_rules_new_empty(ajar_normalize_cb, ajar);
+    }
     ajar_custody_connect(ajar);
     ajar_intercept_connect(ajar);
     ajar_menu_connect(ajar);
@@ -180,7 +184,7 @@ ajar_plugin_unload(PurplePlugin *plugin)
     g_clear_pointer(&ajar->rules, ajar_rules_unref);
     g_free(ajar->rules_text);
     g_free(ajar->rules_error);
-    g_hash_table_unref(ajar->unjournaled);
+    g_ptr_array_unref(ajar->unjournaled);
     g_free(ajar->dir);
     g_free(ajar);
     plugin->extra = NULL;

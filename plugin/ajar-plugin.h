@@ -42,9 +42,9 @@ typedef struct {
     GHashTable *asking;      /* message id -> AjarQuestion* of an open "send now?" request */
     /* Due while their account was offline: sent or delivered at sign-on. */
     GHashTable *waiting_for_account; /* message id -> NULL */
-    /* Your messages that could not be journaled: kept here, never sent
-     * without you (id -> AjarEvent*). Lost on quit; the user was told. */
-    GHashTable *unjournaled;
+    /* Your messages that could not be journaled: kept here (AjarEvent*),
+     * sent only by /ajar send; gone on quit, as the user was told. */
+    GPtrArray *unjournaled;
 
     /* Re-entry guards: Ajar's own deliveries and sends go through the same
      * signals Ajar listens to, and must not be caught again. */
@@ -97,6 +97,9 @@ gboolean ajar_custody_cancel(AjarPlugin *ajar, const char *id, GError **error);
 /* Items in custody for one buddy of one account (both nullable = all),
  * oldest first. Returns: (transfer container). */
 GPtrArray *ajar_custody_list(AjarPlugin *ajar, PurpleAccount *account, const char *buddy);
+/* Sends your messages to @buddy that could not be journaled (kept in
+ * memory). Returns how many were sent. */
+guint ajar_custody_send_unjournaled(AjarPlugin *ajar, PurpleAccount *account, const char *buddy);
 /* The account an item belongs to, if it still exists. */
 PurpleAccount *ajar_custody_find_account(const AjarItem *item);
 
@@ -111,6 +114,11 @@ AjarRule *ajar_contact_new_rule(AjarPlugin *ajar, PurpleAccount *account, const 
  * rules.json atomically. */
 gboolean ajar_contact_change(AjarPlugin *ajar, PurpleAccount *account, const char *buddy,
                              AjarContactChange change, gpointer change_data, GError **error);
+
+/* Whether @item is from or to any buddy of the buddy-list contact that
+ * @buddy belongs to (or @buddy itself when it is not in the list). */
+gboolean ajar_contact_covers(AjarPlugin *ajar, PurpleAccount *account, const char *buddy,
+                             const AjarItem *item);
 
 /* ajar-commands.c */
 void ajar_commands_register(AjarPlugin *ajar);

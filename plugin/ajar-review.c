@@ -75,14 +75,28 @@ step_key(ReviewStep *step, const char *label)
 static GPtrArray *
 people(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
 {
-    g_autoptr(GPtrArray) items = ajar_custody_list(ajar, account, buddy);
+    g_autoptr(GPtrArray) items = NULL;
     g_autoptr(GHashTable) by_rule = g_hash_table_new(g_str_hash, g_str_equal);
     GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)person_free);
+    const char *only_rule = NULL;
 
+    /* One person: everything their rule kept, from all their buddies (a
+     * contact with several accounts is one person). */
+    if (account != NULL && buddy != NULL) {
+        int index = ajar_contact_rule_index(ajar, account, buddy);
+        if (index >= 0)
+            only_rule = ajar_rules_get_rule(ajar->rules, (guint)index)->name;
+    }
+    items = ajar_custody_list(ajar, NULL, NULL);
     for (guint i = 0; i < items->len; i++) {
         const AjarItem *item = g_ptr_array_index(items, i);
         const char *rule = item->rule != NULL ? item->rule : item->buddy;
-        Person *person = g_hash_table_lookup(by_rule, rule);
+        Person *person;
+
+        if (account != NULL && buddy != NULL && g_strcmp0(rule, only_rule) != 0 &&
+            !ajar_contact_covers(ajar, account, buddy, item))
+            continue;
+        person = g_hash_table_lookup(by_rule, rule);
 
         if (person == NULL) {
             person = g_new0(Person, 1);

@@ -92,8 +92,12 @@ reload(AjarPlugin *ajar, gboolean at_load)
                            error->message);
         return;
     }
-    if (!at_load && g_strcmp0(text, ajar->rules_text) == 0)
-        return; /* our own write, or a save without changes */
+    if (!at_load && g_strcmp0(text, ajar->rules_text) == 0) {
+        /* Our own write, or the rules in force saved again (a mistake
+         * undone): a later mistake, even the same one, is news again. */
+        g_clear_pointer(&ajar->rules_error, g_free);
+        return;
+    }
 
     rules = ajar_rules_parse(text, (gssize)len, AJAR_RULES_FILE, ajar_normalize_cb, ajar, &error);
     if (rules == NULL) {

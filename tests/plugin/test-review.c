@@ -1,0 +1,411 @@
+/* test-review.c — "Review held messages…": counts first, the messages on the
+ * next step as plain text, then release, discard or keep, as a user of the
+ * built ajar.so would do it through libpurple's request API.
+ *
+ * The cases share one libpurple core and run in order, with flat paths (see
+ * test-harness.c): what one case leaves kept, the next one finds. */
+#include "ajar-test-util.h"
+
+#include <string.h>
+
+#include <core.h>
+
+#define ME "me@example.org/Home"
+#define SAM "sam@example.org"
+#define ALEX "alex@example.org"
+#define MAX_BUDDY "max@example.org"
+#define MARKUP "<b>hi</b> &amp; <a href='http://x.example/'>link</a>"
+
+static PurpleAccount *
+me(void)
+{
+    return ajar_test_account(ME);
+}
+
+static PurplePlugin *
+plugin(void)
+{
+    return ajar_test_plugin();
+}
+
+static guint
+count_since(gint64 seq, AjarEventType type)
+{
+    g_autoptr(GPtrArray) events = ajar_test_events_since(seq, type, NULL);
+
+    return events->len;
+}
+
+/* Returns: (transfer full): the ids of @who's custody events of @type. */
+static GPtrArray *
+ids_of(const char *who, AjarEventType type)
+{
+    g_autoptr(GPtrArray) events = ajar_test_events_since(0, type, NULL);
+    GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
+
+    for (guint i = 0; i < events->len; i++) {
+        const AjarEvent *event = g_ptr_array_index(events, i);
+        if (event->buddy != NULL && g_str_has_prefix(event->buddy, who))
+            g_ptr_array_add(ids, g_strdup(event->id));
+    }
+    return ids;
+}
+
+static void
+receive(const char *who, const char *text)
+{
+    test_client_receive(me(), who, text, 0, time(NULL));
+    test_client_iterate(100);
+}
+
+/* Runs the plugin action. Returns: (transfer full): the one dialog shown. */
+static GPtrArray *
+open_review(void)
+{
+    g_autoptr(GPtrArray) requests = NULL;
+
+    ajar_test_drain();
+    ajar_test_run_action(plugin(), "Review held messages…");
+    requests = test_client_take_requests();
+    g_assert_cmpuint(requests->len, ==, 1);
+    g_assert_cmpint(((TestRequest *)g_ptr_array_index(requests, 0))->type, ==,
+                    PURPLE_REQUEST_FIELDS);
+    return g_steal_pointer(&requests);
+}
+
+/* In the first step, chooses the person whose line starts with @prefix and
+ * presses "Read". Returns: (transfer full): the second step. */
+static GPtrArray *
+read_person(const char *prefix)
+{
+    g_autoptr(GPtrArray) first = open_review();
+    TestRequest *request = g_ptr_array_index(first, 0);
+    PurpleRequestField *people = purple_request_fields_get_field(request->fields, "person");
+    const char *label;
+    GPtrArray *second;
+
+    g_assert_nonnull(people);
+    label = ajar_test_list_item(people, prefix);
+    g_assert_nonnull(label);
+    purple_request_field_list_clear_selected(people);
+    purple_request_field_list_add_selected(people, label);
+    g_assert_true(test_client_request_fields_ok(request));
+    second = test_client_take_requests();
+    g_assert_cmpuint(second->len, ==, 1);
+    g_assert_cmpint(((TestRequest *)g_ptr_array_index(second, 0))->type, ==, PURPLE_REQUEST_FIELDS);
+    return second;
+}
+
+/* The second step's plain-text "Messages" field. */
+static const char *
+content(GPtrArray *step)
+{
+    TestRequest *request = g_ptr_array_index(step, 0);
+    const char *text = purple_request_fields_get_string(request->fields, "content");
+
+    g_assert_nonnull(text);
+    return text;
+}
+
+/* In the second step, ticks the messages whose labels contain @chosen (NULL-
+ * terminated), picks the choice starting with @then and presses OK. */
+static void
+answer(GPtrArray *step, const char *const *chosen, const char *then)
+{
+    TestRequest *request = g_ptr_array_index(step, 0);
+    PurpleRequestField *list = purple_request_fields_get_field(request->fields, "chosen");
+    PurpleRequestField *action = purple_request_fields_get_field(request->fields, "action");
+    int index = 0, found = -1;
+
+    g_assert_nonnull(list);
+    g_assert_nonnull(action);
+    for (const char *const *want = chosen; want != NULL && *want != NULL; want++) {
+        gboolean ticked = FALSE;
+        for (GList *l = purple_request_field_list_get_items(list); l != NULL; l = l->next) {
+            if (strstr(l->data, *want) != NULL) {
+                purple_request_field_list_add_selected(list, l->data);
+                ticked = TRUE;
+            }
+        }
+        if (!ticked)
+            g_error("no message labelled with \"%s\" to choose", *want);
+    }
+    for (GList *l = purple_request_field_choice_get_labels(action); l != NULL; l = l->next) {
+        if (g_str_has_prefix(l->data, then))
+            found = index;
+        index++;
+    }
+    g_assert_cmpint(found, >=, 0);
+    purple_request_field_choice_set_value(action, found);
+    g_assert_true(test_client_request_fields_ok(request));
+}
+
+/* Returns: (transfer full): the received lines shown since the last drain. */
+static GPtrArray *
+shown_lines(void)
+{
+    g_autoptr(GPtrArray) lines = test_client_take_lines();
+    GPtrArray *received = g_ptr_array_new_with_free_func(g_free);
+
+    for (guint i = 0; i < lines->len; i++) {
+        TestLine *line = g_ptr_array_index(lines, i);
+        if (line->flags & PURPLE_MESSAGE_RECV)
+            g_ptr_array_add(received, g_strdup(line->message));
+    }
+    return received;
+}
+
+static void
+test_setup(void)
+{
+    static const char rules[] =
+        "{\"version\": 1, \"rules\": ["
+        "{\"name\": \"Sam\", \"match\": [{\"buddy\": \"" SAM "\"}], \"incoming\": {\"action\": "
+        "\"hold\"}},"
+        "{\"name\": \"Alex\", \"match\": [{\"buddy\": \"" ALEX "\"}], \"incoming\": {\"action\": "
+        "\"archive\"}},"
+        "{\"name\": \"Max\", \"match\": [{\"buddy\": \"" MAX_BUDDY
+        "\"}], \"incoming\": {\"action\": "
+        "\"hold\"}}], \"settings\": {\"notify\": \"count\"}}\n";
+    GList *actions;
+    guint review = 0, statistics = 0;
+
+    me();
+    ajar_test_write_rules(rules);
+    ajar_test_load();
+    actions = plugin()->info->actions(plugin(), NULL);
+    for (GList *l = actions; l != NULL; l = l->next) {
+        const PurplePluginAction *action = l->data;
+        review += g_strcmp0(action->label, "Review held messages…") == 0;
+        statistics += g_strcmp0(action->label, "Statistics…") == 0;
+    }
+    g_list_free_full(actions, (GDestroyNotify)purple_plugin_action_free);
+    g_assert_cmpuint(review, ==, 1);
+    g_assert_cmpuint(statistics, ==, 1);
+}
+
+static void
+test_nothing_kept(void)
+{
+    g_autoptr(GPtrArray) requests = NULL;
+    g_autoptr(GPtrArray) notices = NULL;
+
+    ajar_test_drain();
+    ajar_test_run_action(plugin(), "Review held messages…");
+    requests = test_client_take_requests();
+    notices = test_client_take_notices();
+    g_assert_cmpuint(requests->len, ==, 0);
+    g_assert_cmpuint(notices->len, ==, 1);
+    g_assert_cmpstr(((TestNotice *)g_ptr_array_index(notices, 0))->primary, ==,
+                    "Nothing is being kept.");
+}
+
+static void
+test_first_step_counts(void)
+{
+    g_autoptr(GPtrArray) step = NULL;
+    TestRequest *request;
+    PurpleRequestField *people;
+    gint64 seq;
+
+    receive(SAM, "Sam's first secret");
+    receive(SAM "/phone", "Sam's second secret");
+    receive(ALEX, "Alex's secret gift");
+    receive(MAX_BUDDY, MARKUP);
+    seq = ajar_test_last_seq();
+
+    step = open_review();
+    request = g_ptr_array_index(step, 0);
+    people = purple_request_fields_get_field(request->fields, "person");
+    g_assert_nonnull(people);
+    for (GList *l = purple_request_field_list_get_items(people); l != NULL; l = l->next) {
+        const char *label = l->data;
+        g_test_message("first step: %s", label);
+        g_assert_true(g_str_has_suffix(label, " ago"));
+        g_assert_null(strstr(label, "secret"));
+        g_assert_null(strstr(label, "link"));
+    }
+    g_assert_nonnull(ajar_test_list_item(people, "Sam: 2 held, 0 archived unread, newest "));
+    g_assert_nonnull(ajar_test_list_item(people, "Alex: 0 held, 1 archived unread, newest "));
+    g_assert_nonnull(ajar_test_list_item(people, "Max: 1 held, "));
+    g_assert_null(strstr(request->primary, "secret"));
+    g_assert_true(request->secondary == NULL || strstr(request->secondary, "secret") == NULL);
+
+    /* "Not now": nothing changes, nothing is marked read. */
+    test_client_request_cancel(request);
+    g_assert_cmpint(ajar_test_last_seq(), ==, seq);
+}
+
+static void
+test_archived_read(void)
+{
+    g_autoptr(GPtrArray) ids = ids_of(ALEX, AJAR_EVENT_ARCHIVED);
+    g_autoptr(GPtrArray) step = NULL;
+    g_autoptr(GPtrArray) shown = NULL;
+    gint64 seq = ajar_test_last_seq();
+
+    g_assert_cmpuint(ids->len, ==, 1);
+    g_assert_cmpint(ajar_test_item_state(g_ptr_array_index(ids, 0)), ==, AJAR_EVENT_ARCHIVED);
+    step = read_person("Alex: ");
+    g_assert_nonnull(strstr(content(step), "Alex's secret gift"));
+    /* Shown is read. */
+    g_assert_cmpuint(count_since(seq, AJAR_EVENT_READ), ==, 1);
+    g_assert_cmpint(ajar_test_item_state(g_ptr_array_index(ids, 0)), ==, AJAR_EVENT_READ);
+    answer(step, NULL, "Keep them for now");
+    shown = shown_lines();
+    g_assert_cmpuint(shown->len, ==, 0);
+    g_assert_cmpint(ajar_test_item_state(g_ptr_array_index(ids, 0)), ==, AJAR_EVENT_READ);
+}
+
+static void
+test_markup_plain(void)
+{
+    gint64 seq = ajar_test_last_seq();
+    g_autoptr(GPtrArray) step = read_person("Max: ");
+    TestRequest *request = g_ptr_array_index(step, 0);
+    PurpleRequestField *list = purple_request_fields_get_field(request->fields, "chosen");
+    const char *text = content(step);
+
+    g_test_message("content: %s", text);
+    /* No tags to style or fetch anything; the address shows as text. */
+    g_assert_null(strstr(text, "<b>"));
+    g_assert_null(strstr(text, "<a "));
+    g_assert_null(strstr(text, "href"));
+    g_assert_null(strstr(text, "&amp;"));
+    g_assert_nonnull(strstr(text, "hi & link"));
+    for (GList *l = purple_request_field_list_get_items(list); l != NULL; l = l->next) {
+        g_assert_null(strstr(l->data, "<b>"));
+        g_assert_null(strstr(l->data, "href"));
+        g_assert_nonnull(strstr(l->data, "hi & link"));
+    }
+    test_client_request_cancel(request);
+    g_assert_cmpint(ajar_test_last_seq(), ==, seq); /* reading a held message changes nothing */
+}
+
+static void
+test_keep(void)
+{
+    g_autoptr(GPtrArray) step = read_person("Sam: ");
+    g_autoptr(GPtrArray) shown = NULL;
+    gint64 seq = ajar_test_last_seq();
+
+    g_assert_nonnull(strstr(content(step), "Sam's first secret"));
+    g_assert_nonnull(strstr(content(step), "Sam's second secret"));
+    answer(step, (const char *const[]){ "first secret", NULL }, "Keep them for now");
+    shown = shown_lines();
+    g_assert_cmpuint(shown->len, ==, 0);
+    g_assert_cmpint(ajar_test_last_seq(), ==, seq);
+}
+
+static void
+test_release_chosen(void)
+{
+    g_autoptr(GPtrArray) ids = ids_of(SAM, AJAR_EVENT_HELD);
+    g_autoptr(GPtrArray) step = read_person("Sam: ");
+    g_autoptr(GPtrArray) shown = NULL;
+    g_autoptr(GPtrArray) opened = NULL;
+
+    g_assert_cmpuint(ids->len, ==, 2);
+    answer(step, (const char *const[]){ "first secret", NULL }, "Release the chosen");
+    shown = shown_lines();
+    g_assert_cmpuint(shown->len, ==, 1);
+    g_assert_cmpstr(g_ptr_array_index(shown, 0), ==, "Sam's first secret");
+    opened = test_client_take_opened();
+    g_assert_cmpuint(opened->len, ==, 1);
+    g_assert_cmpint(ajar_test_item_state(g_ptr_array_index(ids, 0)), ==, AJAR_EVENT_RELEASED);
+    g_assert_cmpint(ajar_test_item_state(g_ptr_array_index(ids, 1)), ==, AJAR_EVENT_HELD);
+}
+
+static void
+test_discard_chosen(void)
+{
+    g_autoptr(GPtrArray) ids = ids_of(SAM, AJAR_EVENT_HELD);
+    g_autoptr(GPtrArray) step = read_person("Sam: 1 held");
+    g_autoptr(GPtrArray) shown = NULL;
+
+    g_assert_null(strstr(content(step), "first secret")); /* released: no longer kept */
+    answer(step, (const char *const[]){ "second secret", NULL }, "Discard the chosen");
+    shown = shown_lines();
+    g_assert_cmpuint(shown->len, ==, 0);
+    g_assert_cmpint(ajar_test_item_state(g_ptr_array_index(ids, 1)), ==, AJAR_EVENT_DISCARDED);
+    g_assert_cmpuint(ajar_test_count_events(AJAR_EVENT_DISCARDED, g_ptr_array_index(ids, 1)), ==,
+                     1);
+}
+
+static void
+test_release_all(void)
+{
+    g_autoptr(GPtrArray) step = NULL;
+    g_autoptr(GPtrArray) shown = NULL;
+    gint64 seq;
+
+    test_client_close_im(me(), SAM);
+    receive(SAM, "Sam's third");
+    receive(SAM, "Sam's fourth");
+    seq = ajar_test_last_seq();
+    step = read_person("Sam: 2 held");
+    answer(step, NULL, "Release all");
+    shown = shown_lines();
+    g_assert_cmpuint(shown->len, ==, 2);
+    g_assert_cmpstr(g_ptr_array_index(shown, 0), ==, "Sam's third");
+    g_assert_cmpstr(g_ptr_array_index(shown, 1), ==, "Sam's fourth");
+    g_assert_cmpuint(count_since(seq, AJAR_EVENT_RELEASED), ==, 2);
+
+    /* Alex's and Max's are still kept; Sam has nothing left. */
+    g_clear_pointer(&step, g_ptr_array_unref);
+    step = open_review();
+    {
+        TestRequest *request = g_ptr_array_index(step, 0);
+        PurpleRequestField *people = purple_request_fields_get_field(request->fields, "person");
+        g_assert_null(ajar_test_list_item(people, "Sam: "));
+        g_assert_nonnull(ajar_test_list_item(people, "Alex: 0 held, 0 archived unread, 1 "));
+        g_assert_nonnull(ajar_test_list_item(people, "Max: 1 held"));
+        test_client_request_cancel(request);
+    }
+}
+
+/* /ajar status in Alex's window counts the archived message test_archived_read()
+ * read: it is still kept. */
+static void
+test_status_counts_read_archive(void)
+{
+    g_autoptr(GPtrArray) lines = NULL;
+    const char *text;
+
+    ajar_test_drain();
+    g_assert_cmpint(test_client_command(me(), ALEX, "ajar status"), ==, PURPLE_CMD_STATUS_OK);
+    lines = test_client_take_lines();
+    g_assert_cmpuint(lines->len, ==, 1);
+    text = ((TestLine *)g_ptr_array_index(lines, 0))->message;
+    g_test_message("status: %s", text);
+    g_assert_nonnull(strstr(text, "Ajar (Alex)"));
+    g_assert_nonnull(strstr(text, "1 archived"));
+    g_assert_null(strstr(text, "secret gift"));
+    test_client_close_im(me(), ALEX);
+}
+
+int
+main(int argc, char **argv)
+{
+    int status;
+
+    test_client_prepare();
+    g_test_init(&argc, &argv, NULL);
+    test_client_start();
+
+    g_test_add_func("/plugin/review/setup", test_setup);
+    g_test_add_func("/plugin/review/nothing-kept", test_nothing_kept);
+    g_test_add_func("/plugin/review/first-step-counts", test_first_step_counts);
+    g_test_add_func("/plugin/review/archived-read", test_archived_read);
+    g_test_add_func("/plugin/review/markup-plain", test_markup_plain);
+    g_test_add_func("/plugin/review/keep", test_keep);
+    g_test_add_func("/plugin/review/release-chosen", test_release_chosen);
+    g_test_add_func("/plugin/review/discard-chosen", test_discard_chosen);
+    g_test_add_func("/plugin/review/release-all", test_release_all);
+    g_test_add_func("/plugin/review/status-counts-read-archive", test_status_counts_read_archive);
+    status = g_test_run();
+
+    test_client_quit();
+    test_client_cleanup();
+    return status;
+}
