@@ -10,13 +10,12 @@
 #include "ajar/ajar-stats.h"
 #include "ajar/ajar-text.h"
 
-#define MAX_MINUTES (AJAR_RULES_MAX_SECONDS / 60)
 
 static const char usage[] =
     "/ajar status — what Ajar does for this person, and what it keeps\n"
     "/ajar hold — keep their messages out of sight until you review them\n"
     "/ajar archive — store their messages unread, never announced\n"
-    "/ajar delay MINUTES — deliver their messages MINUTES later\n"
+    "/ajar delay MINUTES | /ajar delay HH:MM — their messages come later, or daily at HH:MM\n"
     "/ajar pass — let their messages through again\n"
     "/ajar cooloff MINUTES | /ajar cooloff off — let your messages wait before they go\n"
     "/ajar review — read what was kept\n"
@@ -26,9 +25,7 @@ static const char usage[] =
     "/ajar help — this list";
 
 typedef struct {
-    AjarAction action;
-    AjarDelayKind kind;
-    gint64 seconds;
+    AjarDirectionRule what;
     gboolean outgoing;
 } Change;
 
@@ -36,25 +33,13 @@ static gboolean
 apply_change_cb(AjarRule *rule, gpointer data)
 {
     const Change *change = data;
-    AjarDirectionRule *what = change->outgoing ? &rule->outgoing : &rule->incoming;
 
-    memset(what, 0, sizeof(*what));
-    what->action = change->action;
-    what->delay_kind = change->kind;
-    what->seconds = change->seconds;
+    if (change->outgoing)
+        rule->outgoing = change->what;
+    else
+        rule->incoming = change->what;
     /* A rule that passes both ways does nothing: it goes. */
     return rule->incoming.action != AJAR_ACTION_PASS || rule->outgoing.action != AJAR_ACTION_PASS;
-}
-
-static gboolean
-parse_minutes(const char *text, gint64 *minutes)
-{
-    guint64 value;
-
-    if (text == NULL || !g_ascii_string_to_unsigned(text, 10, 1, MAX_MINUTES, &value, NULL))
-        return FALSE;
-    *minutes = (gint64)value;
-    return TRUE;
 }
 
 static void
@@ -235,8 +220,7 @@ ajar_cmd_cb(PurpleConversation *conv, const gchar *cmd, gchar **args, gchar **er
     g_auto(GStrv) words = g_strsplit_set(args != NULL && args[0] != NULL ? args[0] : "", " \t", -1);
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
     const char *sub, *arg;
-    Change change = { 0 };
-    gint64 minutes;
+    Change change = { { 0 }, FALSE };
 
     for (char **w = words; *w != NULL; w++) {
         if (**w != '\0')
@@ -257,39 +241,37 @@ ajar_cmd_cb(PurpleConversation *conv, const gchar *cmd, gchar **args, gchar **er
     }
     if ((strcmp(sub, "hold") == 0 || strcmp(sub, "archive") == 0 || strcmp(sub, "pass") == 0) &&
         arg == NULL) {
-        change.action = sub[0] == 'h'   ? AJAR_ACTION_HOLD
-                        : sub[0] == 'a' ? AJAR_ACTION_ARCHIVE
-                                        : AJAR_ACTION_PASS;
+        change.what.action = sub[0] == 'h'   ? AJAR_ACTION_HOLD
+                             : sub[0] == 'a' ? AJAR_ACTION_ARCHIVE
+                                             : AJAR_ACTION_PASS;
         return change_rule(ajar, conv, &change,
                            sub[0] == 'h'   ? "Ajar: their messages will be held for you."
                            : sub[0] == 'a' ? "Ajar: their messages will be archived unread."
                                            : "Ajar: their messages will come through again.",
                            error_out);
     }
-    if (strcmp(sub, "delay") == 0 && parse_minutes(arg, &minutes)) {
-        g_autofree char *done = NULL;
-        change.action = AJAR_ACTION_DELAY;
-        change.kind = AJAR_DELAY_SECONDS;
-        change.seconds = minutes * 60;
-        done = g_strdup_printf("Ajar: their messages will come %" G_GINT64_FORMAT " min late.",
-                               minutes);
+    if (strcmp(sub, "delay") == 0 && ajar_parse_delay(arg, TRUE, &change.what)) {
+        g_autofree char *done =
+            change.what.delay_kind == AJAR_DELAY_AT
+                ? g_strdup_printf("Ajar: their messages will come once a day, at %02d:%02d.",
+                                  change.what.at_minute / 60, change.what.at_minute % 60)
+                : g_strdup_printf("Ajar: their messages will come %" G_GINT64_FORMAT " min late.",
+                                  change.what.seconds / 60);
         return change_rule(ajar, conv, &change, done, error_out);
     }
     if (strcmp(sub, "cooloff") == 0 && arg != NULL) {
         g_autofree char *done = NULL;
         change.outgoing = TRUE;
         if (strcmp(arg, "off") == 0) {
-            change.action = AJAR_ACTION_PASS;
+            change.what.action = AJAR_ACTION_PASS;
             return change_rule(ajar, conv, &change, "Ajar: your messages go at once again.",
                                error_out);
         }
-        if (!parse_minutes(arg, &minutes))
+        if (!ajar_parse_delay(arg, FALSE, &change.what))
             return usage_error(error_out);
-        change.action = AJAR_ACTION_DELAY;
-        change.kind = AJAR_DELAY_SECONDS;
-        change.seconds = minutes * 60;
-        done = g_strdup_printf(
-            "Ajar: your messages will wait %" G_GINT64_FORMAT " min before they go.", minutes);
+        done = g_strdup_printf("Ajar: your messages will wait %" G_GINT64_FORMAT
+                               " min before they go.",
+                               change.what.seconds / 60);
         return change_rule(ajar, conv, &change, done, error_out);
     }
     if (strcmp(sub, "review") == 0 && arg == NULL) {
@@ -328,7 +310,7 @@ ajar_commands_register(AjarPlugin *ajar)
     ajar->command = purple_cmd_register(
         "ajar", "s", PURPLE_CMD_P_PLUGIN, PURPLE_CMD_FLAG_IM | PURPLE_CMD_FLAG_ALLOW_WRONG_ARGS,
         AJAR_PLUGIN_ID, ajar_cmd_cb,
-        "ajar [status|hold|archive|delay MINUTES|pass|cooloff MINUTES|cooloff off|review|"
+        "ajar [status|hold|archive|delay MINUTES|delay HH:MM|pass|cooloff MINUTES|cooloff off|review|"
         "release [all|ID]|cancel [all|ID]|send [all|ID]|help]: what Ajar does for this person",
         ajar);
 }

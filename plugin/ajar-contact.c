@@ -3,6 +3,7 @@
 #include "ajar-plugin.h"
 
 #include <blist.h>
+#include <string.h>
 
 int
 ajar_contact_rule_index(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
@@ -118,4 +119,31 @@ ajar_contact_covers(AjarPlugin *ajar, PurpleAccount *account, const char *buddy_
             return TRUE;
     }
     return FALSE;
+}
+
+gboolean
+ajar_parse_delay(const char *text, gboolean time_of_day_allowed, AjarDirectionRule *out)
+{
+    g_autofree char *trimmed = g_strstrip(g_strdup(text != NULL ? text : ""));
+    guint64 minutes, hour, minute;
+    g_auto(GStrv) parts = NULL;
+
+    memset(out, 0, sizeof(*out));
+    out->action = AJAR_ACTION_DELAY;
+    if (g_ascii_string_to_unsigned(trimmed, 10, 1, AJAR_RULES_MAX_SECONDS / 60, &minutes, NULL)) {
+        out->delay_kind = AJAR_DELAY_SECONDS;
+        out->seconds = (gint64)minutes * 60;
+        return TRUE;
+    }
+    if (!time_of_day_allowed || strchr(trimmed, ':') == NULL)
+        return FALSE;
+    /* "7:30" or "19:00": a daily digest at that local time. */
+    parts = g_strsplit(trimmed, ":", -1);
+    if (g_strv_length(parts) != 2 || strlen(parts[1]) != 2 ||
+        !g_ascii_string_to_unsigned(parts[0], 10, 0, 23, &hour, NULL) ||
+        !g_ascii_string_to_unsigned(parts[1], 10, 0, 59, &minute, NULL))
+        return FALSE;
+    out->delay_kind = AJAR_DELAY_AT;
+    out->at_minute = (int)(hour * 60 + minute);
+    return TRUE;
 }

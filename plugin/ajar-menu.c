@@ -8,9 +8,8 @@
 #include <string.h>
 
 typedef struct {
-    AjarAction action;
+    AjarDirectionRule what; /* for the chosen direction */
     gboolean outgoing;
-    gint64 seconds;
     gboolean off;
 } MenuChange;
 
@@ -18,16 +17,13 @@ static gboolean
 menu_change_cb(AjarRule *rule, gpointer data)
 {
     const MenuChange *change = data;
-    AjarDirectionRule *what = change->outgoing ? &rule->outgoing : &rule->incoming;
 
     if (change->off)
         return FALSE;
-    memset(what, 0, sizeof(*what));
-    what->action = change->action;
-    if (change->action == AJAR_ACTION_DELAY) {
-        what->delay_kind = AJAR_DELAY_SECONDS;
-        what->seconds = change->seconds;
-    }
+    if (change->outgoing)
+        rule->outgoing = change->what;
+    else
+        rule->incoming = change->what;
     return rule->incoming.action != AJAR_ACTION_PASS || rule->outgoing.action != AJAR_ACTION_PASS;
 }
 
@@ -57,21 +53,21 @@ apply(AjarPlugin *ajar, PurpleBuddy *buddy, MenuChange *change)
 static void
 hold_cb(PurpleBlistNode *node, gpointer data)
 {
-    MenuChange change = { AJAR_ACTION_HOLD, FALSE, 0, FALSE };
+    MenuChange change = { { .action = AJAR_ACTION_HOLD }, FALSE, FALSE };
     apply(data, node_buddy(node), &change);
 }
 
 static void
 archive_cb(PurpleBlistNode *node, gpointer data)
 {
-    MenuChange change = { AJAR_ACTION_ARCHIVE, FALSE, 0, FALSE };
+    MenuChange change = { { .action = AJAR_ACTION_ARCHIVE }, FALSE, FALSE };
     apply(data, node_buddy(node), &change);
 }
 
 static void
 off_cb(PurpleBlistNode *node, gpointer data)
 {
-    MenuChange change = { AJAR_ACTION_PASS, FALSE, 0, TRUE };
+    MenuChange change = { { .action = AJAR_ACTION_PASS }, FALSE, TRUE };
     apply(data, node_buddy(node), &change);
 }
 
@@ -102,18 +98,18 @@ minutes_question_free(MinutesQuestion *question)
 static void
 minutes_ok_cb(MinutesQuestion *question, const char *text)
 {
-    guint64 minutes;
-    MenuChange change = { AJAR_ACTION_DELAY, question->outgoing, 0, FALSE };
+    MenuChange change = { { 0 }, question->outgoing, FALSE };
     PurpleBuddy *buddy = purple_find_buddy(question->account, question->buddy);
-    g_autofree char *trimmed = g_strstrip(g_strdup(text != NULL ? text : ""));
 
-    if (!g_ascii_string_to_unsigned(trimmed, 10, 1, AJAR_RULES_MAX_SECONDS / 60, &minutes, NULL)) {
+    /* Their messages may also come as a daily digest ("19:00"). */
+    if (!ajar_parse_delay(text, !question->outgoing, &change.what))
         ajar_plugin_report(question->ajar, "Nothing was changed.",
-                           "The delay must be a whole number of minutes, from 1 to 525600.");
-    } else if (buddy != NULL) {
-        change.seconds = (gint64)minutes * 60;
+                           question->outgoing
+                               ? "The wait must be a whole number of minutes, from 1 to 525600."
+                               : "The delay must be a whole number of minutes, from 1 to 525600, "
+                                 "or a time of day such as 19:00.");
+    else if (buddy != NULL)
         apply(question->ajar, buddy, &change);
-    }
     ajar_plugin_dialog_done(question->ajar, question);
 }
 
@@ -128,8 +124,11 @@ ask_minutes(AjarPlugin *ajar, PurpleBlistNode *node, gboolean outgoing)
 {
     PurpleBuddy *buddy = node_buddy(node);
     MinutesQuestion *question;
+    /* The preferences give the defaults: cooling-off minutes for yours, the
+     * digest time for theirs. */
     g_autofree char *default_minutes =
-        g_strdup_printf("%d", purple_prefs_get_int(AJAR_PREFS_ROOT "/cooloff_minutes"));
+        outgoing ? g_strdup_printf("%d", purple_prefs_get_int(AJAR_PREFS_ROOT "/cooloff_minutes"))
+                 : g_strdup(purple_prefs_get_string(AJAR_PREFS_ROOT "/digest_time"));
 
     if (buddy == NULL)
         return;
@@ -139,12 +138,13 @@ ask_minutes(AjarPlugin *ajar, PurpleBlistNode *node, gboolean outgoing)
     question->buddy = g_strdup(purple_buddy_get_name(buddy));
     question->outgoing = outgoing;
     ajar_plugin_dialog_open(ajar, question, (GDestroyNotify)minutes_question_free);
-    purple_request_input(ajar->plugin, "Ajar",
-                         outgoing ? "How long should your messages wait before they go?"
-                                  : "How long should their messages wait?",
-                         "Minutes:", default_minutes, FALSE, FALSE, NULL, "OK",
-                         G_CALLBACK(minutes_ok_cb), "Cancel", G_CALLBACK(minutes_cancel_cb),
-                         question->account, question->buddy, NULL, question);
+    purple_request_input(
+        ajar->plugin, "Ajar",
+        outgoing ? "How long should your messages wait before they go?"
+                 : "When should their messages come?",
+        outgoing ? "Minutes:" : "Minutes, or a time of day for a daily digest (HH:MM):",
+        default_minutes, FALSE, FALSE, NULL, "OK", G_CALLBACK(minutes_ok_cb), "Cancel",
+        G_CALLBACK(minutes_cancel_cb), question->account, question->buddy, NULL, question);
 }
 
 static void

@@ -120,6 +120,11 @@ gboolean ajar_contact_change(AjarPlugin *ajar, PurpleAccount *account, const cha
 gboolean ajar_contact_covers(AjarPlugin *ajar, PurpleAccount *account, const char *buddy,
                              const AjarItem *item);
 
+/* Reads a delay as a person types it: whole minutes ("30"), or, when
+ * @time_of_day_allowed, a time of day for a daily digest ("19:00").
+ * Fills @out with a delay; FALSE if @text is neither. */
+gboolean ajar_parse_delay(const char *text, gboolean time_of_day_allowed, AjarDirectionRule *out);
+
 /* ajar-commands.c */
 void ajar_commands_register(AjarPlugin *ajar);
 void ajar_commands_unregister(AjarPlugin *ajar);

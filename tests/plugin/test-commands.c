@@ -164,6 +164,18 @@ test_rule_changes(void)
     g_assert_cmpint(rule->incoming.delay_kind, ==, AJAR_DELAY_SECONDS);
     g_assert_cmpint(rule->incoming.seconds, ==, 300);
 
+    /* A daily digest: their messages come at the next 7:30. */
+    run_ok("ajar delay 7:30", "once a day, at 07:30");
+    g_clear_pointer(&rules, ajar_rules_unref);
+    rule = only_rule(&rules);
+    g_assert_cmpint(rule->incoming.delay_kind, ==, AJAR_DELAY_AT);
+    g_assert_cmpint(rule->incoming.at_minute, ==, 7 * 60 + 30);
+
+    run_ok("ajar delay 5", "5 min");
+    g_clear_pointer(&rules, ajar_rules_unref);
+    rule = only_rule(&rules);
+    g_assert_cmpint(rule->incoming.seconds, ==, 300);
+
     run_ok("ajar cooloff 10", "10 min");
     g_clear_pointer(&rules, ajar_rules_unref);
     rule = only_rule(&rules);
@@ -182,11 +194,11 @@ test_rule_changes(void)
     run_ok("ajar cooloff off", "Ajar: your messages go at once again.");
     g_clear_pointer(&rules, ajar_rules_unref);
     g_assert_null(only_rule(&rules));
-    g_assert_cmpuint(count_since(seq, AJAR_EVENT_RULES_CHANGED), ==, 6);
+    g_assert_cmpuint(count_since(seq, AJAR_EVENT_RULES_CHANGED), ==, 8);
     run_ok("ajar status", "nothing is filtered");
     /* The file monitor sees Ajar's own writes: not changes to journal again. */
     ajar_test_run_for(800);
-    g_assert_cmpuint(count_since(seq, AJAR_EVENT_RULES_CHANGED), ==, 6);
+    g_assert_cmpuint(count_since(seq, AJAR_EVENT_RULES_CHANGED), ==, 8);
 }
 
 /* Sam's messages are held; @texts arrive. Returns: (transfer full) their ids. */
@@ -387,9 +399,10 @@ static void
 test_wrong(void)
 {
     static const char *const wrong[] = {
-        "ajar frobnicate",    "ajar delay",        "ajar delay abc",        "ajar delay 0",
-        "ajar cooloff",       "ajar cooloff soon", "ajar release a b c",    "ajar hold now",
-        "ajar status please", "ajar delay 5 10",   "ajar release NOSUCHID",
+        "ajar frobnicate",       "ajar delay",        "ajar delay abc",     "ajar delay 0",
+        "ajar delay 24:00",      "ajar cooloff 7:30", "ajar cooloff",       "ajar cooloff soon",
+        "ajar release a b c",    "ajar hold now",     "ajar status please", "ajar delay 5 10",
+        "ajar release NOSUCHID",
     };
     static const char *const texts[] = { "kept through the typos", NULL };
     g_autoptr(GPtrArray) ids = hold_messages(texts);
