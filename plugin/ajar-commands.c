@@ -10,7 +10,6 @@
 #include "ajar/ajar-stats.h"
 #include "ajar/ajar-text.h"
 
-
 static const char usage[] =
     "/ajar status — what Ajar does for this person, and what it keeps\n"
     "/ajar hold — keep their messages out of sight until you review them\n"

@@ -357,3 +357,17 @@ cli_assert_status_impl(const char *file, int line, const CliRun *run, int expect
                               run->status, expected, run->out, run->err);
     g_assertion_message(G_LOG_DOMAIN, file, line, G_STRFUNC, message);
 }
+
+void
+cli_sample_set_up(CliSampleFixture *s, gconstpointer data)
+{
+    cli_fixture_set_up(&s->base, data);
+    s->ids = cli_write_sample_journal(s->base.purple);
+}
+
+void
+cli_sample_tear_down(CliSampleFixture *s, gconstpointer data)
+{
+    g_strfreev(s->ids);
+    cli_fixture_tear_down(&s->base, data);
+}

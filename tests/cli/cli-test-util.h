@@ -96,4 +96,13 @@ void cli_assert_contains_impl(const char *file, int line, const char *haystack, 
     cli_assert_status_impl(__FILE__, __LINE__, (run), (expected))
 void cli_assert_status_impl(const char *file, int line, const CliRun *run, int expected);
 
+/* A fixture with the sample journal already written (its ids in @ids). */
+typedef struct {
+    CliFixture base;
+    GStrv ids;
+} CliSampleFixture;
+
+void cli_sample_set_up(CliSampleFixture *s, gconstpointer data);
+void cli_sample_tear_down(CliSampleFixture *s, gconstpointer data);
+
 G_END_DECLS

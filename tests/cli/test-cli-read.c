@@ -7,24 +7,9 @@
 #include "cli-test-util.h"
 #include "ajar/ajar-stats.h"
 
-typedef struct {
-    CliFixture base;
-    GStrv ids;
-} Sample;
-
-static void
-sample_set_up(Sample *s, gconstpointer data)
-{
-    cli_fixture_set_up(&s->base, data);
-    s->ids = cli_write_sample_journal(s->base.purple);
-}
-
-static void
-sample_tear_down(Sample *s, gconstpointer data)
-{
-    g_strfreev(s->ids);
-    cli_fixture_tear_down(&s->base, data);
-}
+typedef CliSampleFixture Sample;
+#define sample_set_up cli_sample_set_up
+#define sample_tear_down cli_sample_tear_down
 
 /* The lines of @text without the final empty one. Transfer full. */
 static GStrv
