@@ -20,7 +20,7 @@ static const char usage[] =
     "/ajar review — read what was kept\n"
     "/ajar release [all|ID] — show their kept messages here (all when no ID)\n"
     "/ajar cancel [all|ID] — keep your waiting messages unsent\n"
-    "/ajar send [all|ID] — send your waiting messages and letters now (all: also cancelled ones)\n"
+    "/ajar send [all|ID] — send your cooling-off messages now (all: unsent letters too)\n"
     "/ajar help — this list";
 
 typedef struct {
@@ -44,7 +44,10 @@ apply_change_cb(AjarRule *rule, gpointer data)
 static void
 say(PurpleConversation *conv, const char *text)
 {
-    purple_conversation_write(conv, NULL, text, PURPLE_MESSAGE_SYSTEM | PURPLE_MESSAGE_NO_LOG,
+    /* Conversations read markup; names (a contact's alias) must stay text. */
+    g_autofree char *escaped = g_markup_escape_text(text, -1);
+
+    purple_conversation_write(conv, NULL, escaped, PURPLE_MESSAGE_SYSTEM | PURPLE_MESSAGE_NO_LOG,
                               time(NULL));
 }
 
@@ -63,13 +66,14 @@ describe_rule(const AjarRule *rule)
                                    in->at_minute % 60);
         else
             g_string_append_printf(out, "their messages come %" G_GINT64_FORMAT " min late",
-                                   in->seconds / 60);
+                                   (in->seconds + 59) / 60);
         break;
     default: g_string_append(out, "their messages come through"); break;
     }
     if (out_rule->action == AJAR_ACTION_DELAY)
         g_string_append_printf(out, "; yours wait %" G_GINT64_FORMAT " min%s",
-                               out_rule->seconds / 60, out_rule->confirm ? " and ask first" : "");
+                               (out_rule->seconds + 59) / 60,
+                               out_rule->confirm ? " and ask first" : "");
     else if (out_rule->action == AJAR_ACTION_HOLD)
         g_string_append(out, "; yours are kept as unsent letters");
     return g_string_free(out, FALSE);
@@ -134,7 +138,7 @@ on_items(AjarPlugin *ajar, PurpleConversation *conv, const char *arg, ItemAction
     for (guint i = 0; i < items->len; i++) {
         const AjarItem *item = g_ptr_array_index(items, i);
         if (arg != NULL && !all) {
-            if (g_str_has_prefix(item->id, arg) && strlen(arg) >= 6)
+            if (strlen(arg) >= 6 && g_ascii_strncasecmp(item->id, arg, strlen(arg)) == 0)
                 g_ptr_array_add(ids, g_strdup(item->id));
         } else if (wanted(item, all)) {
             g_ptr_array_add(ids, g_strdup(item->id));
@@ -182,11 +186,12 @@ cancellable(const AjarItem *item, gboolean all)
 static gboolean
 sendable(const AjarItem *item, gboolean all)
 {
-    /* Your waiting messages and letters; the ones you cancelled only with
-     * "all", since cancelling them was a choice too. */
+    /* Without an id: only what is cooling off now. Unsent letters and
+     * cancelled messages were kept on purpose: they go only by their id or
+     * with "all", never as a side effect. */
     return item->dir == AJAR_DIRECTION_OUT &&
-           (item->state == AJAR_EVENT_QUEUED || item->state == AJAR_EVENT_HELD ||
-            (all && item->state == AJAR_EVENT_CANCELLED));
+           (item->state == AJAR_EVENT_QUEUED ||
+            (all && (item->state == AJAR_EVENT_HELD || item->state == AJAR_EVENT_CANCELLED)));
 }
 
 static PurpleCmdRet
@@ -213,9 +218,8 @@ change_rule(AjarPlugin *ajar, PurpleConversation *conv, Change *change, const ch
 }
 
 static PurpleCmdRet
-ajar_cmd_cb(PurpleConversation *conv, const gchar *cmd, gchar **args, gchar **error_out, void *data)
+run_command(PurpleConversation *conv, gchar **args, gchar **error_out, AjarPlugin *ajar)
 {
-    AjarPlugin *ajar = data;
     g_auto(GStrv) words = g_strsplit_set(args != NULL && args[0] != NULL ? args[0] : "", " \t", -1);
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
     const char *sub, *arg;
@@ -301,6 +305,21 @@ ajar_cmd_cb(PurpleConversation *conv, const gchar *cmd, gchar **args, gchar **er
                         error_out);
     }
     return usage_error(error_out);
+}
+
+static PurpleCmdRet
+ajar_cmd_cb(PurpleConversation *conv, const gchar *cmd, gchar **args, gchar **error_out, void *data)
+{
+    PurpleCmdRet ret = run_command(conv, args, error_out, data);
+
+    /* UIs write the error into the conversation as markup: keep it text
+     * (it may quote what was typed). */
+    if (error_out != NULL && *error_out != NULL) {
+        char *escaped = g_markup_escape_text(*error_out, -1);
+        g_free(*error_out);
+        *error_out = escaped;
+    }
+    return ret;
 }
 
 void

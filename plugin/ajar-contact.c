@@ -30,6 +30,25 @@ unique_name(AjarPlugin *ajar, const char *wanted)
     }
 }
 
+/* An alias as a rule name: valid UTF-8, no control characters, at most
+ * 150 bytes (rules.json allows 200; " (2)" may follow). */
+static char *
+rule_name_from(const char *alias)
+{
+    g_autofree char *valid = g_utf8_make_valid(alias, -1);
+    GString *out = g_string_new(NULL);
+
+    for (const char *p = valid; *p != '\0'; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (g_unichar_iscntrl(c))
+            continue;
+        if (out->len + (gsize)(g_utf8_next_char(p) - p) > 150)
+            break;
+        g_string_append_unichar(out, c);
+    }
+    return g_strstrip(g_string_free(out, FALSE));
+}
+
 AjarRule *
 ajar_contact_new_rule(AjarPlugin *ajar, PurpleAccount *account, const char *buddy_name)
 {
@@ -38,7 +57,8 @@ ajar_contact_new_rule(AjarPlugin *ajar, PurpleAccount *account, const char *budd
     const char *shown = contact != NULL ? purple_contact_get_alias(contact)
                         : buddy != NULL ? purple_buddy_get_alias(buddy)
                                         : buddy_name;
-    g_autofree char *name = unique_name(ajar, shown != NULL && *shown != '\0' ? shown : buddy_name);
+    g_autofree char *clean = rule_name_from(shown != NULL && *shown != '\0' ? shown : buddy_name);
+    g_autofree char *name = unique_name(ajar, *clean != '\0' ? clean : "Contact");
     AjarRule *rule = ajar_rule_new(name);
 
     if (contact == NULL) {
@@ -75,6 +95,20 @@ ajar_contact_change(AjarPlugin *ajar, PurpleAccount *account, const char *buddy,
     g_autoptr(AjarRuleSet) changed = NULL;
     guint count = ajar_rules_get_count(ajar->rules);
 
+    /* Never write over rules Ajar could not read: they are the user's. */
+    if (ajar->journal == NULL) {
+        g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                            "Ajar is not holding anything back, because its journal could not "
+                            "be opened; the rules stay as they are.");
+        return FALSE;
+    }
+    if (ajar->rules_error != NULL) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                    "rules.json has a mistake (%s); fix it first, so that your edit is not "
+                    "overwritten.",
+                    ajar->rules_error);
+        return FALSE;
+    }
     rule = index >= 0 ? ajar_rule_copy(ajar_rules_get_rule(ajar->rules, (guint)index))
                       : ajar_contact_new_rule(ajar, account, buddy);
     if (!change(rule, change_data)) {

@@ -7,6 +7,7 @@
 
 #include <connection.h>
 #include <debug.h>
+#include <privacy.h>
 #include <request.h>
 #include <server.h>
 #include <util.h>
@@ -41,7 +42,10 @@ lookup(AjarPlugin *ajar, const char *id, GError **error)
     const AjarItem *item =
         ajar->journal != NULL ? ajar_state_lookup(ajar_journal_get_state(ajar->journal), id) : NULL;
 
-    if (item == NULL || !ajar_item_in_custody(item)) {
+    /* Shown or sent this session although the journal could not note it:
+     * out of Ajar's hands, whatever the journal says. */
+    if (item == NULL || !ajar_item_in_custody(item) ||
+        g_hash_table_contains(ajar->done_unnoted, item->id)) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "No kept message has the id %s.", id);
         return NULL;
     }
@@ -96,6 +100,30 @@ wait_for_account(AjarPlugin *ajar, const char *id, int what)
     g_hash_table_insert(ajar->waiting_for_account, g_strdup(id), GINT_TO_POINTER(what));
 }
 
+/* Journals the outcome of something already done (shown, sent). If that
+ * fails, the deed stands: the user is told, and the message is treated as
+ * dealt with for the rest of the session so it is not shown or sent twice. */
+static gboolean
+note_done(AjarPlugin *ajar, AjarEventType type, const char *id)
+{
+    g_autoptr(AjarEvent) event = ajar_event_new(type);
+    g_autoptr(GError) error = NULL;
+
+    event->ts = ajar_plugin_now();
+    event->id = g_strdup(id);
+    if (ajar_plugin_journal(ajar, event, &error))
+        return TRUE;
+    g_hash_table_add(ajar->done_unnoted, g_strdup(id));
+    ajar_plugin_report(ajar,
+                       type == AJAR_EVENT_SENT
+                           ? "Your message was sent, but Ajar could not note that in its "
+                             "journal. After a restart it may ask to send it again."
+                           : "The message was shown, but Ajar could not note that in its "
+                             "journal. After a restart it may be kept again.",
+                       error->message);
+    return TRUE;
+}
+
 static gboolean
 journal_outcome(AjarPlugin *ajar, AjarEventType type, const char *id, GError **error)
 {
@@ -116,7 +144,10 @@ deliver(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account)
     time_t mtime = (time_t)(item->time / G_USEC_PER_SEC);
     g_autofree char *text = g_strndup(item->text != NULL ? item->text : "", item->text_len);
 
-    if (account_online(account)) {
+    /* serv_got_im() silently drops a message from someone the privacy
+     * settings block (people often block after a break-up): write those
+     * into the conversation directly, so a release always shows. */
+    if (account_online(account) && purple_privacy_check(account, item->buddy)) {
         /* serv_got_im() runs receiving-im-msg again: let it through. */
         ajar->delivering = TRUE;
         serv_got_im(purple_account_get_connection(account), item->buddy, text, PURPLE_MESSAGE_RECV,
@@ -171,7 +202,7 @@ ajar_custody_release(AjarPlugin *ajar, const char *id, GError **error)
     /* Shown first, journaled second: a crash in between shows it once more
      * after a restart, but never loses it. (The state keeps @item alive.) */
     deliver(ajar, item, account);
-    return journal_outcome(ajar, AJAR_EVENT_RELEASED, item->id, error);
+    return note_done(ajar, AJAR_EVENT_RELEASED, item->id);
 }
 
 gboolean
@@ -236,7 +267,7 @@ ajar_custody_send(AjarPlugin *ajar, const char *id, GError **error)
     /* Sent first, journaled second: after a crash in between, the restart
      * asks before sending again; nothing is lost. */
     send_now(ajar, item, account);
-    return journal_outcome(ajar, AJAR_EVENT_SENT, item->id, error);
+    return note_done(ajar, AJAR_EVENT_SENT, item->id);
 }
 
 static void
@@ -281,17 +312,19 @@ answer_keep_cb(AjarQuestion *question, int action)
 
 /* Asks before sending; the default answer is not to send. */
 static void
-ask_before_sending(AjarPlugin *ajar, const AjarItem *item, gboolean after_restart)
+ask_before_sending(AjarPlugin *ajar, const AjarItem *item, int why)
 {
     AjarQuestion *question;
     PurpleAccount *account = ajar_custody_find_account(item);
     g_autofree char *plain = ajar_text_from_markup(item->text, (gssize)item->text_len);
     g_autofree char *preview = ajar_text_first_line(plain, 200);
-    g_autofree char *primary =
-        g_strdup_printf(after_restart ? "Your message to %s was due while Ajar was not running. "
-                                        "Send it now?"
-                                      : "Your message to %s is due. Send it now?",
-                        item->buddy);
+    g_autofree char *primary = g_strdup_printf(
+        why == WAIT_ASK_RESTART ? "Your message to %s was due while Ajar was not running. "
+                                  "Send it now?"
+        : why == WAIT_ASK       ? "Your message to %s was due while you were offline. Send it "
+                                  "now?"
+                                : "Your message to %s is due. Send it now?",
+        item->buddy);
 
     if (g_hash_table_contains(ajar->asking, item->id))
         return;
@@ -324,23 +357,28 @@ due(AjarPlugin *ajar, const AjarItem *item, gboolean after_restart)
     PurpleAccount *account = ajar_custody_find_account(item);
     g_autoptr(GError) error = NULL;
 
-    if (item->dir == AJAR_DIRECTION_OUT && (after_restart || item_wants_confirm(ajar, item))) {
-        /* Asked when the account is online, so that "Send" can send. */
-        if (!account_online(account))
-            wait_for_account(ajar, item->id, after_restart ? WAIT_ASK_RESTART : WAIT_ASK);
-        else
-            ask_before_sending(ajar, item, after_restart);
-        return;
+    if (item->dir == AJAR_DIRECTION_OUT) {
+        /* Never sent without asking when it was queued before this run of
+         * Ajar, or is late because its account was offline, or its rule
+         * says so. */
+        gboolean earlier = after_restart || g_hash_table_contains(ajar->from_earlier_run, item->id);
+        if (!account_online(account)) {
+            wait_for_account(ajar, item->id, earlier ? WAIT_ASK_RESTART : WAIT_ASK);
+            return;
+        }
+        if (earlier || item_wants_confirm(ajar, item)) {
+            ask_before_sending(ajar, item, earlier ? WAIT_ASK_RESTART : 0);
+            return;
+        }
     }
     if (!account_online(account)) {
-        /* Delivered or sent when the account is next online. */
+        /* Their message: delivered when the account is next online. */
         wait_for_account(ajar, item->id, WAIT_DUE);
         return;
     }
     if (item->dir == AJAR_DIRECTION_IN) {
         deliver(ajar, item, account);
-        if (!journal_outcome(ajar, AJAR_EVENT_DELIVERED, item->id, &error))
-            report_failure(ajar, "Ajar delivered a delayed message but could not note it.", error);
+        note_done(ajar, AJAR_EVENT_DELIVERED, item->id);
     } else if (!ajar_custody_send(ajar, item->id, &error)) {
         report_failure(ajar, "Ajar could not send your message; it stays kept.", error);
     }
@@ -361,8 +399,9 @@ due_free(gpointer data)
     g_free(due_data);
 }
 
-/* GLib timers take milliseconds in a guint: long delays are re-armed daily. */
-#define MAX_TIMER_MS (24u * 60u * 60u * 1000u)
+/* GLib timers run on the monotonic clock, which stops while the computer
+ * sleeps: wake at least every minute and compare with the wall clock. */
+#define MAX_TIMER_MS (60u * 1000u)
 
 static gboolean due_cb(gpointer data);
 
@@ -422,6 +461,8 @@ ajar_custody_schedule_all(AjarPlugin *ajar, gboolean after_load)
 
         if (item->state != AJAR_EVENT_DELAYED && item->state != AJAR_EVENT_QUEUED)
             continue;
+        if (after_load && item->dir == AJAR_DIRECTION_OUT)
+            g_hash_table_add(ajar->from_earlier_run, g_strdup(item->id));
         /* After a restart an overdue message of yours is never sent without
          * asking; an overdue one of theirs is delivered when its account is
          * online. */
@@ -477,8 +518,10 @@ signed_on_cb(PurpleConnection *gc, gpointer data)
         if (what == WAIT_SEND) {
             if (!ajar_custody_send(ajar, id, &error))
                 report_failure(ajar, "Ajar could not send your message; it stays kept.", error);
+        } else if (what == WAIT_ASK || what == WAIT_ASK_RESTART) {
+            ask_before_sending(ajar, item, what);
         } else {
-            due(ajar, item, what == WAIT_ASK_RESTART);
+            due(ajar, item, FALSE);
         }
     }
 }
@@ -490,6 +533,8 @@ ajar_custody_connect(AjarPlugin *ajar)
     ajar->waiting_for_account = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     ajar->asking =
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)question_free);
+    ajar->from_earlier_run = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    ajar->done_unnoted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     purple_signal_connect(purple_connections_get_handle(), "signed-on", ajar->plugin,
                           PURPLE_CALLBACK(signed_on_cb), ajar);
 }
@@ -501,6 +546,8 @@ ajar_custody_disconnect(AjarPlugin *ajar)
     g_clear_pointer(&ajar->due_sources, g_hash_table_unref);
     g_clear_pointer(&ajar->waiting_for_account, g_hash_table_unref);
     g_clear_pointer(&ajar->asking, g_hash_table_unref);
+    g_clear_pointer(&ajar->from_earlier_run, g_hash_table_unref);
+    g_clear_pointer(&ajar->done_unnoted, g_hash_table_unref);
 }
 
 guint

@@ -61,7 +61,9 @@ set_text(AjarEvent *event, const char *text)
 static void
 notify_withheld(AjarPlugin *ajar, const AjarDecision *decision)
 {
+    g_autoptr(GPtrArray) items = NULL;
     g_autofree char *primary = NULL;
+    guint waiting = 0;
 
     /* Archived messages are never announced; "count" shows counts on request
      * (/ajar status, the review); only "message" says something now, and
@@ -69,11 +71,21 @@ notify_withheld(AjarPlugin *ajar, const AjarDecision *decision)
     if (decision->action == AJAR_ACTION_ARCHIVE ||
         ajar_rules_get_notify(ajar->rules) != AJAR_NOTIFY_MESSAGE)
         return;
-    primary = g_strdup_printf(decision->action == AJAR_ACTION_DELAY
-                                  ? "A message from %s will come later."
-                                  : "A message from %s is waiting. Nothing was shown.",
-                              decision->rule_name);
-    purple_notify_info(ajar->plugin, "Ajar", primary, NULL);
+    items = ajar_state_list_custody(ajar_journal_get_state(ajar->journal));
+    for (guint i = 0; i < items->len; i++) {
+        const AjarItem *item = g_ptr_array_index(items, i);
+        if (item->dir == AJAR_DIRECTION_IN && g_strcmp0(item->rule, decision->rule_name) == 0 &&
+            (item->state == AJAR_EVENT_HELD || item->state == AJAR_EVENT_DELAYED))
+            waiting++;
+    }
+    primary = waiting == 1 ? g_strdup_printf("A message from %s is waiting. Nothing was shown.",
+                                             decision->rule_name)
+                           : g_strdup_printf("%u messages from %s are waiting. Nothing was shown.",
+                                             waiting, decision->rule_name);
+    /* One note, kept up to date, not one box per message. */
+    if (ajar->withheld_notice != NULL)
+        purple_notify_close(PURPLE_NOTIFY_MESSAGE, ajar->withheld_notice);
+    ajar->withheld_notice = purple_notify_info(ajar->plugin, "Ajar", primary, NULL);
 }
 
 static gboolean
@@ -211,9 +223,11 @@ sending_im_msg_cb(PurpleAccount *account, const char *receiver, char **message, 
                               ajar_state_lookup(ajar_journal_get_state(ajar->journal), event->id));
         write_system_line(account, receiver, line);
     } else {
-        write_system_line(account, receiver,
-                          "Ajar: kept as an unsent letter. /ajar send sends it, /ajar review "
-                          "shows it.");
+        /* A letter goes only when asked for by its id (or "all"). */
+        g_autofree char *line = g_strdup_printf(
+            "Ajar: kept as an unsent letter. /ajar send %s sends it, /ajar review shows it.",
+            event->id);
+        write_system_line(account, receiver, line);
     }
     g_free(*message);
     *message = NULL; /* libpurple sends nothing and shows nothing */
@@ -228,6 +242,8 @@ buddy_typing_cb(PurpleAccount *account, const char *name, gpointer data)
     AjarDecision decision;
     PurpleConversation *conv;
 
+    if (ajar->journal == NULL)
+        return; /* holding nothing back, so hiding nothing either */
     decide(ajar, &facts, &decision);
     if (decision.action != AJAR_ACTION_HOLD && decision.action != AJAR_ACTION_ARCHIVE)
         return;

@@ -81,9 +81,11 @@ review_cb(PurpleBlistNode *node, gpointer data)
 }
 
 /* "How many minutes?" for delays and cooling-off. */
+/* Names, not pointers: the account may be deleted while the dialog is open. */
 typedef struct {
     AjarPlugin *ajar;
-    PurpleAccount *account;
+    char *account;
+    char *protocol;
     char *buddy;
     gboolean outgoing;
 } MinutesQuestion;
@@ -91,6 +93,8 @@ typedef struct {
 static void
 minutes_question_free(MinutesQuestion *question)
 {
+    g_free(question->account);
+    g_free(question->protocol);
     g_free(question->buddy);
     g_free(question);
 }
@@ -99,7 +103,8 @@ static void
 minutes_ok_cb(MinutesQuestion *question, const char *text)
 {
     MenuChange change = { { 0 }, question->outgoing, FALSE };
-    PurpleBuddy *buddy = purple_find_buddy(question->account, question->buddy);
+    PurpleAccount *account = purple_accounts_find(question->account, question->protocol);
+    PurpleBuddy *buddy = account != NULL ? purple_find_buddy(account, question->buddy) : NULL;
 
     /* Their messages may also come as a daily digest ("19:00"). */
     if (!ajar_parse_delay(text, !question->outgoing, &change.what))
@@ -134,17 +139,19 @@ ask_minutes(AjarPlugin *ajar, PurpleBlistNode *node, gboolean outgoing)
         return;
     question = g_new0(MinutesQuestion, 1);
     question->ajar = ajar;
-    question->account = purple_buddy_get_account(buddy);
+    question->account = g_strdup(purple_account_get_username(purple_buddy_get_account(buddy)));
+    question->protocol = g_strdup(purple_account_get_protocol_id(purple_buddy_get_account(buddy)));
     question->buddy = g_strdup(purple_buddy_get_name(buddy));
     question->outgoing = outgoing;
     ajar_plugin_dialog_open(ajar, question, (GDestroyNotify)minutes_question_free);
-    purple_request_input(
-        ajar->plugin, "Ajar",
-        outgoing ? "How long should your messages wait before they go?"
-                 : "When should their messages come?",
-        outgoing ? "Minutes:" : "Minutes, or a time of day for a daily digest (HH:MM):",
-        default_minutes, FALSE, FALSE, NULL, "OK", G_CALLBACK(minutes_ok_cb), "Cancel",
-        G_CALLBACK(minutes_cancel_cb), question->account, question->buddy, NULL, question);
+    purple_request_input(ajar->plugin, "Ajar",
+                         outgoing ? "How long should your messages wait before they go?"
+                                  : "When should their messages come?",
+                         outgoing ? "Minutes:"
+                                  : "Minutes, or a time of day for a daily digest (HH:MM):",
+                         default_minutes, FALSE, FALSE, NULL, "OK", G_CALLBACK(minutes_ok_cb),
+                         "Cancel", G_CALLBACK(minutes_cancel_cb), purple_buddy_get_account(buddy),
+                         question->buddy, NULL, question);
 }
 
 static void

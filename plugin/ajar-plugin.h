@@ -41,7 +41,12 @@ typedef struct {
     GHashTable *due_sources; /* message id -> GUINT source id of its due-time timer */
     GHashTable *asking;      /* message id -> AjarQuestion* of an open "send now?" request */
     /* Due while their account was offline: sent or delivered at sign-on. */
-    GHashTable *waiting_for_account; /* message id -> NULL */
+    GHashTable *waiting_for_account; /* message id -> what to do then */
+    /* Your messages already queued when Ajar started: never sent without
+     * asking ("after a restart nothing is sent without asking"). */
+    GHashTable *from_earlier_run;
+    /* Shown or sent although the journal could not note it: dealt with. */
+    GHashTable *done_unnoted;
     /* Your messages that could not be journaled: kept here (AjarEvent*),
      * sent only by /ajar send; gone on quit, as the user was told. */
     GPtrArray *unjournaled;
@@ -52,6 +57,7 @@ typedef struct {
     gboolean resending;
 
     PurpleCmdId command;
+    void *withheld_notice; /* the "messages are waiting" note, replaced as the count grows */
     /* Data of open dialogs (pointer -> its GDestroyNotify): a dialog closed
      * by unload never calls back, so unload frees what is left here. */
     GHashTable *dialogs;

@@ -9,6 +9,8 @@
 #include <notify.h>
 #include <prefs.h>
 
+#include <glib/gstdio.h>
+
 #include "ajar/ajar-files.h"
 
 #define RELOAD_DELAY_MS 150
@@ -91,6 +93,12 @@ reload(AjarPlugin *ajar, gboolean at_load)
         ajar_plugin_report(ajar, "Ajar could not read rules.json; the rules in force stay.",
                            error->message);
         return;
+    }
+    {
+        /* A hand-made rules.json may have been created readable by others. */
+        GStatBuf st;
+        if (g_stat(path, &st) == 0 && (st.st_mode & 077) != 0)
+            g_chmod(path, 0600);
     }
     if (!at_load && g_strcmp0(text, ajar->rules_text) == 0) {
         /* Our own write, or the rules in force saved again (a mistake

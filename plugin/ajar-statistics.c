@@ -37,6 +37,18 @@ ajar_plugin_show_statistics(AjarPlugin *ajar)
     stats = ajar_stats_compute(state);
     now = g_date_time_new_now_local();
     text = ajar_stats_format_text(stats, now);
-    /* UIs show the secondary text as plain text (Pidgin escapes it). */
-    purple_notify_info(ajar->plugin, "Ajar", "Statistics", text);
+    {
+        /* A formatted note has no length limit (Pidgin cuts a message box
+         * at 2 KiB); it reads markup, so the text is escaped. */
+        g_autofree char *escaped = g_markup_escape_text(text, -1);
+        g_autoptr(GString) html = g_string_new(NULL);
+
+        for (const char *p = escaped; *p != '\0'; p++) {
+            if (*p == '\n')
+                g_string_append(html, "<br>");
+            else
+                g_string_append_c(html, *p);
+        }
+        purple_notify_formatted(ajar->plugin, "Ajar", "Statistics", NULL, html->str, NULL, NULL);
+    }
 }

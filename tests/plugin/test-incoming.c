@@ -14,6 +14,7 @@
 
 #include <conversation.h>
 #include <core.h>
+#include <privacy.h>
 
 #define ME "me@example.org/Home"
 #define SAM "sam@example.org"
@@ -478,6 +479,39 @@ test_delay_due_offline(void)
 
 /* "Delay their messages…" on one of the person's buddies asks how long,
  * then makes a rule for the whole person; "Turn off" removes it. */
+/* People often block the person after a break-up. libpurple drops a message
+ * from a blocked sender before any plugin sees it, so a release to someone
+ * blocked must still show (and only then count as released). */
+static void
+test_release_when_blocked(void)
+{
+    g_autoptr(GPtrArray) lines = NULL;
+    gint64 seq;
+    g_autoptr(GPtrArray) held = NULL;
+    const char *id;
+
+    use_rule("count", "Blocked", SKY, "{\"action\": \"hold\"}", "");
+    seq = ajar_test_last_seq();
+    test_client_receive(me(), SKY, "one last thing", 0, time(NULL));
+    assert_nothing_shown();
+    held = ajar_test_events_since(seq, AJAR_EVENT_HELD, NULL);
+    g_assert_cmpuint(held->len, ==, 1);
+    id = ((AjarEvent *)g_ptr_array_index(held, 0))->id;
+
+    /* Block them the way Pidgin's Block menu does. */
+    purple_privacy_deny(me(), SKY, FALSE, FALSE);
+    g_assert_false(purple_privacy_check(me(), SKY));
+    test_client_open_im(me(), SKY);
+    ajar_test_drain();
+    g_assert_cmpint(test_client_command(me(), SKY, "ajar release"), ==, PURPLE_CMD_STATUS_OK);
+    lines = test_client_take_lines();
+    g_assert_cmpuint(ajar_test_count_lines_with(lines, "one last thing"), ==, 1);
+    g_assert_cmpuint(ajar_test_count_events(AJAR_EVENT_RELEASED, id), ==, 1);
+    purple_privacy_allow(me(), SKY, FALSE, FALSE);
+    test_client_close_im(me(), SKY);
+    ajar_test_drain();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -497,6 +531,7 @@ main(int argc, char **argv)
     g_test_add_func("/plugin/incoming/typing", test_typing);
     g_test_add_func("/plugin/incoming/release-own-time", test_release);
     g_test_add_func("/plugin/incoming/delay-due-while-offline", test_delay_due_offline);
+    g_test_add_func("/plugin/incoming/release-when-blocked", test_release_when_blocked);
     status = g_test_run();
 
     g_clear_pointer(&held_id, g_free);

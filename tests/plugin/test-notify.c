@@ -235,6 +235,25 @@ test_live_invalid_edit(void)
     g_assert_cmpuint(notices->len, ==, 0);
     receive_held(EVE, "still held");
     g_assert_cmpuint(count_since(seq, AJAR_EVENT_RULES_CHANGED), ==, 0);
+
+    /* A change from a command now would write over the half-done edit: it
+     * is refused, and the file stays exactly as the user left it. */
+    {
+        g_autofree char *before = ajar_test_read_rules();
+        g_autofree char *after = NULL;
+        g_autoptr(GPtrArray) lines = NULL;
+
+        test_client_open_im(ajar_test_account(ME), EVE);
+        ajar_test_drain();
+        g_assert_cmpint(test_client_command(ajar_test_account(ME), EVE, "ajar archive"), ==,
+                        PURPLE_CMD_STATUS_FAILED);
+        lines = test_client_take_lines();
+        g_assert_cmpuint(ajar_test_count_lines_with(lines, "rules.json has a mistake"), ==, 1);
+        after = ajar_test_read_rules();
+        g_assert_cmpstr(after, ==, before);
+        test_client_close_im(ajar_test_account(ME), EVE);
+        ajar_test_drain();
+    }
 }
 
 /* The user undoes the typo (the file is back to the rules in force), and
