@@ -23,24 +23,6 @@ static const char usage[] =
     "/ajar send [all|ID] — send your cooling-off messages now (all: unsent letters too)\n"
     "/ajar help — this list";
 
-typedef struct {
-    AjarDirectionRule what;
-    gboolean outgoing;
-} Change;
-
-static gboolean
-apply_change_cb(AjarRule *rule, gpointer data)
-{
-    const Change *change = data;
-
-    if (change->outgoing)
-        rule->outgoing = change->what;
-    else
-        rule->incoming = change->what;
-    /* A rule that passes both ways does nothing: it goes. */
-    return rule->incoming.action != AJAR_ACTION_PASS || rule->outgoing.action != AJAR_ACTION_PASS;
-}
-
 static void
 say(PurpleConversation *conv, const char *text)
 {
@@ -203,13 +185,13 @@ usage_error(char **error_out)
 }
 
 static PurpleCmdRet
-change_rule(AjarPlugin *ajar, PurpleConversation *conv, Change *change, const char *done,
-            char **error_out)
+change_rule(AjarPlugin *ajar, PurpleConversation *conv, AjarContactSetting *change,
+            const char *done, char **error_out)
 {
     g_autoptr(GError) error = NULL;
 
-    if (!ajar_contact_change(ajar, purple_conversation_get_account(conv),
-                             purple_conversation_get_name(conv), apply_change_cb, change, &error)) {
+    if (!ajar_contact_set(ajar, purple_conversation_get_account(conv),
+                          purple_conversation_get_name(conv), change, &error)) {
         *error_out = g_strdup_printf("Nothing was changed: %s", error->message);
         return PURPLE_CMD_RET_FAILED;
     }
@@ -223,7 +205,7 @@ run_command(PurpleConversation *conv, gchar **args, gchar **error_out, AjarPlugi
     g_auto(GStrv) words = g_strsplit_set(args != NULL && args[0] != NULL ? args[0] : "", " \t", -1);
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
     const char *sub, *arg;
-    Change change = { { 0 }, FALSE };
+    AjarContactSetting change = { { 0 }, FALSE, FALSE };
 
     for (char **w = words; *w != NULL; w++) {
         if (**w != '\0')

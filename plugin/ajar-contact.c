@@ -86,9 +86,22 @@ ajar_contact_new_rule(AjarPlugin *ajar, PurpleAccount *account, const char *budd
     return rule;
 }
 
+static gboolean
+apply_setting(AjarRule *rule, const AjarContactSetting *setting)
+{
+    if (setting->off)
+        return FALSE;
+    if (setting->outgoing)
+        rule->outgoing = setting->what;
+    else
+        rule->incoming = setting->what;
+    /* A rule that passes both ways does nothing: it goes. */
+    return rule->incoming.action != AJAR_ACTION_PASS || rule->outgoing.action != AJAR_ACTION_PASS;
+}
+
 gboolean
-ajar_contact_change(AjarPlugin *ajar, PurpleAccount *account, const char *buddy,
-                    AjarContactChange change, gpointer change_data, GError **error)
+ajar_contact_set(AjarPlugin *ajar, PurpleAccount *account, const char *buddy,
+                 const AjarContactSetting *setting, GError **error)
 {
     int index = ajar_contact_rule_index(ajar, account, buddy);
     g_autoptr(AjarRule) rule = NULL;
@@ -111,7 +124,7 @@ ajar_contact_change(AjarPlugin *ajar, PurpleAccount *account, const char *buddy,
     }
     rule = index >= 0 ? ajar_rule_copy(ajar_rules_get_rule(ajar->rules, (guint)index))
                       : ajar_contact_new_rule(ajar, account, buddy);
-    if (!change(rule, change_data)) {
+    if (!apply_setting(rule, setting)) {
         /* "Turn off": the rule goes. */
         if (index < 0)
             return TRUE;

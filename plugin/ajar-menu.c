@@ -7,26 +7,6 @@
 #include <request.h>
 #include <string.h>
 
-typedef struct {
-    AjarDirectionRule what; /* for the chosen direction */
-    gboolean outgoing;
-    gboolean off;
-} MenuChange;
-
-static gboolean
-menu_change_cb(AjarRule *rule, gpointer data)
-{
-    const MenuChange *change = data;
-
-    if (change->off)
-        return FALSE;
-    if (change->outgoing)
-        rule->outgoing = change->what;
-    else
-        rule->incoming = change->what;
-    return rule->incoming.action != AJAR_ACTION_PASS || rule->outgoing.action != AJAR_ACTION_PASS;
-}
-
 static PurpleBuddy *
 node_buddy(PurpleBlistNode *node)
 {
@@ -38,14 +18,14 @@ node_buddy(PurpleBlistNode *node)
 }
 
 static void
-apply(AjarPlugin *ajar, PurpleBuddy *buddy, MenuChange *change)
+apply(AjarPlugin *ajar, PurpleBuddy *buddy, AjarContactSetting *change)
 {
     g_autoptr(GError) error = NULL;
 
     if (buddy == NULL)
         return;
-    if (!ajar_contact_change(ajar, purple_buddy_get_account(buddy), purple_buddy_get_name(buddy),
-                             menu_change_cb, change, &error))
+    if (!ajar_contact_set(ajar, purple_buddy_get_account(buddy), purple_buddy_get_name(buddy),
+                          change, &error))
         ajar_plugin_report(ajar, "Ajar could not change the rule; nothing was changed.",
                            error->message);
 }
@@ -53,21 +33,21 @@ apply(AjarPlugin *ajar, PurpleBuddy *buddy, MenuChange *change)
 static void
 hold_cb(PurpleBlistNode *node, gpointer data)
 {
-    MenuChange change = { { .action = AJAR_ACTION_HOLD }, FALSE, FALSE };
+    AjarContactSetting change = { { .action = AJAR_ACTION_HOLD }, FALSE, FALSE };
     apply(data, node_buddy(node), &change);
 }
 
 static void
 archive_cb(PurpleBlistNode *node, gpointer data)
 {
-    MenuChange change = { { .action = AJAR_ACTION_ARCHIVE }, FALSE, FALSE };
+    AjarContactSetting change = { { .action = AJAR_ACTION_ARCHIVE }, FALSE, FALSE };
     apply(data, node_buddy(node), &change);
 }
 
 static void
 off_cb(PurpleBlistNode *node, gpointer data)
 {
-    MenuChange change = { { .action = AJAR_ACTION_PASS }, FALSE, TRUE };
+    AjarContactSetting change = { { .action = AJAR_ACTION_PASS }, FALSE, TRUE };
     apply(data, node_buddy(node), &change);
 }
 
@@ -102,7 +82,7 @@ minutes_question_free(MinutesQuestion *question)
 static void
 minutes_ok_cb(MinutesQuestion *question, const char *text)
 {
-    MenuChange change = { { 0 }, question->outgoing, FALSE };
+    AjarContactSetting change = { { 0 }, question->outgoing, FALSE };
     PurpleAccount *account = purple_accounts_find(question->account, question->protocol);
     PurpleBuddy *buddy = account != NULL ? purple_find_buddy(account, question->buddy) : NULL;
 

@@ -110,16 +110,21 @@ guint ajar_custody_send_unjournaled(AjarPlugin *ajar, PurpleAccount *account, co
 PurpleAccount *ajar_custody_find_account(const AjarItem *item);
 
 /* ajar-contact.c: "this person" in menus and commands. */
-/* Changes @rule in place; returns FALSE to remove the rule instead. */
-typedef gboolean (*AjarContactChange)(AjarRule *rule, gpointer data);
+/* A change to what Ajar does for one direction of a person's rule. */
+typedef struct {
+    AjarDirectionRule what; /* for the chosen direction */
+    gboolean outgoing;
+    gboolean off; /* "Turn off": remove the rule */
+} AjarContactSetting;
 int ajar_contact_rule_index(AjarPlugin *ajar, PurpleAccount *account, const char *buddy);
 /* Returns: (transfer full): a pass-everything rule named after the contact,
  * matching every buddy of their buddy-list contact. */
 AjarRule *ajar_contact_new_rule(AjarPlugin *ajar, PurpleAccount *account, const char *buddy);
-/* Applies @change to the rule covering @buddy (a new one if none) and writes
+/* Applies @setting to the rule covering @buddy (a new one if none; a rule
+ * that then lets everything through both ways is removed) and writes
  * rules.json atomically. */
-gboolean ajar_contact_change(AjarPlugin *ajar, PurpleAccount *account, const char *buddy,
-                             AjarContactChange change, gpointer change_data, GError **error);
+gboolean ajar_contact_set(AjarPlugin *ajar, PurpleAccount *account, const char *buddy,
+                          const AjarContactSetting *setting, GError **error);
 
 /* Whether @item is from or to any buddy of the buddy-list contact that
  * @buddy belongs to (or @buddy itself when it is not in the list). */
