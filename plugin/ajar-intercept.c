@@ -105,8 +105,14 @@ receiving_im_msg_cb(PurpleAccount *account, char **sender, char **message, Purpl
     if (ajar->delivering || ajar->journal == NULL || sender == NULL || *sender == NULL ||
         message == NULL || *message == NULL)
         return FALSE;
+    facts = facts_for(account, AJAR_DIRECTION_IN, *sender, NULL, flags != NULL ? *flags : 0);
+    decide(ajar, &facts, &decision);
+    /* Every message of every account passes here: the text is only looked
+     * at (for pass keywords) when a rule would withhold it. */
+    if (decision.action == AJAR_ACTION_PASS)
+        return FALSE;
     plain = purple_markup_strip_html(*message);
-    facts = facts_for(account, AJAR_DIRECTION_IN, *sender, plain, flags != NULL ? *flags : 0);
+    facts.text = plain;
     decide(ajar, &facts, &decision);
 
     if (decision.reason == AJAR_REASON_KEYWORD) {
@@ -168,7 +174,6 @@ static void
 sending_im_msg_cb(PurpleAccount *account, const char *receiver, char **message, gpointer data)
 {
     AjarPlugin *ajar = data;
-    g_autofree char *plain = NULL;
     g_autoptr(AjarEvent) event = NULL;
     g_autoptr(GError) error = NULL;
     AjarDecision decision;
@@ -179,8 +184,8 @@ sending_im_msg_cb(PurpleAccount *account, const char *receiver, char **message, 
     if (ajar->resending || ajar->journal == NULL || receiver == NULL || message == NULL ||
         *message == NULL)
         return;
-    plain = purple_markup_strip_html(*message);
-    facts = facts_for(account, AJAR_DIRECTION_OUT, receiver, plain, 0);
+    /* Keywords only apply to their messages: no need for the plain text. */
+    facts = facts_for(account, AJAR_DIRECTION_OUT, receiver, NULL, 0);
     decide(ajar, &facts, &decision);
     if (decision.rule_name == NULL)
         return; /* no rule: nothing is written anywhere */
@@ -203,6 +208,7 @@ sending_im_msg_cb(PurpleAccount *account, const char *receiver, char **message, 
         /* Not sent, and not lost: kept in memory until the messenger quits,
          * and shown here so it can be copied. */
         g_autofree char *line = NULL;
+        g_autofree char *plain = purple_markup_strip_html(*message);
         g_autofree char *shown = g_markup_escape_text(plain, -1); /* the window reads markup */
         g_ptr_array_add(ajar->unjournaled, ajar_event_copy(event));
         ajar_plugin_report(ajar,
