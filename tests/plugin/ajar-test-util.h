@@ -356,4 +356,42 @@ ajar_test_list_item(PurpleRequestField *field, const char *prefix)
     return NULL;
 }
 
+/* How many journal events of @type came after @after_seq. */
+static inline guint
+ajar_test_count_since(gint64 after_seq, AjarEventType type)
+{
+    g_autoptr(GPtrArray) events = ajar_test_events_since(after_seq, type, NULL);
+
+    return events->len;
+}
+
+/* Ajar off, rules.json written with @json, Ajar on: as a user who edits the
+ * file before starting the messenger. */
+static inline void
+ajar_test_reload_with_rules(const char *json)
+{
+    ajar_test_unload();
+    ajar_test_write_rules(json);
+    ajar_test_load();
+    test_client_iterate(100);
+    ajar_test_drain();
+}
+
+/* A withheld message: no window, no line, nothing reached received-im-msg
+ * (sounds and pop-ups hang off it) or the conversation's write path. */
+static inline void
+ajar_test_assert_nothing_shown(void)
+{
+    g_autoptr(GPtrArray) opened = test_client_take_opened();
+    g_autoptr(GPtrArray) lines = test_client_take_lines();
+    g_autoptr(GPtrArray) received = test_client_take_received();
+
+    g_assert_cmpuint(opened->len, ==, 0);
+    g_assert_cmpuint(lines->len, ==, 0);
+    g_assert_cmpuint(received->len, ==, 0);
+    g_assert_cmpuint(test_client_signal_count("received-im-msg"), ==, 0);
+    g_assert_cmpuint(test_client_signal_count("writing-im-msg"), ==, 0);
+    g_assert_cmpuint(test_client_signal_count("conversation-created"), ==, 0);
+}
+
 #endif /* AJAR_TEST_UTIL_H */

@@ -57,14 +57,6 @@ only_rule(AjarRuleSet **rules_out)
     return ajar_rules_get_count(*rules_out) == 1 ? ajar_rules_get_rule(*rules_out, 0) : NULL;
 }
 
-static guint
-count_since(gint64 seq, AjarEventType type)
-{
-    g_autoptr(GPtrArray) events = ajar_test_events_since(seq, type, NULL);
-
-    return events->len;
-}
-
 /* Ids of the journal's custody events of @type after @seq, oldest first. */
 static GPtrArray *
 ids_since(gint64 seq, AjarEventType type)
@@ -149,7 +141,7 @@ test_rule_changes(void)
     g_assert_cmpstr(((AjarMatch *)g_ptr_array_index(rule->matches, 0))->buddy, ==, SAM);
     g_assert_cmpint(rule->incoming.action, ==, AJAR_ACTION_HOLD);
     g_assert_cmpint(rule->outgoing.action, ==, AJAR_ACTION_PASS);
-    g_assert_cmpuint(count_since(seq, AJAR_EVENT_RULES_CHANGED), ==, 1);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_RULES_CHANGED), ==, 1);
     run_ok("ajar status", "Ajar (Sam): their messages are held for you.");
 
     run_ok("ajar archive", "archived unread");
@@ -194,11 +186,11 @@ test_rule_changes(void)
     run_ok("ajar cooloff off", "Ajar: your messages go at once again.");
     g_clear_pointer(&rules, ajar_rules_unref);
     g_assert_null(only_rule(&rules));
-    g_assert_cmpuint(count_since(seq, AJAR_EVENT_RULES_CHANGED), ==, 8);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_RULES_CHANGED), ==, 8);
     run_ok("ajar status", "nothing is filtered");
     /* The file monitor sees Ajar's own writes: not changes to journal again. */
     ajar_test_run_for(800);
-    g_assert_cmpuint(count_since(seq, AJAR_EVENT_RULES_CHANGED), ==, 8);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_RULES_CHANGED), ==, 8);
 }
 
 /* Sam's messages are held; @texts arrive. Returns: (transfer full) their ids. */
@@ -263,7 +255,7 @@ release_shows(const char *cmdline, const char *const *texts, guint count)
     g_assert_cmpuint(received, ==, count);
     for (guint i = 0; i < count; i++)
         g_assert_cmpuint(ajar_test_count_lines_with(lines, texts[i]), ==, 1);
-    g_assert_cmpuint(count_since(seq, AJAR_EVENT_RELEASED), ==, count);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_RELEASED), ==, count);
 }
 
 static void
@@ -324,7 +316,7 @@ test_cancel(void)
 
     g_assert_cmpuint(ids->len, ==, 1);
     run_ok("ajar cancel", "Ajar: 1 message kept unsent.");
-    g_assert_cmpuint(count_since(seq, AJAR_EVENT_CANCELLED), ==, 1);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_CANCELLED), ==, 1);
     g_assert_cmpint(ajar_test_item_state(g_ptr_array_index(ids, 0)), ==, AJAR_EVENT_CANCELLED);
 
     more = queue_messages((const char *const[]){ "letter two", "letter three", NULL });
@@ -362,7 +354,7 @@ send_sends(const char *cmdline, const char *const *texts, guint count)
         if (!found)
             g_error("\"%s\" was not sent", texts[i]);
     }
-    g_assert_cmpuint(count_since(seq, AJAR_EVENT_SENT), ==, count);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_SENT), ==, count);
 }
 
 static void

@@ -48,11 +48,7 @@ use_rules(const char *notify, const char *rules)
         "{\"version\": 1, \"rules\": [%s], \"settings\": {\"notify\": \"%s\"}}\n", rules, notify);
 
     me();
-    ajar_test_unload();
-    ajar_test_write_rules(json);
-    ajar_test_load();
-    test_client_iterate(100);
-    ajar_test_drain();
+    ajar_test_reload_with_rules(json);
 }
 
 static void
@@ -62,22 +58,6 @@ use_rule(const char *notify, const char *name, const char *buddy, const char *in
     g_autofree char *rule = rule_json(name, buddy, incoming, extra);
 
     use_rules(notify, rule);
-}
-
-/* A withheld message: no window, no line, nothing for sounds and pop-ups. */
-static void
-assert_nothing_shown(void)
-{
-    g_autoptr(GPtrArray) opened = test_client_take_opened();
-    g_autoptr(GPtrArray) lines = test_client_take_lines();
-    g_autoptr(GPtrArray) received = test_client_take_received();
-
-    g_assert_cmpuint(opened->len, ==, 0);
-    g_assert_cmpuint(lines->len, ==, 0);
-    g_assert_cmpuint(received->len, ==, 0);
-    g_assert_cmpuint(test_client_signal_count("received-im-msg"), ==, 0);
-    g_assert_cmpuint(test_client_signal_count("writing-im-msg"), ==, 0);
-    g_assert_cmpuint(test_client_signal_count("conversation-created"), ==, 0);
 }
 
 /* A message that got through: one window opened for @who, one received line
@@ -131,14 +111,6 @@ assert_custody(const AjarEvent *event, const char *buddy, const char *rule, cons
 }
 
 static guint
-count_since(gint64 seq, AjarEventType type)
-{
-    g_autoptr(GPtrArray) events = ajar_test_events_since(seq, type, NULL);
-
-    return events->len;
-}
-
-static guint
 custody_events_since(gint64 seq)
 {
     g_autoptr(GPtrArray) events = ajar_test_events_since(seq, AJAR_EVENT_UNKNOWN, NULL);
@@ -167,7 +139,7 @@ test_hold(void)
     test_client_receive(me(), SAM_PHONE, SAM_TEXT, 0, held_at);
     test_client_iterate(100);
 
-    assert_nothing_shown();
+    ajar_test_assert_nothing_shown();
     g_assert_null(purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM, SAM, me()));
     {
         g_autoptr(GPtrArray) notices = test_client_take_notices(); /* "count": nothing now */
@@ -198,7 +170,7 @@ test_archive_never_announced(void)
     test_client_receive(me(), "alex@example.org", "I left something at your door", 0, arrived);
     test_client_iterate(100);
 
-    assert_nothing_shown();
+    ajar_test_assert_nothing_shown();
     notices = test_client_take_notices();
     g_assert_cmpuint(notices->len, ==, 0);
     event = only_event(seq, AJAR_EVENT_ARCHIVED);
@@ -225,7 +197,7 @@ test_delay_seconds(void)
     arrived = time(NULL);
     test_client_receive(me(), "kim@example.org", "call me when you can", 0, arrived);
     test_client_iterate(100);
-    assert_nothing_shown();
+    ajar_test_assert_nothing_shown();
     event = only_event(seq, AJAR_EVENT_DELAYED);
     assert_custody(event, "kim@example.org", "Kim", "call me when you can", arrived);
     /* Due a second after it was taken in (ts: when that was written, kept
@@ -275,7 +247,7 @@ test_delay_at(void)
     seq = ajar_test_last_seq();
     test_client_receive(me(), "dana@example.org", "good night", 0, time(NULL));
     test_client_iterate(100);
-    assert_nothing_shown();
+    ajar_test_assert_nothing_shown();
 
     event = only_event(seq, AJAR_EVENT_DELAYED);
     g_assert_cmpint(event->due, ==, g_date_time_to_unix(due) * G_USEC_PER_SEC);
@@ -305,7 +277,7 @@ test_pass_keyword(void)
     seq = ajar_test_last_seq();
     test_client_receive(me(), "mum@example.org", "and call your sister", 0, time(NULL));
     test_client_iterate(100);
-    g_assert_cmpuint(count_since(seq, AJAR_EVENT_HELD), ==, 1);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_HELD), ==, 1);
     {
         g_autoptr(GPtrArray) lines = test_client_take_lines();
         g_assert_cmpuint(lines->len, ==, 0);
@@ -379,7 +351,7 @@ test_typing(void)
 
     /* Nor does a held message show in an open window. */
     test_client_receive(me(), SKY "/tablet", "you there?", 0, time(NULL));
-    assert_nothing_shown();
+    ajar_test_assert_nothing_shown();
 
     /* Someone without a rule: as usual. */
     test_client_receive_typing(me(), "pat@example.org", PURPLE_TYPING);
@@ -464,7 +436,7 @@ test_delay_due_offline(void)
     test_client_receive(me(), "kim@example.org", "are you back?", 0, time(NULL));
     test_client_disconnect(me());
     ajar_test_run_for(1500);
-    assert_nothing_shown();
+    ajar_test_assert_nothing_shown();
     event = only_event(seq, AJAR_EVENT_DELAYED);
     g_assert_cmpuint(ajar_test_count_events(AJAR_EVENT_DELIVERED, event->id), ==, 0);
 
@@ -493,7 +465,7 @@ test_release_when_blocked(void)
     use_rule("count", "Blocked", SKY, "{\"action\": \"hold\"}", "");
     seq = ajar_test_last_seq();
     test_client_receive(me(), SKY, "one last thing", 0, time(NULL));
-    assert_nothing_shown();
+    ajar_test_assert_nothing_shown();
     held = ajar_test_events_since(seq, AJAR_EVENT_HELD, NULL);
     g_assert_cmpuint(held->len, ==, 1);
     id = ((AjarEvent *)g_ptr_array_index(held, 0))->id;
@@ -509,6 +481,38 @@ test_release_when_blocked(void)
     g_assert_cmpuint(ajar_test_count_events(AJAR_EVENT_RELEASED, id), ==, 1);
     purple_privacy_allow(me(), SKY, FALSE, FALSE);
     test_client_close_im(me(), SKY);
+    ajar_test_drain();
+}
+
+/* Another plugin that runs first (default priority) and swallows a message
+ * by setting it to NULL: Ajar leaves it alone and journals nothing. */
+static int swallow_handle;
+
+static gboolean
+swallow_cb(PurpleAccount *account, char **sender, char **message, PurpleConversation *conv,
+           PurpleMessageFlags *flags, gpointer data)
+{
+    if (*message != NULL && strstr(*message, "SWALLOW") != NULL) {
+        g_free(*message);
+        *message = NULL;
+    }
+    return FALSE;
+}
+
+static void
+test_null_from_earlier_handler(void)
+{
+    gint64 seq;
+
+    use_rule("count", "Swallowed", SKY, "{\"action\": \"hold\"}", "");
+    purple_signal_connect(purple_conversations_get_handle(), "receiving-im-msg", &swallow_handle,
+                          PURPLE_CALLBACK(swallow_cb), NULL);
+    seq = ajar_test_last_seq();
+    test_client_receive(me(), SKY, "SWALLOW this", 0, time(NULL));
+    ajar_test_assert_nothing_shown();
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_UNKNOWN), ==, 0);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_HELD), ==, 0);
+    purple_signals_disconnect_by_handle(&swallow_handle);
     ajar_test_drain();
 }
 
@@ -532,6 +536,7 @@ main(int argc, char **argv)
     g_test_add_func("/plugin/incoming/release-own-time", test_release);
     g_test_add_func("/plugin/incoming/delay-due-while-offline", test_delay_due_offline);
     g_test_add_func("/plugin/incoming/release-when-blocked", test_release_when_blocked);
+    g_test_add_func("/plugin/incoming/null-from-earlier-handler", test_null_from_earlier_handler);
     status = g_test_run();
 
     g_clear_pointer(&held_id, g_free);

@@ -26,32 +26,7 @@ use_rules(const char *notify, const char *rules)
         "{\"version\": 1, \"rules\": [%s], \"settings\": {\"notify\": \"%s\"}}\n", rules, notify);
 
     me();
-    ajar_test_unload();
-    ajar_test_write_rules(json);
-    ajar_test_load();
-    test_client_iterate(100);
-    ajar_test_drain();
-}
-
-static guint
-count_since(gint64 seq, AjarEventType type)
-{
-    g_autoptr(GPtrArray) events = ajar_test_events_since(seq, type, NULL);
-
-    return events->len;
-}
-
-/* A withheld message: no window, no line, nothing for sounds and pop-ups. */
-static void
-assert_nothing_shown(void)
-{
-    g_autoptr(GPtrArray) opened = test_client_take_opened();
-    g_autoptr(GPtrArray) lines = test_client_take_lines();
-
-    g_assert_cmpuint(opened->len, ==, 0);
-    g_assert_cmpuint(lines->len, ==, 0);
-    g_assert_cmpuint(test_client_signal_count("received-im-msg"), ==, 0);
-    g_assert_cmpuint(test_client_signal_count("conversation-created"), ==, 0);
+    ajar_test_reload_with_rules(json);
 }
 
 static PurpleContact *robin; /* one person, a buddy on each account */
@@ -89,14 +64,14 @@ test_contact_menu(void)
         g_assert_cmpstr(match->account, ==, first ? ME : ME2);
         g_assert_cmpstr(match->protocol, ==, TEST_PRPL_ID);
     }
-    g_assert_cmpuint(count_since(seq, AJAR_EVENT_RULES_CHANGED), ==, 1);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_RULES_CHANGED), ==, 1);
 
     /* Both of their accounts are held now. */
     seq = ajar_test_last_seq();
     test_client_receive(me(), "robin@example.org/laptop", "from the first account", 0, time(NULL));
     test_client_receive(other, "robin@example.net", "from the second account", 0, time(NULL));
     test_client_iterate(100);
-    assert_nothing_shown();
+    ajar_test_assert_nothing_shown();
     {
         g_autoptr(GPtrArray) held = ajar_test_events_since(seq, AJAR_EVENT_HELD, NULL);
         g_assert_cmpuint(held->len, ==, 2);

@@ -35,19 +35,7 @@ static void
 restart_with(const char *json)
 {
     me();
-    ajar_test_unload();
-    ajar_test_write_rules(json);
-    ajar_test_load();
-    test_client_iterate(100);
-    ajar_test_drain();
-}
-
-static guint
-count_since(gint64 seq, AjarEventType type)
-{
-    g_autoptr(GPtrArray) events = ajar_test_events_since(seq, type, NULL);
-
-    return events->len;
+    ajar_test_reload_with_rules(json);
 }
 
 /* A message from @who arrives and is held: no window, no line, no sound. */
@@ -59,7 +47,7 @@ receive_held(const char *who, const char *text)
 
     test_client_receive(me(), who, text, 0, time(NULL));
     test_client_iterate(100);
-    g_assert_cmpuint(count_since(seq, AJAR_EVENT_HELD), ==, 1);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_HELD), ==, 1);
     g_assert_cmpuint(test_client_signal_count("received-im-msg"), ==, 0);
     lines = test_client_take_lines();
     g_assert_cmpuint(ajar_test_count_lines_with(lines, text), ==, 0);
@@ -192,7 +180,7 @@ test_live_valid_edit(void)
     seq = ajar_test_last_seq();
     ajar_test_write_rules(hold_eve);
     ajar_test_wait_event(seq, AJAR_EVENT_RULES_CHANGED);
-    g_assert_cmpuint(count_since(seq, AJAR_EVENT_RULES_CHANGED), ==, 1);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_RULES_CHANGED), ==, 1);
     receive_held(EVE, "after the edit");
     {
         g_autoptr(GPtrArray) notices = test_client_take_notices();
@@ -223,7 +211,7 @@ test_live_invalid_edit(void)
     g_assert_nonnull(notice->secondary);
     g_assert_nonnull(strstr(notice->secondary, expected)); /* rules.json:LINE:COLUMN: … */
     g_assert_null(strchr(notice->secondary, '\n'));
-    g_assert_cmpuint(count_since(seq, AJAR_EVENT_RULES_CHANGED), ==, 0);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_RULES_CHANGED), ==, 0);
 
     /* The last valid rules stay: Eve is still held. */
     receive_held(EVE, "held despite the typo");
@@ -234,7 +222,7 @@ test_live_invalid_edit(void)
     notices = test_client_take_notices();
     g_assert_cmpuint(notices->len, ==, 0);
     receive_held(EVE, "still held");
-    g_assert_cmpuint(count_since(seq, AJAR_EVENT_RULES_CHANGED), ==, 0);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_RULES_CHANGED), ==, 0);
 
     /* A change from a command now would write over the half-done edit: it
      * is refused, and the file stays exactly as the user left it. */
@@ -293,10 +281,10 @@ test_notify_preference(void)
     rules = ajar_test_parse_rules();
     g_assert_cmpint(ajar_rules_get_notify(rules), ==, AJAR_NOTIFY_SILENT);
     g_assert_cmpuint(ajar_rules_get_count(rules), ==, 1);
-    g_assert_cmpuint(count_since(seq, AJAR_EVENT_RULES_CHANGED), ==, 1);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_RULES_CHANGED), ==, 1);
     /* Its own write is not a second change. */
     ajar_test_run_for(SETTLE_MS);
-    g_assert_cmpuint(count_since(seq, AJAR_EVENT_RULES_CHANGED), ==, 1);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_RULES_CHANGED), ==, 1);
     receive_held(NICO, "fourth, said nowhere");
     {
         g_autoptr(GPtrArray) notices = test_client_take_notices();

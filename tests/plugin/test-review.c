@@ -28,14 +28,6 @@ plugin(void)
     return ajar_test_plugin();
 }
 
-static guint
-count_since(gint64 seq, AjarEventType type)
-{
-    g_autoptr(GPtrArray) events = ajar_test_events_since(seq, type, NULL);
-
-    return events->len;
-}
-
 /* Returns: (transfer full): the ids of @who's custody events of @type. */
 static GPtrArray *
 ids_of(const char *who, AjarEventType type)
@@ -249,7 +241,7 @@ test_archived_read(void)
     step = read_person("Alex: ");
     g_assert_nonnull(strstr(content(step), "Alex's secret gift"));
     /* Shown is read. */
-    g_assert_cmpuint(count_since(seq, AJAR_EVENT_READ), ==, 1);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_READ), ==, 1);
     g_assert_cmpint(ajar_test_item_state(g_ptr_array_index(ids, 0)), ==, AJAR_EVENT_READ);
     answer(step, NULL, "Keep them for now");
     shown = shown_lines();
@@ -349,7 +341,7 @@ test_release_all(void)
     g_assert_cmpuint(shown->len, ==, 2);
     g_assert_cmpstr(g_ptr_array_index(shown, 0), ==, "Sam's third");
     g_assert_cmpstr(g_ptr_array_index(shown, 1), ==, "Sam's fourth");
-    g_assert_cmpuint(count_since(seq, AJAR_EVENT_RELEASED), ==, 2);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_RELEASED), ==, 2);
 
     /* Alex's and Max's are still kept; Sam has nothing left. */
     g_clear_pointer(&step, g_ptr_array_unref);
