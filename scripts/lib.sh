@@ -31,6 +31,14 @@ AJAR_BUILD_PACKAGES=(
     tzdata          # tests set TZ
 )
 
+# What the end-to-end tests and the demo run against (scripts/servers), and
+# the real Pidgin they drive under a virtual X display.
+# shellcheck disable=SC2034  # used by the scripts that source this file
+AJAR_SERVER_PACKAGES=(
+    prosody         # XMPP server, run on 127.0.0.1 as the prosody user
+    ngircd          # IRC server, run on 127.0.0.1
+)
+
 ajar_say() {
     printf '%s\n' "$*"
 }
