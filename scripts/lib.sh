@@ -39,6 +39,23 @@ AJAR_SERVER_PACKAGES=(
     ngircd          # IRC server, run on 127.0.0.1
 )
 
+# Real Pidgin under a virtual X display, driven through the accessibility tree
+# (tests/pidgin, scripts/demo; see scripts/ajar_pidgin.py).
+# shellcheck disable=SC2034  # used by the scripts that source this file
+AJAR_PIDGIN_PACKAGES=(
+    pidgin          # the messenger itself (GTK 2)
+    xvfb            # virtual X display
+    xdotool         # the mouse, and the list of windows
+    imagemagick     # `import`: screenshots
+    fonts-dejavu-core # readable text in them
+    dbus-daemon     # a private session bus for Pidgin and the accessibility bus
+    at-spi2-core    # the accessibility bus and registry
+    libgail-common  # GTK 2's accessibility (GTK_MODULES=gail)
+    libatk-adaptor  # ...put on the accessibility bus (GTK_MODULES=atk-bridge)
+    python3-pyatspi # reading widgets by name from Debian's python3
+    procps          # pgrep: checks that nothing is left running
+)
+
 ajar_say() {
     printf '%s\n' "$*"
 }

@@ -1,0 +1,409 @@
+"""ajar_pidgin.py — real Pidgin with the built ajar.so, driven like a person would.
+
+Shared by the Pidgin test (tests/pidgin/test-pidgin.py) and scripts/demo.
+Run with Debian's /usr/bin/python3: it needs python3-pyatspi (scripts/lib.sh
+AJAR_PIDGIN_PACKAGES).
+
+What it gives:
+  Session     starts and stops, each in its own process group, what a run needs:
+              Xvfb on a free display (unless a display is given), a private
+              D-Bus session bus (Pidgin's single-instance check and the
+              accessibility bus live there, never on the user's own), and
+              Pidgin with a throwaway --config folder.
+  write_profile  prepares that folder: the account you@DOMAIN on the local
+              server, Sam in the buddy list, Ajar enabled (plugins/ajar.so is a
+              symlink to the built file).
+  Ui          finds widgets through the accessibility tree (AT-SPI: the names
+              a screen reader would read) and clicks them with the real mouse
+              (xdotool), so menus open the way they open for a person.
+Every wait is bounded and polls; nothing sleeps blindly.
+"""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+
+WAIT = 30.0  # seconds any single wait may take before it fails
+POLL = 0.1
+
+
+class Failure(Exception):
+    """Something a run needed did not happen; the message says what."""
+
+
+def wait_for(what, probe, timeout=WAIT):
+    """Polls probe() until it returns something true; returns that or raises Failure."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = probe()
+        except Exception:  # an accessible object went away mid-look: look again
+            value = None
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise Failure(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(POLL)
+
+
+# ---- the throwaway Pidgin profile -------------------------------------------
+
+def write_profile(config, plugin, port, domain="example.org", password="secret",
+                  buddy="sam", alias="Sam", rules=None):
+    """Writes accounts.xml, blist.xml, prefs.xml and plugins/ajar.so into config.
+
+    rules: a dict written as ajar/rules.json, or None to start without rules.
+    Returns the account name (you@DOMAIN/Pidgin)."""
+    account = f"you@{domain}/Pidgin"
+    os.makedirs(os.path.join(config, "plugins"), exist_ok=True)
+    link = os.path.join(config, "plugins", "ajar.so")
+    if os.path.lexists(link):
+        os.unlink(link)
+    os.symlink(os.path.abspath(plugin), link)
+    files = {
+        "accounts.xml": f"""<?xml version='1.0' encoding='UTF-8' ?>
+<account version='1.0'>
+ <account>
+  <protocol>prpl-jabber</protocol>
+  <name>{account}</name>
+  <password>{password}</password>
+  <alias>You</alias>
+  <settings>
+   <setting name='connect_server' type='string'>127.0.0.1</setting>
+   <setting name='port' type='int'>{int(port)}</setting>
+   <setting name='connection_security' type='string'>opportunistic_tls</setting>
+   <setting name='auth_plain_in_clear' type='bool'>1</setting>
+  </settings>
+  <settings ui='gtk-gaim'>
+   <setting name='auto-login' type='bool'>1</setting>
+  </settings>
+ </account>
+</account>
+""",
+        "blist.xml": f"""<?xml version='1.0' encoding='UTF-8' ?>
+<purple version='1.0'>
+ <blist>
+  <group name='Friends'>
+   <contact>
+    <buddy account='{account}' proto='prpl-jabber'>
+     <name>{buddy}@{domain}</name>
+     <alias>{alias}</alias>
+    </buddy>
+   </contact>
+  </group>
+ </blist>
+</purple>
+""",
+        # Nothing that pops up or makes noise: no tray icon, no sounds; Sam is
+        # shown although offline (we never subscribe to their presence).
+        "prefs.xml": f"""<?xml version='1.0' encoding='UTF-8' ?>
+<pref version='1' name='/'>
+ <pref name='pidgin'>
+  <pref name='plugins'>
+   <pref name='loaded' type='pathlist'>
+    <item value='{link}'/>
+   </pref>
+  </pref>
+  <pref name='docklet'>
+   <pref name='show' type='string' value='never'/>
+  </pref>
+  <pref name='sound'>
+   <pref name='method' type='string' value='none'/>
+  </pref>
+  <pref name='blist'>
+   <pref name='show_offline_buddies' type='bool' value='1'/>
+   <pref name='x' type='int' value='0'/>
+   <pref name='y' type='int' value='0'/>
+   <pref name='width' type='int' value='400'/>
+   <pref name='height' type='int' value='500'/>
+  </pref>
+ </pref>
+</pref>
+""",
+    }
+    for name, text in files.items():
+        with open(os.path.join(config, name), "w", encoding="utf-8") as out:
+            out.write(text)
+    if rules is not None:
+        os.makedirs(os.path.join(config, "ajar"), mode=0o700, exist_ok=True)
+        path = os.path.join(config, "ajar", "rules.json")
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
+            json.dump(rules, out, indent=2)
+    return account
+
+
+def read_journal(config):
+    """The journal's events (a list of dicts); [] when there is none yet."""
+    path = os.path.join(config, "ajar", "journal.jsonl")
+    try:
+        with open(path, encoding="utf-8") as journal:
+            lines = journal.read().splitlines()
+    except FileNotFoundError:
+        return []
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def journal_lines(config):
+    path = os.path.join(config, "ajar", "journal.jsonl")
+    try:
+        with open(path, encoding="utf-8") as journal:
+            return [line for line in journal.read().splitlines() if line.strip()]
+    except FileNotFoundError:
+        return []
+
+
+# ---- processes ------------------------------------------------------------------
+
+class Session:
+    """Xvfb (unless display is given), a private D-Bus bus, Pidgin; stop() ends all."""
+
+    def __init__(self, workdir, display=None):
+        self.workdir = workdir
+        self.display = display
+        self.procs = []  # (name, Popen), each the leader of its own session
+        self.env = dict(os.environ)
+        self.pidgin = None
+
+    def _spawn(self, name, argv, log, **kwargs):
+        out = open(os.path.join(self.workdir, log), "ab")
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
+                                start_new_session=True, **kwargs)
+        out.close()
+        self.procs.append((name, proc))
+        return proc
+
+    def start_display(self):
+        if self.display:
+            self.env["DISPLAY"] = self.display
+            return self.display
+        read_fd, write_fd = os.pipe()
+        self._spawn("Xvfb", ["Xvfb", "-displayfd", str(write_fd), "-screen", "0",
+                             "1280x800x24", "-nolisten", "tcp"], "xvfb.log",
+                    pass_fds=(write_fd,))
+        os.close(write_fd)
+        with os.fdopen(read_fd) as pipe:
+            number = pipe.readline().strip()  # Xvfb writes it once it accepts clients
+        if not number.isdigit():
+            raise Failure("Xvfb did not start; see xvfb.log")
+        self.display = f":{number}"
+        self.env["DISPLAY"] = self.display
+        return self.display
+
+    def start_bus(self):
+        read_fd, write_fd = os.pipe()
+        self._spawn("dbus-daemon", ["dbus-daemon", "--session", "--nofork",
+                                    f"--print-address={write_fd}"], "dbus.log",
+                    pass_fds=(write_fd,))
+        os.close(write_fd)
+        with os.fdopen(read_fd) as pipe:
+            address = pipe.readline().strip()
+        if not address:
+            raise Failure("dbus-daemon did not start; see dbus.log")
+        self.env["DBUS_SESSION_BUS_ADDRESS"] = address
+        # pyatspi (imported later, in this process) finds the accessibility
+        # bus through this session bus.
+        os.environ["DBUS_SESSION_BUS_ADDRESS"] = address
+        os.environ["DISPLAY"] = self.display
+        return address
+
+    def start_pidgin(self, config, home=None, accessible=True):
+        env = dict(self.env)
+        if accessible:
+            # gail: GTK 2's accessibility; atk-bridge: puts it on AT-SPI.
+            env["GTK_MODULES"] = "gail:atk-bridge"
+            env.pop("NO_AT_BRIDGE", None)
+        if home:
+            env["HOME"] = home
+        self.pidgin = self._spawn("pidgin", ["pidgin", f"--config={config}", "--debug"],
+                                  "pidgin.log", env=env)
+        return self.pidgin
+
+    def pidgin_log(self):
+        try:
+            with open(os.path.join(self.workdir, "pidgin.log"), encoding="utf-8",
+                      errors="replace") as log:
+                return log.read()
+        except FileNotFoundError:
+            return ""
+
+    def stop(self):
+        """Stops everything, newest first: SIGTERM to each process group, SIGKILL
+        after 10 s. Returns the names of those that had to be killed."""
+        killed = []
+        for name, proc in reversed(self.procs):
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                killed.append(name)
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                proc.wait()
+            # Children left in its session (at-spi-bus-launcher under the
+            # bus, say) go too.
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        return killed
+
+    def leftovers(self):
+        """Processes still alive in any session this Session started (pgrep -s)."""
+        left = []
+        for name, proc in self.procs:
+            found = subprocess.run(["pgrep", "-a", "-s", str(proc.pid)], capture_output=True,
+                                   text=True).stdout.strip()
+            if found:
+                left.append(f"{name}: {found}")
+        return left
+
+
+def screenshot(session, path):
+    """The whole virtual screen as a PNG (imagemagick's import)."""
+    subprocess.run(["import", "-window", "root", path], env=session.env, check=True,
+                   capture_output=True)
+    return path
+
+
+def visible_windows(session):
+    """Names of the mapped top-level windows with a title, as X sees them."""
+    out = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "."],
+                         env=session.env, capture_output=True, text=True).stdout.split()
+    names = []
+    for wid in out:
+        name = subprocess.run(["xdotool", "getwindowname", wid], env=session.env,
+                              capture_output=True, text=True).stdout.strip()
+        if name:
+            names.append(name)
+    return sorted(set(names))
+
+
+def tools_missing():
+    """Programs this module runs that are not installed."""
+    return [tool for tool in ("Xvfb", "dbus-daemon", "pidgin", "xdotool", "import", "pgrep")
+            if shutil.which(tool) is None]
+
+
+# ---- the user interface, through AT-SPI --------------------------------------
+
+class Ui:
+    """Pidgin's windows as a screen reader sees them, and a real mouse."""
+
+    def __init__(self, session):
+        import pyatspi  # here: it must see the private bus set by Session.start_bus
+
+        self.pyatspi = pyatspi
+        self.session = session
+
+    def app(self):
+        desktop = self.pyatspi.Registry.getDesktop(0)
+        for i in range(desktop.childCount):
+            app = desktop.getChildAtIndex(i)
+            if app is not None and app.name == "Pidgin":
+                return app
+        return None
+
+    def showing(self, acc):
+        return acc.getState().contains(self.pyatspi.STATE_SHOWING)
+
+    def on_screen(self, acc):
+        """Showing, or at a place on screen: GTK 2 does not tell a submenu's
+        items that they are showing, but gives them a place only while mapped."""
+        return self.showing(acc) or self.center(acc) is not None
+
+    def windows(self):
+        """Pidgin's top-level windows on screen: [(role, name)]."""
+        app = self.app()
+        found = []
+        if app is None:
+            return found
+        for i in range(app.childCount):
+            win = app.getChildAtIndex(i)
+            if win is not None and self.showing(win) and win.getRoleName() != "window":
+                found.append((win.getRoleName(), win.name))
+        return found
+
+    def window(self, name):
+        """The top-level window (frame or dialog) called name, or None."""
+        app = self.app()
+        if app is None:
+            return None
+        for i in range(app.childCount):
+            win = app.getChildAtIndex(i)
+            if win is not None and win.name == name and self.showing(win):
+                return win
+        return None
+
+    def find(self, root, role, name=None, match=None, visible=True):
+        """The first descendant of root with that role and name (or match(name))."""
+        def test(acc):
+            if acc is None or acc.getRoleName() != role:
+                return False
+            if name is not None and acc.name != name:
+                return False
+            if match is not None and not match(acc.name):
+                return False
+            return not visible or self.on_screen(acc)
+
+        return self.pyatspi.findDescendant(root, test)
+
+    def find_all(self, root, role, visible=True):
+        return self.pyatspi.findAllDescendants(
+            root, lambda acc: acc is not None and acc.getRoleName() == role
+            and (not visible or self.on_screen(acc)))
+
+    def popup_item(self, name, role="menu item"):
+        """A menu item called name in a menu that is open on screen."""
+        app = self.app()
+        if app is None:
+            return None
+        return self.find(app, role, name)
+
+    def center(self, acc):
+        box = acc.queryComponent().getExtents(self.pyatspi.DESKTOP_COORDS)
+        # Not mapped: G_MININT for x and y.
+        if box.width <= 1 or box.height <= 1 or box.x < -100000 or box.y < -100000:
+            return None
+        return box.x + box.width // 2, box.y + box.height // 2
+
+    def xdotool(self, *args):
+        subprocess.run(["xdotool", *args], env=self.session.env, check=True,
+                       capture_output=True)
+
+    def point(self, acc):
+        where = wait_for(f"'{acc.name}' to have a place on screen", lambda: self.center(acc))
+        self.xdotool("mousemove", "--sync", str(where[0]), str(where[1]))
+        return where
+
+    def click(self, acc, button=1):
+        self.point(acc)
+        self.xdotool("click", str(button))
+
+    def text(self, acc):
+        text = acc.queryText()
+        return text.getText(0, text.characterCount)
+
+    def wait_window(self, name, timeout=WAIT):
+        return wait_for(f"the window '{name}'", lambda: self.window(name), timeout)
+
+    def menu_path(self, first, *rest, hover_last=False):
+        """Opens a menu by clicking first (an accessible), then points at each
+        submenu in rest and clicks the last item (or only points at it)."""
+        self.click(first)
+        for index, name in enumerate(rest):
+            last = index == len(rest) - 1
+            role = "menu item" if last else "menu"
+            item = wait_for(f"the menu item '{name}'", lambda n=name, r=role: self.popup_item(n, r))
+            if last and not hover_last:
+                self.click(item)
+            else:
+                self.point(item)
+        return item
