@@ -387,6 +387,16 @@ class Ui:
         self.point(acc)
         self.xdotool("click", str(button))
 
+    def place(self, pattern, x, y, width=None, height=None):
+        """Moves (and sizes) the window whose title matches pattern. Only for the
+        screenshots: with no window manager every window opens at 0,0, on top
+        of the buddy list."""
+        args = ["search", "--onlyvisible", "--name", pattern, "windowmove", "--sync",
+                str(x), str(y)]
+        if width:
+            args += ["windowsize", "--sync", str(width), str(height)]
+        self.xdotool(*args)
+
     def text(self, acc):
         text = acc.queryText()
         return text.getText(0, text.characterCount)
@@ -407,3 +417,48 @@ class Ui:
             else:
                 self.point(item)
         return item
+
+
+# ---- what a person does in Pidgin, step by step ---------------------------------
+
+def wait_signed_on(session):
+    """Waits until Pidgin's account is signed on (libpurple turns on its
+    keepalive then) with Ajar loaded from the profile's plugins/ajar.so."""
+    wait_for("Pidgin to load Ajar", lambda: "ajar: Ajar " in session.pidgin_log())
+    wait_for("the account to sign on",
+             lambda: "connection: Activating keepalive" in session.pidgin_log())
+
+
+def open_ajar_menu(ui, blist, alias="Sam"):
+    """Right-clicks the buddy, points at Ajar; returns the submenu's item names."""
+    buddy = wait_for(f"{alias} in the buddy list",
+                     lambda: ui.find(blist, "table cell", match=lambda n: n.startswith(alias)))
+    ui.click(buddy, button=3)
+    ajar = wait_for(f"'Ajar' in {alias}'s menu", lambda: ui.popup_item("Ajar", role="menu"))
+    ui.point(ajar)
+    wait_for("Ajar's submenu", lambda: ui.popup_item("Turn off"))
+    return [item.name for item in ui.find_all(ajar, "menu item")]
+
+
+def open_review(ui, blist):
+    """Tools ▸ Ajar ▸ Review held messages…; returns the dialog and the lines
+    of its first step."""
+    ui.menu_path(ui.find(blist, "menu", "Tools"), "Ajar", "Review held messages…")
+    review = ui.wait_window("Ajar — review")
+    ui.place("^Ajar .* review$", 410, 0, 560, 300)
+    people = wait_for("the review's list of people",
+                      lambda: [c.name for c in ui.find_all(review, "table cell") if c.name])
+    return review, people
+
+
+def read_review(ui, review, rule="Sam"):
+    """Clicks Read; returns the second step's dialog, its text and its list."""
+    ui.click(ui.find(review, "push button", "Read"))
+    review = wait_for(
+        f"the review of {rule}'s messages",
+        lambda: (lambda w: w if w and ui.find(w, "label", f"Kept messages: {rule}") else None)(
+            ui.window("Ajar — review")))
+    ui.place("^Ajar .* review$", 410, 0, 760, 620)
+    content = ui.text(ui.find(review, "text"))
+    chosen = [c.name for c in ui.find_all(review, "table cell") if c.name]
+    return review, content, chosen

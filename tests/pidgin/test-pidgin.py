@@ -66,22 +66,12 @@ def scenario(tap, args, session, config, env):
     ui = ap.Ui(session)
     blist = ui.wait_window("Buddy List")
     link = os.path.join(config, "plugins", "ajar.so")
-    ap.wait_for("Pidgin to load Ajar",
-                lambda: f"Loading saved plugin {link}" in session.pidgin_log()
-                and "ajar: Ajar " in session.pidgin_log())
-    # libpurple turns on the keepalive when the account is signed on.
-    ap.wait_for("the account to sign on",
-                lambda: "connection: Activating keepalive" in session.pidgin_log())
+    ap.wait_signed_on(session)
+    assert f"Loading saved plugin {link}" in session.pidgin_log(), "Ajar not loaded from the profile"
     tap.ok(step)
 
     step = "right-click Sam ▸ Ajar shows Ajar's items (screenshot buddy-menu.png)"
-    sam = ap.wait_for("Sam in the buddy list",
-                      lambda: ui.find(blist, "table cell", match=lambda n: n.startswith("Sam")))
-    ui.click(sam, button=3)
-    ajar = ap.wait_for("'Ajar' in Sam's menu", lambda: ui.popup_item("Ajar", role="menu"))
-    ui.point(ajar)
-    ap.wait_for("Ajar's submenu", lambda: ui.popup_item("Turn off"))
-    shown = [item.name for item in ui.find_all(ajar, "menu item")]
+    shown = ap.open_ajar_menu(ui, blist)
     assert shown == MENU, f"Ajar's submenu shows {shown}, expected {MENU}"
     ap.screenshot(session, os.path.join(args.log_dir, "buddy-menu.png"))
     tap.ok(step)
@@ -122,24 +112,15 @@ def scenario(tap, args, session, config, env):
     tap.ok(step)
 
     step = "Tools ▸ Ajar ▸ Review held messages… opens the review: 'Sam: 3 held' (review-counts.png)"
-    ui.menu_path(ui.find(blist, "menu", "Tools"), "Ajar", "Review held messages…")
-    review = ui.wait_window("Ajar — review")
-    people = ap.wait_for("the review's list of people",
-                         lambda: [c.name for c in ui.find_all(review, "table cell") if c.name])
+    review, people = ap.open_review(ui, blist)
     assert len(people) == 1 and people[0].startswith("Sam: 3 held"), f"review lists {people}"
     ap.screenshot(session, os.path.join(args.log_dir, "review-counts.png"))
     tap.ok(step)
 
     step = "'Read' shows the review's next step, listing the 3 messages as text (review.png)"
-    ui.click(ui.find(review, "push button", "Read"))
-    review = ap.wait_for(
-        "the review of Sam's messages",
-        lambda: (lambda w: w if w and ui.find(w, "label", "Kept messages: Sam") else None)(
-            ui.window("Ajar — review")))
-    content = ui.text(ui.find(review, "text"))
+    review, content, chosen = ap.read_review(ui, review)
     for text in TEXTS:
         assert text in content, f"{text!r} not in the review's text: {content!r}"
-    chosen = [c.name for c in ui.find_all(review, "table cell") if c.name]
     assert len(chosen) == 3 and all(t in c for t, c in zip(TEXTS, chosen)), f"list: {chosen}"
     ap.screenshot(session, os.path.join(args.log_dir, "review.png"))
     tap.ok(step)
@@ -148,6 +129,7 @@ def scenario(tap, args, session, config, env):
     ui.click(ui.find(review, "radio button", "Release all into the conversation"))
     ui.click(ui.find(review, "push button", "OK"))
     conv = ui.wait_window("Sam")
+    ui.place("^Sam$", 410, 0, 560, 400)
     ap.wait_for("the released messages in the conversation",
                 lambda: all(t in "\n".join(ui.text(x) for x in ui.find_all(conv, "text"))
                             for t in TEXTS))
