@@ -19,6 +19,7 @@ What it gives:
 Every wait is bounded and polls; nothing sleeps blindly.
 """
 
+import ctypes
 import json
 import os
 import shutil
@@ -166,6 +167,11 @@ class Session:
         self.procs = []  # (name, Popen), each the leader of its own session
         self.env = dict(os.environ)
         self.pidgin = None
+        # Orphans of what we start (the accessibility bus, which the D-Bus
+        # daemon starts) are handed to this process, so stop() can reap
+        # them rather than leave zombies to an init that may not.
+        PR_SET_CHILD_SUBREAPER = 36
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 
     def _spawn(self, name, argv, log, **kwargs):
         out = open(os.path.join(self.workdir, log), "ab")
@@ -253,7 +259,22 @@ class Session:
                 os.killpg(proc.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+        deadline = time.monotonic() + 5
+        while self.leftovers() and time.monotonic() < deadline:
+            self._reap()
+            time.sleep(POLL)
+        self._reap()
         return killed
+
+    @staticmethod
+    def _reap():
+        while True:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
 
     def leftovers(self):
         """Processes still alive in any session this Session started (pgrep -s)."""
@@ -273,9 +294,11 @@ def screenshot(session, path):
     return path
 
 
-def visible_windows(session):
-    """Names of the mapped top-level windows with a title, as X sees them."""
-    out = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "."],
+def visible_windows(session, pid=None):
+    """Names of the mapped top-level windows with a title, as X sees them
+    (only those of process pid, when given)."""
+    which = ["--pid", str(pid)] if pid else []
+    out = subprocess.run(["xdotool", "search", "--onlyvisible", *which, "--name", "."],
                          env=session.env, capture_output=True, text=True).stdout.split()
     names = []
     for wid in out:
