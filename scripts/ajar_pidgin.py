@@ -22,6 +22,7 @@ Every wait is bounded and polls; nothing sleeps blindly.
 import ctypes
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -158,6 +159,22 @@ def journal_lines(config):
 
 # ---- processes ------------------------------------------------------------------
 
+def read_line(read_fd, what, timeout=WAIT):
+    """The first line written to the pipe read_fd within timeout ("" if none)."""
+    data = b""
+    deadline = time.monotonic() + timeout
+    with os.fdopen(read_fd, "rb") as pipe:
+        while b"\n" not in data:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([pipe], [], [], left)[0]:
+                raise Failure(f"{what} did not start within {timeout:.0f}s")
+            chunk = os.read(pipe.fileno(), 4096)
+            if not chunk:
+                break
+            data += chunk
+    return data.decode(errors="replace").split("\n")[0].strip()
+
+
 class Session:
     """Xvfb (unless display is given), a private D-Bus bus, Pidgin; stop() ends all."""
 
@@ -190,8 +207,7 @@ class Session:
                              "1280x800x24", "-nolisten", "tcp"], "xvfb.log",
                     pass_fds=(write_fd,))
         os.close(write_fd)
-        with os.fdopen(read_fd) as pipe:
-            number = pipe.readline().strip()  # Xvfb writes it once it accepts clients
+        number = read_line(read_fd, "Xvfb")  # written once it accepts clients
         if not number.isdigit():
             raise Failure("Xvfb did not start; see xvfb.log")
         self.display = f":{number}"
@@ -204,8 +220,7 @@ class Session:
                                     f"--print-address={write_fd}"], "dbus.log",
                     pass_fds=(write_fd,))
         os.close(write_fd)
-        with os.fdopen(read_fd) as pipe:
-            address = pipe.readline().strip()
+        address = read_line(read_fd, "dbus-daemon")
         if not address:
             raise Failure("dbus-daemon did not start; see dbus.log")
         self.env["DBUS_SESSION_BUS_ADDRESS"] = address
@@ -259,28 +274,53 @@ class Session:
                 os.killpg(proc.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-        deadline = time.monotonic() + 5
-        while self.leftovers() and time.monotonic() < deadline:
-            self._reap()
-            time.sleep(POLL)
-        self._reap()
+        self.settle()
         return killed
 
-    @staticmethod
-    def _reap():
-        while True:
-            try:
-                pid, _ = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                return
-            if pid == 0:
-                return
+    def settle(self, sessions=(), timeout=5):
+        """Reaps what ended (orphans come to us, see __init__) until nothing is
+        left in our sessions and in the given ones, or timeout passes."""
+        deadline = time.monotonic() + timeout
+        while self.leftovers(sessions) and time.monotonic() < deadline:
+            self.reap()
+            time.sleep(POLL)
+        self.reap()
 
-    def leftovers(self):
-        """Processes still alive in any session this Session started (pgrep -s)."""
+    @staticmethod
+    def reap(keep=()):
+        """Reaps the zombies among our children that no Popen waits for (the
+        orphans handed to us, see __init__); pids in keep are left alone."""
+        me = os.getpid()
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit() or int(entry) in keep:
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as stat_file:
+                    stat = stat_file.read()
+            except OSError:
+                continue
+            state, ppid = stat[stat.rindex(")") + 2:].split()[:2]
+            if state == "Z" and int(ppid) == me:
+                try:
+                    os.waitpid(int(entry), os.WNOHANG)
+                except ChildProcessError:
+                    pass
+
+    def run_reaping(self, argv):
+        """Runs argv, reaping orphans meanwhile: a command that waits for one of
+        them to end (scripts/servers stop) would otherwise wait for a zombie."""
+        proc = subprocess.Popen(argv)
+        while proc.poll() is None:
+            self.reap(keep={proc.pid})
+            time.sleep(POLL)
+        return proc.returncode
+
+    def leftovers(self, sessions=()):
+        """Processes still in any session this Session started, or in the given
+        ones ((name, session id) pairs): pgrep -s."""
         left = []
-        for name, proc in self.procs:
-            found = subprocess.run(["pgrep", "-a", "-s", str(proc.pid)], capture_output=True,
+        for name, sid in [(name, proc.pid) for name, proc in self.procs] + list(sessions):
+            found = subprocess.run(["pgrep", "-a", "-s", str(sid)], capture_output=True,
                                    text=True).stdout.strip()
             if found:
                 left.append(f"{name}: {found}")

@@ -185,14 +185,14 @@ def main():
     finally:
         killed = session.stop()
         server_pid = read_pid(os.path.join(servers, "xmpp", "server.pid"))
-        subprocess.run([SERVERS, "stop", servers])
-        left = session.leftovers()
-        if server_pid and subprocess.run(["pgrep", "-s", server_pid],
-                                         capture_output=True).returncode == 0:
-            left.append(f"prosody (session {server_pid})")
+        # prosody's starter has exited, so prosody is ours to reap when it ends.
+        session.run_reaping([SERVERS, "stop", servers])
+        server = [("prosody", server_pid)] if server_pid else []
+        session.settle(server)
+        left = session.leftovers(server)
         shutil.rmtree(servers, ignore_errors=True)
     if killed or left:
-        tap.not_ok("everything stopped on SIGTERM, nothing left running",
+        tap.not_ok("everything stopped, nothing left running",
                    f"killed: {killed}; left: {left}")
     else:
         tap.ok("Pidgin, Xvfb, D-Bus and prosody stopped; no process left")
