@@ -40,6 +40,7 @@ class Tap:
     def __init__(self):
         self.count = 0
         self.failed = 0
+        self.step = None  # the check under way
 
     def ok(self, description):
         self.count += 1
@@ -59,7 +60,7 @@ def events(config, kind):
 
 def scenario(tap, args, session, config, env):
     """The steps; each raises ap.Failure (or AssertionError) with what went wrong."""
-    step = "Pidgin starts with the built ajar.so enabled and connects to prosody"
+    tap.step = "Pidgin starts with the built ajar.so enabled and connects to prosody"
     session.start_display()
     session.start_bus()
     session.start_pidgin(config, home=os.path.join(args.log_dir, "home"))
@@ -68,15 +69,15 @@ def scenario(tap, args, session, config, env):
     link = os.path.join(config, "plugins", "ajar.so")
     ap.wait_signed_on(session)
     assert f"Loading saved plugin {link}" in session.pidgin_log(), "Ajar not loaded from the profile"
-    tap.ok(step)
+    tap.ok(tap.step)
 
-    step = "right-click Sam ▸ Ajar shows Ajar's items (screenshot buddy-menu.png)"
+    tap.step = "right-click Sam ▸ Ajar shows Ajar's items (screenshot buddy-menu.png)"
     shown = ap.open_ajar_menu(ui, blist)
     assert shown == MENU, f"Ajar's submenu shows {shown}, expected {MENU}"
     ap.screenshot(session, os.path.join(args.log_dir, "buddy-menu.png"))
-    tap.ok(step)
+    tap.ok(tap.step)
 
-    step = "Ajar ▸ Hold their messages writes a hold rule for Sam into rules.json"
+    tap.step = "Ajar ▸ Hold their messages writes a hold rule for Sam into rules.json"
     ui.click(ui.popup_item("Hold their messages"))
     rules_path = os.path.join(config, "ajar", "rules.json")
     rule = ap.wait_for("a rule in rules.json", lambda: json.load(open(rules_path))["rules"])
@@ -84,9 +85,9 @@ def scenario(tap, args, session, config, env):
     assert rule[0]["incoming"] == {"action": "hold"}, f"rule: {rule[0]}"
     buddies = [m["buddy"] for m in rule[0]["match"]]
     assert buddies == ["sam@example.org"], f"match: {rule[0]['match']}"
-    tap.ok(step)
+    tap.ok(tap.step)
 
-    step = "Sam writes 3 messages over XMPP; they are journaled held, word for word"
+    tap.step = "Sam writes 3 messages over XMPP; they are journaled held, word for word"
     send_messages(env["AJAR_XMPP_HOST"], int(env["AJAR_XMPP_PORT"]), "sam@example.org",
                   env["AJAR_XMPP_PASSWORD"], "you@example.org", TEXTS, resource="phone")
     held = ap.wait_for("3 held lines in the journal",
@@ -97,9 +98,9 @@ def scenario(tap, args, session, config, env):
     for e in held:
         assert e["dir"] == "in" and e["rule"] == "Sam" and e["protocol"] == "prpl-jabber", e
         assert e["buddy"].startswith("sam@example.org"), e
-    tap.ok(step)
+    tap.ok(tap.step)
 
-    step = "nothing was shown: no conversation window, no line in Pidgin's chat log"
+    tap.step = "nothing was shown: no conversation window, no line in Pidgin's chat log"
     # The journal line is written before the message is withheld; give Pidgin
     # the chance to (wrongly) open a window: a round trip through its main loop.
     ap.wait_for("Pidgin to answer", lambda: ui.window("Buddy List"))
@@ -109,23 +110,23 @@ def scenario(tap, args, session, config, env):
     logs = os.path.join(config, "logs")
     logged = [os.path.join(d, f) for d, _, fs in os.walk(logs) for f in fs]
     assert not logged, f"chat log files: {logged}"
-    tap.ok(step)
+    tap.ok(tap.step)
 
-    step = "Tools ▸ Ajar ▸ Review held messages… opens the review: 'Sam: 3 held' (review-counts.png)"
+    tap.step = "Tools ▸ Ajar ▸ Review held messages… opens the review: 'Sam: 3 held' (review-counts.png)"
     review, people = ap.open_review(ui, blist)
     assert len(people) == 1 and people[0].startswith("Sam: 3 held"), f"review lists {people}"
     ap.screenshot(session, os.path.join(args.log_dir, "review-counts.png"))
-    tap.ok(step)
+    tap.ok(tap.step)
 
-    step = "'Read' shows the review's next step, listing the 3 messages as text (review.png)"
+    tap.step = "'Read' shows the review's next step, listing the 3 messages as text (review.png)"
     review, content, chosen = ap.read_review(ui, review)
     for text in TEXTS:
         assert text in content, f"{text!r} not in the review's text: {content!r}"
     assert len(chosen) == 3 and all(t in c for t, c in zip(TEXTS, chosen)), f"list: {chosen}"
     ap.screenshot(session, os.path.join(args.log_dir, "review.png"))
-    tap.ok(step)
+    tap.ok(tap.step)
 
-    step = "'Release all' puts them into a conversation with Sam, and the journal says released"
+    tap.step = "'Release all' puts them into a conversation with Sam, and the journal says released"
     ui.click(ui.find(review, "radio button", "Release all into the conversation"))
     ui.click(ui.find(review, "push button", "OK"))
     conv = ui.wait_window("Sam")
@@ -138,7 +139,7 @@ def scenario(tap, args, session, config, env):
                                events(config, "released")))
     assert sorted(e["id"] for e in released) == sorted(e["id"] for e in held), released
     ap.screenshot(session, os.path.join(args.log_dir, "released.png"))
-    tap.ok(step)
+    tap.ok(tap.step)
 
 
 def read_pid(path):
@@ -169,17 +170,17 @@ def main():
     config = os.path.join(args.log_dir, "config")
     servers = tempfile.mkdtemp(prefix="ajar-pidgin-servers.")
     session = ap.Session(args.log_dir)
-    step = "a local prosody with accounts you and sam"
+    tap.step = "a local prosody with accounts you and sam"
     try:
         subprocess.run([SERVERS, "start", servers, "--xmpp", "you", "sam"], check=True)
         env = dict(line.split("=", 1) for line in
                    open(os.path.join(servers, "servers.env")).read().split())
         ap.write_profile(config, args.plugin, env["AJAR_XMPP_PORT"])
-        tap.ok(step)
+        tap.ok(tap.step)
         scenario(tap, args, session, config, env)
     except Exception as why:  # any failure is reported, then everything is stopped
         name = type(why).__name__
-        tap.not_ok("the scenario ran to its end", f"{name}: {why}")
+        tap.not_ok(tap.step, f"{name}: {why}")
         tail = session.pidgin_log().splitlines()[-15:]
         print("# last lines of pidgin.log:", *[f"#   {line}" for line in tail], sep="\n")
     finally:
