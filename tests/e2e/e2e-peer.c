@@ -7,9 +7,10 @@
  *   e2e-peer irc NICK              signs on as NICK to $AJAR_IRC_HOST
  *
  * In (fields separated by a tab, TEXT escaped as g_strescape() does):
- *   send WHO TEXT   types TEXT into the conversation with WHO and presses
- *                   Enter; answers "ok send WHO" once the protocol has
- *                   written it to the server
+ *   send WHO TEXT   types TEXT into the conversation with exactly WHO (a
+ *                   bare or a full XMPP address) and presses Enter;
+ *                   answers "ok send WHO" once the protocol has written
+ *                   it to the server
  *   add WHO         adds WHO to the buddy list ("ok add WHO"); over XMPP
  *                   that asks for their presence
  *   signoff, signon "ok signoff", "ok signon" once done
@@ -79,7 +80,14 @@ run_command(const char *line)
 
     if (g_strcmp0(fields[0], "send") == 0 && fields[1] != NULL && fields[2] != NULL) {
         g_autofree char *text = g_strcompress(fields[2]);
+        PurpleConversation *conv =
+            purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM, fields[1], account);
 
+        /* libpurple finds a conversation by the bare address and sends to
+         * the name it was opened with ("me@example.org/phone" after a
+         * message from there): send to exactly WHO. */
+        if (conv != NULL && g_strcmp0(purple_conversation_get_name(conv), fields[1]) != 0)
+            purple_conversation_destroy(conv);
         test_client_send(account, fields[1], text);
         say("ok send %s", fields[1]);
     } else if (g_strcmp0(fields[0], "add") == 0 && fields[1] != NULL) {

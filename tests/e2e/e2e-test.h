@@ -183,6 +183,32 @@ e2e_wait_received(const char *buddy, const char *text)
 }
 
 typedef struct {
+    const char *buddy;
+    const char *text;
+    PurpleMessageFlags flags;
+} E2eLineWait;
+
+static inline gboolean
+e2e_line_cb(gpointer data)
+{
+    const E2eLineWait *wait = data;
+
+    return e2e_seen_line(wait->buddy, wait->text, wait->flags) != NULL;
+}
+
+/* Waits until a line with @text and @flags is written in the window with
+ * @buddy. Returns: (transfer none): the line. */
+static inline const E2eSeenLine *
+e2e_wait_line(const char *buddy, const char *text, PurpleMessageFlags flags)
+{
+    E2eLineWait wait = { buddy, text, flags };
+    g_autofree char *what = g_strdup_printf("a line \"%s\" in the window with %s", text, buddy);
+
+    e2e_wait(e2e_line_cb, &wait, what);
+    return e2e_seen_line(buddy, text, flags);
+}
+
+typedef struct {
     gint64 after_seq;
     AjarEventType type;
     guint count;
