@@ -88,7 +88,7 @@ test_cooling_off(void)
     gint64 a_due, b_due;
     gint64 seq;
 
-    use_rule("\"outgoing\": {\"action\": \"delay\", \"seconds\": 3}");
+    use_rule("\"outgoing\": {\"action\": \"delay\", \"seconds\": 5}");
     seq = ajar_test_last_seq();
     test_client_send(me, SAM, text_a);
     test_client_send(me, SAM, text_b);

@@ -282,9 +282,9 @@ test_restart_with_pending(void)
         "{\"version\": 1, \"rules\": ["
         "{\"name\": \"Sam\", \"match\": [{\"buddy\": \"%s\"}], "
         "\"incoming\": {\"action\": \"hold\"}, "
-        "\"outgoing\": {\"action\": \"delay\", \"seconds\": 2, \"confirm\": false}},"
+        "\"outgoing\": {\"action\": \"delay\", \"seconds\": 3, \"confirm\": false}},"
         "{\"name\": \"Friend\", \"match\": [{\"buddy\": \"%s\"}], "
-        "\"incoming\": {\"action\": \"delay\", \"seconds\": 2}}]}",
+        "\"incoming\": {\"action\": \"delay\", \"seconds\": 3}}]}",
         sam_jid, friend_jid);
     g_autofree char *username = g_strdup(purple_account_get_username(me));
     g_autofree char *held_id = NULL;

@@ -127,13 +127,13 @@ test_incoming_delay(void)
     const E2eSeenLine *line;
     gint64 seq;
 
-    use_rule("\"incoming\": {\"action\": \"delay\", \"seconds\": 2}", "count");
+    use_rule("\"incoming\": {\"action\": \"delay\", \"seconds\": 3}", "count");
     seq = ajar_test_last_seq();
     e2e_peer_send(sam, me_jid, "call me when you can");
     delayed = e2e_wait_journal(seq, AJAR_EVENT_DELAYED, 1);
     event = g_ptr_array_index(delayed, 0);
     assert_from_sam(event, "call me when you can");
-    g_assert_cmpint(event->due, >=, event->ts + 2 * G_USEC_PER_SEC - 1000);
+    g_assert_cmpint(event->due, >=, event->ts + 3 * G_USEC_PER_SEC - 1000);
     e2e_assert_nothing_from(sam_jid);
 
     /* Delivered at the due time as a fresh arrival: window, sound, log. */
@@ -199,7 +199,7 @@ test_cooling_off(void)
     gint64 a_due, b_due;
     gint64 seq;
 
-    use_rule("\"outgoing\": {\"action\": \"delay\", \"seconds\": 3, \"confirm\": false}", "count");
+    use_rule("\"outgoing\": {\"action\": \"delay\", \"seconds\": 5, \"confirm\": false}", "count");
     seq = ajar_test_last_seq();
     test_client_send(me, sam_jid, text_a);
     test_client_send(me, sam_jid, text_b);
@@ -214,7 +214,7 @@ test_cooling_off(void)
     b_id = g_strdup(b->id);
     a_due = a->due;
     b_due = b->due;
-    g_assert_cmpint(a_due, >=, a->ts + 3 * G_USEC_PER_SEC - 1000);
+    g_assert_cmpint(a_due, >=, a->ts + 5 * G_USEC_PER_SEC - 1000);
     cancel_b = g_strdup_printf("cancel %s", b->id);
     e2e_ajar(me, sam_jid, cancel_b);
     g_assert_cmpint(ajar_test_item_state(b->id), ==, AJAR_EVENT_CANCELLED);
