@@ -27,7 +27,7 @@ char *e2e_jid(const char *user);
 
 /* Adds the prpl-jabber account @user@<domain>/@resource on the local prosody
  * (plain password on loopback, no TLS: the test server has no certificate)
- * and waits until it is connected.
+ * and waits until it is connected, as e2e_connect() does.
  * Returns: (transfer none): the account. */
 PurpleAccount *e2e_add_xmpp_account(const char *user, const char *resource);
 
@@ -35,8 +35,9 @@ PurpleAccount *e2e_add_xmpp_account(const char *user, const char *resource);
  * connected. Returns: (transfer none): the account. */
 PurpleAccount *e2e_add_irc_account(const char *nick);
 
-/* Signs @account on (again) and waits until it is connected, or fails the
- * test with libpurple's reason if it could not connect. */
+/* Signs @account on (again) and waits until it is connected
+ * (test_client_connect(), whose bounded wait fails the test otherwise).
+ * Why libpurple could not connect is printed to standard error. */
 void e2e_connect(PurpleAccount *account);
 
 typedef gboolean (*E2eCondition)(gpointer data);
