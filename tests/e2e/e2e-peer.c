@@ -11,6 +11,7 @@
  *                   bare or a full XMPP address) and presses Enter;
  *                   answers "ok send WHO" once the protocol has written
  *                   it to the server
+ *   typing WHO      tells WHO that its user is typing ("ok typing WHO")
  *   add WHO         adds WHO to the buddy list ("ok add WHO"); over XMPP
  *                   that asks for their presence
  *   signoff, signon "ok signoff", "ok signon" once done
@@ -28,6 +29,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <server.h>
 #include <signals.h>
 
 static PurpleAccount *account;
@@ -90,6 +92,10 @@ run_command(const char *line)
             purple_conversation_destroy(conv);
         test_client_send(account, fields[1], text);
         say("ok send %s", fields[1]);
+    } else if (g_strcmp0(fields[0], "typing") == 0 && fields[1] != NULL) {
+        /* What a client does while its user types (XEP-0085 over XMPP). */
+        serv_send_typing(purple_account_get_connection(account), fields[1], PURPLE_TYPING);
+        say("ok typing %s", fields[1]);
     } else if (g_strcmp0(fields[0], "add") == 0 && fields[1] != NULL) {
         test_client_add_buddy(account, fields[1], NULL, NULL);
         say("ok add %s", fields[1]);

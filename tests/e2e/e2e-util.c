@@ -268,6 +268,15 @@ e2e_peer_send(E2ePeer *peer, const char *to, const char *text)
 }
 
 void
+e2e_peer_typing(E2ePeer *peer, const char *who)
+{
+    g_autofree char *line = g_strdup_printf("typing\t%s", who);
+    g_autofree char *expected = g_strdup_printf("ok typing %s", who);
+
+    command(peer, line, expected);
+}
+
+void
 e2e_peer_add_buddy(E2ePeer *peer, const char *who)
 {
     g_autofree char *line = g_strdup_printf("add\t%s", who);

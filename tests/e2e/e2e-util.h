@@ -71,6 +71,9 @@ E2ePeer *e2e_peer_start_irc(const char *nick);
  * protocol has handed the message to the network. */
 void e2e_peer_send(E2ePeer *peer, const char *to, const char *text);
 
+/* The peer tells @who that its user is typing. */
+void e2e_peer_typing(E2ePeer *peer, const char *who);
+
 /* The peer adds @who to its buddy list, which over XMPP asks for their
  * presence. */
 void e2e_peer_add_buddy(E2ePeer *peer, const char *who);

@@ -135,6 +135,34 @@ test_offline_messages(void)
     test_client_close_im(me, sam_jid);
 }
 
+static gboolean
+typing_arrived_cb(gpointer data)
+{
+    return test_client_signal_count("buddy-typing") > 0;
+}
+
+/* Sam's "is typing…" (XMPP chat states, XEP-0085) in an open window:
+ * cleared while Sam's messages are held, shown once they are not. Sam sees
+ * your presence (test_offline_messages()), so Sam's client sends it. */
+static void
+test_typing_while_held(void)
+{
+    const char *home = purple_account_get_username(me);
+
+    use_sam_rule("\"incoming\": {\"action\": \"hold\"}");
+    test_client_open_im(me, sam_jid);
+    e2e_peer_typing(sam, home);
+    e2e_wait(typing_arrived_cb, NULL, "Sam's typing notification");
+    g_assert_cmpint(test_client_typing_state(me, sam_jid), ==, PURPLE_NOT_TYPING);
+
+    /* The same notification without a rule: the window says so. */
+    use_rules("{\"version\": 1, \"rules\": []}");
+    e2e_peer_typing(sam, home);
+    e2e_wait(typing_arrived_cb, NULL, "Sam's typing notification");
+    g_assert_cmpint(test_client_typing_state(me, sam_jid), ==, PURPLE_TYPING);
+    test_client_close_im(me, sam_jid);
+}
+
 /* Sam on the phone and on a laptop, writing at once: every message is
  * held, each with the address it came from, and released into one window. */
 static void
@@ -381,6 +409,7 @@ main(int argc, char **argv)
     friend = e2e_peer_start_xmpp("friend", "laptop");
 
     g_test_add_func("/e2e/xmpp/offline-messages", test_offline_messages);
+    g_test_add_func("/e2e/xmpp/typing-while-held", test_typing_while_held);
     g_test_add_func("/e2e/xmpp/two-resources", test_two_resources);
     g_test_add_func("/e2e/xmpp/carbons-from-second-device", test_carbons_from_second_device);
     g_test_add_func("/e2e/xmpp/restart-with-pending", test_restart_with_pending);
