@@ -247,6 +247,11 @@ e2e_event_with_text(GPtrArray *events, const char *text)
     g_error("no journal event with the text \"%s\"", text);
 }
 
+/* How early a due time may be acted on as journaled: Ajar's timer lets a
+ * due time within 1 ms count as come (plugin/ajar-due.c), and the
+ * journal's ts keeps whole milliseconds. */
+#define E2E_DUE_SLACK_US 2000
+
 /* Runs "/ajar @args" in the conversation with @who, as the user types it. */
 static inline void
 e2e_ajar(PurpleAccount *account, const char *who, const char *args)

@@ -118,7 +118,8 @@ test_cooling_off(void)
     {
         g_autoptr(GPtrArray) sent = ajar_test_events_since(seq, AJAR_EVENT_SENT, a_id);
         g_assert_cmpuint(sent->len, ==, 1);
-        g_assert_cmpint(((AjarEvent *)g_ptr_array_index(sent, 0))->ts, >=, a_due - 1000);
+        g_assert_cmpint(((AjarEvent *)g_ptr_array_index(sent, 0))->ts, >=,
+                        a_due - E2E_DUE_SLACK_US);
     }
 
     e2e_run_until(b_due + G_USEC_PER_SEC / 2);
