@@ -37,6 +37,7 @@ AJAR_BUILD_PACKAGES=(
 AJAR_SERVER_PACKAGES=(
     prosody         # XMPP server, run on 127.0.0.1 as the prosody user
     ngircd          # IRC server, run on 127.0.0.1
+    purple-xmpp-carbons # XEP-0280 plugin the e2e suite loads (your second device)
 )
 
 # Real Pidgin under a virtual X display, driven through the accessibility tree

@@ -68,6 +68,37 @@ test_client_add_account(const char *username)
     return account;
 }
 
+PurpleAccount *
+test_client_add_server_account(const char *protocol_id, const char *username, const char *password,
+                               const char *const *settings)
+{
+    PurpleAccount *account;
+
+    g_return_val_if_fail(protocol_id != NULL && username != NULL, NULL);
+    g_return_val_if_fail(purple_accounts_find(username, protocol_id) == NULL, NULL);
+
+    account = purple_account_new(username, protocol_id);
+    if (password != NULL) {
+        purple_account_set_password(account, password);
+        purple_account_set_remember_password(account, TRUE);
+    }
+    for (gsize i = 0; settings != NULL && settings[i] != NULL && settings[i + 1] != NULL; i += 2) {
+        const char *key = settings[i];
+        const char *value = settings[i + 1];
+
+        if (strcmp(value, "true") == 0 || strcmp(value, "false") == 0)
+            purple_account_set_bool(account, key, strcmp(value, "true") == 0);
+        else if (value[0] != '\0' && strspn(value, "0123456789") == strlen(value))
+            purple_account_set_int(account, key, (int)g_ascii_strtoll(value, NULL, 10));
+        else
+            purple_account_set_string(account, key, value);
+    }
+    purple_accounts_add(account);
+    purple_account_set_enabled(account, AJAR_TEST_CLIENT_UI, TRUE);
+    test_client_connect(account);
+    return account;
+}
+
 void
 test_client_connect(PurpleAccount *account)
 {

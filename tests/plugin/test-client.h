@@ -92,6 +92,19 @@ void test_client_wait_for(TestClientCondition condition, gpointer data, const ch
  * Returns: (transfer none): the account, owned by libpurple. */
 PurpleAccount *test_client_add_account(const char *username);
 
+/* Creates an account @username on a real protocol (@protocol_id, e.g.
+ * "prpl-jabber" or "prpl-irc") that signs on to a server, for the end-to-end
+ * tests. @password (or NULL) is remembered, so the account signs on again
+ * after test_client_restart(). @settings are the protocol's options as
+ * NULL-terminated pairs of key and value: "true" and "false" are set as
+ * booleans, a value of digits as an integer, anything else as a string
+ * (e.g. "connect_server", "127.0.0.1", "port", "5222"). Adds it to the
+ * account list, enables it for AJAR_TEST_CLIENT_UI and waits until it is
+ * connected (test_client_connect()).
+ * Returns: (transfer none): the account, owned by libpurple. */
+PurpleAccount *test_client_add_server_account(const char *protocol_id, const char *username,
+                                              const char *password, const char *const *settings);
+
 /* Returns: (transfer none) (nullable): the in-test protocol's account
  * @username, e.g. after test_client_restart() made new account objects. */
 PurpleAccount *test_client_find_account(const char *username);
