@@ -7,7 +7,9 @@
  *   the very same bytes (what Ajar writes, it can read back unchanged);
  * - every match entry of rule i finds a rule at index <= i (the first rule
  *   that matches wins, and a rule always matches its own entries), and the
- *   decision for it names that same rule. */
+ *   decision for it names that same rule;
+ * - replacing a rule by a copy of itself, or setting notify to what it is,
+ *   gives the same file, and adding a copy again is refused in one line. */
 #include "fuzz-target.h"
 
 #include <string.h>
@@ -59,6 +61,40 @@ check_matches(const AjarRuleSet *rules)
     }
 }
 
+/* What the menus and /ajar do: a rule replaced by a copy of itself, and the
+ * notify mode set to what it is, change nothing; a copy added again is
+ * refused (same name) with one line. */
+static void
+check_edits(const AjarRuleSet *rules, const char *text)
+{
+    g_autoptr(GError) error = NULL;
+
+    for (guint i = 0; i < ajar_rules_get_count(rules) && i < 4; i++) {
+        g_autoptr(AjarRule) copy = ajar_rule_copy(ajar_rules_get_rule(rules, i));
+        g_autoptr(AjarRuleSet) same = ajar_rules_with_rule(rules, i, copy, ORIGIN, &error);
+        g_autoptr(AjarRuleSet) twice = NULL;
+        g_autofree char *same_text = NULL;
+
+        FUZZ_CHECK(same != NULL, "rules[%u] replaced by itself: %s", i, error->message);
+        same_text = ajar_rules_serialize(same);
+        FUZZ_CHECK(strcmp(same_text, text) == 0, "rules[%u] replaced by itself changed the file",
+                   i);
+        twice = ajar_rules_with_rule(rules, ajar_rules_get_count(rules), copy, ORIGIN, &error);
+        FUZZ_CHECK(twice == NULL, "rules[%u] added twice was accepted", i);
+        check_error(error);
+        g_clear_error(&error);
+    }
+    {
+        g_autoptr(AjarRuleSet) same =
+            ajar_rules_with_notify(rules, ajar_rules_get_notify(rules), &error);
+        g_autofree char *same_text = NULL;
+
+        FUZZ_CHECK(same != NULL, "notify set to itself: %s", error->message);
+        same_text = ajar_rules_serialize(same);
+        FUZZ_CHECK(strcmp(same_text, text) == 0, "notify set to itself changed the file");
+    }
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -87,5 +123,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                second);
     FUZZ_CHECK(ajar_rules_get_count(rules) == ajar_rules_get_count(again), "rule count changed");
     FUZZ_CHECK(ajar_rules_get_notify(rules) == ajar_rules_get_notify(again), "notify changed");
+    check_edits(rules, first);
     return 0;
 }
