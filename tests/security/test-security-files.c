@@ -7,8 +7,10 @@
  * only after a later chmod), and a session that holds, releases, changes
  * rules from /ajar, has a hand edit with a mistake and exports must write
  * nothing outside <purple user dir>/ajar/ but libpurple's own files, named
- * here one by one. Buddy names built to be paths ("../../x", "a/b",
- * control characters) are only ever data.
+ * here one by one. Buddy names built to be paths ("../../x", "a/b", "..",
+ * "/etc/passwd", "%00", backslashes, Ajar's own file names) are only ever
+ * data. (A buddy name with control characters cannot be put in rules.json
+ * at all: tests/unit/test-rules.c.)
  *
  * See also tests/unit/test-files.c and test-journal.c (the core's modes
  * under umasks 0, 022 and 0277) and tests/cli/test-cli-export.c (the export
