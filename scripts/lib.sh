@@ -57,6 +57,13 @@ AJAR_PIDGIN_PACKAGES=(
     procps          # pgrep: checks that nothing is left running
 )
 
+# What the libFuzzer build (scripts/fuzz, and scripts/test's fuzz stage) adds.
+# shellcheck disable=SC2034  # used by the scripts that source this file
+AJAR_FUZZ_PACKAGES=(
+    clang               # the compiler; -fsanitize=fuzzer is clang's
+    libclang-rt-14-dev  # libFuzzer and the sanitizer runtimes for clang 14
+)
+
 ajar_say() {
     printf '%s\n' "$*"
 }

@@ -100,7 +100,8 @@ ajar_journal_new_id(AjarJournal *journal, gint64 now)
         journal->last_id_lo = seen_lo;
     }
 
-    if (journal->have_last_id && ms <= journal->last_id_hi >> 16) {
+    if (journal->have_last_id && ms <= journal->last_id_hi >> 16 &&
+        !(journal->last_id_hi == G_MAXUINT64 && journal->last_id_lo == G_MAXUINT64)) {
         /* Same millisecond, or the clock went back: the next id after the
          * last one. Carries into the time part only after 2^80 ids. */
         hi = journal->last_id_hi;
@@ -111,10 +112,19 @@ ajar_journal_new_id(AjarJournal *journal, gint64 now)
         hi = (ms << 16) | (g_random_int() & 0xffff);
         lo = ((guint64)g_random_int() << 32) | g_random_int();
     }
+    id_encode(hi, lo, out);
+    /* Never an id a kept message already has: a new message under it would
+     * overwrite the old one. Only a journal holding the greatest id there is
+     * (after which the next would wrap to the smallest) gets here; its new
+     * ids cannot sort after that one, but they stay unique. */
+    while (ajar_state_lookup(journal->state, out) != NULL) {
+        hi = (ms << 16) | (g_random_int() & 0xffff);
+        lo = ((guint64)g_random_int() << 32) | g_random_int();
+        id_encode(hi, lo, out);
+    }
     journal->have_last_id = TRUE;
     journal->last_id_hi = hi;
     journal->last_id_lo = lo;
-    id_encode(hi, lo, out);
     return g_strdup(out);
 }
 

@@ -213,7 +213,9 @@ ajar_text_first_line(const char *plain, guint max_chars)
 
     if (chars <= (glong)max_chars && newline == NULL)
         return g_steal_pointer(&line);
-    if (chars > (glong)max_chars) {
+    /* The "…" that says there is more counts too: a full-width first line
+     * with more lines after it is cut as a longer one is. */
+    if (chars > (glong)max_chars - 1) {
         char *cut = g_utf8_offset_to_pointer(line, max_chars > 0 ? max_chars - 1 : 0);
         *cut = '\0';
     }

@@ -23,7 +23,8 @@ G_BEGIN_DECLS
  * @len: -1 for NUL-terminated. Returns: (transfer full): valid UTF-8. */
 char *ajar_text_from_markup(const char *markup, gssize len);
 
-/* The first line of @plain, cut to at most @max_chars characters with "…".
+/* The first line of @plain; when it is longer than @max_chars characters or
+ * more lines follow, cut to at most @max_chars characters ending in "…".
  * Returns: (transfer full). */
 char *ajar_text_first_line(const char *plain, guint max_chars);
 

@@ -330,6 +330,43 @@ test_ids(Fixture *f, gconstpointer data)
     ajar_journal_close(journal);
 }
 
+/* A journal that holds the greatest id there is (hand-made, or damaged) and
+ * the smallest: the next id would wrap around to the smallest, and a new
+ * message under it would overwrite the message kept there. Found by
+ * tests/fuzz/fuzz-journal.c's invariant (regressions/journal/id-wrap). */
+static void
+test_id_after_greatest(Fixture *f, gconstpointer data)
+{
+    static const char lines[] =
+        "{\"seq\":1,\"ts\":\"2026-11-27T21:04:09.113Z\",\"event\":\"held\","
+        "\"id\":\"00000000000000000000000000\",\"dir\":\"in\",\"account\":\"me\","
+        "\"protocol\":\"prpl-irc\",\"buddy\":\"sam\",\"rule\":\"Sam\","
+        "\"time\":\"2026-11-27T21:04:09Z\",\"text\":\"the first message\"}\n"
+        "{\"seq\":2,\"ts\":\"2026-11-27T21:04:10.113Z\",\"event\":\"held\","
+        "\"id\":\"7ZZZZZZZZZZZZZZZZZZZZZZZZZ\",\"dir\":\"in\",\"account\":\"me\","
+        "\"protocol\":\"prpl-irc\",\"buddy\":\"sam\",\"rule\":\"Sam\","
+        "\"time\":\"2026-11-27T21:04:10Z\",\"text\":\"the greatest id\"}\n";
+    g_autoptr(AjarEvent) event =
+        test_custody_event(AJAR_EVENT_HELD, NULL, AJAR_DIRECTION_IN, "a new message", TEST_T0);
+    AjarJournal *journal;
+    const AjarItem *first;
+
+    append_raw(f->path, lines, strlen(lines));
+    journal = open_ok(f->dir, AJAR_FLUSH_EVERY_EVENT);
+    append_ok(journal, event);
+    g_assert_cmpstr(event->id, !=, "00000000000000000000000000");
+    g_assert_cmpstr(event->id, !=, "7ZZZZZZZZZZZZZZZZZZZZZZZZZ");
+    first = ajar_state_lookup(ajar_journal_get_state(journal), "00000000000000000000000000");
+    g_assert_nonnull(first);
+    g_assert_cmpstr(first->text, ==, "the first message");
+    g_assert_cmpuint(ajar_state_count_custody(ajar_journal_get_state(journal)), ==, 3);
+    for (int i = 0; i < 100; i++) {
+        g_autofree char *id = ajar_journal_new_id(journal, TEST_T0);
+        g_assert_null(ajar_state_lookup(ajar_journal_get_state(journal), id));
+    }
+    ajar_journal_close(journal);
+}
+
 /* Two messengers on one journal would interleave lines: the second is refused. */
 static void
 test_open_busy(Fixture *f, gconstpointer data)
@@ -430,6 +467,7 @@ main(int argc, char **argv)
     g_test_add_func("/journal/open/read-only-folder", test_open_read_only_folder);
     ADD("/journal/open/not-a-folder", test_open_not_a_folder);
     ADD("/journal/id/unique-sorted", test_ids);
+    ADD("/journal/id/after-greatest", test_id_after_greatest);
     ADD("/journal/open/busy", test_open_busy);
     ADD("/journal/append/write-failure", test_append_write_failure);
     ADD("/journal/flush/batched", test_flush_batched);

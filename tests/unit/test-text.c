@@ -77,12 +77,18 @@ test_first_line(void)
     g_autofree char *c = ajar_text_first_line("a longer line of text", 10);
     g_autofree char *d = ajar_text_first_line("first\nsecond", 20);
     g_autofree char *e = ajar_text_first_line("ééééééé", 4);
+    /* Found by tests/fuzz/fuzz-text.c: a first line of exactly the width
+     * followed by more lines came out one character too long. */
+    g_autofree char *f = ajar_text_first_line("ten chars!\nmore", 10);
+    g_autofree char *g = ajar_text_first_line("\nmore", 0);
 
     g_assert_cmpstr(a, ==, "short");
     g_assert_cmpstr(b, ==, "exactly ten");
     g_assert_cmpstr(c, ==, "a longer …");
     g_assert_cmpstr(d, ==, "first…");
     g_assert_cmpstr(e, ==, "ééé…");
+    g_assert_cmpstr(f, ==, "ten chars…");
+    g_assert_cmpstr(g, ==, "…");
 }
 
 int
