@@ -80,6 +80,28 @@ id_decode(const char *id, guint64 *hi, guint64 *lo)
     return TRUE;
 }
 
+/* Sets *@hi:*@lo to an id after @last_hi:@last_lo, a random step of up to
+ * 2^70 (at least 2^69) further, so that ids made in one burst (one millisecond) still differ
+ * within their first 13 characters, which keeps the short ids people type
+ * short. (A step of 1, the ULID spec's, makes them differ only in the last.)
+ * A burst of some 700 ids carries into the time part, which stays a
+ * millisecond or so ahead. Returns FALSE, changing nothing, when no id is
+ * left after the last one. */
+static gboolean
+next_after(guint64 last_hi, guint64 last_lo, guint64 *hi, guint64 *lo)
+{
+    guint64 step_lo = ((guint64)g_random_int() << 32) | g_random_int() | 1;
+    guint64 step_hi = 0x20 | (g_random_int() & 0x1f); /* a step of at least 2^69 */
+    guint64 new_lo = last_lo + step_lo;
+    guint64 new_hi = last_hi + step_hi + (new_lo < last_lo ? 1 : 0);
+
+    if (new_hi < last_hi)
+        return FALSE;
+    *hi = new_hi;
+    *lo = new_lo;
+    return TRUE;
+}
+
 char *
 ajar_journal_new_id(AjarJournal *journal, gint64 now)
 {
@@ -101,13 +123,9 @@ ajar_journal_new_id(AjarJournal *journal, gint64 now)
     }
 
     if (journal->have_last_id && ms <= journal->last_id_hi >> 16 &&
-        !(journal->last_id_hi == G_MAXUINT64 && journal->last_id_lo == G_MAXUINT64)) {
-        /* Same millisecond, or the clock went back: the next id after the
-         * last one. Carries into the time part only after 2^80 ids. */
-        hi = journal->last_id_hi;
-        lo = journal->last_id_lo + 1;
-        if (lo == 0)
-            hi++;
+        next_after(journal->last_id_hi, journal->last_id_lo, &hi, &lo)) {
+        /* Same millisecond, or the clock went back: an id after the last
+         * one. */
     } else {
         hi = (ms << 16) | (g_random_int() & 0xffff);
         lo = ((guint64)g_random_int() << 32) | g_random_int();

@@ -330,6 +330,29 @@ test_ids(Fixture *f, gconstpointer data)
     ajar_journal_close(journal);
 }
 
+/* Ids made in one burst (one millisecond) differ early enough that the short
+ * ids the review, /ajar and the ajar command show stay short: a step of 1
+ * would make them differ only in the last of 26 characters. */
+static void
+test_ids_burst_short(Fixture *f, gconstpointer data)
+{
+    AjarJournal *journal = open_ok(f->dir, AJAR_FLUSH_EVERY_EVENT);
+    g_autofree char *prev = ajar_journal_new_id(journal, TEST_T0);
+
+    for (int i = 0; i < 1000; i++) {
+        g_autofree char *id = ajar_journal_new_id(journal, TEST_T0);
+        size_t same = 0;
+
+        while (prev[same] == id[same])
+            same++;
+        g_assert_cmpuint(same, <, 13);
+        g_assert_cmpstr(prev, <, id);
+        g_free(prev);
+        prev = g_steal_pointer(&id);
+    }
+    ajar_journal_close(journal);
+}
+
 /* A journal that holds the greatest id there is (hand-made, or damaged) and
  * the smallest: the next id would wrap around to the smallest, and a new
  * message under it would overwrite the message kept there. Found by
@@ -468,6 +491,7 @@ main(int argc, char **argv)
     ADD("/journal/open/not-a-folder", test_open_not_a_folder);
     ADD("/journal/id/unique-sorted", test_ids);
     ADD("/journal/id/after-greatest", test_id_after_greatest);
+    ADD("/journal/id/burst-short", test_ids_burst_short);
     ADD("/journal/open/busy", test_open_busy);
     ADD("/journal/append/write-failure", test_append_write_failure);
     ADD("/journal/flush/batched", test_flush_batched);
