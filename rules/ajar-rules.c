@@ -89,6 +89,10 @@ ajar_rules_build(GPtrArray *rules, AjarNotify notify, AjarNormalizeFunc normaliz
     set->index =
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref);
     set->folded_keywords = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+    set->protocols = g_hash_table_new(g_str_hash, g_str_equal);
+    set->normalized =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_hash_table_unref);
+    set->normalized_any = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 
     for (guint r = 0; r < rules->len; r++) {
         const AjarRule *rule = g_ptr_array_index(rules, r);
@@ -107,6 +111,10 @@ ajar_rules_build(GPtrArray *rules, AjarNotify notify, AjarNormalizeFunc normaliz
             GArray *positions;
             guint position = set->entries->len;
 
+            if (match->protocol != NULL)
+                g_hash_table_add(set->protocols, match->protocol); /* owned by the rule */
+            else
+                set->any_protocol_entries++;
             if (match->account != NULL)
                 entry.account_norm =
                     set->normalize(match->protocol, match->account, set->normalize_data);
@@ -144,6 +152,9 @@ ajar_rules_unref(AjarRuleSet *rules)
     if (rules == NULL || !g_atomic_int_dec_and_test(&rules->refcount))
         return;
     g_hash_table_unref(rules->index);
+    g_hash_table_unref(rules->protocols);
+    g_hash_table_unref(rules->normalized);
+    g_hash_table_unref(rules->normalized_any);
     g_array_unref(rules->entries);
     g_ptr_array_unref(rules->folded_keywords);
     g_ptr_array_unref(rules->rules);
@@ -171,18 +182,65 @@ ajar_rules_get_notify(const AjarRuleSet *rules)
     return rules->notify;
 }
 
+/* How many answers the normalizer cache keeps before it starts afresh. */
+#define NORMALIZED_CACHE_SIZE 4096
+
+/* Empties the normalizer cache when it is full. Only between lookups: the
+ * strings normalized() returns stay valid until the next call of this. */
+static void
+normalized_trim(const AjarRuleSet *set)
+{
+    if (g_hash_table_size(set->normalized_any) >= NORMALIZED_CACHE_SIZE)
+        g_hash_table_remove_all(set->normalized_any);
+    if (g_hash_table_size(set->normalized) >= 64)
+        g_hash_table_remove_all(set->normalized);
+    else {
+        GHashTableIter iter;
+        gpointer names;
+
+        g_hash_table_iter_init(&iter, set->normalized);
+        while (g_hash_table_iter_next(&iter, NULL, &names)) {
+            if (g_hash_table_size(names) >= NORMALIZED_CACHE_SIZE)
+                g_hash_table_remove_all(names);
+        }
+    }
+}
+
+/* Returns: (transfer none): @name as set->normalize() gives it for
+ * @protocol (nullable), asked once per name. */
+static const char *
+normalized(const AjarRuleSet *set, const char *protocol, const char *name)
+{
+    GHashTable *names = set->normalized_any;
+    char *answer;
+
+    if (protocol != NULL) {
+        names = g_hash_table_lookup(set->normalized, protocol);
+        if (names == NULL) {
+            names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+            g_hash_table_insert(set->normalized, g_strdup(protocol), names);
+        }
+    }
+    answer = g_hash_table_lookup(names, name);
+    if (answer == NULL) {
+        answer = set->normalize(protocol, name, set->normalize_data);
+        g_hash_table_insert(names, g_strdup(name), answer);
+    }
+    return answer;
+}
+
 /* Account names are normalized lazily and at most once per protocol form. */
 typedef struct {
     const AjarRuleSet *set;
     const AjarFacts *facts;
-    char *account_with_protocol;
-    char *account_any;
+    const char *account_with_protocol;
+    const char *account_any;
 } AccountCache;
 
 static gboolean
 entry_matches_account(AccountCache *cache, const RuleEntry *entry)
 {
-    char **slot;
+    const char **slot;
 
     if (entry->account_norm == NULL)
         return TRUE;
@@ -190,8 +248,7 @@ entry_matches_account(AccountCache *cache, const RuleEntry *entry)
         return FALSE;
     slot = entry->match->protocol != NULL ? &cache->account_with_protocol : &cache->account_any;
     if (*slot == NULL)
-        *slot = cache->set->normalize(entry->match->protocol, cache->facts->account,
-                                      cache->set->normalize_data);
+        *slot = normalized(cache->set, entry->match->protocol, cache->facts->account);
     return g_strcmp0(*slot, entry->account_norm) == 0;
 }
 
@@ -223,18 +280,18 @@ ajar_rules_find_index(const AjarRuleSet *set, const AjarFacts *facts)
 
     if (facts->buddy == NULL || set->rules->len == 0)
         return -1;
-    if (facts->protocol != NULL) {
-        g_autofree char *norm = set->normalize(facts->protocol, facts->buddy, set->normalize_data);
-        g_autofree char *key = index_key(facts->protocol, norm);
+    normalized_trim(set);
+    /* Only forms some entry could have: a message on a protocol no rule
+     * names, from a sender no rule names, costs two hash lookups. */
+    if (facts->protocol != NULL && g_hash_table_contains(set->protocols, facts->protocol)) {
+        g_autofree char *key =
+            index_key(facts->protocol, normalized(set, facts->protocol, facts->buddy));
         best = best_rule_for_key(set, key, &cache, best);
     }
-    {
-        g_autofree char *norm = set->normalize(NULL, facts->buddy, set->normalize_data);
-        g_autofree char *key = index_key(NULL, norm);
+    if (set->any_protocol_entries > 0) {
+        g_autofree char *key = index_key(NULL, normalized(set, NULL, facts->buddy));
         best = best_rule_for_key(set, key, &cache, best);
     }
-    g_free(cache.account_with_protocol);
-    g_free(cache.account_any);
     return best == G_MAXUINT ? -1 : (int)best;
 }
 
