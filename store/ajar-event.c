@@ -120,6 +120,17 @@ days_from_civil(gint64 y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
+/* Writes @value (0 <= value < 10^@count) as exactly @count digits. */
+static char *
+put_digits(char *p, gint64 value, int count)
+{
+    for (int i = count - 1; i >= 0; i--) {
+        p[i] = (char)('0' + value % 10);
+        value /= 10;
+    }
+    return p + count;
+}
+
 static void
 civil_from_days(gint64 z, gint64 *year, int *month, int *day)
 {
@@ -159,14 +170,31 @@ append_time(GString *out, gint64 unix_us, int digits)
     days = floor_div(secs, SEC_PER_DAY);
     sec_of_day = secs - days * SEC_PER_DAY;
     civil_from_days(days, &year, &month, &day);
-    g_string_append_printf(out, "%04d-%02d-%02dT%02d:%02d:%02d", (int)year, month, day,
-                           (int)(sec_of_day / 3600), (int)(sec_of_day / 60 % 60),
-                           (int)(sec_of_day % 60));
-    if (digits == 3)
-        g_string_append_printf(out, ".%03d", (int)(frac / 1000));
-    else if (digits == 6)
-        g_string_append_printf(out, ".%06d", (int)frac);
-    g_string_append_c(out, 'Z');
+    /* By hand, not printf: every custody line writes two or three times. */
+    {
+        char buf[32], *p = buf;
+
+        p = put_digits(p, year, 4);
+        *p++ = '-';
+        p = put_digits(p, month, 2);
+        *p++ = '-';
+        p = put_digits(p, day, 2);
+        *p++ = 'T';
+        p = put_digits(p, sec_of_day / 3600, 2);
+        *p++ = ':';
+        p = put_digits(p, sec_of_day / 60 % 60, 2);
+        *p++ = ':';
+        p = put_digits(p, sec_of_day % 60, 2);
+        if (digits == 3) {
+            *p++ = '.';
+            p = put_digits(p, frac / 1000, 3);
+        } else if (digits == 6) {
+            *p++ = '.';
+            p = put_digits(p, frac, 6);
+        }
+        *p++ = 'Z';
+        g_string_append_len(out, buf, p - buf);
+    }
 }
 
 char *
@@ -312,7 +340,9 @@ ajar_time_parse_iso8601(const char *text, gint64 *unix_us)
 static void
 append_key(GString *out, const char *key)
 {
-    g_string_append_printf(out, ",\"%s\":", key);
+    g_string_append(out, ",\"");
+    g_string_append(out, key);
+    g_string_append(out, "\":");
 }
 
 static void
@@ -352,7 +382,22 @@ ajar_event_encode(const AjarEvent *event, GString *out)
     if (name == NULL)
         name = event->event_name != NULL ? event->event_name : "unknown";
 
-    g_string_append_printf(out, "{\"seq\":%" G_GINT64_FORMAT ",\"ts\":\"", event->seq);
+    {
+        char digits[24];
+        int len = 0;
+        /* (The journal's seqs are positive; any other is written as printf would.) */
+        guint64 seq = event->seq < 0 ? (guint64)(-(event->seq + 1)) + 1 : (guint64)event->seq;
+
+        do {
+            digits[sizeof digits - 1 - len++] = (char)('0' + seq % 10);
+            seq /= 10;
+        } while (seq > 0);
+        if (event->seq < 0)
+            digits[sizeof digits - 1 - len++] = '-';
+        g_string_append(out, "{\"seq\":");
+        g_string_append_len(out, digits + sizeof digits - len, len);
+        g_string_append(out, ",\"ts\":\"");
+    }
     append_time(out, event->ts, 3);
     g_string_append(out, "\",\"event\":");
     ajar_json_append_string(out, name, -1);
