@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <malloc.h>
+
 #include <valgrind/callgrind.h>
 
 static GPtrArray *rows; /* BenchRow*, owning their strings */
@@ -157,6 +159,14 @@ gint64
 bench_peak_rss_bytes(void)
 {
     return status_kib("VmHWM:") * 1024;
+}
+
+gint64
+bench_heap_bytes(void)
+{
+    struct mallinfo2 info = mallinfo2();
+
+    return (gint64)info.uordblks + (gint64)info.hblkhd;
 }
 
 static int

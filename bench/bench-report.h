@@ -47,6 +47,10 @@ gint64 bench_now_ns(void);
 gint64 bench_rss_bytes(void);
 gint64 bench_peak_rss_bytes(void);
 
+/* Bytes malloc() has handed out and not had back (glibc's mallinfo2()):
+ * unlike the RSS, it sees memory reused from earlier frees. */
+gint64 bench_heap_bytes(void);
+
 /* Median of @values (sorted in place). */
 double bench_median(double *values, guint count);
 
