@@ -21,6 +21,10 @@ struct _AjarRuleSet {
      * changes through a const set: rule sets are used from one thread. */
     GHashTable *normalized;
     GHashTable *normalized_any;
+    /* Which rule (or none) each sender got: buddy as given -> GPtrArray of
+     * FoundRule (account, protocol, rule index). A set never changes, so
+     * the answer for one (account, protocol, buddy) never does either. */
+    GHashTable *found;
 };
 
 void ajar_match_free(AjarMatch *match);

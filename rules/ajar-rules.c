@@ -93,6 +93,8 @@ ajar_rules_build(GPtrArray *rules, AjarNotify notify, AjarNormalizeFunc normaliz
     set->normalized =
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_hash_table_unref);
     set->normalized_any = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    set->found =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
 
     for (guint r = 0; r < rules->len; r++) {
         const AjarRule *rule = g_ptr_array_index(rules, r);
@@ -155,6 +157,7 @@ ajar_rules_unref(AjarRuleSet *rules)
     g_hash_table_unref(rules->protocols);
     g_hash_table_unref(rules->normalized);
     g_hash_table_unref(rules->normalized_any);
+    g_hash_table_unref(rules->found);
     g_array_unref(rules->entries);
     g_ptr_array_unref(rules->folded_keywords);
     g_ptr_array_unref(rules->rules);
@@ -184,6 +187,23 @@ ajar_rules_get_notify(const AjarRuleSet *rules)
 
 /* How many answers the normalizer cache keeps before it starts afresh. */
 #define NORMALIZED_CACHE_SIZE 4096
+
+/* One remembered answer of ajar_rules_find_index(). */
+typedef struct {
+    char *account; /* as given, nullable */
+    char *protocol;
+    int index;
+} FoundRule;
+
+static void
+found_rule_free(gpointer data)
+{
+    FoundRule *found = data;
+
+    g_free(found->account);
+    g_free(found->protocol);
+    g_free(found);
+}
 
 /* Empties the normalizer cache when it is full. Only between lookups: the
  * strings normalized() returns stay valid until the next call of this. */
@@ -272,14 +292,45 @@ best_rule_for_key(const AjarRuleSet *set, const char *key, AccountCache *cache, 
     return best;
 }
 
+static int find_index_uncached(const AjarRuleSet *set, const AjarFacts *facts);
+
 int
 ajar_rules_find_index(const AjarRuleSet *set, const AjarFacts *facts)
+{
+    GPtrArray *answers;
+    FoundRule *found;
+
+    if (facts->buddy == NULL || set->rules->len == 0)
+        return -1;
+    if (g_hash_table_size(set->found) >= NORMALIZED_CACHE_SIZE)
+        g_hash_table_remove_all(set->found);
+    /* Every message of every account asks: the same senders, over and
+     * over. One hash of the buddy's name and two string compares. */
+    answers = g_hash_table_lookup(set->found, facts->buddy);
+    for (guint i = 0; answers != NULL && i < answers->len; i++) {
+        found = g_ptr_array_index(answers, i);
+        if (g_strcmp0(found->account, facts->account) == 0 &&
+            g_strcmp0(found->protocol, facts->protocol) == 0)
+            return found->index;
+    }
+    found = g_new0(FoundRule, 1);
+    found->account = g_strdup(facts->account);
+    found->protocol = g_strdup(facts->protocol);
+    found->index = find_index_uncached(set, facts);
+    if (answers == NULL) {
+        answers = g_ptr_array_new_with_free_func(found_rule_free);
+        g_hash_table_insert(set->found, g_strdup(facts->buddy), answers);
+    }
+    g_ptr_array_add(answers, found);
+    return found->index;
+}
+
+static int
+find_index_uncached(const AjarRuleSet *set, const AjarFacts *facts)
 {
     AccountCache cache = { set, facts, NULL, NULL };
     guint best = G_MAXUINT;
 
-    if (facts->buddy == NULL || set->rules->len == 0)
-        return -1;
     normalized_trim(set);
     /* Only forms some entry could have: a message on a protocol no rule
      * names, from a sender no rule names, costs two hash lookups. */
