@@ -28,7 +28,19 @@ facts_for(PurpleAccount *account, AjarDirection direction, const char *buddy, co
 static void
 decide(AjarPlugin *ajar, const AjarFacts *facts, AjarDecision *decision)
 {
-    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autoptr(GDateTime) now = NULL;
+
+    /* Every message of every account comes here, most from someone no rule
+     * names: for them, reading the local clock (a GDateTime in the local
+     * time zone) would cost more than the whole lookup. */
+    if (ajar_rules_find(ajar->rules, facts->account, facts->protocol, facts->buddy) < 0) {
+        memset(decision, 0, sizeof *decision);
+        decision->action = AJAR_ACTION_PASS;
+        decision->reason = AJAR_REASON_NO_RULE;
+        decision->rule_index = -1;
+        return;
+    }
+    now = g_date_time_new_now_local();
     ajar_rules_decide(ajar->rules, facts, now, decision);
 }
 
