@@ -55,7 +55,9 @@ gint64 bench_heap_bytes(void);
 double bench_median(double *values, guint count);
 
 /* callgrind instruction counting: both are no-ops unless the program runs
- * under valgrind --tool=callgrind. bench_count_start() zeroes the counters;
+ * under valgrind --tool=callgrind (best with --instr-atstart=no: only the
+ * sections between them are instrumented). bench_count_start() zeroes the
+ * counters;
  * bench_count_stop() dumps them labelled @key (bench/report.py reads the
  * dumps and divides by @n). */
 void bench_count_start(void);
