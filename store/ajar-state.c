@@ -21,6 +21,12 @@ typedef struct {
     guint counted;
 } StateItem;
 
+/* A rule's counters and what it has waiting now. */
+typedef struct {
+    AjarRuleCounters counters; /* first, so an AjarRuleCounters* is a RuleState* */
+    guint waiting;             /* incoming messages held or delayed now */
+} RuleState;
+
 struct _AjarState {
     GHashTable *items;       /* item->id -> StateItem*, owns the items */
     GPtrArray *order;        /* StateItem*, in the order first seen */
@@ -100,7 +106,7 @@ counters_for(AjarState *state, const char *rule)
         return state->recent_counters;
     counters = g_hash_table_lookup(state->counters, rule);
     if (counters == NULL) {
-        counters = g_new0(AjarRuleCounters, 1);
+        counters = (AjarRuleCounters *)g_new0(RuleState, 1);
         g_hash_table_insert(state->counters, g_strdup(rule), counters);
     }
     /* The table's key lives as long as the state. */
@@ -168,6 +174,32 @@ replace_name(AjarState *state, guint slot, char **field, const char *value)
         *field = intern(state, slot, value);
 }
 
+static gboolean
+is_waiting(const StateItem *si)
+{
+    return si->item.dir == AJAR_DIRECTION_IN &&
+           (si->item.state == AJAR_EVENT_HELD || si->item.state == AJAR_EVENT_DELAYED);
+}
+
+/* Before and after an event changes @si: its part in its rule's waiting count. */
+static void
+waiting_leave(AjarState *state, const StateItem *si)
+{
+    RuleState *rule;
+
+    if (si != NULL && is_waiting(si) && (rule = (RuleState *)counters_for(state, si->item.rule)))
+        rule->waiting--;
+}
+
+static void
+waiting_enter(AjarState *state, const StateItem *si)
+{
+    RuleState *rule;
+
+    if (is_waiting(si) && (rule = (RuleState *)counters_for(state, si->item.rule)) != NULL)
+        rule->waiting++;
+}
+
 static void
 set_state(AjarState *state, StateItem *si, const AjarEvent *event)
 {
@@ -217,6 +249,7 @@ apply_custody(AjarState *state, AjarEvent *event, gboolean take)
 {
     StateItem *si = g_hash_table_lookup(state->items, event->id);
 
+    waiting_leave(state, si);
     if (si == NULL) {
         StateItem *last =
             state->order->len > 0 ? g_ptr_array_index(state->order, state->order->len - 1) : NULL;
@@ -255,6 +288,7 @@ apply_custody(AjarState *state, AjarEvent *event, gboolean take)
     si->item.due = event->due;
     si->item.custody = event->type;
     set_state(state, si, event);
+    waiting_enter(state, si);
     count_once(state, si, event->type, event);
 }
 
@@ -278,7 +312,9 @@ apply_outcome(AjarState *state, const AjarEvent *event)
         }
         return;
     }
+    waiting_leave(state, si);
     set_state(state, si, event);
+    waiting_enter(state, si);
     count_once(state, si, event->type, event);
 }
 
@@ -413,6 +449,18 @@ ajar_state_get_counters(const AjarState *state, const char *rule_name)
     if (rule_name == NULL)
         return NULL;
     return g_hash_table_lookup(state->counters, rule_name);
+}
+
+guint
+ajar_state_count_waiting(const AjarState *state, const char *rule_name)
+{
+    const RuleState *rule;
+
+    g_return_val_if_fail(state != NULL, 0);
+    if (rule_name == NULL)
+        return 0;
+    rule = g_hash_table_lookup(state->counters, rule_name);
+    return rule != NULL ? rule->waiting : 0;
 }
 
 static gint
