@@ -48,16 +48,55 @@ forget_question(AjarPlugin *ajar, const char *id, gboolean close_dialog)
         purple_request_close(PURPLE_REQUEST_ACTION, handle);
 }
 
+/* One message waiting for its due time in ajar->due_queue. Entries carry
+ * the id, not the item: the state may change before they are due. */
+typedef struct {
+    char *id;
+    gint64 due_at;
+    guint64 order;
+} AjarDueEntry;
+
+static void
+due_entry_free(gpointer data)
+{
+    AjarDueEntry *entry = data;
+
+    g_free(entry->id);
+    g_free(entry);
+}
+
+static gint
+compare_due(gconstpointer a, gconstpointer b, gpointer user_data)
+{
+    const AjarDueEntry *x = a, *y = b;
+
+    if (x->due_at != y->due_at)
+        return x->due_at < y->due_at ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order ? 1 : 0;
+}
+
+static void arm_timer(AjarPlugin *ajar);
+
+/* Takes @id out of the due queue (the timer is re-armed by the caller). */
+static gboolean
+dequeue(AjarPlugin *ajar, const char *id)
+{
+    GSequenceIter *position = g_hash_table_lookup(ajar->due_entries, id);
+
+    if (position == NULL)
+        return FALSE;
+    g_hash_table_remove(ajar->due_entries, id);
+    g_sequence_remove(position); /* frees the entry, and the id the table's key pointed at */
+    return TRUE;
+}
+
 void
 ajar_custody_unschedule(AjarPlugin *ajar, const char *id)
 {
-    gpointer source;
     g_autofree char *key = g_strdup(id); /* @id may belong to what we free here */
 
-    if (g_hash_table_lookup_extended(ajar->due_sources, key, NULL, &source)) {
-        g_source_remove(GPOINTER_TO_UINT(source));
-        g_hash_table_remove(ajar->due_sources, key);
-    }
+    if (dequeue(ajar, key))
+        arm_timer(ajar);
     g_hash_table_remove(ajar->waiting_for_account, key);
     forget_question(ajar, key, TRUE);
 }
@@ -182,57 +221,75 @@ due(AjarPlugin *ajar, const AjarItem *item, gboolean after_restart)
     }
 }
 
-/* Timers carry the id, not the item: the state may change before they fire. */
-typedef struct {
-    AjarPlugin *ajar;
-    char *id;
-} AjarDue;
-
-static void
-due_free(gpointer data)
-{
-    AjarDue *due_data = data;
-
-    g_free(due_data->id);
-    g_free(due_data);
-}
-
 /* GLib timers run on the monotonic clock, which stops while the computer
  * sleeps: wake at least every minute and compare with the wall clock. */
 #define MAX_TIMER_MS (60u * 1000u)
 
 static gboolean due_cb(gpointer data);
 
+/* One timer, for the soonest message (or none). */
 static void
-arm(AjarPlugin *ajar, const char *id, gint64 due_at)
+arm_timer(AjarPlugin *ajar)
 {
-    AjarDue *due_data = g_new0(AjarDue, 1);
-    gint64 wait_ms = (due_at - ajar_plugin_now()) / 1000;
-    guint source;
+    GSequenceIter *first = g_sequence_get_begin_iter(ajar->due_queue);
+    const AjarDueEntry *soonest;
+    gint64 wait_ms;
 
-    due_data->ajar = ajar;
-    due_data->id = g_strdup(id);
-    source = g_timeout_add_full(G_PRIORITY_DEFAULT, (guint)CLAMP(wait_ms, 0, MAX_TIMER_MS), due_cb,
-                                due_data, due_free);
-    g_hash_table_insert(ajar->due_sources, g_strdup(id), GUINT_TO_POINTER(source));
+    if (ajar->due_timer != 0) {
+        g_source_remove(ajar->due_timer);
+        ajar->due_timer = 0;
+    }
+    if (g_sequence_iter_is_end(first))
+        return;
+    soonest = g_sequence_get(first);
+    wait_ms = (soonest->due_at - ajar_plugin_now()) / 1000;
+    ajar->due_timer = g_timeout_add_full(
+        G_PRIORITY_DEFAULT, (guint)CLAMP(wait_ms, 0, (gint64)MAX_TIMER_MS), due_cb, ajar, NULL);
+}
+
+static void
+enqueue(AjarPlugin *ajar, const char *id, gint64 due_at)
+{
+    AjarDueEntry *entry = g_new0(AjarDueEntry, 1);
+    GSequenceIter *position;
+
+    entry->id = g_strdup(id);
+    entry->due_at = due_at;
+    entry->order = ajar->due_order++;
+    dequeue(ajar, id);
+    position = g_sequence_insert_sorted(ajar->due_queue, entry, compare_due, NULL);
+    g_hash_table_insert(ajar->due_entries, entry->id, position);
 }
 
 static gboolean
 due_cb(gpointer data)
 {
-    AjarDue *due_data = data;
-    AjarPlugin *ajar = due_data->ajar;
-    const AjarItem *item = ajar_custody_lookup(ajar, due_data->id, NULL);
+    AjarPlugin *ajar = data;
 
-    /* This source ends when we return; forget it first. */
-    g_hash_table_remove(ajar->due_sources, due_data->id);
-    if (item == NULL || (item->state != AJAR_EVENT_DELAYED && item->state != AJAR_EVENT_QUEUED))
-        return G_SOURCE_REMOVE;
-    if (item->due > ajar_plugin_now() + 1000) {
-        arm(ajar, item->id, item->due); /* a long delay: not yet */
-        return G_SOURCE_REMOVE;
+    /* This source ends when we return. */
+    ajar->due_timer = 0;
+    for (;;) {
+        GSequenceIter *first = g_sequence_get_begin_iter(ajar->due_queue);
+        g_autofree char *id = NULL;
+        const AjarItem *item;
+
+        if (g_sequence_iter_is_end(first) ||
+            ((AjarDueEntry *)g_sequence_get(first))->due_at > ajar_plugin_now() + 1000)
+            break;
+        id = g_strdup(((AjarDueEntry *)g_sequence_get(first))->id);
+        dequeue(ajar, id);
+        item = ajar_custody_lookup(ajar, id, NULL);
+        if (item == NULL || (item->state != AJAR_EVENT_DELAYED && item->state != AJAR_EVENT_QUEUED))
+            continue;
+        if (item->due > ajar_plugin_now() + 1000) {
+            enqueue(ajar, item->id, item->due); /* moved later meanwhile */
+            continue;
+        }
+        /* (due() may schedule or unschedule others: the loop looks again.) */
+        due(ajar, item, FALSE);
     }
-    due(ajar, item, FALSE);
+    if (ajar->due_timer == 0)
+        arm_timer(ajar);
     return G_SOURCE_REMOVE;
 }
 
@@ -242,7 +299,8 @@ ajar_custody_schedule(AjarPlugin *ajar, const AjarItem *item)
     if (item->state != AJAR_EVENT_DELAYED && item->state != AJAR_EVENT_QUEUED)
         return;
     ajar_custody_unschedule(ajar, item->id);
-    arm(ajar, item->id, item->due);
+    enqueue(ajar, item->id, item->due);
+    arm_timer(ajar);
 }
 
 void
@@ -274,13 +332,13 @@ ajar_custody_schedule_all(AjarPlugin *ajar, gboolean after_load)
 void
 ajar_custody_unschedule_all(AjarPlugin *ajar)
 {
-    GHashTableIter iter;
-    gpointer source;
-
-    g_hash_table_iter_init(&iter, ajar->due_sources);
-    while (g_hash_table_iter_next(&iter, NULL, &source))
-        g_source_remove(GPOINTER_TO_UINT(source));
-    g_hash_table_remove_all(ajar->due_sources);
+    if (ajar->due_timer != 0) {
+        g_source_remove(ajar->due_timer);
+        ajar->due_timer = 0;
+    }
+    g_hash_table_remove_all(ajar->due_entries);
+    g_sequence_remove_range(g_sequence_get_begin_iter(ajar->due_queue),
+                            g_sequence_get_end_iter(ajar->due_queue));
     g_hash_table_remove_all(ajar->waiting_for_account);
     /* Open questions are closed by purple_request_close_with_handle() in
      * unload; their answers never come, so their data goes here. */
@@ -327,7 +385,9 @@ signed_on_cb(PurpleConnection *gc, gpointer data)
 void
 ajar_custody_connect(AjarPlugin *ajar)
 {
-    ajar->due_sources = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    ajar->due_queue = g_sequence_new(due_entry_free);
+    /* Keys are the entries' own ids. */
+    ajar->due_entries = g_hash_table_new(g_str_hash, g_str_equal);
     ajar->waiting_for_account = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     ajar->asking =
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)question_free);
@@ -341,7 +401,8 @@ void
 ajar_custody_disconnect(AjarPlugin *ajar)
 {
     ajar_custody_unschedule_all(ajar);
-    g_clear_pointer(&ajar->due_sources, g_hash_table_unref);
+    g_clear_pointer(&ajar->due_entries, g_hash_table_unref);
+    g_clear_pointer(&ajar->due_queue, g_sequence_free);
     g_clear_pointer(&ajar->waiting_for_account, g_hash_table_unref);
     g_clear_pointer(&ajar->asking, g_hash_table_unref);
     g_clear_pointer(&ajar->from_earlier_run, g_hash_table_unref);

@@ -28,7 +28,19 @@ facts_for(PurpleAccount *account, AjarDirection direction, const char *buddy, co
 static void
 decide(AjarPlugin *ajar, const AjarFacts *facts, AjarDecision *decision)
 {
-    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autoptr(GDateTime) now = NULL;
+
+    /* Every message of every account comes here, most from someone no rule
+     * names: for them, reading the local clock (a GDateTime in the local
+     * time zone) would cost more than the whole lookup. */
+    if (ajar_rules_find(ajar->rules, facts->account, facts->protocol, facts->buddy) < 0) {
+        memset(decision, 0, sizeof *decision);
+        decision->action = AJAR_ACTION_PASS;
+        decision->reason = AJAR_REASON_NO_RULE;
+        decision->rule_index = -1;
+        return;
+    }
+    now = g_date_time_new_now_local();
     ajar_rules_decide(ajar->rules, facts, now, decision);
 }
 
@@ -61,9 +73,8 @@ set_text(AjarEvent *event, const char *text)
 static void
 notify_withheld(AjarPlugin *ajar, const AjarDecision *decision)
 {
-    g_autoptr(GPtrArray) items = NULL;
     g_autofree char *primary = NULL;
-    guint waiting = 0;
+    guint waiting;
 
     /* Archived messages are never announced; "count" shows counts on request
      * (/ajar status, the review); only "message" says something now, and
@@ -71,13 +82,9 @@ notify_withheld(AjarPlugin *ajar, const AjarDecision *decision)
     if (decision->action == AJAR_ACTION_ARCHIVE ||
         ajar_rules_get_notify(ajar->rules) != AJAR_NOTIFY_MESSAGE)
         return;
-    items = ajar_state_list_custody(ajar_journal_get_state(ajar->journal));
-    for (guint i = 0; i < items->len; i++) {
-        const AjarItem *item = g_ptr_array_index(items, i);
-        if (item->dir == AJAR_DIRECTION_IN && g_strcmp0(item->rule, decision->rule_name) == 0 &&
-            (item->state == AJAR_EVENT_HELD || item->state == AJAR_EVENT_DELAYED))
-            waiting++;
-    }
+    /* Counted by the state as events apply: listing every kept message for
+     * each new one made a flood slower with every message held. */
+    waiting = ajar_state_count_waiting(ajar_journal_get_state(ajar->journal), decision->rule_name);
     primary = waiting == 1 ? g_strdup_printf("A message from %s is waiting. Nothing was shown.",
                                              decision->rule_name)
                            : g_strdup_printf("%u messages from %s are waiting. Nothing was shown.",

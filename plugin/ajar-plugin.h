@@ -38,7 +38,13 @@ typedef struct {
     GFileMonitor *rules_monitor;
     guint rules_reload_source;
 
-    GHashTable *due_sources; /* message id -> GUINT source id of its due-time timer */
+    /* Messages waiting for their due time, soonest first, and one timer for
+     * the soonest: a timer each would cost every turn of the main loop a
+     * look at every one of them. */
+    GSequence *due_queue;    /* AjarDueEntry*, by due time, then by when scheduled */
+    GHashTable *due_entries; /* message id -> its GSequenceIter in due_queue */
+    guint due_timer;         /* the GLib source for the soonest, or 0 */
+    guint64 due_order;       /* how many were scheduled: ties keep that order */
     GHashTable *asking;      /* message id -> AjarQuestion* of an open "send now?" request */
     /* Due while their account was offline: sent or delivered at sign-on. */
     GHashTable *waiting_for_account; /* message id -> what to do then */

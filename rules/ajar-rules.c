@@ -89,6 +89,12 @@ ajar_rules_build(GPtrArray *rules, AjarNotify notify, AjarNormalizeFunc normaliz
     set->index =
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref);
     set->folded_keywords = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+    set->protocols = g_hash_table_new(g_str_hash, g_str_equal);
+    set->normalized =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_hash_table_unref);
+    set->normalized_any = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    set->found =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
 
     for (guint r = 0; r < rules->len; r++) {
         const AjarRule *rule = g_ptr_array_index(rules, r);
@@ -107,6 +113,10 @@ ajar_rules_build(GPtrArray *rules, AjarNotify notify, AjarNormalizeFunc normaliz
             GArray *positions;
             guint position = set->entries->len;
 
+            if (match->protocol != NULL)
+                g_hash_table_add(set->protocols, match->protocol); /* owned by the rule */
+            else
+                set->any_protocol_entries++;
             if (match->account != NULL)
                 entry.account_norm =
                     set->normalize(match->protocol, match->account, set->normalize_data);
@@ -144,6 +154,10 @@ ajar_rules_unref(AjarRuleSet *rules)
     if (rules == NULL || !g_atomic_int_dec_and_test(&rules->refcount))
         return;
     g_hash_table_unref(rules->index);
+    g_hash_table_unref(rules->protocols);
+    g_hash_table_unref(rules->normalized);
+    g_hash_table_unref(rules->normalized_any);
+    g_hash_table_unref(rules->found);
     g_array_unref(rules->entries);
     g_ptr_array_unref(rules->folded_keywords);
     g_ptr_array_unref(rules->rules);
@@ -171,18 +185,82 @@ ajar_rules_get_notify(const AjarRuleSet *rules)
     return rules->notify;
 }
 
+/* How many answers the normalizer cache keeps before it starts afresh. */
+#define NORMALIZED_CACHE_SIZE 4096
+
+/* One remembered answer of ajar_rules_find_index(). */
+typedef struct {
+    char *account; /* as given, nullable */
+    char *protocol;
+    int index;
+} FoundRule;
+
+static void
+found_rule_free(gpointer data)
+{
+    FoundRule *found = data;
+
+    g_free(found->account);
+    g_free(found->protocol);
+    g_free(found);
+}
+
+/* Empties the normalizer cache when it is full. Only between lookups: the
+ * strings normalized() returns stay valid until the next call of this. */
+static void
+normalized_trim(const AjarRuleSet *set)
+{
+    if (g_hash_table_size(set->normalized_any) >= NORMALIZED_CACHE_SIZE)
+        g_hash_table_remove_all(set->normalized_any);
+    if (g_hash_table_size(set->normalized) >= 64)
+        g_hash_table_remove_all(set->normalized);
+    else {
+        GHashTableIter iter;
+        gpointer names;
+
+        g_hash_table_iter_init(&iter, set->normalized);
+        while (g_hash_table_iter_next(&iter, NULL, &names)) {
+            if (g_hash_table_size(names) >= NORMALIZED_CACHE_SIZE)
+                g_hash_table_remove_all(names);
+        }
+    }
+}
+
+/* Returns: (transfer none): @name as set->normalize() gives it for
+ * @protocol (nullable), asked once per name. */
+static const char *
+normalized(const AjarRuleSet *set, const char *protocol, const char *name)
+{
+    GHashTable *names = set->normalized_any;
+    char *answer;
+
+    if (protocol != NULL) {
+        names = g_hash_table_lookup(set->normalized, protocol);
+        if (names == NULL) {
+            names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+            g_hash_table_insert(set->normalized, g_strdup(protocol), names);
+        }
+    }
+    answer = g_hash_table_lookup(names, name);
+    if (answer == NULL) {
+        answer = set->normalize(protocol, name, set->normalize_data);
+        g_hash_table_insert(names, g_strdup(name), answer);
+    }
+    return answer;
+}
+
 /* Account names are normalized lazily and at most once per protocol form. */
 typedef struct {
     const AjarRuleSet *set;
     const AjarFacts *facts;
-    char *account_with_protocol;
-    char *account_any;
+    const char *account_with_protocol;
+    const char *account_any;
 } AccountCache;
 
 static gboolean
 entry_matches_account(AccountCache *cache, const RuleEntry *entry)
 {
-    char **slot;
+    const char **slot;
 
     if (entry->account_norm == NULL)
         return TRUE;
@@ -190,8 +268,7 @@ entry_matches_account(AccountCache *cache, const RuleEntry *entry)
         return FALSE;
     slot = entry->match->protocol != NULL ? &cache->account_with_protocol : &cache->account_any;
     if (*slot == NULL)
-        *slot = cache->set->normalize(entry->match->protocol, cache->facts->account,
-                                      cache->set->normalize_data);
+        *slot = normalized(cache->set, entry->match->protocol, cache->facts->account);
     return g_strcmp0(*slot, entry->account_norm) == 0;
 }
 
@@ -215,26 +292,57 @@ best_rule_for_key(const AjarRuleSet *set, const char *key, AccountCache *cache, 
     return best;
 }
 
+static int find_index_uncached(const AjarRuleSet *set, const AjarFacts *facts);
+
 int
 ajar_rules_find_index(const AjarRuleSet *set, const AjarFacts *facts)
+{
+    GPtrArray *answers;
+    FoundRule *found;
+
+    if (facts->buddy == NULL || set->rules->len == 0)
+        return -1;
+    if (g_hash_table_size(set->found) >= NORMALIZED_CACHE_SIZE)
+        g_hash_table_remove_all(set->found);
+    /* Every message of every account asks: the same senders, over and
+     * over. One hash of the buddy's name and two string compares. */
+    answers = g_hash_table_lookup(set->found, facts->buddy);
+    for (guint i = 0; answers != NULL && i < answers->len; i++) {
+        found = g_ptr_array_index(answers, i);
+        if (g_strcmp0(found->account, facts->account) == 0 &&
+            g_strcmp0(found->protocol, facts->protocol) == 0)
+            return found->index;
+    }
+    found = g_new0(FoundRule, 1);
+    found->account = g_strdup(facts->account);
+    found->protocol = g_strdup(facts->protocol);
+    found->index = find_index_uncached(set, facts);
+    if (answers == NULL) {
+        answers = g_ptr_array_new_with_free_func(found_rule_free);
+        g_hash_table_insert(set->found, g_strdup(facts->buddy), answers);
+    }
+    g_ptr_array_add(answers, found);
+    return found->index;
+}
+
+static int
+find_index_uncached(const AjarRuleSet *set, const AjarFacts *facts)
 {
     AccountCache cache = { set, facts, NULL, NULL };
     guint best = G_MAXUINT;
 
-    if (facts->buddy == NULL || set->rules->len == 0)
-        return -1;
-    if (facts->protocol != NULL) {
-        g_autofree char *norm = set->normalize(facts->protocol, facts->buddy, set->normalize_data);
-        g_autofree char *key = index_key(facts->protocol, norm);
+    normalized_trim(set);
+    /* Only forms some entry could have: a message on a protocol no rule
+     * names, from a sender no rule names, costs two hash lookups. */
+    if (facts->protocol != NULL && g_hash_table_contains(set->protocols, facts->protocol)) {
+        g_autofree char *key =
+            index_key(facts->protocol, normalized(set, facts->protocol, facts->buddy));
         best = best_rule_for_key(set, key, &cache, best);
     }
-    {
-        g_autofree char *norm = set->normalize(NULL, facts->buddy, set->normalize_data);
-        g_autofree char *key = index_key(NULL, norm);
+    if (set->any_protocol_entries > 0) {
+        g_autofree char *key = index_key(NULL, normalized(set, NULL, facts->buddy));
         best = best_rule_for_key(set, key, &cache, best);
     }
-    g_free(cache.account_with_protocol);
-    g_free(cache.account_any);
     return best == G_MAXUINT ? -1 : (int)best;
 }
 

@@ -60,24 +60,40 @@ typedef struct {
 typedef struct {
     FieldValue v[N_FIELDS];
     char *owned[N_FIELDS]; /* decoded copies of strings that had escapes */
+    gboolean any_owned;
 } Fields;
 
 static void
 fields_clear(Fields *fields)
 {
-    for (int i = 0; i < N_FIELDS; i++)
-        g_free(fields->owned[i]);
+    if (fields->any_owned) {
+        for (int i = 0; i < N_FIELDS; i++)
+            g_free(fields->owned[i]);
+    }
     memset(fields, 0, sizeof *fields);
 }
 
 static int
 field_lookup(const char *key, gsize len)
 {
-    for (int i = 0; i < N_FIELDS; i++) {
-        if (fields_known[i].len == len && memcmp(fields_known[i].name, key, len) == 0)
-            return i;
+    int i;
+
+    /* By length and first letter first: every line has a dozen keys. */
+    switch (len) {
+    case 2: i = key[0] == 't' ? FIELD_TS : FIELD_ID; break;
+    case 3:
+        i = key[0] == 's' ? FIELD_SEQ : key[0] == 'd' && key[1] == 'i' ? FIELD_DIR : FIELD_DUE;
+        break;
+    case 4: i = key[0] == 'r' ? FIELD_RULE : key[1] == 'i' ? FIELD_TIME : FIELD_TEXT; break;
+    case 5: i = key[0] == 'e' ? FIELD_EVENT : FIELD_BUDDY; break;
+    case 7: i = key[0] == 'a' ? FIELD_ACCOUNT : FIELD_MESSAGE; break;
+    case 8: i = FIELD_PROTOCOL; break;
+    case 11: i = FIELD_TEXT_BASE64; break;
+    default: return -1;
     }
-    return -1;
+    if (memcmp(fields_known[i].name, key, len) != 0)
+        return -1;
+    return i;
 }
 
 /* ---- the fast scanner ---- */
@@ -85,6 +101,9 @@ field_lookup(const char *key, gsize len)
 static const char *
 skip_space(const char *p, const char *end)
 {
+    /* Ajar writes no spaces: one test for the usual case. */
+    if (p < end && (guchar)*p > ' ')
+        return p;
     while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
         p++;
     return p;
@@ -105,18 +124,68 @@ static const gboolean plain_byte[256] = {
 #undef PLAIN_ROW
 #undef PLAIN_8
 
+/* Eight bytes at a time: nonzero if any of them is not plain (below 0x20,
+ * 0x80 or above, a quote or a backslash). Exact for "any", which is all the
+ * scan asks; it then finds the byte one at a time. */
+#define ONES G_GUINT64_CONSTANT(0x0101010101010101)
+#define HIGHS G_GUINT64_CONSTANT(0x8080808080808080)
+static inline guint64
+not_plain_8(guint64 w)
+{
+    guint64 quote = w ^ (ONES * '"'), backslash = w ^ (ONES * '\\');
+
+    return (((w - ONES * 0x20) & ~w) | ((quote - ONES) & ~quote) |
+            ((backslash - ONES) & ~backslash) | w) &
+           HIGHS;
+}
+#undef ONES
+#undef HIGHS
+
+/* The length of the UTF-8 sequence at @p (its first byte 0x80 or above) if
+ * it is one g_utf8_validate() accepts (shortest form, no surrogate, at most
+ * U+10FFFF), else 0. */
+static gsize
+utf8_sequence(const guchar *p, const guchar *end)
+{
+    guchar c = p[0];
+
+    if (c >= 0xC2 && c <= 0xDF)
+        return end - p >= 2 && (p[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        guchar lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+        return end - p >= 3 && p[1] >= lo && p[1] <= hi && (p[2] & 0xC0) == 0x80 ? 3 : 0;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        guchar lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+        return end - p >= 4 && p[1] >= lo && p[1] <= hi && (p[2] & 0xC0) == 0x80 &&
+                       (p[3] & 0xC0) == 0x80
+                   ? 4
+                   : 0;
+    }
+    return 0;
+}
+
 /* Scans a string after its opening quote. Returns the byte after the closing
  * quote, or NULL to leave the line to the strict reader. */
 static const char *
 scan_string(const char *p, const char *end, Fields *fields, Field field)
 {
     const char *start = p;
-    gboolean escapes = FALSE, high = FALSE;
+    gboolean escapes = FALSE;
     FieldValue *v = &fields->v[field];
 
     for (;;) {
         guchar c;
-        /* The usual bytes first, one table look-up each. */
+        gsize sequence;
+        /* The usual bytes first: eight at a time, then one table look-up
+         * each up to the first that needs a second look. */
+        while (end - p >= 8) {
+            guint64 word;
+            memcpy(&word, p, sizeof word);
+            if (not_plain_8(word) != 0)
+                break;
+            p += 8;
+        }
         while (p < end && plain_byte[(guchar)*p])
             p++;
         if (p >= end || *p == '"')
@@ -132,12 +201,14 @@ scan_string(const char *p, const char *end, Fields *fields, Field field)
             p += 2;
             continue;
         }
-        high |= c >= 0x80;
-        p++;
+        /* 0x80 and above: valid UTF-8 (as g_utf8_validate() judges it), one
+         * character at a time, in the same pass. */
+        sequence = utf8_sequence((const guchar *)p, (const guchar *)end);
+        if (sequence == 0)
+            return NULL;
+        p += sequence;
     }
     if (p >= end)
-        return NULL;
-    if (high && !g_utf8_validate(start, p - start, NULL))
         return NULL;
     v->type = AJAR_JSON_STRING;
     v->str = start;
@@ -162,6 +233,7 @@ scan_string(const char *p, const char *end, Fields *fields, Field field)
         }
         out[n] = '\0';
         fields->owned[field] = out;
+        fields->any_owned = TRUE;
         v->str = out;
         v->len = n;
     }
@@ -300,20 +372,33 @@ get_string(const Fields *fields, Field field, gboolean required, const char *eve
     return TRUE;
 }
 
+/* get_string() for a string that must hold no NUL. */
+static gboolean
+get_text_field(const Fields *fields, Field field, gboolean required, const char *event_name,
+               const FieldValue **out, GError **error)
+{
+    if (!get_string(fields, field, required, event_name, out, error))
+        return FALSE;
+    if (*out != NULL && memchr((*out)->str, '\0', (*out)->len) != NULL)
+        return fail(error, "%s: must not contain a NUL character (\\u0000)",
+                    fields_known[field].name);
+    return TRUE;
+}
+
 static gboolean
 get_name(const Fields *fields, Field field, gboolean required, const char *event_name, char **out,
          GError **error)
 {
     const FieldValue *v;
 
-    if (!get_string(fields, field, required, event_name, &v, error))
+    if (!get_text_field(fields, field, required, event_name, &v, error))
         return FALSE;
     if (v == NULL)
         return TRUE;
-    if (memchr(v->str, '\0', v->len) != NULL)
-        return fail(error, "%s: must not contain a NUL character (\\u0000)",
-                    fields_known[field].name);
-    *out = g_strndup(v->str, v->len);
+    /* (g_strndup() would scan the bytes once more for a NUL.) */
+    *out = g_malloc(v->len + 1);
+    memcpy(*out, v->str, v->len);
+    (*out)[v->len] = '\0';
     return TRUE;
 }
 
@@ -400,7 +485,7 @@ check_fields(const Fields *fields, AjarEvent *event, const char *name, GError **
 {
     gboolean custody = ajar_event_type_is_custody(event->type);
     gboolean needs_id = custody || type_is_outcome(event->type);
-    g_autofree char *dir = NULL;
+    const FieldValue *dir = NULL;
 
     /* A "sent" without an id is an outgoing message that passed: it carries
      * the rule instead, for the streak. */
@@ -411,7 +496,7 @@ check_fields(const Fields *fields, AjarEvent *event, const char *name, GError **
                                "that passed)");
     }
     if (!get_name(fields, FIELD_ID, needs_id, name, &event->id, error) ||
-        !get_name(fields, FIELD_DIR, custody, name, &dir, error) ||
+        !get_text_field(fields, FIELD_DIR, custody, name, &dir, error) ||
         !get_name(fields, FIELD_ACCOUNT, custody, name, &event->account, error) ||
         !get_name(fields, FIELD_PROTOCOL, custody, name, &event->protocol, error) ||
         !get_name(fields, FIELD_BUDDY, custody, name, &event->buddy, error) ||
@@ -422,9 +507,9 @@ check_fields(const Fields *fields, AjarEvent *event, const char *name, GError **
         !get_name(fields, FIELD_MESSAGE, FALSE, name, &event->message, error))
         return FALSE;
     if (dir != NULL) {
-        if (strcmp(dir, "in") == 0)
+        if (dir->len == 2 && memcmp(dir->str, "in", 2) == 0)
             event->dir = AJAR_DIRECTION_IN;
-        else if (strcmp(dir, "out") == 0)
+        else if (dir->len == 3 && memcmp(dir->str, "out", 3) == 0)
             event->dir = AJAR_DIRECTION_OUT;
         else
             return fail(error, "dir: must be \"in\" or \"out\"");
@@ -438,7 +523,10 @@ event_from_fields(const Fields *fields, GError **error)
 {
     g_autoptr(AjarEvent) event = ajar_event_new(AJAR_EVENT_UNKNOWN);
     const FieldValue *seq = &fields->v[FIELD_SEQ];
-    g_autofree char *name = NULL;
+    const FieldValue *name_value;
+    char name_buf[32]; /* every event name this version knows fits */
+    g_autofree char *long_name = NULL;
+    const char *name;
 
     if (!seq->present) {
         fail(error, "seq: missing");
@@ -459,8 +547,15 @@ event_from_fields(const Fields *fields, GError **error)
         fail(error, "event: missing");
         return NULL;
     }
-    if (!get_name(fields, FIELD_EVENT, TRUE, NULL, &name, error))
+    if (!get_text_field(fields, FIELD_EVENT, TRUE, NULL, &name_value, error))
         return NULL;
+    if (name_value->len < sizeof name_buf) {
+        memcpy(name_buf, name_value->str, name_value->len);
+        name_buf[name_value->len] = '\0';
+        name = name_buf;
+    } else {
+        name = long_name = g_strndup(name_value->str, name_value->len);
+    }
     if (name[0] == '\0') {
         fail(error, "event: must not be empty");
         return NULL;
@@ -471,7 +566,7 @@ event_from_fields(const Fields *fields, GError **error)
         const FieldValue *id = &fields->v[FIELD_ID];
         if (id->present && id->type == AJAR_JSON_STRING && memchr(id->str, '\0', id->len) == NULL)
             event->id = g_strndup(id->str, id->len);
-        event->event_name = g_steal_pointer(&name);
+        event->event_name = long_name != NULL ? g_steal_pointer(&long_name) : g_strdup(name);
         return g_steal_pointer(&event);
     }
     if (!check_fields(fields, event, name, error))

@@ -120,6 +120,17 @@ days_from_civil(gint64 y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
+/* Writes @value (0 <= value < 10^@count) as exactly @count digits. */
+static char *
+put_digits(char *p, gint64 value, int count)
+{
+    for (int i = count - 1; i >= 0; i--) {
+        p[i] = (char)('0' + value % 10);
+        value /= 10;
+    }
+    return p + count;
+}
+
 static void
 civil_from_days(gint64 z, gint64 *year, int *month, int *day)
 {
@@ -159,14 +170,31 @@ append_time(GString *out, gint64 unix_us, int digits)
     days = floor_div(secs, SEC_PER_DAY);
     sec_of_day = secs - days * SEC_PER_DAY;
     civil_from_days(days, &year, &month, &day);
-    g_string_append_printf(out, "%04d-%02d-%02dT%02d:%02d:%02d", (int)year, month, day,
-                           (int)(sec_of_day / 3600), (int)(sec_of_day / 60 % 60),
-                           (int)(sec_of_day % 60));
-    if (digits == 3)
-        g_string_append_printf(out, ".%03d", (int)(frac / 1000));
-    else if (digits == 6)
-        g_string_append_printf(out, ".%06d", (int)frac);
-    g_string_append_c(out, 'Z');
+    /* By hand, not printf: every custody line writes two or three times. */
+    {
+        char buf[32], *p = buf;
+
+        p = put_digits(p, year, 4);
+        *p++ = '-';
+        p = put_digits(p, month, 2);
+        *p++ = '-';
+        p = put_digits(p, day, 2);
+        *p++ = 'T';
+        p = put_digits(p, sec_of_day / 3600, 2);
+        *p++ = ':';
+        p = put_digits(p, sec_of_day / 60 % 60, 2);
+        *p++ = ':';
+        p = put_digits(p, sec_of_day % 60, 2);
+        if (digits == 3) {
+            *p++ = '.';
+            p = put_digits(p, frac / 1000, 3);
+        } else if (digits == 6) {
+            *p++ = '.';
+            p = put_digits(p, frac, 6);
+        }
+        *p++ = 'Z';
+        g_string_append_len(out, buf, p - buf);
+    }
 }
 
 char *
@@ -196,6 +224,60 @@ read_number(const char **p, int digits, int *out)
  * followed by Z or +HH:MM / +HHMM / +HH. Parsed by hand rather than with
  * GDateTime because GDateTime goes through a double for the seconds, which
  * can turn ".113" into 112999 microseconds and break round trips. */
+static gboolean
+is_leap_year(int year)
+{
+    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+/* The digits at @p[0 .. @count - 1], or -1 if one is not a digit. */
+static int
+digits_at(const char *p, int count)
+{
+    int value = 0;
+
+    for (int i = 0; i < count; i++) {
+        if (p[i] < '0' || p[i] > '9')
+            return -1;
+        value = value * 10 + (p[i] - '0');
+    }
+    return value;
+}
+
+/* The two shapes Ajar writes, "2026-11-27T21:04:09Z" and
+ * "2026-11-27T21:04:09.113Z", read without a second look: a journal has
+ * one to three of them a line. Returns FALSE for anything else (which the
+ * general reader then judges), never for a time it would accept. */
+static gboolean
+parse_canonical(const char *text, gint64 *unix_us)
+{
+    static const guint8 days_in_month[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    int year, month, day, hour, minute, second, millis = 0;
+    gsize len = strlen(text);
+
+    if ((len != 20 && len != 24) || text[4] != '-' || text[7] != '-' || text[10] != 'T' ||
+        text[13] != ':' || text[16] != ':' || text[len - 1] != 'Z')
+        return FALSE;
+    if (len == 24 && (text[19] != '.' || (millis = digits_at(text + 20, 3)) < 0))
+        return FALSE;
+    year = digits_at(text, 4);
+    month = digits_at(text + 5, 2);
+    day = digits_at(text + 8, 2);
+    hour = digits_at(text + 11, 2);
+    minute = digits_at(text + 14, 2);
+    second = digits_at(text + 17, 2);
+    if (year < 1 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 ||
+        minute > 59 || second < 0 || second > 59)
+        return FALSE;
+    if (day > days_in_month[month - 1] + (month == 2 && is_leap_year(year)))
+        return FALSE;
+    *unix_us =
+        (days_from_civil(year, month, day) * SEC_PER_DAY + hour * 3600 + minute * 60 + second) *
+            USEC_PER_SEC +
+        (gint64)millis * 1000;
+    return TRUE;
+}
+
 gboolean
 ajar_time_parse_iso8601(const char *text, gint64 *unix_us)
 {
@@ -206,6 +288,8 @@ ajar_time_parse_iso8601(const char *text, gint64 *unix_us)
     g_return_val_if_fail(unix_us != NULL, FALSE);
     if (text == NULL)
         return FALSE;
+    if (parse_canonical(text, unix_us))
+        return TRUE;
     if (!read_number(&p, 4, &year) || *p++ != '-' || !read_number(&p, 2, &month) || *p++ != '-' ||
         !read_number(&p, 2, &day) || (*p != 'T' && *p != 't'))
         return FALSE;
@@ -256,7 +340,9 @@ ajar_time_parse_iso8601(const char *text, gint64 *unix_us)
 static void
 append_key(GString *out, const char *key)
 {
-    g_string_append_printf(out, ",\"%s\":", key);
+    g_string_append(out, ",\"");
+    g_string_append(out, key);
+    g_string_append(out, "\":");
 }
 
 static void
@@ -296,7 +382,22 @@ ajar_event_encode(const AjarEvent *event, GString *out)
     if (name == NULL)
         name = event->event_name != NULL ? event->event_name : "unknown";
 
-    g_string_append_printf(out, "{\"seq\":%" G_GINT64_FORMAT ",\"ts\":\"", event->seq);
+    {
+        char digits[24];
+        int len = 0;
+        /* (The journal's seqs are positive; any other is written as printf would.) */
+        guint64 seq = event->seq < 0 ? (guint64)(-(event->seq + 1)) + 1 : (guint64)event->seq;
+
+        do {
+            digits[sizeof digits - 1 - len++] = (char)('0' + seq % 10);
+            seq /= 10;
+        } while (seq > 0);
+        if (event->seq < 0)
+            digits[sizeof digits - 1 - len++] = '-';
+        g_string_append(out, "{\"seq\":");
+        g_string_append_len(out, digits + sizeof digits - len, len);
+        g_string_append(out, ",\"ts\":\"");
+    }
     append_time(out, event->ts, 3);
     g_string_append(out, "\",\"event\":");
     ajar_json_append_string(out, name, -1);

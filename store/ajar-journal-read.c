@@ -35,7 +35,7 @@ ajar_journal_report_init(AjarJournalReport *report)
 
 typedef struct {
     const char *path;
-    AjarJournalEventFunc func;
+    AjarJournalTakeEventFunc func;
     gpointer user_data;
     AjarJournalReport *report;
     gboolean have_prev;
@@ -127,7 +127,7 @@ feed(LineReader *r, const char *data, gsize len)
 }
 
 gboolean
-ajar_journal_read_fd(int fd, const char *path, AjarJournalEventFunc func, gpointer user_data,
+ajar_journal_read_fd(int fd, const char *path, AjarJournalTakeEventFunc func, gpointer user_data,
                      AjarJournalReport *report, GString *tail, GError **error)
 {
     g_autofree char *buf = g_malloc(READ_CHUNK);
@@ -181,10 +181,25 @@ ajar_journal_check_regular(int fd, const char *path, struct stat *st, GError **e
     return TRUE;
 }
 
+/* A reader's callback takes a borrowed event. */
+typedef struct {
+    AjarJournalEventFunc func;
+    gpointer user_data;
+} LendClosure;
+
+static void
+lend_cb(AjarEvent *event, gpointer data)
+{
+    LendClosure *lend = data;
+
+    lend->func(event, lend->user_data);
+}
+
 gboolean
 ajar_journal_read_file(const char *path, AjarJournalEventFunc func, gpointer user_data,
                        AjarJournalReport *report, GError **error)
 {
+    LendClosure lend = { func, user_data };
     AjarJournalReport local_report;
     struct stat st;
     gboolean ok;
@@ -203,7 +218,8 @@ ajar_journal_read_file(const char *path, AjarJournalEventFunc func, gpointer use
                         path, g_strerror(errno));
     } else {
         ok = ajar_journal_check_regular(fd, path, &st, error) &&
-             ajar_journal_read_fd(fd, path, func, user_data, report, NULL, error);
+             ajar_journal_read_fd(fd, path, func != NULL ? lend_cb : NULL, &lend, report, NULL,
+                                  error);
         close(fd);
     }
     if (report == &local_report)

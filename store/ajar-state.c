@@ -1,8 +1,15 @@
 /* ajar-state.c — replaying events into items and counters. Every apply is
- * O(1) (hash lookups), so a journal of a million lines replays in a blink. */
+ * O(1) (hash lookups), so a journal of a million lines replays in a blink.
+ *
+ * Memory: a journal of years holds hundreds of thousands of messages between
+ * a handful of accounts, buddies and rules, so those names are kept once
+ * each (interned) and items point at them; the replay hands its decoded ids
+ * and texts over instead of copying them (ajar_state_apply_take()). */
 #include "ajar/ajar-state.h"
 
 #include <string.h>
+
+#include "ajar-state-private.h"
 
 #define N_EVENT_TYPES (AJAR_EVENT_FAULT + 1)
 #define ULID_LENGTH 26
@@ -14,16 +21,27 @@ typedef struct {
     guint counted;
 } StateItem;
 
+/* A rule's counters and what it has waiting now. */
+typedef struct {
+    AjarRuleCounters counters; /* first, so an AjarRuleCounters* is a RuleState* */
+    guint waiting;             /* incoming messages held or delayed now */
+} RuleState;
+
 struct _AjarState {
     GHashTable *items;       /* item->id -> StateItem*, owns the items */
     GPtrArray *order;        /* StateItem*, in the order first seen */
     gboolean order_unsorted; /* a later item has a smaller first_seq (a hostile file) */
     GHashTable *counters;    /* rule name -> AjarRuleCounters* */
+    GHashTable *names;       /* interned account, protocol, buddy and rule names (a set) */
+    char *recent_names[4];   /* the last name interned for each of the four fields */
+    const char *recent_rule; /* the last rule counters_for() found, and its counters */
+    AjarRuleCounters *recent_counters;
     guint state_counts[N_EVENT_TYPES];
     guint orphans;
     guint event_count;
     gint64 last_seq;
-    char *last_id;
+    gboolean has_last_id;
+    char last_id[ULID_LENGTH + 1];
 };
 
 static void
@@ -31,11 +49,8 @@ state_item_free(gpointer data)
 {
     StateItem *si = data;
 
+    /* The names belong to state->names. */
     g_free(si->item.id);
-    g_free(si->item.account);
-    g_free(si->item.protocol);
-    g_free(si->item.buddy);
-    g_free(si->item.rule);
     g_free(si->item.text);
     g_free(si);
 }
@@ -63,6 +78,7 @@ ajar_state_new(void)
     state->items = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, state_item_free);
     state->order = g_ptr_array_new();
     state->counters = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    state->names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     return state;
 }
 
@@ -74,7 +90,7 @@ ajar_state_free(AjarState *state)
     g_ptr_array_unref(state->order);
     g_hash_table_unref(state->items);
     g_hash_table_unref(state->counters);
-    g_free(state->last_id);
+    g_hash_table_unref(state->names);
     g_free(state);
 }
 
@@ -85,26 +101,38 @@ counters_for(AjarState *state, const char *rule)
 
     if (rule == NULL)
         return NULL;
+    /* Lines of one rule come in runs. */
+    if (state->recent_rule != NULL && strcmp(rule, state->recent_rule) == 0)
+        return state->recent_counters;
     counters = g_hash_table_lookup(state->counters, rule);
     if (counters == NULL) {
-        counters = g_new0(AjarRuleCounters, 1);
+        counters = (AjarRuleCounters *)g_new0(RuleState, 1);
         g_hash_table_insert(state->counters, g_strdup(rule), counters);
     }
+    /* The table's key lives as long as the state. */
+    g_hash_table_lookup_extended(state->counters, rule, (gpointer *)&state->recent_rule, NULL);
+    state->recent_counters = counters;
     return counters;
+}
+
+/* Crockford base32's digits: 0-9 and A-Z without I, L, O and U. */
+static gboolean
+is_crockford_digit(char c)
+{
+    return (c >= '0' && c <= '9') ||
+           (c >= 'A' && c <= 'Z' && c != 'I' && c != 'L' && c != 'O' && c != 'U');
 }
 
 static gboolean
 is_ulid_shaped(const char *id)
 {
-    static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
-    if (strlen(id) != ULID_LENGTH || id[0] > '7')
+    if (id[0] > '7')
         return FALSE;
-    for (const char *p = id; *p != '\0'; p++) {
-        if (strchr(alphabet, *p) == NULL)
+    for (int i = 0; i < ULID_LENGTH; i++) {
+        if (!is_crockford_digit(id[i]))
             return FALSE;
     }
-    return TRUE;
+    return id[ULID_LENGTH] == '\0';
 }
 
 static void
@@ -112,21 +140,64 @@ note_id(AjarState *state, const char *id)
 {
     if (id == NULL)
         return;
-    if (state->last_id != NULL && strcmp(id, state->last_id) <= 0)
+    if (state->has_last_id && strcmp(id, state->last_id) <= 0)
         return;
     if (!is_ulid_shaped(id))
         return;
-    g_free(state->last_id);
-    state->last_id = g_strdup(id);
+    memcpy(state->last_id, id, ULID_LENGTH + 1);
+    state->has_last_id = TRUE;
+}
+
+/* Returns: (transfer none): the state's one copy of @name. @slot: which of
+ * the four name fields it is for; each remembers its last name, which is
+ * usually the next one too (one account, one protocol, a few buddies). */
+static char *
+intern(AjarState *state, guint slot, const char *name)
+{
+    char *kept = state->recent_names[slot];
+
+    if (kept != NULL && strcmp(kept, name) == 0)
+        return kept;
+    kept = g_hash_table_lookup(state->names, name);
+    if (kept == NULL) {
+        kept = g_strdup(name);
+        g_hash_table_add(state->names, kept);
+    }
+    state->recent_names[slot] = kept;
+    return kept;
 }
 
 static void
-replace_string(char **field, const char *value)
+replace_name(AjarState *state, guint slot, char **field, const char *value)
 {
-    if (value == NULL)
-        return;
-    g_free(*field);
-    *field = g_strdup(value);
+    if (value != NULL)
+        *field = intern(state, slot, value);
+}
+
+static gboolean
+is_waiting(const StateItem *si)
+{
+    return si->item.dir == AJAR_DIRECTION_IN &&
+           (si->item.state == AJAR_EVENT_HELD || si->item.state == AJAR_EVENT_DELAYED);
+}
+
+/* Before and after an event changes @si: its part in its rule's waiting count. */
+static void
+waiting_leave(AjarState *state, const StateItem *si)
+{
+    RuleState *rule;
+
+    if (si != NULL && is_waiting(si) && (rule = (RuleState *)counters_for(state, si->item.rule)))
+        rule->waiting--;
+}
+
+static void
+waiting_enter(AjarState *state, const StateItem *si)
+{
+    RuleState *rule;
+
+    if (is_waiting(si) && (rule = (RuleState *)counters_for(state, si->item.rule)) != NULL)
+        rule->waiting++;
 }
 
 static void
@@ -171,16 +242,19 @@ count_once(AjarState *state, StateItem *si, AjarEventType what, const AjarEvent 
     }
 }
 
+/* @take: the event's id and text may be moved into the state (then they are
+ * NULL in @event afterwards); else they are copied and @event is untouched. */
 static void
-apply_custody(AjarState *state, const AjarEvent *event)
+apply_custody(AjarState *state, AjarEvent *event, gboolean take)
 {
     StateItem *si = g_hash_table_lookup(state->items, event->id);
 
+    waiting_leave(state, si);
     if (si == NULL) {
         StateItem *last =
             state->order->len > 0 ? g_ptr_array_index(state->order, state->order->len - 1) : NULL;
         si = g_new0(StateItem, 1);
-        si->item.id = g_strdup(event->id);
+        si->item.id = take ? g_steal_pointer(&event->id) : g_strdup(event->id);
         si->item.first_seq = event->seq;
         si->item.state = event->type;
         state->state_counts[event->type]++;
@@ -193,22 +267,28 @@ apply_custody(AjarState *state, const AjarEvent *event)
      * updates the message; what it does not say is kept. */
     if (event->has_dir)
         si->item.dir = event->dir;
-    replace_string(&si->item.account, event->account);
-    replace_string(&si->item.protocol, event->protocol);
-    replace_string(&si->item.buddy, event->buddy);
-    replace_string(&si->item.rule, event->rule);
+    replace_name(state, 0, &si->item.account, event->account);
+    replace_name(state, 1, &si->item.protocol, event->protocol);
+    replace_name(state, 2, &si->item.buddy, event->buddy);
+    replace_name(state, 3, &si->item.rule, event->rule);
     if (event->time != 0)
         si->item.time = event->time;
     if (event->text != NULL) {
         g_free(si->item.text);
-        si->item.text = g_malloc(event->text_len + 1);
-        memcpy(si->item.text, event->text, event->text_len);
-        si->item.text[event->text_len] = '\0';
+        if (take) {
+            /* Decoded texts always end in a NUL after text_len bytes. */
+            si->item.text = g_steal_pointer(&event->text);
+        } else {
+            si->item.text = g_malloc(event->text_len + 1);
+            memcpy(si->item.text, event->text, event->text_len);
+            si->item.text[event->text_len] = '\0';
+        }
         si->item.text_len = event->text_len;
     }
     si->item.due = event->due;
     si->item.custody = event->type;
     set_state(state, si, event);
+    waiting_enter(state, si);
     count_once(state, si, event->type, event);
 }
 
@@ -232,15 +312,15 @@ apply_outcome(AjarState *state, const AjarEvent *event)
         }
         return;
     }
+    waiting_leave(state, si);
     set_state(state, si, event);
+    waiting_enter(state, si);
     count_once(state, si, event->type, event);
 }
 
-void
-ajar_state_apply(AjarState *state, const AjarEvent *event)
+static void
+apply_event(AjarState *state, AjarEvent *event, gboolean take)
 {
-    g_return_if_fail(state != NULL && event != NULL);
-
     state->event_count++;
     state->last_seq = MAX(state->last_seq, event->seq);
     if ((guint)event->type >= N_EVENT_TYPES || event->type == AJAR_EVENT_UNKNOWN)
@@ -253,7 +333,7 @@ ajar_state_apply(AjarState *state, const AjarEvent *event)
     case AJAR_EVENT_DELAYED:
     case AJAR_EVENT_QUEUED:
         if (event->id != NULL)
-            apply_custody(state, event);
+            apply_custody(state, event, take);
         break;
     case AJAR_EVENT_RELEASED:
     case AJAR_EVENT_DELIVERED:
@@ -269,6 +349,21 @@ ajar_state_apply(AjarState *state, const AjarEvent *event)
     }
     default: break;
     }
+}
+
+void
+ajar_state_apply(AjarState *state, const AjarEvent *event)
+{
+    g_return_if_fail(state != NULL && event != NULL);
+    /* Not modified: nothing is taken. */
+    apply_event(state, (AjarEvent *)event, FALSE);
+}
+
+void
+ajar_state_apply_take(AjarState *state, AjarEvent *event)
+{
+    g_return_if_fail(state != NULL && event != NULL);
+    apply_event(state, event, TRUE);
 }
 
 const AjarItem *
@@ -356,6 +451,18 @@ ajar_state_get_counters(const AjarState *state, const char *rule_name)
     return g_hash_table_lookup(state->counters, rule_name);
 }
 
+guint
+ajar_state_count_waiting(const AjarState *state, const char *rule_name)
+{
+    const RuleState *rule;
+
+    g_return_val_if_fail(state != NULL, 0);
+    if (rule_name == NULL)
+        return 0;
+    rule = g_hash_table_lookup(state->counters, rule_name);
+    return rule != NULL ? rule->waiting : 0;
+}
+
 static gint
 compare_names(gconstpointer a, gconstpointer b)
 {
@@ -403,5 +510,5 @@ const char *
 ajar_state_get_last_id(const AjarState *state)
 {
     g_return_val_if_fail(state != NULL, NULL);
-    return state->last_id;
+    return state->has_last_id ? state->last_id : NULL;
 }

@@ -66,6 +66,10 @@ guint ajar_state_count_in_state(const AjarState *state, AjarEventType state_even
 guint ajar_state_count_custody(const AjarState *state);
 /* Returns: (transfer none) (nullable): counters for @rule_name. */
 const AjarRuleCounters *ajar_state_get_counters(const AjarState *state, const char *rule_name);
+/* How many incoming messages of rule @rule_name wait now (held or delayed):
+ * what a "message" notice counts. Kept up to date as events apply, so it
+ * costs nothing however many messages the journal holds. */
+guint ajar_state_count_waiting(const AjarState *state, const char *rule_name);
 /* Returns: (transfer container): rule names with counters, sorted. */
 GPtrArray *ajar_state_list_rule_names(const AjarState *state);
 guint ajar_state_get_orphans(const AjarState *state);

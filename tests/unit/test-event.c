@@ -265,6 +265,102 @@ test_decode_fast_matches_strict(void)
     g_assert_cmpuint(checked, >, 10000);
 }
 
+/* The scanner checks UTF-8 itself, a character at a time, where the strict
+ * reader asks g_utf8_validate(): both must take and refuse the same texts,
+ * at every alignment of the scanner's eight-byte steps. */
+static void
+test_decode_fast_matches_strict_utf8(void)
+{
+    static const char *const texts[] = {
+        "caf\xc3\xa9",
+        "\xe2\x82\xac",
+        "\xf0\x9f\x98\x8a",
+        "\xef\xbf\xbe",
+        "\xef\xb7\x90",
+        "\xf4\x8f\xbf\xbf", /* noncharacters, max */
+        "\xed\x9f\xbf",
+        "\xee\x80\x80",
+        "\xed\xa0\x80", /* around surrogates */
+        "\xed\xbf\xbf",
+        "\xc0\x80",
+        "\xc1\xbf", /* overlong */
+        "\xe0\x9f\xbf",
+        "\xe0\xa0\x80",
+        "\xf0\x8f\xbf\xbf",
+        "\xf0\x90\x80\x80",
+        "\xf4\x90\x80\x80",
+        "\xf5\x80\x80\x80",
+        "\x80",
+        "\xbf",
+        "\xc3", /* lone and cut */
+        "\xe2\x82",
+        "\xf0\x9f\x98",
+        "\xc3\x28",
+        "\xe2\x28\xa1",
+        "\xf0\x28\x8c\x28",
+        "\xff",
+    };
+    guint checked = 0;
+
+    for (guint t = 0; t < G_N_ELEMENTS(texts); t++) {
+        for (guint pad = 0; pad < 17; pad++) {
+            for (guint after = 0; after < 10; after += 9) {
+                g_autofree char *line = g_strdup_printf(
+                    "{\"seq\":7,\"ts\":\"2026-11-27T21:04:09.113Z\",\"event\":\"error\","
+                    "\"message\":\"%.*s%s%.*s\"}",
+                    (int)pad, "abcdefghijklmnopq", texts[t], (int)after, "0123456789");
+
+                assert_same_decoding(line, strlen(line));
+                checked++;
+            }
+        }
+    }
+    g_assert_cmpuint(checked, ==, G_N_ELEMENTS(texts) * 17 * 2);
+}
+
+/* Times in the two shapes Ajar writes are read by a shortcut: it must refuse
+ * what the general reader refuses and agree on the rest. */
+static void
+test_time_parse_canonical(void)
+{
+    static const struct {
+        const char *text;
+        gboolean ok;
+        gint64 unix_us;
+    } cases[] = {
+        { "1970-01-01T00:00:00Z", TRUE, 0 },
+        { "1970-01-01T00:00:00.001Z", TRUE, 1000 },
+        { "2024-02-29T23:59:59.999Z", TRUE, G_GINT64_CONSTANT(1709251199999000) },
+        { "2000-02-29T00:00:00Z", TRUE, G_GINT64_CONSTANT(951782400000000) },
+        { "2026-02-29T00:00:00Z", FALSE, 0 },
+        { "1900-02-29T00:00:00Z", FALSE, 0 },
+        { "2026-13-01T00:00:00Z", FALSE, 0 },
+        { "2026-00-01T00:00:00Z", FALSE, 0 },
+        { "2026-04-31T00:00:00Z", FALSE, 0 },
+        { "2026-04-00T00:00:00Z", FALSE, 0 },
+        { "2026-04-01T24:00:00Z", FALSE, 0 },
+        { "2026-04-01T23:60:00Z", FALSE, 0 },
+        { "2026-04-01T23:59:60Z", FALSE, 0 },
+        { "0000-01-01T00:00:00Z", FALSE, 0 },
+        { "2026-04-01T23:59:5xZ", FALSE, 0 },
+        { "2026-04-01T23:59:59.12xZ", FALSE, 0 },
+        { "2026-04-01T23:59:59,123Z", TRUE, G_GINT64_CONSTANT(1775087999123000) },
+        { "2026-04-01t23:59:59Z", TRUE, G_GINT64_CONSTANT(1775087999000000) },
+        { "2026-04-01T23:59:59z", TRUE, G_GINT64_CONSTANT(1775087999000000) },
+        { "+026-04-01T23:59:59Z", FALSE, 0 },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        gint64 unix_us = -1;
+        gboolean ok = ajar_time_parse_iso8601(cases[i].text, &unix_us);
+
+        g_test_message("%s", cases[i].text);
+        g_assert_cmpint(ok, ==, cases[i].ok);
+        if (ok)
+            g_assert_cmpint(unix_us, ==, cases[i].unix_us);
+    }
+}
+
 /* What a reader says about a line that is not an event: one line, naming the field. */
 static void
 test_decode_bad_lines(void)
@@ -551,10 +647,12 @@ main(int argc, char **argv)
     g_test_add_func("/event/round-trip/json-glib", test_round_trip_json_glib);
     g_test_add_func("/event/decode/bad-lines", test_decode_bad_lines);
     g_test_add_func("/event/decode/fast-matches-strict", test_decode_fast_matches_strict);
+    g_test_add_func("/event/decode/fast-matches-strict-utf8", test_decode_fast_matches_strict_utf8);
     g_test_add_func("/event/decode/unknown-event", test_decode_unknown_event);
     g_test_add_func("/event/decode/extra-fields", test_decode_extra_fields);
     g_test_add_func("/event/time/format", test_time_format);
     g_test_add_func("/event/time/parse", test_time_parse);
+    g_test_add_func("/event/time/parse-canonical", test_time_parse_canonical);
     g_test_add_func("/event/time/matches-gdatetime", test_time_matches_gdatetime);
     g_test_add_func("/event/time/precision", test_time_precision);
     g_test_add_func("/event/type/names", test_type_names);

@@ -332,6 +332,53 @@ test_unknown_events(void)
 }
 
 /* A long history: counts stay exact. */
+/* What "message" notices count: their messages of one rule that wait now,
+ * kept as events apply, equal to counting the kept messages one by one. */
+static void
+test_count_waiting(void)
+{
+    g_autoptr(AjarState) state = ajar_state_new();
+    AjarEvent *moved;
+    guint counted = 0;
+    g_autoptr(GPtrArray) items = NULL;
+
+    g_assert_cmpuint(ajar_state_count_waiting(state, "Sam"), ==, 0);
+    apply_step(state, AJAR_EVENT_HELD, AJAR_DIRECTION_IN, "01JDX0000000000000000000A1", 10);
+    apply_step(state, AJAR_EVENT_DELAYED, AJAR_DIRECTION_IN, "01JDX0000000000000000000A2", 11);
+    apply_step(state, AJAR_EVENT_ARCHIVED, AJAR_DIRECTION_IN, "01JDX0000000000000000000A3", 12);
+    apply_step(state, AJAR_EVENT_QUEUED, AJAR_DIRECTION_OUT, "01JDX0000000000000000000A4", 13);
+    apply_step(state, AJAR_EVENT_HELD, AJAR_DIRECTION_OUT, "01JDX0000000000000000000A5", 14);
+    g_assert_cmpuint(ajar_state_count_waiting(state, "Sam"), ==, 2);
+    apply_step(state, AJAR_EVENT_RELEASED, 0, "01JDX0000000000000000000A1", 15);
+    g_assert_cmpuint(ajar_state_count_waiting(state, "Sam"), ==, 1);
+    apply_step(state, AJAR_EVENT_RELEASED, 0, "01JDX0000000000000000000A1", 16); /* again */
+    apply_step(state, AJAR_EVENT_DELIVERED, 0, "01JDX0000000000000000000A2", 17);
+    g_assert_cmpuint(ajar_state_count_waiting(state, "Sam"), ==, 0);
+    /* A message held twice counts once; one that moves to another rule
+     * leaves the first. */
+    apply_step(state, AJAR_EVENT_HELD, AJAR_DIRECTION_IN, "01JDX0000000000000000000A6", 18);
+    apply_step(state, AJAR_EVENT_HELD, AJAR_DIRECTION_IN, "01JDX0000000000000000000A6", 19);
+    g_assert_cmpuint(ajar_state_count_waiting(state, "Sam"), ==, 1);
+    moved = test_custody_event(AJAR_EVENT_HELD, "01JDX0000000000000000000A6", AJAR_DIRECTION_IN,
+                               "hello?", 20);
+    g_free(moved->rule);
+    moved->rule = g_strdup("Family");
+    apply(state, moved);
+    g_assert_cmpuint(ajar_state_count_waiting(state, "Sam"), ==, 0);
+    g_assert_cmpuint(ajar_state_count_waiting(state, "Family"), ==, 1);
+    g_assert_cmpuint(ajar_state_count_waiting(state, "Nobody"), ==, 0);
+    g_assert_cmpuint(ajar_state_count_waiting(state, NULL), ==, 0);
+
+    items = ajar_state_list_custody(state);
+    for (guint i = 0; i < items->len; i++) {
+        const AjarItem *item = g_ptr_array_index(items, i);
+        if (item->dir == AJAR_DIRECTION_IN && g_strcmp0(item->rule, "Family") == 0 &&
+            (item->state == AJAR_EVENT_HELD || item->state == AJAR_EVENT_DELAYED))
+            counted++;
+    }
+    g_assert_cmpuint(counted, ==, 1);
+}
+
 static void
 test_many(void)
 {
@@ -363,5 +410,6 @@ main(int argc, char **argv)
     g_test_add_func("/state/last-id", test_last_id);
     g_test_add_func("/state/unknown-events", test_unknown_events);
     g_test_add_func("/state/many", test_many);
+    g_test_add_func("/state/count-waiting", test_count_waiting);
     return g_test_run();
 }
