@@ -60,6 +60,34 @@ free_open_dialogs(AjarPlugin *ajar)
     g_hash_table_unref(ajar->dialogs);
 }
 
+/* A background sync that failed means earlier lines may not be on disk:
+ * say so once a session (a failing disk fails every sync), then keep going
+ * (the lines themselves were written). */
+static void
+check_sync(AjarPlugin *ajar)
+{
+    g_autoptr(GError) sync_error = NULL;
+
+    if (ajar->journal == NULL || ajar_journal_check_sync(ajar->journal, &sync_error))
+        return;
+    purple_debug_warning("ajar", "%s\n", sync_error->message);
+    if (ajar->sync_reported)
+        return;
+    ajar->sync_reported = TRUE;
+    ajar_plugin_report(ajar, "Ajar could not make sure its journal reached the disk.",
+                       sync_error->message);
+}
+
+static gboolean
+sync_check_cb(gpointer data)
+{
+    AjarPlugin *ajar = data;
+
+    ajar->sync_check_source = 0;
+    check_sync(ajar);
+    return G_SOURCE_REMOVE;
+}
+
 gboolean
 ajar_plugin_journal(AjarPlugin *ajar, AjarEvent *event, GError **error)
 {
@@ -68,15 +96,14 @@ ajar_plugin_journal(AjarPlugin *ajar, AjarEvent *event, GError **error)
                     "%s/%s could not be opened when Ajar started.", ajar->dir, AJAR_JOURNAL_FILE);
         return FALSE;
     }
-    /* A background sync that failed means earlier lines may not be on disk:
-     * say so once, then keep going (the line itself was written). */
-    {
-        g_autoptr(GError) sync_error = NULL;
-        if (!ajar_journal_check_sync(ajar->journal, &sync_error))
-            ajar_plugin_report(ajar, "Ajar could not make sure its journal reached the disk.",
-                               sync_error->message);
-    }
-    return ajar_journal_append(ajar->journal, event, error);
+    check_sync(ajar);
+    if (!ajar_journal_append(ajar->journal, event, error))
+        return FALSE;
+    /* The line reaches the disk within a second, or the user hears about it
+     * then: not only when (if ever) the next message comes. */
+    if (ajar->sync_check_source == 0)
+        ajar->sync_check_source = g_timeout_add(AJAR_SYNC_CHECK_MS, sync_check_cb, ajar);
+    return TRUE;
 }
 
 static void
@@ -179,6 +206,7 @@ ajar_plugin_unload(PurplePlugin *plugin)
     free_open_dialogs(ajar);
     ajar_custody_disconnect(ajar);
     ajar_rules_file_unwatch(ajar);
+    g_clear_handle_id(&ajar->sync_check_source, g_source_remove);
     /* Kept messages stay in the journal; this only closes it (after a sync). */
     ajar_journal_close(ajar->journal);
     g_clear_pointer(&ajar->rules, ajar_rules_unref);
