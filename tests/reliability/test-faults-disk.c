@@ -1,0 +1,259 @@
+/* test-faults-disk.c — the disk fails under Ajar: full, failing, read-only,
+ * or its journal taken away while it runs.
+ *
+ * The custody rule (PRODUCT.md) is what every case checks: a custody event
+ * is written before the message is withheld; if it cannot be written, their
+ * message is shown normally, yours is kept in memory (not sent), and the
+ * user is told exactly that. Nothing is dropped silently, nothing is shown
+ * or kept twice, and the journal is never left with half a line.
+ *
+ * Faults come from fault-shim.so (LD_PRELOAD, see fault-shim.h): write(),
+ * fdatasync(), ftruncate(), open() and rename() on Ajar's files fail on the
+ * Nth call with ENOSPC, EIO or EROFS. tests/plugin/test-journal-failure.c
+ * already covers a journal that cannot grow (EFBIG) and folders that cannot
+ * be used at start; these are the other ways. */
+#include "faults-util.h"
+
+#include <errno.h>
+
+#define JOURNAL_PART "/ajar/" AJAR_JOURNAL_FILE
+
+/* The disk fills up in the middle of a line: write() takes half of it, then
+ * fails with ENOSPC. Expected: the half is cut off again (the journal is
+ * byte for byte what it was), their message is shown as usual and the user
+ * told; with room again, the next one is held, and a restart reads a
+ * journal without a damaged line. */
+static void
+test_disk_full_mid_line(void)
+{
+    PurpleAccount *account = faults_fresh(faults_rules);
+    Fault full = { FAULT_WRITE, JOURNAL_PART, 1, 1, ENOSPC, TRUE };
+    g_autoptr(GBytes) before = NULL;
+    g_autoptr(GBytes) after = NULL;
+
+    faults_receive_held(account, "while there was room");
+    before = faults_journal_bytes();
+    faults_arm(&full);
+    faults_receive_shown(account, "when the disk was full", g_strerror(ENOSPC));
+    g_assert_cmpuint(faults_disarm(), ==, 1);
+    after = faults_journal_bytes();
+    g_assert_true(g_bytes_equal(before, after));
+
+    faults_receive_held(account, "room again");
+    faults_reload();
+    g_assert_cmpuint(faults_kept_with_text("while there was room"), ==, 1);
+    g_assert_cmpuint(faults_kept_with_text("room again"), ==, 1);
+    g_assert_cmpuint(faults_error_notices(NULL), ==, 0); /* nothing damaged to report */
+}
+
+/* The Nth write fails (N = 1..6) while six messages arrive: exactly the Nth
+ * is shown (and the user told), the other five are held, each once. */
+static void
+test_nth_write_fails(void)
+{
+    for (guint n = 1; n <= 6; n++) {
+        PurpleAccount *account = faults_fresh(faults_rules);
+        Fault eio = { FAULT_WRITE, JOURNAL_PART, n, 1, EIO, FALSE };
+
+        g_test_message("write %u of 6 fails with EIO", n);
+        faults_arm(&eio);
+        for (guint i = 1; i <= 6; i++) {
+            g_autofree char *text = g_strdup_printf("message %u of 6", i);
+            if (i == n)
+                faults_receive_shown(account, text, g_strerror(EIO));
+            else
+                faults_receive_held(account, text);
+        }
+        g_assert_cmpuint(faults_disarm(), ==, 1);
+        faults_reload();
+        for (guint i = 1; i <= 6; i++) {
+            g_autofree char *text = g_strdup_printf("message %u of 6", i);
+            g_assert_cmpuint(faults_kept_with_text(text), ==, i == n ? 0 : 1);
+        }
+    }
+}
+
+/* Your message cannot be journaled (ENOSPC): it is not sent, not lost (kept
+ * in memory and shown so it can be copied), the user is told; the next one
+ * cools off as usual; /ajar send sends the kept one once. */
+static void
+test_disk_full_outgoing(void)
+{
+    PurpleAccount *account = faults_fresh(faults_rules);
+    Fault full = { FAULT_WRITE, JOURNAL_PART, 1, 1, ENOSPC, FALSE };
+    g_autoptr(GPtrArray) notices = NULL;
+    g_autoptr(GPtrArray) lines = NULL;
+    g_autoptr(GPtrArray) sent = NULL;
+
+    test_client_open_im(account, SAM);
+    faults_arm(&full);
+    test_client_send(account, SAM, "written on a full disk");
+    g_assert_cmpuint(faults_disarm(), ==, 1);
+    g_assert_cmpuint(faults_count_and_free(test_client_take_sent()), ==, 0);
+    g_assert_cmpuint(faults_error_notices(&notices), ==, 1);
+    g_assert_true(faults_notice_says(notices, FAULTS_OUT_KEPT_IN_MEMORY, g_strerror(ENOSPC)));
+    lines = test_client_take_lines();
+    g_assert_cmpuint(ajar_test_count_lines_with(lines, "It said: written on a full disk"), ==, 1);
+    g_assert_cmpuint(faults_kept_with_text("written on a full disk"), ==, 0);
+
+    test_client_send(account, SAM, "written with room again");
+    g_assert_cmpuint(faults_count_and_free(test_client_take_sent()), ==, 0);
+    g_assert_cmpuint(faults_kept_with_text("written with room again"), ==, 1);
+
+    /* "/ajar send" sends what is cooling off and what was kept in memory. */
+    g_assert_cmpint(test_client_command(account, SAM, "ajar send"), ==, PURPLE_CMD_STATUS_OK);
+    sent = test_client_take_sent();
+    g_assert_cmpuint(sent->len, ==, 2);
+    g_assert_cmpint(test_client_command(account, SAM, "ajar send"), ==, PURPLE_CMD_STATUS_OK);
+    g_assert_cmpuint(faults_count_and_free(test_client_take_sent()), ==, 0);
+}
+
+/* The journal's background fdatasync fails (EIO): the line was written but
+ * may not be on the disk. Expected: the message stays held (it is in the
+ * journal), and the user is told, within a few seconds and without having
+ * to wait for another message, that Ajar could not make sure its journal
+ * reached the disk; told once, not once per message. */
+static void
+test_sync_fails(void)
+{
+    PurpleAccount *account = faults_fresh(faults_rules);
+    Fault eio = { FAULT_FDATASYNC, JOURNAL_PART, 1, 0, EIO, FALSE };
+    g_autoptr(GPtrArray) notices = NULL;
+    guint told = 0;
+
+    faults_arm(&eio);
+    faults_receive_held(account, "synced badly");
+    for (guint i = 0; i < 30 && told == 0; i++) {
+        ajar_test_run_for(100);
+        told = faults_error_notices(&notices);
+        if (told == 0)
+            g_clear_pointer(&notices, g_ptr_array_unref);
+    }
+    g_assert_cmpuint(told, ==, 1);
+    g_assert_true(faults_notice_says(
+        notices, "Ajar could not make sure its journal reached the disk.", g_strerror(EIO)));
+    /* More messages, the disk still failing: held, and not one box each. */
+    faults_receive_held(account, "synced badly again");
+    ajar_test_run_for(1500);
+    faults_receive_held(account, "and again");
+    g_assert_cmpuint(faults_error_notices(NULL), ==, 0);
+    g_assert_cmpuint(faults_disarm(), >=, 1);
+}
+
+/* A write fails halfway and cutting the half off fails too (ftruncate EIO):
+ * the journal now ends in half a line Ajar cannot remove. Expected: that
+ * message is shown; so is every later one (the journal refuses writes until
+ * it is opened again), each time the user is told; after a restart the half
+ * line is skipped and repaired, nothing is damaged, and holding works. */
+static void
+test_cannot_undo(void)
+{
+    PurpleAccount *account = faults_fresh(faults_rules);
+    /* The first write takes half, the second fails, and so does the first
+     * ftruncate() that would cut the half off. */
+    Fault stuck = { FAULT_WRITE | FAULT_FTRUNCATE, JOURNAL_PART, 1, 1, ENOSPC, TRUE };
+    g_autoptr(GPtrArray) events = NULL;
+    guint malformed = 0;
+    gboolean repaired = FALSE;
+
+    faults_receive_held(account, "before the trouble");
+    faults_arm(&stuck);
+    faults_receive_shown(account, "cut in half", g_strerror(ENOSPC));
+    g_assert_cmpuint(faults_disarm(), ==, 2);
+    /* The disk is fine again, but this journal cannot be trusted to end
+     * where Ajar thinks: shown, and told, until it is opened again. */
+    faults_receive_shown(account, "after the cut", NULL);
+
+    /* A restart skips the half line (a cut last line is not damage)... */
+    faults_reload();
+    g_assert_cmpuint(faults_error_notices(NULL), ==, 0);
+    g_assert_cmpuint(faults_kept_with_text("before the trouble"), ==, 1);
+    g_assert_cmpuint(faults_kept_with_text("cut in half"), ==, 0);
+    g_assert_cmpuint(faults_kept_with_text("after the cut"), ==, 0);
+    /* ...and the next event ends it and notes the repair (FORMATS.md),
+     * after which it is one damaged line readers report and skip. */
+    test_client_receive(account, SAM, "after the restart", 0, time(NULL));
+    g_assert_cmpuint(faults_received_with_text("after the restart"), ==, 0);
+    events = faults_read_journal(&malformed);
+    g_assert_cmpuint(malformed, ==, 1);
+    for (guint i = 0; i < events->len; i++) {
+        const AjarEvent *event = g_ptr_array_index(events, i);
+        if (event->type == AJAR_EVENT_FAULT &&
+            g_str_has_prefix(event->message, AJAR_JOURNAL_FILE ": repaired"))
+            repaired = TRUE;
+        if (event->type == AJAR_EVENT_HELD)
+            g_test_message("held: %s", event->text);
+    }
+    g_assert_true(repaired);
+    g_assert_cmpstr(((AjarEvent *)g_ptr_array_index(events, events->len - 1))->text, ==,
+                    "after the restart");
+}
+
+/* The folder turns read-only while Ajar runs (EROFS on every write, create
+ * and rename in it). Expected: their message is shown, yours kept in
+ * memory, the user told; a change of rules from /ajar is refused with a
+ * one-line reason and rules.json stays as it was. */
+static void
+test_read_only_folder(void)
+{
+    PurpleAccount *account = faults_fresh(faults_rules);
+    Fault rofs = { FAULT_WRITE | FAULT_OPEN | FAULT_RENAME | FAULT_FSYNC | FAULT_FDATASYNC,
+                   "/ajar/",
+                   1,
+                   0,
+                   EROFS,
+                   FALSE };
+    g_autofree char *rules_before = ajar_test_read_rules();
+    g_autofree char *rules_after = NULL;
+    g_autoptr(GPtrArray) notices = NULL;
+    g_autoptr(GPtrArray) lines = NULL;
+
+    test_client_open_im(account, SAM);
+    ajar_test_drain();
+    faults_arm(&rofs);
+    faults_receive_shown(account, "on a read-only disk", g_strerror(EROFS));
+
+    test_client_send(account, SAM, "mine, read-only");
+    g_assert_cmpuint(faults_count_and_free(test_client_take_sent()), ==, 0);
+    g_assert_cmpuint(faults_error_notices(&notices), ==, 1);
+    g_assert_true(faults_notice_says(notices, FAULTS_OUT_KEPT_IN_MEMORY, g_strerror(EROFS)));
+    ajar_test_drain();
+
+    /* Refused (the command fails), with the reason in one line. */
+    g_assert_cmpint(test_client_command(account, SAM, "ajar archive"), ==,
+                    PURPLE_CMD_STATUS_FAILED);
+    lines = test_client_take_lines();
+    for (guint i = 0; i < lines->len; i++)
+        g_test_message("line: %s", ((TestLine *)g_ptr_array_index(lines, i))->message);
+    g_assert_cmpuint(ajar_test_count_lines_with(lines, g_strerror(EROFS)), ==, 1);
+    faults_disarm();
+    rules_after = ajar_test_read_rules();
+    g_assert_cmpstr(rules_after, ==, rules_before);
+
+    /* Writable again: held again. */
+    faults_receive_held(account, "writable again");
+}
+
+int
+main(int argc, char **argv)
+{
+    int status;
+
+    test_client_prepare();
+    g_test_init(&argc, &argv, NULL);
+    test_client_start();
+
+    g_test_add_func("/reliability/faults/disk-full-mid-line", test_disk_full_mid_line);
+    g_test_add_func("/reliability/faults/nth-write-fails", test_nth_write_fails);
+    g_test_add_func("/reliability/faults/disk-full-outgoing", test_disk_full_outgoing);
+    g_test_add_func("/reliability/faults/sync-fails", test_sync_fails);
+    g_test_add_func("/reliability/faults/cannot-undo", test_cannot_undo);
+    g_test_add_func("/reliability/faults/read-only-folder", test_read_only_folder);
+    status = g_test_run();
+
+    faults_disarm();
+    ajar_test_unload();
+    test_client_quit();
+    test_client_cleanup();
+    return status;
+}
