@@ -352,6 +352,25 @@ fail_closed(AjarJournal *journal, GError **error)
     return FALSE;
 }
 
+/* Whether the path still names the file we have open. Lines appended to a
+ * journal that was deleted or renamed over would vanish at the next start,
+ * with the messages they kept: refuse instead, so they are shown or kept in
+ * memory and the user is told. */
+static gboolean
+still_at_path(AjarJournal *journal, GError **error)
+{
+    struct stat open_file, at_path;
+
+    if (fstat(journal->fd, &open_file) == 0 && stat(journal->path, &at_path) == 0 &&
+        open_file.st_dev == at_path.st_dev && open_file.st_ino == at_path.st_ino)
+        return TRUE;
+    g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_CLOSED,
+                "%s: was deleted or replaced while in use, so nothing more is written to it; "
+                "restart Ajar to use the file there now",
+                journal->path);
+    return FALSE;
+}
+
 /* Writes @buf at the end of the file, or leaves the file as it was. */
 static gboolean
 write_or_undo(AjarJournal *journal, const GString *buf, GError **error)
@@ -391,6 +410,8 @@ ajar_journal_append(AjarJournal *journal, AjarEvent *event, GError **error)
     g_return_val_if_fail(journal != NULL && event != NULL, FALSE);
     if (journal->fd < 0 || journal->broken)
         return fail_closed(journal, error);
+    if (!still_at_path(journal, error))
+        return FALSE;
 
     /* Milliseconds on disk (PRODUCT.md's format): rounding here makes the
      * state agree with a later replay. */
