@@ -234,6 +234,66 @@ test_read_only_folder(void)
     faults_receive_held(account, "writable again");
 }
 
+/* Whether @text was shown (once) or is kept (once) in the journal on disk
+ * after a restart: the custody rule's "one or the other". */
+static void
+assert_shown_or_kept_after_restart(const char *text, guint shown)
+{
+    guint kept;
+
+    faults_reload();
+    kept = faults_kept_with_text(text);
+    g_test_message("\"%s\": shown %u, kept after a restart %u", text, shown, kept);
+    g_assert_cmpuint(shown + kept, ==, 1);
+}
+
+/* journal.jsonl is deleted while Ajar runs (a clean-up, a sync tool). A
+ * line appended to the deleted file would be gone at the next start.
+ * Expected: the next message is not lost: it is kept in a journal.jsonl
+ * that is there after a restart, or shown; the user is told the journal
+ * was removed. What was kept before is the user's deletion to make. */
+static void
+test_journal_deleted(void)
+{
+    PurpleAccount *account = faults_fresh(faults_rules);
+    g_autofree char *path = ajar_test_path(AJAR_JOURNAL_FILE);
+    guint shown;
+
+    faults_receive_held(account, "kept before the deletion");
+    g_assert_cmpint(g_unlink(path), ==, 0);
+    test_client_receive(account, SAM, "sent after the deletion", 0, time(NULL));
+    shown = faults_received_with_text("sent after the deletion");
+    g_assert_cmpuint(faults_error_notices(NULL), ==, 1);
+    assert_shown_or_kept_after_restart("sent after the deletion", shown);
+}
+
+/* journal.jsonl is replaced while Ajar runs (a backup restored, a sync tool
+ * writing its copy and renaming it over). Expected as for a deletion: the
+ * next message is in the journal that is there, or shown, and the user is
+ * told. */
+static void
+test_journal_replaced(void)
+{
+    PurpleAccount *account = faults_fresh(faults_rules);
+    g_autofree char *path = ajar_test_path(AJAR_JOURNAL_FILE);
+    g_autofree char *copy = g_strconcat(path, ".copy", NULL);
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(GError) error = NULL;
+    guint shown;
+
+    faults_receive_held(account, "kept before the copy");
+    bytes = faults_journal_bytes();
+    g_assert_true(
+        g_file_set_contents(copy, g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes), &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(g_rename(copy, path), ==, 0);
+    test_client_receive(account, SAM, "sent after the copy", 0, time(NULL));
+    shown = faults_received_with_text("sent after the copy");
+    g_assert_cmpuint(faults_error_notices(NULL), ==, 1);
+    assert_shown_or_kept_after_restart("sent after the copy", shown);
+    g_assert_cmpuint(faults_kept_with_text("kept before the copy"), ==, 1);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -249,6 +309,8 @@ main(int argc, char **argv)
     g_test_add_func("/reliability/faults/sync-fails", test_sync_fails);
     g_test_add_func("/reliability/faults/cannot-undo", test_cannot_undo);
     g_test_add_func("/reliability/faults/read-only-folder", test_read_only_folder);
+    g_test_add_func("/reliability/faults/journal-deleted", test_journal_deleted);
+    g_test_add_func("/reliability/faults/journal-replaced", test_journal_replaced);
     status = g_test_run();
 
     faults_disarm();
