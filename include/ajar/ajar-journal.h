@@ -31,6 +31,10 @@ typedef enum {
 
 #define AJAR_JOURNAL_FILE "journal.jsonl"
 
+/* The start of an "error" event's message that records a tail repair:
+ * "journal.jsonl: repaired an incomplete last line (N bytes, line L) ...". */
+#define AJAR_JOURNAL_REPAIRED_PREFIX AJAR_JOURNAL_FILE ": repaired"
+
 typedef enum {
     /* fdatasync before every custody append returns (slow disks: milliseconds) */
     AJAR_FLUSH_EVERY_EVENT,
