@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,26 @@ fault_shim_control(const Fault *fault)
     }
     pthread_mutex_unlock(&lock);
     return result;
+}
+
+__attribute__((constructor)) static void
+arm_from_environment(void)
+{
+    const char *tear = getenv(FAULT_SHIM_TEAR_ENV);
+    char *rest = NULL;
+    Fault fault = { 0 };
+
+    if (tear == NULL || *tear == '\0')
+        return;
+    fault.nth = (unsigned)strtoul(tear, &rest, 10);
+    if (rest == NULL || *rest != ':' || fault.nth == 0)
+        return;
+    fault.ops = FAULT_WRITE;
+    fault.path_part = rest + 1;
+    fault.count = 1;
+    fault.short_write = 1;
+    fault.kill_after_short = 1;
+    fault_shim_control(&fault);
 }
 
 static int
@@ -137,6 +158,10 @@ write(int fd, const void *buf, size_t count)
     }
     if (verdict == 2 && count > 1)
         count /= 2;
+    if (verdict == 2 && armed.kill_after_short) {
+        real(fd, buf, count);
+        kill(getpid(), SIGKILL);
+    }
     return real(fd, buf, count);
 }
 

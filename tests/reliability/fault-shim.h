@@ -31,12 +31,20 @@ typedef struct {
     /* A write that fails first writes half of what it was given and
      * returns that (a disk filling up mid-line); the next write fails. */
     int short_write;
+    /* ...and then the process kills itself with SIGKILL, as a crash in the
+     * middle of a write would leave the file (the driver's torn writes). */
+    int kill_after_short;
 } Fault;
 
 /* The shim's entry point, found with dlsym(RTLD_DEFAULT, FAULT_SHIM_SYMBOL):
  * arms @fault (NULL disarms) and returns how many calls failed since the
  * last arming. */
 #define FAULT_SHIM_SYMBOL "fault_shim_control"
+
+/* Set in a process's environment as "N:PATH_PART", arms at start-up a torn
+ * write: the Nth write to a path containing PATH_PART writes half and the
+ * process kills itself. */
+#define FAULT_SHIM_TEAR_ENV "AJAR_FAULT_TEAR_WRITE"
 typedef unsigned (*FaultShimControl)(const Fault *fault);
 
 #endif /* AJAR_FAULT_SHIM_H */

@@ -27,7 +27,12 @@ static void
 test_disk_full_mid_line(void)
 {
     PurpleAccount *account = faults_fresh(faults_rules);
-    Fault full = { FAULT_WRITE, JOURNAL_PART, 1, 1, ENOSPC, TRUE };
+    Fault full = { .ops = FAULT_WRITE,
+                   .path_part = JOURNAL_PART,
+                   .nth = 1,
+                   .count = 1,
+                   .error = ENOSPC,
+                   .short_write = TRUE };
     g_autoptr(GBytes) before = NULL;
     g_autoptr(GBytes) after = NULL;
 
@@ -53,7 +58,12 @@ test_nth_write_fails(void)
 {
     for (guint n = 1; n <= 6; n++) {
         PurpleAccount *account = faults_fresh(faults_rules);
-        Fault eio = { FAULT_WRITE, JOURNAL_PART, n, 1, EIO, FALSE };
+        Fault eio = { .ops = FAULT_WRITE,
+                      .path_part = JOURNAL_PART,
+                      .nth = n,
+                      .count = 1,
+                      .error = EIO,
+                      .short_write = FALSE };
 
         g_test_message("write %u of 6 fails with EIO", n);
         faults_arm(&eio);
@@ -80,7 +90,12 @@ static void
 test_disk_full_outgoing(void)
 {
     PurpleAccount *account = faults_fresh(faults_rules);
-    Fault full = { FAULT_WRITE, JOURNAL_PART, 1, 1, ENOSPC, FALSE };
+    Fault full = { .ops = FAULT_WRITE,
+                   .path_part = JOURNAL_PART,
+                   .nth = 1,
+                   .count = 1,
+                   .error = ENOSPC,
+                   .short_write = FALSE };
     g_autoptr(GPtrArray) notices = NULL;
     g_autoptr(GPtrArray) lines = NULL;
     g_autoptr(GPtrArray) sent = NULL;
@@ -117,7 +132,12 @@ static void
 test_sync_fails(void)
 {
     PurpleAccount *account = faults_fresh(faults_rules);
-    Fault eio = { FAULT_FDATASYNC, JOURNAL_PART, 1, 0, EIO, FALSE };
+    Fault eio = { .ops = FAULT_FDATASYNC,
+                  .path_part = JOURNAL_PART,
+                  .nth = 1,
+                  .count = 0,
+                  .error = EIO,
+                  .short_write = FALSE };
     g_autoptr(GPtrArray) notices = NULL;
     guint told = 0;
 
@@ -151,7 +171,12 @@ test_cannot_undo(void)
     PurpleAccount *account = faults_fresh(faults_rules);
     /* The first write takes half, the second fails, and so does the first
      * ftruncate() that would cut the half off. */
-    Fault stuck = { FAULT_WRITE | FAULT_FTRUNCATE, JOURNAL_PART, 1, 1, ENOSPC, TRUE };
+    Fault stuck = { .ops = FAULT_WRITE | FAULT_FTRUNCATE,
+                    .path_part = JOURNAL_PART,
+                    .nth = 1,
+                    .count = 1,
+                    .error = ENOSPC,
+                    .short_write = TRUE };
     g_autoptr(GPtrArray) events = NULL;
     guint malformed = 0;
     gboolean repaired = FALSE;
@@ -187,6 +212,28 @@ test_cannot_undo(void)
     g_assert_true(repaired);
     g_assert_cmpstr(((AjarEvent *)g_ptr_array_index(events, events->len - 1))->text, ==,
                     "after the restart");
+
+    /* A line Ajar cut and repaired itself held nothing that was withheld:
+     * it is not "damage" to announce at every start. A line damaged by
+     * anything else still is. */
+    faults_reload();
+    g_assert_cmpuint(faults_error_notices(NULL), ==, 0);
+    faults_receive_held(account, "after the second restart");
+    {
+        g_autofree char *path = ajar_test_path(AJAR_JOURNAL_FILE);
+        g_autoptr(GPtrArray) notices = NULL;
+        FILE *file;
+
+        ajar_test_unload();
+        file = fopen(path, "a");
+        g_assert_nonnull(file);
+        fputs("{\"seq\": this is not an event}\n", file);
+        g_assert_cmpint(fclose(file), ==, 0);
+        faults_reload();
+        g_assert_cmpuint(faults_error_notices(&notices), ==, 1);
+        g_assert_true(
+            faults_notice_says(notices, "Part of Ajar's journal is damaged.", "1 line(s) of"));
+    }
 }
 
 /* The folder turns read-only while Ajar runs (EROFS on every write, create
@@ -197,12 +244,12 @@ static void
 test_read_only_folder(void)
 {
     PurpleAccount *account = faults_fresh(faults_rules);
-    Fault rofs = { FAULT_WRITE | FAULT_OPEN | FAULT_RENAME | FAULT_FSYNC | FAULT_FDATASYNC,
-                   "/ajar/",
-                   1,
-                   0,
-                   EROFS,
-                   FALSE };
+    Fault rofs = { .ops = FAULT_WRITE | FAULT_OPEN | FAULT_RENAME | FAULT_FSYNC | FAULT_FDATASYNC,
+                   .path_part = "/ajar/",
+                   .nth = 1,
+                   .count = 0,
+                   .error = EROFS,
+                   .short_write = FALSE };
     g_autofree char *rules_before = ajar_test_read_rules();
     g_autofree char *rules_after = NULL;
     g_autoptr(GPtrArray) notices = NULL;
