@@ -33,7 +33,6 @@
 #include "crash-common.h"
 
 #include <errno.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include <prpl.h>

@@ -87,8 +87,8 @@ tag_is_outgoing(const char *tag)
     return strstr(tag, "-o") != NULL;
 }
 
-/* One report line of run crash->run. @answered_send: tags the user said
- * "Send" for in this run. Returns FALSE when the child says it is ready. */
+/* Takes one report line of run crash->run. @answered_send: tags the user
+ * said "Send" for in this run; *@ready: set when the child says "ready". */
 static void
 take_line(Crash *crash, const char *line, GHashTable *answered_send, gboolean *ready)
 {
