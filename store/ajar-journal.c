@@ -32,6 +32,10 @@ struct _AjarJournal {
     gsize tail_bytes;
     guint tail_line;
     AjarEvent *tail_event;
+    /* A complete but damaged line just before that tail: a cut line that the
+     * repair now in the tail had ended ("\n" first) but not yet noted when a
+     * crash cut the repair too. Noted with the tail's repair (0: none). */
+    guint cut_line;
 
     /* The last id made here: 48 bits of ms and 80 random bits. */
     gboolean have_last_id;
@@ -247,6 +251,11 @@ replay(AjarJournal *journal, GError **error)
             g_autoptr(GError) ignored = NULL;
             journal->tail_event = ajar_event_decode(tail->str, tail->len, &ignored);
         }
+        if (journal->report.malformed > 0 &&
+            journal->report.malformed <= AJAR_JOURNAL_MAX_REPORTED &&
+            g_array_index(journal->report.malformed_lines, guint,
+                          journal->report.malformed_lines->len - 1) == journal->report.lines)
+            journal->cut_line = journal->report.lines;
     }
     /* (A hostile seq near G_MAXINT64 must not overflow: later lines then
      * repeat seqs, reported as disorder, rather than turn negative.) */
@@ -404,6 +413,7 @@ ajar_journal_append(AjarJournal *journal, AjarEvent *event, GError **error)
 {
     g_autoptr(GString) buf = g_string_new(NULL);
     g_autoptr(AjarEvent) repair = NULL;
+    g_autoptr(AjarEvent) cut_repair = NULL;
     gint64 seq, old_seq;
     gsize line_start;
 
@@ -421,6 +431,18 @@ ajar_journal_append(AjarJournal *journal, AjarEvent *event, GError **error)
 
     seq = journal->next_seq;
     if (journal->tail_bytes > 0) {
+        /* The tail's line ends first, whatever comes after it. */
+        g_string_append_c(buf, '\n');
+        if (journal->cut_line > 0) {
+            cut_repair = ajar_event_new(AJAR_EVENT_FAULT);
+            cut_repair->seq = seq++;
+            cut_repair->ts = event->ts;
+            cut_repair->message = g_strdup_printf(AJAR_JOURNAL_REPAIRED_PREFIX
+                                                  " a line a crash cut, ended by an earlier repair "
+                                                  "that a crash cut too, line %u; kept as it was",
+                                                  journal->cut_line);
+            ajar_event_encode(cut_repair, buf);
+        }
         repair = ajar_event_new(AJAR_EVENT_FAULT);
         repair->seq = seq++;
         repair->ts = event->ts;
@@ -428,7 +450,6 @@ ajar_journal_append(AjarJournal *journal, AjarEvent *event, GError **error)
                                           " an incomplete last line (%" G_GSIZE_FORMAT
                                           " bytes, line %u) left by a crash; kept as it was",
                                           journal->tail_bytes, journal->tail_line);
-        g_string_append_c(buf, '\n');
         ajar_event_encode(repair, buf);
     }
     old_seq = event->seq;
@@ -452,9 +473,12 @@ ajar_journal_append(AjarJournal *journal, AjarEvent *event, GError **error)
         /* In file order: the tail line, now ended, then the note about it. */
         if (journal->tail_event != NULL)
             ajar_state_apply(journal->state, journal->tail_event);
+        if (cut_repair != NULL)
+            ajar_state_apply(journal->state, cut_repair);
         ajar_state_apply(journal->state, repair);
         g_clear_pointer(&journal->tail_event, ajar_event_free);
         journal->tail_bytes = 0;
+        journal->cut_line = 0;
     }
     ajar_state_apply(journal->state, event);
     journal->next_seq = MIN(seq, G_MAXINT64 - 2) + 1; /* see replay() */
