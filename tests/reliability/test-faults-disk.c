@@ -15,6 +15,7 @@
 #include "faults-util.h"
 
 #include <errno.h>
+#include <sys/wait.h>
 
 #define JOURNAL_PART "/ajar/" AJAR_JOURNAL_FILE
 
@@ -236,6 +237,70 @@ test_cannot_undo(void)
     }
 }
 
+/* Two crashes in a row, the second in the middle of the repair of what the
+ * first cut: the repair had ended the cut line ("\n") but not noted it.
+ * Expected: the next write notes both lines; neither this start nor later
+ * ones announce damage, `ajar verify` passes, and holding goes on. */
+static void
+test_repair_cut_too(void)
+{
+    PurpleAccount *account = faults_fresh(faults_rules);
+    g_autofree char *path = ajar_test_path(AJAR_JOURNAL_FILE);
+    static const char first_cut[] =
+        "{\"seq\":2,\"ts\":\"2026-11-27T07:47:13.087Z\",\"event\":\"held\","
+        "\"id\":\"01M8DZJ01Z1HMK3645FQ71K5P0\",\"dir\":\"in\",\"acc";
+    static const char second_cut[] = "\n{\"seq\":2,\"ts\":\"2026-11-27T07:47:15.483Z\",\"event\":"
+                                     "\"error\",\"message\":\"journal.jsonl: repaired an inc";
+    g_autoptr(GPtrArray) events = NULL;
+    const char *cli = g_getenv("AJAR_CLI");
+    guint malformed = 0, repairs = 0;
+    FILE *file;
+
+    faults_receive_held(account, "before two crashes");
+    ajar_test_unload();
+    file = fopen(path, "a");
+    g_assert_nonnull(file);
+    fputs(first_cut, file);
+    fputs(second_cut, file);
+    g_assert_cmpint(fclose(file), ==, 0);
+
+    faults_reload();
+    g_assert_cmpuint(faults_error_notices(NULL), ==, 0);
+    faults_receive_held(account, "after two crashes");
+    events = faults_read_journal(&malformed);
+    g_assert_cmpuint(malformed, ==, 2);
+    for (guint i = 0; i < events->len; i++) {
+        const AjarEvent *event = g_ptr_array_index(events, i);
+        if (event->type == AJAR_EVENT_FAULT &&
+            g_str_has_prefix(event->message, AJAR_JOURNAL_REPAIRED_PREFIX)) {
+            g_test_message("%s", event->message);
+            g_assert_nonnull(strstr(event->message, repairs == 0 ? ", line 2;" : ", line 3)"));
+            repairs++;
+        }
+    }
+    g_assert_cmpuint(repairs, ==, 2);
+    faults_reload();
+    g_assert_cmpuint(faults_error_notices(NULL), ==, 0);
+    g_assert_cmpuint(faults_kept_with_text("before two crashes"), ==, 1);
+
+    /* The `ajar` tool agrees: repaired lines are warnings, not damage. */
+    g_assert_nonnull(cli);
+    {
+        g_autofree char *dir = g_path_get_dirname(test_client_user_dir());
+        g_autofree char *purple = g_build_filename(dir, "purple", NULL);
+        const char *argv[] = { cli, "verify", "--dir", purple, NULL };
+        g_autofree char *out = NULL;
+        g_autofree char *err = NULL;
+        int status = -1;
+
+        g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
+                                   &err, &status, NULL));
+        g_test_message("ajar verify: %s%s", out, err);
+        g_assert_true(WIFEXITED(status));
+        g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+    }
+}
+
 /* The folder turns read-only while Ajar runs (EROFS on every write, create
  * and rename in it). Expected: their message is shown, yours kept in
  * memory, the user told; a change of rules from /ajar is refused with a
@@ -355,6 +420,7 @@ main(int argc, char **argv)
     g_test_add_func("/reliability/faults/disk-full-outgoing", test_disk_full_outgoing);
     g_test_add_func("/reliability/faults/sync-fails", test_sync_fails);
     g_test_add_func("/reliability/faults/cannot-undo", test_cannot_undo);
+    g_test_add_func("/reliability/faults/repair-cut-too", test_repair_cut_too);
     g_test_add_func("/reliability/faults/read-only-folder", test_read_only_folder);
     g_test_add_func("/reliability/faults/journal-deleted", test_journal_deleted);
     g_test_add_func("/reliability/faults/journal-replaced", test_journal_replaced);
