@@ -17,15 +17,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static Fault armed;
 static char path_part[PATH_MAX];
-static unsigned seen[8];  /* matching calls since arming, per operation */
-static unsigned failed;   /* calls failed since arming */
-static int short_pending; /* a short write happened: the next write fails */
+static unsigned seen[8];         /* matching calls since arming, per operation */
+static unsigned failed;          /* calls failed since arming */
+static int short_pending;        /* a short write happened: the next write fails */
+static char tear_mark[PATH_MAX]; /* made before a torn write kills us */
 
 unsigned fault_shim_control(const Fault *fault);
 
@@ -67,6 +69,8 @@ arm_from_environment(void)
     fault.count = 1;
     fault.short_write = 1;
     fault.kill_after_short = 1;
+    snprintf(tear_mark, sizeof tear_mark, "%s",
+             getenv(FAULT_SHIM_TEAR_MARK_ENV) ? getenv(FAULT_SHIM_TEAR_MARK_ENV) : "");
     fault_shim_control(&fault);
 }
 
@@ -160,6 +164,8 @@ write(int fd, const void *buf, size_t count)
         count /= 2;
     if (verdict == 2 && armed.kill_after_short) {
         real(fd, buf, count);
+        if (tear_mark[0] != '\0')
+            mkdir(tear_mark, 0700);
         kill(getpid(), SIGKILL);
     }
     return real(fd, buf, count);

@@ -45,6 +45,9 @@ typedef struct {
  * write: the Nth write to a path containing PATH_PART writes half and the
  * process kills itself. */
 #define FAULT_SHIM_TEAR_ENV "AJAR_FAULT_TEAR_WRITE"
+/* If set too, the shim makes this folder just before the torn write kills
+ * the process, so that whoever started it knows how it died. */
+#define FAULT_SHIM_TEAR_MARK_ENV "AJAR_FAULT_TEAR_MARK"
 typedef unsigned (*FaultShimControl)(const Fault *fault);
 
 #endif /* AJAR_FAULT_SHIM_H */
