@@ -435,7 +435,10 @@ ajar_journal_append(AjarJournal *journal, AjarEvent *event, GError **error)
         g_string_append_c(buf, '\n');
         if (journal->cut_line > 0) {
             cut_repair = ajar_event_new(AJAR_EVENT_FAULT);
-            cut_repair->seq = seq++;
+            cut_repair->seq = seq;
+            /* Three lines may need a seq each: never past G_MAXINT64 (a
+             * hostile journal then repeats one; see replay()). */
+            seq = seq < G_MAXINT64 ? seq + 1 : seq;
             cut_repair->ts = event->ts;
             cut_repair->message = g_strdup_printf(AJAR_JOURNAL_REPAIRED_PREFIX
                                                   " a line a crash cut, ended by an earlier repair "
@@ -444,7 +447,8 @@ ajar_journal_append(AjarJournal *journal, AjarEvent *event, GError **error)
             ajar_event_encode(cut_repair, buf);
         }
         repair = ajar_event_new(AJAR_EVENT_FAULT);
-        repair->seq = seq++;
+        repair->seq = seq;
+        seq = seq < G_MAXINT64 ? seq + 1 : seq;
         repair->ts = event->ts;
         repair->message = g_strdup_printf(AJAR_JOURNAL_REPAIRED_PREFIX
                                           " an incomplete last line (%" G_GSIZE_FORMAT
