@@ -60,6 +60,34 @@ free_open_dialogs(AjarPlugin *ajar)
     g_hash_table_unref(ajar->dialogs);
 }
 
+/* A background sync that failed means earlier lines may not be on disk:
+ * say so once a session (a failing disk fails every sync), then keep going
+ * (the lines themselves were written). */
+static void
+check_sync(AjarPlugin *ajar)
+{
+    g_autoptr(GError) sync_error = NULL;
+
+    if (ajar->journal == NULL || ajar_journal_check_sync(ajar->journal, &sync_error))
+        return;
+    purple_debug_warning("ajar", "%s\n", sync_error->message);
+    if (ajar->sync_reported)
+        return;
+    ajar->sync_reported = TRUE;
+    ajar_plugin_report(ajar, "Ajar could not make sure its journal reached the disk.",
+                       sync_error->message);
+}
+
+static gboolean
+sync_check_cb(gpointer data)
+{
+    AjarPlugin *ajar = data;
+
+    ajar->sync_check_source = 0;
+    check_sync(ajar);
+    return G_SOURCE_REMOVE;
+}
+
 gboolean
 ajar_plugin_journal(AjarPlugin *ajar, AjarEvent *event, GError **error)
 {
@@ -68,15 +96,14 @@ ajar_plugin_journal(AjarPlugin *ajar, AjarEvent *event, GError **error)
                     "%s/%s could not be opened when Ajar started.", ajar->dir, AJAR_JOURNAL_FILE);
         return FALSE;
     }
-    /* A background sync that failed means earlier lines may not be on disk:
-     * say so once, then keep going (the line itself was written). */
-    {
-        g_autoptr(GError) sync_error = NULL;
-        if (!ajar_journal_check_sync(ajar->journal, &sync_error))
-            ajar_plugin_report(ajar, "Ajar could not make sure its journal reached the disk.",
-                               sync_error->message);
-    }
-    return ajar_journal_append(ajar->journal, event, error);
+    check_sync(ajar);
+    if (!ajar_journal_append(ajar->journal, event, error))
+        return FALSE;
+    /* The line reaches the disk within a second, or the user hears about it
+     * then: not only when (if ever) the next message comes. */
+    if (ajar->sync_check_source == 0)
+        ajar->sync_check_source = g_timeout_add(AJAR_SYNC_CHECK_MS, sync_check_cb, ajar);
+    return TRUE;
 }
 
 static void
@@ -109,10 +136,64 @@ ajar_plugin_actions(PurplePlugin *plugin, gpointer context)
 }
 
 static void
+note_repaired_line_cb(const AjarEvent *event, gpointer data)
+{
+    GArray *lines = data;
+    const char *at;
+    guint64 line;
+
+    if (event->type != AJAR_EVENT_FAULT || event->message == NULL ||
+        !g_str_has_prefix(event->message, AJAR_JOURNAL_REPAIRED_PREFIX) ||
+        (at = strstr(event->message, ", line ")) == NULL)
+        return;
+    line = g_ascii_strtoull(at + strlen(", line "), NULL, 10);
+    if (line > 0 && line <= G_MAXUINT) {
+        guint line_no = (guint)line;
+        g_array_append_val(lines, line_no);
+    }
+}
+
+/* Damaged lines other than those a crash cut in the middle of Ajar's own
+ * write, which Ajar then ended and noted ("repaired"): such a line held a
+ * message whose write never returned, so it was never withheld, and it is
+ * no news at every start. Returns how many; *@first: the first of them (0
+ * when it is beyond the line numbers the report keeps). */
+static guint
+unexplained_damage(AjarPlugin *ajar, const AjarJournalReport *report, guint *first)
+{
+    g_autoptr(GArray) repaired = g_array_new(FALSE, FALSE, sizeof(guint));
+    g_autoptr(GError) error = NULL;
+    guint explained = 0;
+
+    *first = 0;
+    if (report->repaired_tails > 0 &&
+        !ajar_journal_read_file(ajar_journal_get_path(ajar->journal), note_repaired_line_cb,
+                                repaired, NULL, &error))
+        purple_debug_warning("ajar", "%s\n", error->message);
+    for (guint i = 0; i < report->malformed_lines->len; i++) {
+        guint line = g_array_index(report->malformed_lines, guint, i);
+        gboolean was_repaired = FALSE;
+
+        for (guint j = 0; j < repaired->len && !was_repaired; j++)
+            was_repaired = g_array_index(repaired, guint, j) == line;
+        /* The line just before a cut last line: ended by a repair that a
+         * crash cut too; the next write notes it (ajar_journal_append()). */
+        if (!was_repaired && report->incomplete_tail && line == report->lines)
+            was_repaired = TRUE;
+        if (was_repaired)
+            explained++;
+        else if (*first == 0)
+            *first = line;
+    }
+    return report->malformed - explained;
+}
+
+static void
 open_journal(AjarPlugin *ajar)
 {
     g_autoptr(GError) error = NULL;
     const AjarJournalReport *report;
+    guint damaged, first;
 
     /* Batched: the sync thread makes each line durable well within a second
      * without blocking the messenger on the disk. */
@@ -125,12 +206,17 @@ open_journal(AjarPlugin *ajar)
         return;
     }
     report = ajar_journal_get_open_report(ajar->journal);
-    if (report->malformed > 0) {
+    if (report->malformed > 0 && (damaged = unexplained_damage(ajar, report, &first)) > 0) {
+        /* The report's reason is about its first damaged line. */
+        gboolean reason_fits = report->malformed_lines->len > 0 &&
+                               first == g_array_index(report->malformed_lines, guint, 0) &&
+                               report->first_malformed_reason != NULL;
+        g_autofree char *where = first > 0 ? g_strdup_printf("line %u", first) : g_strdup("?");
         g_autofree char *why = g_strdup_printf(
             "%u line(s) of %s could not be read (first: %s). The rest is in use; 'ajar verify' "
             "lists them.",
-            report->malformed, ajar_journal_get_path(ajar->journal),
-            report->first_malformed_reason != NULL ? report->first_malformed_reason : "?");
+            damaged, ajar_journal_get_path(ajar->journal),
+            reason_fits ? report->first_malformed_reason : where);
         ajar_plugin_report(ajar, "Part of Ajar's journal is damaged.", why);
     }
 }
@@ -179,6 +265,7 @@ ajar_plugin_unload(PurplePlugin *plugin)
     free_open_dialogs(ajar);
     ajar_custody_disconnect(ajar);
     ajar_rules_file_unwatch(ajar);
+    g_clear_handle_id(&ajar->sync_check_source, g_source_remove);
     /* Kept messages stay in the journal; this only closes it (after a sync). */
     ajar_journal_close(ajar->journal);
     g_clear_pointer(&ajar->rules, ajar_rules_unref);

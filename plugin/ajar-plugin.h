@@ -26,6 +26,10 @@
 #define AJAR_RECEIVING_PRIORITY (PURPLE_SIGNAL_PRIORITY_DEFAULT + 100)
 #define AJAR_SENDING_PRIORITY (PURPLE_SIGNAL_PRIORITY_DEFAULT - 100)
 
+/* How long after a journal write Ajar looks whether its background sync
+ * failed: the custody rule's "reaches the disk within one second". */
+#define AJAR_SYNC_CHECK_MS 1000
+
 /* All plugin state: created in load, freed in unload (STYLE.md). */
 typedef struct {
     PurplePlugin *plugin;
@@ -67,6 +71,11 @@ typedef struct {
     /* Data of open dialogs (pointer -> its GDestroyNotify): a dialog closed
      * by unload never calls back, so unload frees what is left here. */
     GHashTable *dialogs;
+
+    /* Looks for a failed background sync a second after a journal write. */
+    guint sync_check_source;
+    /* The user was told the journal may not be on disk (once a session). */
+    gboolean sync_reported;
 } AjarPlugin;
 
 /* ajar-plugin.c */

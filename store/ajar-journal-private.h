@@ -10,9 +10,6 @@
 
 G_BEGIN_DECLS
 
-/* The start of an "error" event's message that records a tail repair. */
-#define AJAR_JOURNAL_REPAIRED_PREFIX AJAR_JOURNAL_FILE ": repaired"
-
 /* Empties @report (whatever it held) and gives it its malformed_lines array. */
 void ajar_journal_report_init(AjarJournalReport *report);
 

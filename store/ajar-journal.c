@@ -33,6 +33,10 @@ struct _AjarJournal {
     gsize tail_bytes;
     guint tail_line;
     AjarEvent *tail_event;
+    /* A complete but damaged line just before that tail: a cut line that the
+     * repair now in the tail had ended ("\n" first) but not yet noted when a
+     * crash cut the repair too. Noted with the tail's repair (0: none). */
+    guint cut_line;
 
     /* The last id made here: 48 bits of ms and 80 random bits. */
     gboolean have_last_id;
@@ -277,6 +281,11 @@ replay(AjarJournal *journal, GError **error)
             g_autoptr(GError) ignored = NULL;
             journal->tail_event = ajar_event_decode(tail->str, tail->len, &ignored);
         }
+        if (journal->report.malformed > 0 &&
+            journal->report.malformed <= AJAR_JOURNAL_MAX_REPORTED &&
+            g_array_index(journal->report.malformed_lines, guint,
+                          journal->report.malformed_lines->len - 1) == journal->report.lines)
+            journal->cut_line = journal->report.lines;
     }
     /* (A hostile seq near G_MAXINT64 must not overflow: later lines then
      * repeat seqs, reported as disorder, rather than turn negative.) */
@@ -382,6 +391,25 @@ fail_closed(AjarJournal *journal, GError **error)
     return FALSE;
 }
 
+/* Whether the path still names the file we have open. Lines appended to a
+ * journal that was deleted or renamed over would vanish at the next start,
+ * with the messages they kept: refuse instead, so they are shown or kept in
+ * memory and the user is told. */
+static gboolean
+still_at_path(AjarJournal *journal, GError **error)
+{
+    struct stat open_file, at_path;
+
+    if (fstat(journal->fd, &open_file) == 0 && stat(journal->path, &at_path) == 0 &&
+        open_file.st_dev == at_path.st_dev && open_file.st_ino == at_path.st_ino)
+        return TRUE;
+    g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_CLOSED,
+                "%s: was deleted or replaced while in use, so nothing more is written to it; "
+                "restart Ajar to use the file there now",
+                journal->path);
+    return FALSE;
+}
+
 /* Writes @buf at the end of the file, or leaves the file as it was. */
 static gboolean
 write_or_undo(AjarJournal *journal, const GString *buf, GError **error)
@@ -415,12 +443,15 @@ ajar_journal_append(AjarJournal *journal, AjarEvent *event, GError **error)
 {
     g_autoptr(GString) buf = g_string_new(NULL);
     g_autoptr(AjarEvent) repair = NULL;
+    g_autoptr(AjarEvent) cut_repair = NULL;
     gint64 seq, old_seq;
     gsize line_start;
 
     g_return_val_if_fail(journal != NULL && event != NULL, FALSE);
     if (journal->fd < 0 || journal->broken)
         return fail_closed(journal, error);
+    if (!still_at_path(journal, error))
+        return FALSE;
 
     /* Milliseconds on disk (PRODUCT.md's format): rounding here makes the
      * state agree with a later replay. */
@@ -430,14 +461,29 @@ ajar_journal_append(AjarJournal *journal, AjarEvent *event, GError **error)
 
     seq = journal->next_seq;
     if (journal->tail_bytes > 0) {
+        /* The tail's line ends first, whatever comes after it. */
+        g_string_append_c(buf, '\n');
+        if (journal->cut_line > 0) {
+            cut_repair = ajar_event_new(AJAR_EVENT_FAULT);
+            cut_repair->seq = seq;
+            /* Three lines may need a seq each: never past G_MAXINT64 (a
+             * hostile journal then repeats one; see replay()). */
+            seq = seq < G_MAXINT64 ? seq + 1 : seq;
+            cut_repair->ts = event->ts;
+            cut_repair->message = g_strdup_printf(AJAR_JOURNAL_REPAIRED_PREFIX
+                                                  " a line a crash cut, ended by an earlier repair "
+                                                  "that a crash cut too, line %u; kept as it was",
+                                                  journal->cut_line);
+            ajar_event_encode(cut_repair, buf);
+        }
         repair = ajar_event_new(AJAR_EVENT_FAULT);
-        repair->seq = seq++;
+        repair->seq = seq;
+        seq = seq < G_MAXINT64 ? seq + 1 : seq;
         repair->ts = event->ts;
         repair->message = g_strdup_printf(AJAR_JOURNAL_REPAIRED_PREFIX
                                           " an incomplete last line (%" G_GSIZE_FORMAT
                                           " bytes, line %u) left by a crash; kept as it was",
                                           journal->tail_bytes, journal->tail_line);
-        g_string_append_c(buf, '\n');
         ajar_event_encode(repair, buf);
     }
     old_seq = event->seq;
@@ -461,9 +507,12 @@ ajar_journal_append(AjarJournal *journal, AjarEvent *event, GError **error)
         /* In file order: the tail line, now ended, then the note about it. */
         if (journal->tail_event != NULL)
             ajar_state_apply(journal->state, journal->tail_event);
+        if (cut_repair != NULL)
+            ajar_state_apply(journal->state, cut_repair);
         ajar_state_apply(journal->state, repair);
         g_clear_pointer(&journal->tail_event, ajar_event_free);
         journal->tail_bytes = 0;
+        journal->cut_line = 0;
     }
     ajar_state_apply(journal->state, event);
     journal->next_seq = MIN(seq, G_MAXINT64 - 2) + 1; /* see replay() */

@@ -31,6 +31,10 @@ typedef enum {
 
 #define AJAR_JOURNAL_FILE "journal.jsonl"
 
+/* The start of an "error" event's message that records a tail repair:
+ * "journal.jsonl: repaired an incomplete last line (N bytes, line L) ...". */
+#define AJAR_JOURNAL_REPAIRED_PREFIX AJAR_JOURNAL_FILE ": repaired"
+
 typedef enum {
     /* fdatasync before every custody append returns (slow disks: milliseconds) */
     AJAR_FLUSH_EVERY_EVENT,
@@ -92,7 +96,9 @@ void ajar_journal_close(AjarJournal *journal);
  * to the flush policy; others by the next sync.
  * On failure nothing is applied, the file is cut back to where it was, and
  * @error says why (AJAR_JOURNAL_ERROR_IO; if even the cut fails, later appends
- * fail with AJAR_JOURNAL_ERROR_CLOSED until the journal is reopened).
+ * fail with AJAR_JOURNAL_ERROR_CLOSED until the journal is reopened). When
+ * the journal's path no longer names the open file (it was deleted or
+ * replaced), nothing is written: AJAR_JOURNAL_ERROR_CLOSED.
  * Exception: AJAR_JOURNAL_ERROR_SYNC (AJAR_FLUSH_EVERY_EVENT only) means the
  * line was written and applied, only its fdatasync failed.
  * event->ts is stored with millisecond precision: it is rounded down to a
