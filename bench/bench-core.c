@@ -65,6 +65,25 @@ time_decide(const AjarRuleSet *rules, const AjarFacts *facts, GDateTime *now, gu
     return bench_median(rounds, G_N_ELEMENTS(rounds));
 }
 
+/* Times ajar_rules_decide() on @facts and adds figure 4's row @key, @name;
+ * its ratio is to *@base, which the @first row of its kind sets. */
+static void
+add_decide_row(const AjarRuleSet *rules, const AjarFacts *facts, GDateTime *now, guint calls,
+               const char *key, const char *name, gboolean first, double *base)
+{
+    BenchRow row = BENCH_ROW_INIT;
+
+    row.figure = "4";
+    row.key = key;
+    row.name = name;
+    row.n = calls;
+    row.ns_per_op = time_decide(rules, facts, now, calls, key);
+    if (first)
+        *base = row.ns_per_op;
+    row.ratio = row.ns_per_op / *base;
+    bench_report_add(&row);
+}
+
 static void
 figure_rules(void)
 {
@@ -79,7 +98,6 @@ figure_rules(void)
         g_autoptr(GError) error = NULL;
         g_autoptr(AjarRuleSet) rules = ajar_rules_parse(json, -1, "rules.json", NULL, NULL, &error);
         AjarFacts facts = { 0 };
-        BenchRow hit = BENCH_ROW_INIT, miss = BENCH_ROW_INIT;
         g_autofree char *hit_key = g_strdup_printf("4.hit%u", counts[c]);
         g_autofree char *miss_key = g_strdup_printf("4.miss%u", counts[c]);
         g_autofree char *hit_name =
@@ -95,26 +113,9 @@ figure_rules(void)
         facts.text = "are you awake? I keep thinking about us";
 
         facts.buddy = hit_buddy;
-        hit.figure = "4";
-        hit.key = hit_key;
-        hit.name = hit_name;
-        hit.n = calls;
-        hit.ns_per_op = time_decide(rules, &facts, now, calls, hit_key);
-        if (c == 0)
-            base_hit = hit.ns_per_op;
-        hit.ratio = hit.ns_per_op / base_hit;
-        bench_report_add(&hit);
-
+        add_decide_row(rules, &facts, now, calls, hit_key, hit_name, c == 0, &base_hit);
         facts.buddy = "stranger@example.org";
-        miss.figure = "4";
-        miss.key = miss_key;
-        miss.name = miss_name;
-        miss.n = calls;
-        miss.ns_per_op = time_decide(rules, &facts, now, calls, miss_key);
-        if (c == 0)
-            base_miss = miss.ns_per_op;
-        miss.ratio = miss.ns_per_op / base_miss;
-        bench_report_add(&miss);
+        add_decide_row(rules, &facts, now, calls, miss_key, miss_name, c == 0, &base_miss);
     }
 }
 

@@ -1,6 +1,7 @@
-/* e2e-test.h — helpers the end-to-end test binaries share (header-only, on
- * top of the plugin tests' ajar-test-util.h): what "you" saw, gathered over
- * real-time waits, and waits on Ajar's journal. */
+/* e2e-test.h — helpers the end-to-end test binaries share (inline, their
+ * state in e2e-scenarios.c; on top of the plugin tests' ajar-test-util.h):
+ * what "you" saw, gathered over real-time waits, and waits on Ajar's
+ * journal. */
 #ifndef AJAR_E2E_TEST_H
 #define AJAR_E2E_TEST_H
 
@@ -19,9 +20,10 @@ typedef struct {
     time_t mtime;
 } E2eSeenLine;
 
-static GPtrArray *e2e_seen_windows;  /* char* */
-static GPtrArray *e2e_seen_lines;    /* E2eSeenLine* */
-static GPtrArray *e2e_seen_received; /* E2eSeenLine* (who, message, flags) */
+/* One copy for the whole test binary, in e2e-scenarios.c. */
+extern GPtrArray *e2e_seen_windows;  /* char* */
+extern GPtrArray *e2e_seen_lines;    /* E2eSeenLine* */
+extern GPtrArray *e2e_seen_received; /* E2eSeenLine* (who, message, flags) */
 
 static inline void
 e2e_seen_line_free(E2eSeenLine *line)

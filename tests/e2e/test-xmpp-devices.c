@@ -9,41 +9,24 @@
  * without Ajar: Sam on two resources, a friend, and your own second device
  * me@example.org/phone. What libpurple 2.14 does with carbons is written up
  * in docs/E2E.md. */
-#include "e2e-test.h"
+#include "e2e-scenarios.h"
 
 #include <plugin.h>
 #include <signals.h>
 #include <xmlnode.h>
 
-#define ME_RESOURCE "Home"
 #define CARBONS_PLUGIN_ID "core-riba-carbons"
 #define CARBONS_XMLNS "urn:xmpp:carbons:2"
 
-static PurpleAccount *me;
-static E2ePeer *sam;
-static E2ePeer *friend;
-static char *me_jid;
-static char *sam_jid;
-static char *friend_jid;
+/* A rule for Sam names no account. */
+static E2eParties parties;
 static int handle;
 
-static void
-use_rules(const char *json)
-{
-    ajar_test_reload_with_rules(json);
-    e2e_seen_reset();
-}
-
-/* One rule "Sam" with @body, notify "count". */
+/* One rule "Sam" with @body, notify "count" (the default). */
 static void
 use_sam_rule(const char *body)
 {
-    g_autofree char *json =
-        g_strdup_printf("{\"version\": 1, \"rules\": [{\"name\": \"Sam\", \"match\": "
-                        "[{\"protocol\": \"prpl-jabber\", \"buddy\": \"%s\"}], %s}]}\n",
-                        sam_jid, body);
-
-    use_rules(json);
+    e2e_use_sam_rule(&parties, body, NULL);
 }
 
 /* Whether the server confirmed the carbons plugin's request to turn
@@ -96,43 +79,43 @@ test_offline_messages(void)
     /* Sam sees your presence, so the test knows when you are gone. */
     purple_signal_connect(purple_accounts_get_handle(), "account-authorization-requested", &handle,
                           PURPLE_CALLBACK(authorization_requested_cb), NULL);
-    e2e_peer_add_buddy(sam, me_jid);
-    e2e_peer_wait_presence(sam, me_jid, TRUE);
+    e2e_peer_add_buddy(parties.sam, parties.me_name);
+    e2e_peer_wait_presence(parties.sam, parties.me_name, TRUE);
 
-    test_client_disconnect(me);
-    e2e_peer_wait_presence(sam, me_jid, FALSE);
+    test_client_disconnect(parties.me);
+    e2e_peer_wait_presence(parties.sam, parties.me_name, FALSE);
     seq = ajar_test_last_seq();
-    e2e_peer_send(sam, me_jid, "are you ignoring me?");
-    e2e_peer_send(sam, me_jid, "fine. good night");
+    e2e_peer_send(parties.sam, parties.me_name, "are you ignoring me?");
+    e2e_peer_send(parties.sam, parties.me_name, "fine. good night");
     /* One sender's messages stay in order: once the friend has the next
      * one, the server has stored both for you. */
-    e2e_peer_send(sam, friend_jid, "have you seen them?");
-    e2e_peer_wait_im(friend, "have you seen them?");
+    e2e_peer_send(parties.sam, parties.friend_name, "have you seen them?");
+    e2e_peer_wait_im(parties.friend, "have you seen them?");
     g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_UNKNOWN), ==, 0);
 
     signed_on = g_get_real_time();
-    e2e_connect(me);
+    e2e_connect(parties.me);
     held = e2e_wait_journal(seq, AJAR_EVENT_HELD, 2);
     g_assert_cmpstr(((AjarEvent *)g_ptr_array_index(held, 0))->text, ==, "are you ignoring me?");
     g_assert_cmpstr(((AjarEvent *)g_ptr_array_index(held, 1))->text, ==, "fine. good night");
     for (guint i = 0; i < held->len; i++) {
         const AjarEvent *event = g_ptr_array_index(held, i);
 
-        g_assert_true(e2e_is_buddy(event->buddy, sam_jid));
+        g_assert_true(e2e_is_buddy(event->buddy, parties.sam_name));
         /* Kept when it reached you (libpurple gives no sending time). */
         g_assert_cmpint(event->ts, >=, signed_on);
     }
     /* A friend's message after sign-on shows; Sam's offline ones do not. */
-    e2e_peer_send(friend, me_jid, "welcome back");
-    e2e_wait_received(friend_jid, "welcome back");
-    e2e_assert_nothing_from(sam_jid);
+    e2e_peer_send(parties.friend, parties.me_name, "welcome back");
+    e2e_wait_received(parties.friend_name, "welcome back");
+    e2e_assert_nothing_from(parties.sam_name);
     g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_HELD), ==, 2);
 
     /* Released when you choose, like any held message. */
-    e2e_ajar(me, sam_jid, "release");
-    e2e_wait_received(sam_jid, "are you ignoring me?");
-    e2e_wait_received(sam_jid, "fine. good night");
-    test_client_close_im(me, sam_jid);
+    e2e_ajar(parties.me, parties.sam_name, "release");
+    e2e_wait_received(parties.sam_name, "are you ignoring me?");
+    e2e_wait_received(parties.sam_name, "fine. good night");
+    test_client_close_im(parties.me, parties.sam_name);
 }
 
 static gboolean
@@ -147,20 +130,20 @@ typing_arrived_cb(gpointer data)
 static void
 test_typing_while_held(void)
 {
-    const char *home = purple_account_get_username(me);
+    const char *home = purple_account_get_username(parties.me);
 
     use_sam_rule("\"incoming\": {\"action\": \"hold\"}");
-    test_client_open_im(me, sam_jid);
-    e2e_peer_typing(sam, home);
+    test_client_open_im(parties.me, parties.sam_name);
+    e2e_peer_typing(parties.sam, home);
     e2e_wait(typing_arrived_cb, NULL, "Sam's typing notification");
-    g_assert_cmpint(test_client_typing_state(me, sam_jid), ==, PURPLE_NOT_TYPING);
+    g_assert_cmpint(test_client_typing_state(parties.me, parties.sam_name), ==, PURPLE_NOT_TYPING);
 
     /* The same notification without a rule: the window says so. */
-    use_rules("{\"version\": 1, \"rules\": []}");
-    e2e_peer_typing(sam, home);
+    e2e_use_rules("{\"version\": 1, \"rules\": []}");
+    e2e_peer_typing(parties.sam, home);
     e2e_wait(typing_arrived_cb, NULL, "Sam's typing notification");
-    g_assert_cmpint(test_client_typing_state(me, sam_jid), ==, PURPLE_TYPING);
-    test_client_close_im(me, sam_jid);
+    g_assert_cmpint(test_client_typing_state(parties.me, parties.sam_name), ==, PURPLE_TYPING);
+    test_client_close_im(parties.me, parties.sam_name);
 }
 
 /* Sam on the phone and on a laptop, writing at once: every message is
@@ -179,36 +162,36 @@ test_two_resources(void)
         g_autofree char *phone_text = g_strdup_printf("phone %d", i);
         g_autofree char *laptop_text = g_strdup_printf("laptop %d", i);
 
-        e2e_peer_send(sam, me_jid, phone_text);
-        e2e_peer_send(laptop, me_jid, laptop_text);
+        e2e_peer_send(parties.sam, parties.me_name, phone_text);
+        e2e_peer_send(laptop, parties.me_name, laptop_text);
     }
     held = e2e_wait_journal(seq, AJAR_EVENT_HELD, 6);
     for (guint i = 0; i < held->len; i++) {
         const AjarEvent *event = g_ptr_array_index(held, i);
-        g_autofree char *resource = g_strdup(event->buddy + strlen(sam_jid));
+        g_autofree char *resource = g_strdup(event->buddy + strlen(parties.sam_name));
 
-        g_assert_true(e2e_is_buddy(event->buddy, sam_jid));
+        g_assert_true(e2e_is_buddy(event->buddy, parties.sam_name));
         g_assert_true(g_str_has_prefix(event->text, resource + 1));
         from_phone += g_strcmp0(resource, "/phone") == 0;
         from_laptop += g_strcmp0(resource, "/laptop") == 0;
     }
     g_assert_cmpuint(from_phone, ==, 3);
     g_assert_cmpuint(from_laptop, ==, 3);
-    e2e_assert_nothing_from(sam_jid);
+    e2e_assert_nothing_from(parties.sam_name);
 
     /* One person, one window. */
-    e2e_ajar(me, sam_jid, "release");
+    e2e_ajar(parties.me, parties.sam_name, "release");
     e2e_wait_journal(seq, AJAR_EVENT_RELEASED, 6);
     for (int i = 1; i <= 3; i++) {
         g_autofree char *phone_text = g_strdup_printf("phone %d", i);
         g_autofree char *laptop_text = g_strdup_printf("laptop %d", i);
 
-        e2e_wait_received(sam_jid, phone_text);
-        e2e_wait_received(sam_jid, laptop_text);
+        e2e_wait_received(parties.sam_name, phone_text);
+        e2e_wait_received(parties.sam_name, laptop_text);
     }
-    g_assert_cmpuint(e2e_seen_received_from(sam_jid, NULL), ==, 6);
-    g_assert_cmpuint(e2e_seen_windows_for(sam_jid), ==, 1);
-    test_client_close_im(me, sam_jid);
+    g_assert_cmpuint(e2e_seen_received_from(parties.sam_name, NULL), ==, 6);
+    g_assert_cmpuint(e2e_seen_windows_for(parties.sam_name), ==, 1);
+    test_client_close_im(parties.me, parties.sam_name);
     e2e_peer_stop(laptop);
 }
 
@@ -220,7 +203,7 @@ static void
 test_carbons_from_second_device(void)
 {
     E2ePeer *phone = e2e_peer_start_xmpp("me", "phone");
-    g_autofree char *phone_jid = g_strdup_printf("%s/phone", me_jid);
+    g_autofree char *phone_jid = g_strdup_printf("%s/phone", parties.me_name);
     g_autoptr(GPtrArray) held = NULL;
     const E2eSeenLine *line;
     gint64 seq;
@@ -231,24 +214,24 @@ test_carbons_from_second_device(void)
     seq = ajar_test_last_seq();
 
     /* Written on the phone: Sam gets it at once (the phone has no Ajar)... */
-    e2e_peer_send(phone, sam_jid, "sent from my phone");
-    e2e_peer_wait_im(sam, "sent from my phone");
+    e2e_peer_send(phone, parties.sam_name, "sent from my phone");
+    e2e_peer_wait_im(parties.sam, "sent from my phone");
     /* ...and this device shows the carbon copy as your own line. */
-    line = e2e_wait_line(sam_jid, "sent from my phone", PURPLE_MESSAGE_SEND);
+    line = e2e_wait_line(parties.sam_name, "sent from my phone", PURPLE_MESSAGE_SEND);
     g_assert_false(line->flags & PURPLE_MESSAGE_RECV);
     /* Ajar neither held, queued nor noted it. */
     g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_UNKNOWN), ==, 0);
-    g_assert_cmpuint(e2e_seen_received_from(sam_jid, NULL), ==, 0);
+    g_assert_cmpuint(e2e_seen_received_from(parties.sam_name, NULL), ==, 0);
 
     /* Sam answers the phone only: this device gets a carbon copy of it,
      * which is Sam's message, so it is held here (the phone shows it). */
-    e2e_peer_send(sam, phone_jid, "got it, thanks");
+    e2e_peer_send(parties.sam, phone_jid, "got it, thanks");
     e2e_peer_wait_im(phone, "got it, thanks");
     held = e2e_wait_journal(seq, AJAR_EVENT_HELD, 1);
     g_assert_cmpstr(((AjarEvent *)g_ptr_array_index(held, 0))->text, ==, "got it, thanks");
-    g_assert_true(e2e_is_buddy(((AjarEvent *)g_ptr_array_index(held, 0))->buddy, sam_jid));
-    g_assert_cmpuint(e2e_seen_received_from(sam_jid, NULL), ==, 0);
-    g_assert_null(e2e_seen_line(sam_jid, "got it, thanks", 0));
+    g_assert_true(e2e_is_buddy(((AjarEvent *)g_ptr_array_index(held, 0))->buddy, parties.sam_name));
+    g_assert_cmpuint(e2e_seen_received_from(parties.sam_name, NULL), ==, 0);
+    g_assert_null(e2e_seen_line(parties.sam_name, "got it, thanks", 0));
 
     /* Without the plugin, libpurple 2.14 ignores the copies the server
      * still sends (their envelope has no body): this device sees neither.
@@ -257,22 +240,22 @@ test_carbons_from_second_device(void)
     g_assert_true(purple_plugin_unload(purple_plugins_find_with_id(CARBONS_PLUGIN_ID)));
     e2e_seen_reset();
     seq = ajar_test_last_seq();
-    e2e_peer_send(phone, sam_jid, "phone again");
-    e2e_peer_wait_im(sam, "phone again");
-    e2e_peer_send(phone, purple_account_get_username(me), "note to self");
+    e2e_peer_send(phone, parties.sam_name, "phone again");
+    e2e_peer_wait_im(parties.sam, "phone again");
+    e2e_peer_send(phone, purple_account_get_username(parties.me), "note to self");
     e2e_wait_received(phone_jid, "note to self");
-    g_assert_null(e2e_seen_line(sam_jid, "phone again", 0));
-    e2e_peer_send(sam, phone_jid, "to your phone only");
+    g_assert_null(e2e_seen_line(parties.sam_name, "phone again", 0));
+    e2e_peer_send(parties.sam, phone_jid, "to your phone only");
     e2e_peer_wait_im(phone, "to your phone only");
-    e2e_peer_send(sam, me_jid, "and to you");
+    e2e_peer_send(parties.sam, parties.me_name, "and to you");
     g_clear_pointer(&held, g_ptr_array_unref);
     held = e2e_wait_journal(seq, AJAR_EVENT_HELD, 1);
     g_assert_cmpstr(((AjarEvent *)g_ptr_array_index(held, 0))->text, ==, "and to you");
     g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_UNKNOWN), ==, 1);
     g_assert_true(purple_plugin_load(purple_plugins_find_with_id(CARBONS_PLUGIN_ID)));
 
-    test_client_close_im(me, sam_jid);
-    test_client_close_im(me, phone_jid);
+    test_client_close_im(parties.me, parties.sam_name);
+    test_client_close_im(parties.me, phone_jid);
     e2e_peer_stop(phone);
 }
 
@@ -313,8 +296,8 @@ test_restart_with_pending(void)
         "\"outgoing\": {\"action\": \"delay\", \"seconds\": 3, \"confirm\": false}},"
         "{\"name\": \"Friend\", \"match\": [{\"buddy\": \"%s\"}], "
         "\"incoming\": {\"action\": \"delay\", \"seconds\": 3}}]}",
-        sam_jid, friend_jid);
-    g_autofree char *username = g_strdup(purple_account_get_username(me));
+        parties.sam_name, parties.friend_name);
+    g_autofree char *username = g_strdup(purple_account_get_username(parties.me));
     g_autofree char *held_id = NULL;
     g_autofree char *delayed_id = NULL;
     g_autofree char *queued_id = NULL;
@@ -322,11 +305,11 @@ test_restart_with_pending(void)
     gint64 latest_due;
     gint64 seq;
 
-    use_rules(rules);
+    e2e_use_rules(rules);
     seq = ajar_test_last_seq();
-    e2e_peer_send(sam, me_jid, "held across a restart");
-    e2e_peer_send(friend, me_jid, "delayed across a restart");
-    test_client_send(me, sam_jid, "queued across a restart");
+    e2e_peer_send(parties.sam, parties.me_name, "held across a restart");
+    e2e_peer_send(parties.friend, parties.me_name, "delayed across a restart");
+    test_client_send(parties.me, parties.sam_name, "queued across a restart");
     events = e2e_wait_journal(seq, AJAR_EVENT_HELD, 1);
     held_id = g_strdup(((AjarEvent *)g_ptr_array_index(events, 0))->id);
     g_clear_pointer(&events, g_ptr_array_unref);
@@ -338,35 +321,35 @@ test_restart_with_pending(void)
     queued_id = g_strdup(((AjarEvent *)g_ptr_array_index(events, 0))->id);
     latest_due = MAX(latest_due, ((AjarEvent *)g_ptr_array_index(events, 0))->due);
     /* Only the window you wrote in is open; nothing of theirs is shown. */
-    g_assert_cmpuint(e2e_seen_received_from(sam_jid, NULL), ==, 0);
-    g_assert_null(e2e_seen_line(sam_jid, "held across a restart", 0));
-    e2e_assert_nothing_from(friend_jid);
+    g_assert_cmpuint(e2e_seen_received_from(parties.sam_name, NULL), ==, 0);
+    g_assert_null(e2e_seen_line(parties.sam_name, "held across a restart", 0));
+    e2e_assert_nothing_from(parties.friend_name);
 
     /* Quit (Ajar is switched off with the rest) and stay closed until
      * both due times have passed. */
     ajar_test_unload();
     test_client_restart();
     e2e_run_until(latest_due + G_USEC_PER_SEC / 2);
-    me = purple_accounts_find(username, "prpl-jabber");
-    g_assert_nonnull(me);
-    g_assert_true(purple_account_is_disconnected(me));
+    parties.me = purple_accounts_find(username, "prpl-jabber");
+    g_assert_nonnull(parties.me);
+    g_assert_true(purple_account_is_disconnected(parties.me));
     ajar_test_load();
     e2e_seen_reset();
     seq = ajar_test_last_seq();
-    e2e_connect(me);
+    e2e_connect(parties.me);
 
     /* The friend's is overdue: delivered at sign-on. */
-    e2e_wait_received(friend_jid, "delayed across a restart");
+    e2e_wait_received(parties.friend_name, "delayed across a restart");
     g_assert_cmpint(ajar_test_item_state(delayed_id), ==, AJAR_EVENT_DELIVERED);
     /* Yours is never sent without asking. */
     taken_requests = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
     e2e_wait(asked_cb, NULL, "the question whether to send the overdue message");
     g_assert_cmpuint(overdue_questions, ==, 1);
-    g_assert_cmpuint(e2e_peer_count(sam, "queued across a restart"), ==, 0);
+    g_assert_cmpuint(e2e_peer_count(parties.sam, "queued across a restart"), ==, 0);
     g_assert_cmpint(ajar_test_item_state(queued_id), ==, AJAR_EVENT_QUEUED);
     test_client_request_answer(overdue_question,
                                test_client_request_find_action(overdue_question, "Send"));
-    e2e_peer_wait_im(sam, "queued across a restart");
+    e2e_peer_wait_im(parties.sam, "queued across a restart");
     g_assert_cmpint(ajar_test_item_state(queued_id), ==, AJAR_EVENT_SENT);
     g_clear_pointer(&taken_requests, g_ptr_array_unref);
 
@@ -374,8 +357,8 @@ test_restart_with_pending(void)
     g_assert_cmpint(ajar_test_item_state(held_id), ==, AJAR_EVENT_HELD);
     g_assert_cmpuint(ajar_test_count_events(AJAR_EVENT_HELD, held_id), ==, 1);
     g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_HELD), ==, 0);
-    g_assert_cmpuint(e2e_seen_received_from(sam_jid, NULL), ==, 0);
-    g_assert_cmpuint(e2e_peer_count(sam, "queued across a restart"), ==, 1);
+    g_assert_cmpuint(e2e_seen_received_from(parties.sam_name, NULL), ==, 0);
+    g_assert_cmpuint(e2e_peer_count(parties.sam, "queued across a restart"), ==, 1);
 }
 
 int
@@ -388,9 +371,6 @@ main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     test_client_start();
 
-    me_jid = e2e_jid("me");
-    sam_jid = e2e_jid("sam");
-    friend_jid = e2e_jid("friend");
     /* Debian's purple-xmpp-carbons (scripts/lib.sh installs it) lives in a
      * folder libpurple searches: probed at start, loaded here as a user
      * ticks it in Tools ▸ Plugins. */
@@ -404,9 +384,7 @@ main(int argc, char **argv)
                           &handle, PURPLE_CALLBACK(jabber_sending_cb), NULL);
     purple_signal_connect(purple_plugins_find_with_id("prpl-jabber"), "jabber-receiving-xmlnode",
                           &handle, PURPLE_CALLBACK(jabber_receiving_cb), NULL);
-    me = e2e_add_xmpp_account("me", ME_RESOURCE);
-    sam = e2e_peer_start_xmpp("sam", "phone");
-    friend = e2e_peer_start_xmpp("friend", "laptop");
+    e2e_parties_start_xmpp(&parties);
 
     g_test_add_func("/e2e/xmpp/offline-messages", test_offline_messages);
     g_test_add_func("/e2e/xmpp/typing-while-held", test_typing_while_held);
@@ -415,14 +393,10 @@ main(int argc, char **argv)
     g_test_add_func("/e2e/xmpp/restart-with-pending", test_restart_with_pending);
     status = g_test_run();
 
-    e2e_peer_stop(friend);
-    e2e_peer_stop(sam);
+    e2e_parties_stop(&parties);
     ajar_test_unload();
     test_client_quit();
     test_client_cleanup();
-    g_free(me_jid);
-    g_free(sam_jid);
-    g_free(friend_jid);
     g_free(carbons_request_id);
     return status;
 }

@@ -139,42 +139,44 @@ takes_mode(int flags)
     return (flags & O_CREAT) != 0 || (flags & O_TMPFILE) == O_TMPFILE;
 }
 
-#define OPEN_WRAPPER(name)                                                    \
-    int name(const char *path, int flags, ...);                               \
-    int name(const char *path, int flags, ...)                                \
-    {                                                                         \
-        mode_t mode = 0;                                                      \
-        int fd;                                                               \
-        REAL(name, OpenFunc)                                                  \
-        if (takes_mode(flags)) {                                              \
-            va_list args;                                                     \
-            va_start(args, flags);                                            \
-            mode = (mode_t)va_arg(args, int);                                 \
-            va_end(args);                                                     \
-        }                                                                     \
-        fd = real_##name(path, flags, mode);                                  \
-        if (takes_mode(flags))                                                \
-            note(FILE_CALL_CREATE, AT_FDCWD, path, AT_FDCWD, NULL, mode, fd); \
-        return fd;                                                            \
+/* Notes an open-like call that may create a file (when @flags say so) and
+ * returns its result @fd. */
+static int
+opened(int dirfd, const char *path, int flags, mode_t mode, int fd)
+{
+    if (takes_mode(flags))
+        note(FILE_CALL_CREATE, dirfd, path, AT_FDCWD, NULL, mode, fd);
+    return fd;
+}
+
+/* Sets @mode to the variadic mode argument after @flags, present only when
+ * the call may create a file. */
+#define MODE_ARGUMENT(flags, mode)        \
+    if (takes_mode(flags)) {              \
+        va_list args;                     \
+        va_start(args, flags);            \
+        mode = (mode_t)va_arg(args, int); \
+        va_end(args);                     \
     }
 
-#define OPENAT_WRAPPER(name)                                               \
-    int name(int dirfd, const char *path, int flags, ...);                 \
-    int name(int dirfd, const char *path, int flags, ...)                  \
-    {                                                                      \
-        mode_t mode = 0;                                                   \
-        int fd;                                                            \
-        REAL(name, OpenatFunc)                                             \
-        if (takes_mode(flags)) {                                           \
-            va_list args;                                                  \
-            va_start(args, flags);                                         \
-            mode = (mode_t)va_arg(args, int);                              \
-            va_end(args);                                                  \
-        }                                                                  \
-        fd = real_##name(dirfd, path, flags, mode);                        \
-        if (takes_mode(flags))                                             \
-            note(FILE_CALL_CREATE, dirfd, path, AT_FDCWD, NULL, mode, fd); \
-        return fd;                                                         \
+#define OPEN_WRAPPER(name)                                                          \
+    int name(const char *path, int flags, ...);                                     \
+    int name(const char *path, int flags, ...)                                      \
+    {                                                                               \
+        mode_t mode = 0;                                                            \
+        REAL(name, OpenFunc)                                                        \
+        MODE_ARGUMENT(flags, mode)                                                  \
+        return opened(AT_FDCWD, path, flags, mode, real_##name(path, flags, mode)); \
+    }
+
+#define OPENAT_WRAPPER(name)                                                            \
+    int name(int dirfd, const char *path, int flags, ...);                              \
+    int name(int dirfd, const char *path, int flags, ...)                               \
+    {                                                                                   \
+        mode_t mode = 0;                                                                \
+        REAL(name, OpenatFunc)                                                          \
+        MODE_ARGUMENT(flags, mode)                                                      \
+        return opened(dirfd, path, flags, mode, real_##name(dirfd, path, flags, mode)); \
     }
 
 #define CREAT_WRAPPER(name)                                               \

@@ -174,6 +174,29 @@ check_folder(gboolean with_rules)
     g_assert_cmpuint(files, ==, with_rules ? 3 : 1);
 }
 
+/* Every path under the temporary root that changed from @before to @after
+ * (security_snapshot()) is Ajar's (under @ajar_path), libpurple's own, or
+ * the export @export_name. */
+static void
+check_changes(GHashTable *before, GHashTable *after, const char *ajar_path, const char *export_name)
+{
+    g_autoptr(GPtrArray) changes = security_snapshot_changes(before, after);
+
+    for (guint i = 0; i < changes->len; i++) {
+        const char *path = g_ptr_array_index(changes, i);
+        const SecurityEntry *was = g_hash_table_lookup(before, path);
+        const SecurityEntry *now = g_hash_table_lookup(after, path);
+
+        g_test_message("changed: %s", path);
+        /* A folder that was there already changes when something is made
+         * in it; what was made is checked on its own. */
+        if (was != NULL && S_ISDIR(was->mode) && S_ISDIR(now->mode) && was->mode == now->mode)
+            continue;
+        g_assert_true(security_path_in(path, ajar_path) || is_libpurple_file(path) ||
+                      strcmp(path, export_name) == 0);
+    }
+}
+
 /* Holds, releases, cools off, cancels, changes rules from /ajar, survives
  * a hand edit with a mistake and exports, from a first start (no folder). */
 static void
@@ -184,7 +207,6 @@ test_one_session(void)
     g_autofree char *export_path = g_build_filename(root, "export.html", NULL);
     g_autoptr(GHashTable) before = NULL;
     g_autoptr(GHashTable) after = NULL;
-    g_autoptr(GPtrArray) changes = NULL;
     g_autoptr(GPtrArray) calls = NULL;
     g_autofree char *rules = NULL;
     gint64 seq;
@@ -231,20 +253,7 @@ test_one_session(void)
     g_assert_cmpuint(check_calls(calls), >=, 6);
     check_folder(TRUE);
 
-    changes = security_snapshot_changes(before, after);
-    for (guint i = 0; i < changes->len; i++) {
-        const char *path = g_ptr_array_index(changes, i);
-        const SecurityEntry *was = g_hash_table_lookup(before, path);
-        const SecurityEntry *now = g_hash_table_lookup(after, path);
-
-        g_test_message("changed: %s", path);
-        /* A folder that was there already changes when something is made
-         * in it; what was made is checked on its own. */
-        if (was != NULL && S_ISDIR(was->mode) && S_ISDIR(now->mode) && was->mode == now->mode)
-            continue;
-        g_assert_true(security_path_in(path, "purple/ajar") || is_libpurple_file(path) ||
-                      strcmp(path, "export.html") == 0);
-    }
+    check_changes(before, after, "purple/ajar", "export.html");
     g_assert_true(g_hash_table_contains(after, "purple/ajar/journal.jsonl"));
     ajar_test_drain();
 }
@@ -281,7 +290,6 @@ test_hostile_names(void)
                                             "\"match\": [");
     g_autoptr(GHashTable) before = NULL;
     g_autoptr(GHashTable) after = NULL;
-    g_autoptr(GPtrArray) changes = NULL;
     g_autoptr(GPtrArray) calls = NULL;
     g_autoptr(GPtrArray) held = NULL;
     gint64 seq;
@@ -331,18 +339,7 @@ test_hostile_names(void)
     check_calls(calls);
     check_folder(TRUE);
     g_assert_false(g_file_test("/tmp/ajar-escape", G_FILE_TEST_EXISTS));
-    changes = security_snapshot_changes(before, after);
-    for (guint i = 0; i < changes->len; i++) {
-        const char *path = g_ptr_array_index(changes, i);
-        const SecurityEntry *was = g_hash_table_lookup(before, path);
-        const SecurityEntry *now = g_hash_table_lookup(after, path);
-
-        g_test_message("changed: %s", path);
-        if (was != NULL && S_ISDIR(was->mode) && S_ISDIR(now->mode) && was->mode == now->mode)
-            continue;
-        g_assert_true(security_path_in(path, "purple/ajar/journal.jsonl") ||
-                      is_libpurple_file(path) || strcmp(path, "export-names.html") == 0);
-    }
+    check_changes(before, after, "purple/ajar/journal.jsonl", "export-names.html");
     ajar_test_drain();
 }
 
