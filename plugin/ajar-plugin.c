@@ -176,9 +176,9 @@ unexplained_damage(AjarPlugin *ajar, const AjarJournalReport *report, guint *fir
 
         for (guint j = 0; j < repaired->len && !was_repaired; j++)
             was_repaired = g_array_index(repaired, guint, j) == line;
-        /* The line just before a cut last line: ended by a repair that a
-         * crash cut too; the next write notes it (ajar_journal_append()). */
-        if (!was_repaired && report->incomplete_tail && line == report->lines)
+        /* Ended by a repair that a crash cut too; the next write notes it
+         * (ajar_journal_append()). */
+        if (!was_repaired && line == ajar_journal_get_cut_repair_line(ajar->journal))
             was_repaired = TRUE;
         if (was_repaired)
             explained++;

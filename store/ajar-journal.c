@@ -265,6 +265,35 @@ take_lock(AjarJournal *journal, GError **error)
     return FALSE;
 }
 
+/* TRUE when @tail, a last line a crash cut, could be the start of the
+ * repair note ajar_journal_append() writes right after ending a cut line
+ * ({"seq":N,"ts":"<24 characters>","event":"error","message":"journal.jsonl:
+ * repaired..."): only then is the damaged line before it one that an earlier
+ * repair ended. Any other damaged line stays damage the user hears of. */
+static gboolean
+tail_is_cut_repair(const char *tail, gsize len)
+{
+    static const char seq_key[] = "{\"seq\":";
+    static const char ts_key[] = ",\"ts\":\"";
+    static const char rest[] = "\",\"event\":\"error\",\"message\":\"" AJAR_JOURNAL_REPAIRED_PREFIX;
+    const gsize ts_len = 24; /* 2026-11-27T21:04:09.113Z */
+    gsize i, n;
+
+    n = MIN(len, sizeof seq_key - 1);
+    if (len == 0 || memcmp(tail, seq_key, n) != 0)
+        return FALSE;
+    i = n;
+    while (i < len && g_ascii_isdigit(tail[i]))
+        i++;
+    n = MIN(len - i, sizeof ts_key - 1);
+    if (memcmp(tail + i, ts_key, n) != 0)
+        return FALSE;
+    i += n;
+    i += MIN(len - i, ts_len);
+    n = MIN(len - i, sizeof rest - 1);
+    return memcmp(tail + i, rest, n) == 0;
+}
+
 static gboolean
 replay(AjarJournal *journal, GError **error)
 {
@@ -284,7 +313,8 @@ replay(AjarJournal *journal, GError **error)
         if (journal->report.malformed > 0 &&
             journal->report.malformed <= AJAR_JOURNAL_MAX_REPORTED &&
             g_array_index(journal->report.malformed_lines, guint,
-                          journal->report.malformed_lines->len - 1) == journal->report.lines)
+                          journal->report.malformed_lines->len - 1) == journal->report.lines &&
+            tail_is_cut_repair(tail->str, tail->len))
             journal->cut_line = journal->report.lines;
     }
     /* (A hostile seq near G_MAXINT64 must not overflow: later lines then
@@ -535,6 +565,13 @@ ajar_journal_get_state(const AjarJournal *journal)
 {
     g_return_val_if_fail(journal != NULL, NULL);
     return journal->state;
+}
+
+guint
+ajar_journal_get_cut_repair_line(const AjarJournal *journal)
+{
+    g_return_val_if_fail(journal != NULL, 0);
+    return journal->cut_line;
 }
 
 const AjarJournalReport *

@@ -116,6 +116,11 @@ gboolean ajar_journal_check_sync(AjarJournal *journal, GError **error);
 const AjarState *ajar_journal_get_state(const AjarJournal *journal);
 /* Returns: (transfer none): what opening found (malformed lines, tail). */
 const AjarJournalReport *ajar_journal_get_open_report(const AjarJournal *journal);
+/* The damaged line, found on opening, that an earlier repair ended before a
+ * crash cut that repair's own note (the last line, cut, is the start of such
+ * a note); the next append notes it as repaired. 0 when there is none, and
+ * after that append. */
+guint ajar_journal_get_cut_repair_line(const AjarJournal *journal);
 const char *ajar_journal_get_path(const AjarJournal *journal);
 
 /* A new message id: 26 characters of Crockford base32 (ULID layout: 48 bits

@@ -152,6 +152,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *p, *end = text + size, *nl;
     guint newlines = 0, valid = 0;
     gsize tail_len;
+    guint cut_line;
     const AjarItem *item;
 
     FUZZ_CHECK(g_file_set_contents(fuzz_path, text, (gssize)size, &error), "%s", error->message);
@@ -187,6 +188,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                "open found %u malformed, the reader %u",
                ajar_journal_get_open_report(journal)->malformed, report.malformed);
 
+    /* A damaged line just before a cut last line that starts like a repair
+     * note: ended by a repair a crash cut, noted by the next append. */
+    cut_line = ajar_journal_get_cut_repair_line(journal);
+    FUZZ_CHECK(cut_line == 0 ||
+                   (tail_len > 0 && cut_line == report.lines && report.malformed_lines->len > 0 &&
+                    g_array_index(report.malformed_lines, guint, report.malformed_lines->len - 1) ==
+                        cut_line),
+               "line %u taken for a cut repair (%u lines, tail of %zu bytes)", cut_line,
+               report.lines, tail_len);
+
     /* What a reader will see once the tail line is ended: it, applied. */
     ajar_journal_read_file(fuzz_path, apply_cb, expected, NULL, NULL);
     if (tail_len > 0) {
@@ -220,8 +231,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(!after_report.incomplete_tail, "still an incomplete tail");
     FUZZ_CHECK(after_report.malformed == report.malformed + (tail_len > 0 && tail_event == NULL),
                "%u malformed after, %u before", after_report.malformed, report.malformed);
-    FUZZ_CHECK(after_report.events ==
-                   report.events + 1 + (tail_len > 0) + (tail_event != NULL ? 1 : 0),
+    FUZZ_CHECK(after_report.events == report.events + 1 + (tail_len > 0) +
+                                          (tail_event != NULL ? 1 : 0) + (cut_line > 0 ? 1 : 0),
                "%u events after, %u before", after_report.events, report.events);
     check_state(after);
     check_same_custody(expected, after, "read back");

@@ -390,6 +390,51 @@ test_id_after_greatest(Fixture *f, gconstpointer data)
     ajar_journal_close(journal);
 }
 
+/* A damaged line just before a cut last line is taken for one an earlier
+ * repair ended (a crash cut that repair's note) only when the cut line
+ * starts like such a note: other damage there stays damage, reported, and
+ * no note claims it was a repair. (Found by fuzz-journal after the crash
+ * driver's fix: regressions/journal/damaged-line-before-cut-tail.jsonl.) */
+static void
+test_cut_repair_only_after_repair_note(Fixture *f, gconstpointer data)
+{
+    static const char damaged[] = "{\"seq\":1,\"ts\":\"2026-11-27T21:04:09.113Z\",\"event\":\"he\n";
+    static const char *const tails[] = {
+        "{\"seq\":2,\"ts\":\"2026-11-27T21:04:10.113Z\",\"event\":\"held\",\"id\":\"01K",
+        "{\"seq\":2,\"ts\":\"2026-11-27T21:04:10.113Z\",\"event\":\"error\",\"message\":"
+        "\"journal.jsonl: repai",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(tails); i++) {
+        g_autoptr(AjarEvent) event =
+            test_custody_event(AJAR_EVENT_HELD, NULL, AJAR_DIRECTION_IN, "x", TEST_T0);
+        g_autoptr(GPtrArray) events =
+            g_ptr_array_new_with_free_func((GDestroyNotify)ajar_event_free);
+        AjarJournalReport report = { 0 };
+        AjarJournal *journal;
+        guint notes = 0;
+
+        g_assert_cmpint(g_unlink(f->path) == 0 || errno == ENOENT, ==, TRUE);
+        append_raw(f->path, damaged, strlen(damaged));
+        append_raw(f->path, tails[i], strlen(tails[i]));
+        journal = open_ok(f->dir, AJAR_FLUSH_EVERY_EVENT);
+        g_assert_cmpuint(ajar_journal_get_cut_repair_line(journal), ==, i == 0 ? 0 : 1);
+        append_ok(journal, event);
+        g_assert_cmpuint(ajar_journal_get_cut_repair_line(journal), ==, 0);
+        ajar_journal_close(journal);
+
+        g_assert_true(ajar_journal_read_file(f->path, collect_cb, events, &report, NULL));
+        for (guint j = 0; j < events->len; j++) {
+            const AjarEvent *e = g_ptr_array_index(events, j);
+            if (e->type == AJAR_EVENT_FAULT && strstr(e->message, "earlier repair") != NULL)
+                notes++;
+        }
+        g_assert_cmpuint(notes, ==, i == 0 ? 0 : 1);
+        g_assert_cmpuint(report.malformed, ==, 2); /* the damaged line and the cut one */
+        ajar_journal_report_clear(&report);
+    }
+}
+
 /* Two messengers on one journal would interleave lines: the second is refused. */
 static void
 test_open_busy(Fixture *f, gconstpointer data)
@@ -492,6 +537,7 @@ main(int argc, char **argv)
     ADD("/journal/id/unique-sorted", test_ids);
     ADD("/journal/id/after-greatest", test_id_after_greatest);
     ADD("/journal/id/burst-short", test_ids_burst_short);
+    ADD("/journal/repair/cut-repair-only-after-note", test_cut_repair_only_after_repair_note);
     ADD("/journal/open/busy", test_open_busy);
     ADD("/journal/append/write-failure", test_append_write_failure);
     ADD("/journal/flush/batched", test_flush_batched);
