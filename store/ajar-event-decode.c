@@ -385,9 +385,29 @@ get_text_field(const Fields *fields, Field field, gboolean required, const char 
     return TRUE;
 }
 
+/* A NUL-terminated copy of @len bytes at @str: in @names when it is given
+ * (room was made for the whole line), else on the heap. */
+static char *
+copy_name(AjarEventNames *names, const char *str, gsize len)
+{
+    char *out;
+
+    if (names != NULL) {
+        g_assert(names->used + len + 1 <= names->size);
+        out = names->buf + names->used;
+        names->used += len + 1;
+    } else {
+        out = g_malloc(len + 1);
+    }
+    /* (g_strndup() would scan the bytes once more for a NUL.) */
+    memcpy(out, str, len);
+    out[len] = '\0';
+    return out;
+}
+
 static gboolean
-get_name(const Fields *fields, Field field, gboolean required, const char *event_name, char **out,
-         GError **error)
+get_name(const Fields *fields, Field field, gboolean required, const char *event_name,
+         AjarEventNames *names, char **out, GError **error)
 {
     const FieldValue *v;
 
@@ -395,10 +415,7 @@ get_name(const Fields *fields, Field field, gboolean required, const char *event
         return FALSE;
     if (v == NULL)
         return TRUE;
-    /* (g_strndup() would scan the bytes once more for a NUL.) */
-    *out = g_malloc(v->len + 1);
-    memcpy(*out, v->str, v->len);
-    (*out)[v->len] = '\0';
+    *out = copy_name(names, v->str, v->len);
     return TRUE;
 }
 
@@ -481,7 +498,8 @@ type_is_outcome(AjarEventType type)
 }
 
 static gboolean
-check_fields(const Fields *fields, AjarEvent *event, const char *name, GError **error)
+check_fields(const Fields *fields, AjarEvent *event, const char *name, AjarEventNames *names,
+             GError **error)
 {
     gboolean custody = ajar_event_type_is_custody(event->type);
     gboolean needs_id = custody || type_is_outcome(event->type);
@@ -495,16 +513,17 @@ check_fields(const Fields *fields, AjarEvent *event, const char *name, GError **
             return fail(error, "id: missing (a sent event needs an id, or a rule for a message "
                                "that passed)");
     }
-    if (!get_name(fields, FIELD_ID, needs_id, name, &event->id, error) ||
+    /* The id and the text stay on the heap: the state keeps them. */
+    if (!get_name(fields, FIELD_ID, needs_id, name, NULL, &event->id, error) ||
         !get_text_field(fields, FIELD_DIR, custody, name, &dir, error) ||
-        !get_name(fields, FIELD_ACCOUNT, custody, name, &event->account, error) ||
-        !get_name(fields, FIELD_PROTOCOL, custody, name, &event->protocol, error) ||
-        !get_name(fields, FIELD_BUDDY, custody, name, &event->buddy, error) ||
-        !get_name(fields, FIELD_RULE, custody, name, &event->rule, error) ||
+        !get_name(fields, FIELD_ACCOUNT, custody, name, names, &event->account, error) ||
+        !get_name(fields, FIELD_PROTOCOL, custody, name, names, &event->protocol, error) ||
+        !get_name(fields, FIELD_BUDDY, custody, name, names, &event->buddy, error) ||
+        !get_name(fields, FIELD_RULE, custody, name, names, &event->rule, error) ||
         !get_time(fields, FIELD_TIME, custody, name, &event->time, error) ||
         !get_time(fields, FIELD_DUE, event->type == AJAR_EVENT_DELAYED, name, &event->due, error) ||
         !get_text(fields, custody, name, event, error) ||
-        !get_name(fields, FIELD_MESSAGE, FALSE, name, &event->message, error))
+        !get_name(fields, FIELD_MESSAGE, FALSE, name, names, &event->message, error))
         return FALSE;
     if (dir != NULL) {
         if (dir->len == 2 && memcmp(dir->str, "in", 2) == 0)
@@ -518,10 +537,11 @@ check_fields(const Fields *fields, AjarEvent *event, const char *name, GError **
     return TRUE;
 }
 
-static AjarEvent *
-event_from_fields(const Fields *fields, GError **error)
+/* Fills @event (zeroed, type AJAR_EVENT_UNKNOWN) from @fields. On failure
+ * @event may hold some fields already. */
+static gboolean
+event_from_fields(const Fields *fields, AjarEvent *event, AjarEventNames *names, GError **error)
 {
-    g_autoptr(AjarEvent) event = ajar_event_new(AJAR_EVENT_UNKNOWN);
     const FieldValue *seq = &fields->v[FIELD_SEQ];
     const FieldValue *name_value;
     char name_buf[32]; /* every event name this version knows fits */
@@ -530,25 +550,25 @@ event_from_fields(const Fields *fields, GError **error)
 
     if (!seq->present) {
         fail(error, "seq: missing");
-        return NULL;
+        return FALSE;
     }
     if (seq->type != AJAR_JSON_NUMBER || !seq->is_integer || seq->integer < 1) {
         fail(error, "seq: must be a positive whole number");
-        return NULL;
+        return FALSE;
     }
     event->seq = seq->integer;
     if (!fields->v[FIELD_TS].present) {
         fail(error, "ts: missing");
-        return NULL;
+        return FALSE;
     }
     if (!get_time(fields, FIELD_TS, TRUE, NULL, &event->ts, error))
-        return NULL;
+        return FALSE;
     if (!fields->v[FIELD_EVENT].present) {
         fail(error, "event: missing");
-        return NULL;
+        return FALSE;
     }
     if (!get_text_field(fields, FIELD_EVENT, TRUE, NULL, &name_value, error))
-        return NULL;
+        return FALSE;
     if (name_value->len < sizeof name_buf) {
         memcpy(name_buf, name_value->str, name_value->len);
         name_buf[name_value->len] = '\0';
@@ -558,7 +578,7 @@ event_from_fields(const Fields *fields, GError **error)
     }
     if (name[0] == '\0') {
         fail(error, "event: must not be empty");
-        return NULL;
+        return FALSE;
     }
     event->type = ajar_event_type_from_string(name);
     if (event->type == AJAR_EVENT_UNKNOWN) {
@@ -567,65 +587,122 @@ event_from_fields(const Fields *fields, GError **error)
         if (id->present && id->type == AJAR_JSON_STRING && memchr(id->str, '\0', id->len) == NULL)
             event->id = g_strndup(id->str, id->len);
         event->event_name = long_name != NULL ? g_steal_pointer(&long_name) : g_strdup(name);
-        return g_steal_pointer(&event);
+        return TRUE;
     }
-    if (!check_fields(fields, event, name, error))
-        return NULL;
-    return g_steal_pointer(&event);
+    return check_fields(fields, event, name, names, error);
 }
 
-AjarEvent *
-ajar_event_decode_strict(const char *line, gsize len, GError **error)
+/* The strict reader into @event; see event_from_fields(). */
+static gboolean
+decode_strict(const char *line, gsize len, AjarEvent *event, AjarEventNames *names, GError **error)
 {
     g_autoptr(AjarJsonValue) root = NULL;
     g_autoptr(GError) json_error = NULL;
     Fields fields = { 0 };
-    AjarEvent *event;
+    gboolean ok;
     gsize i;
 
-    g_return_val_if_fail(line != NULL || len == 0, NULL);
     for (i = 0; i < len && g_ascii_isspace(line[i]); i++)
         ;
-    if (i == len) {
-        fail(error, "empty line");
-        return NULL;
-    }
-    if (len > G_MAXSSIZE) {
-        fail(error, "line too long");
-        return NULL;
-    }
+    if (i == len)
+        return fail(error, "empty line");
+    if (len > G_MAXSSIZE)
+        return fail(error, "line too long");
     root = ajar_json_parse(line, (gssize)len, &json_error);
     if (root == NULL) {
         /* A line holds no newline, so the reader's "1:COLUMN" is just a column. */
         const char *where = json_error->message;
         if (g_str_has_prefix(where, "1:"))
-            fail(error, "not JSON: column %s", where + 2);
-        else
-            fail(error, "not JSON: %s", where);
-        return NULL;
+            return fail(error, "not JSON: column %s", where + 2);
+        return fail(error, "not JSON: %s", where);
     }
-    if (root->type != AJAR_JSON_OBJECT) {
-        fail(error, "must be a JSON object, not %s", ajar_json_type_name(root->type));
-        return NULL;
-    }
+    if (root->type != AJAR_JSON_OBJECT)
+        return fail(error, "must be a JSON object, not %s", ajar_json_type_name(root->type));
     fields_from_tree(root, &fields);
-    event = event_from_fields(&fields, error);
+    ok = event_from_fields(&fields, event, names, error);
     fields_clear(&fields);
-    return event;
+    return ok;
+}
+
+/* The scanner, else the strict reader, into @event. */
+static gboolean
+decode(const char *line, gsize len, AjarEvent *event, AjarEventNames *names, GError **error)
+{
+    Fields fields = { 0 };
+    gboolean ok;
+
+    if (len == 0 || !scan_line(line, len, &fields)) {
+        fields_clear(&fields);
+        return decode_strict(line, len, event, names, error);
+    }
+    ok = event_from_fields(&fields, event, names, error);
+    fields_clear(&fields);
+    return ok;
+}
+
+AjarEvent *
+ajar_event_decode_strict(const char *line, gsize len, GError **error)
+{
+    g_autoptr(AjarEvent) event = NULL;
+
+    g_return_val_if_fail(line != NULL || len == 0, NULL);
+    event = ajar_event_new(AJAR_EVENT_UNKNOWN);
+    if (!decode_strict(line, len, event, NULL, error))
+        return NULL;
+    return g_steal_pointer(&event);
 }
 
 AjarEvent *
 ajar_event_decode(const char *line, gsize len, GError **error)
 {
-    Fields fields = { 0 };
-    AjarEvent *event;
+    g_autoptr(AjarEvent) event = NULL;
 
     g_return_val_if_fail(line != NULL || len == 0, NULL);
-    if (len == 0 || !scan_line(line, len, &fields)) {
-        fields_clear(&fields);
-        return ajar_event_decode_strict(line, len, error);
+    event = ajar_event_new(AJAR_EVENT_UNKNOWN);
+    if (!decode(line, len, event, NULL, error))
+        return NULL;
+    return g_steal_pointer(&event);
+}
+
+/* Past this a line's names buffer is given back after the line. */
+#define NAMES_KEEP_BYTES (64 * 1024)
+
+gboolean
+ajar_event_decode_into(const char *line, gsize len, AjarEventNames *names, AjarEvent *event,
+                       GError **error)
+{
+    gboolean ok;
+
+    g_return_val_if_fail(line != NULL || len == 0, FALSE);
+    g_return_val_if_fail(names != NULL && event != NULL, FALSE);
+    memset(event, 0, sizeof *event);
+    /* The names together are never longer than the line, plus a NUL each. */
+    if (names->size > NAMES_KEEP_BYTES && len + N_FIELDS < NAMES_KEEP_BYTES)
+        ajar_event_names_clear(names);
+    if (names->size < len + N_FIELDS) {
+        g_free(names->buf);
+        names->size = MAX(len + N_FIELDS, 1024);
+        names->buf = g_malloc(names->size);
     }
-    event = event_from_fields(&fields, error);
-    fields_clear(&fields);
-    return event;
+    names->used = 0;
+    ok = decode(line, len, event, names, error);
+    if (!ok)
+        ajar_event_clear_owned(event);
+    return ok;
+}
+
+void
+ajar_event_clear_owned(AjarEvent *event)
+{
+    g_clear_pointer(&event->id, g_free);
+    g_clear_pointer(&event->text, g_free);
+    g_clear_pointer(&event->event_name, g_free);
+}
+
+void
+ajar_event_names_clear(AjarEventNames *names)
+{
+    g_clear_pointer(&names->buf, g_free);
+    names->size = 0;
+    names->used = 0;
 }

@@ -21,8 +21,9 @@ void ajar_journal_report_init(AjarJournalReport *report);
  * place would hang a reader or never end. */
 gboolean ajar_journal_check_regular(int fd, const char *path, struct stat *st, GError **error);
 
-/* Called for every valid event in file order; the event is freed after the
- * call, so @func may move fields out of it (setting them to NULL). */
+/* Called for every valid event in file order; the event is cleared after
+ * the call (ajar_event_clear_owned()), so @func may move its id and text
+ * out of it (setting them to NULL). Its other strings are borrowed. */
 typedef void (*AjarJournalTakeEventFunc)(AjarEvent *event, gpointer user_data);
 
 /* Reads @fd from its current offset to its end, calling @func for every

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ajar-event-private.h"
 #include "ajar-journal-private.h"
 
 /* Big enough that a million short lines take few reads; lines longer than
@@ -43,6 +44,7 @@ typedef struct {
     GString *pending;      /* the start of a line that continues in the next chunk */
     gsize pending_bytes;   /* its length, even when it was too long to keep */
     gboolean pending_long; /* over AJAR_JOURNAL_MAX_LINE_BYTES: counted, not kept */
+    AjarEventNames names;  /* the current line's names */
 } LineReader;
 
 static void
@@ -62,7 +64,7 @@ process_line(LineReader *r, const char *line, gsize len, gboolean too_long)
 {
     AjarJournalReport *report = r->report;
     g_autoptr(GError) local_error = NULL;
-    g_autoptr(AjarEvent) event = NULL;
+    AjarEvent decoded, *event = &decoded;
     guint line_no = ++report->lines;
 
     if (too_long) {
@@ -71,8 +73,7 @@ process_line(LineReader *r, const char *line, gsize len, gboolean too_long)
         malformed(r, line_no, reason);
         return;
     }
-    event = ajar_event_decode(line, len, &local_error);
-    if (event == NULL) {
+    if (!ajar_event_decode_into(line, len, &r->names, event, &local_error)) {
         malformed(r, line_no, local_error->message);
         return;
     }
@@ -90,6 +91,7 @@ process_line(LineReader *r, const char *line, gsize len, gboolean too_long)
         report->repaired_tails++;
     if (r->func != NULL)
         r->func(event, r->user_data);
+    ajar_event_clear_owned(event);
 }
 
 static void
@@ -160,6 +162,7 @@ ajar_journal_read_fd(int fd, const char *path, AjarJournalTakeEventFunc func, gp
     }
     if (tail == NULL)
         g_string_free(r.pending, TRUE);
+    ajar_event_names_clear(&r.names);
     return ok;
 }
 
