@@ -55,6 +55,7 @@ typedef struct {
     gint64 integer;
     const char *str; /* strings: the decoded bytes, @len of them (not NUL-terminated) */
     gsize len;
+    gboolean no_nul; /* strings: known to hold no NUL (the scanner's) */
 } FieldValue;
 
 typedef struct {
@@ -63,6 +64,7 @@ typedef struct {
     gboolean any_owned;
 } Fields;
 
+/* Frees what @fields owns; it is not to be used again. */
 static void
 fields_clear(Fields *fields)
 {
@@ -70,7 +72,6 @@ fields_clear(Fields *fields)
         for (int i = 0; i < N_FIELDS; i++)
             g_free(fields->owned[i]);
     }
-    memset(fields, 0, sizeof *fields);
 }
 
 static int
@@ -180,10 +181,16 @@ scan_string(const char *p, const char *end, Fields *fields, Field field)
         /* The usual bytes first: eight at a time, then one table look-up
          * each up to the first that needs a second look. */
         while (end - p >= 8) {
-            guint64 word;
+            guint64 word, found;
             memcpy(&word, p, sizeof word);
-            if (not_plain_8(word) != 0)
+            found = not_plain_8(word);
+            if (found != 0) {
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+                /* The lowest flag is exact: it is the first such byte. */
+                p += __builtin_ctzll(found) / 8;
+#endif
                 break;
+            }
             p += 8;
         }
         while (p < end && plain_byte[(guchar)*p])
@@ -213,6 +220,8 @@ scan_string(const char *p, const char *end, Fields *fields, Field field)
     v->type = AJAR_JSON_STRING;
     v->str = start;
     v->len = (gsize)(p - start);
+    /* It has no byte below 0x20, and its escapes are none of \u. */
+    v->no_nul = TRUE;
     if (escapes) {
         char *out = g_malloc(v->len + 1);
         gsize n = 0;
@@ -262,6 +271,41 @@ scan_integer(const char *p, const char *end, FieldValue *v)
     return p;
 }
 
+/* Ajar writes its keys in the order of Field: the field whose name and
+ * closing quote start at @key, among the few from @next on, else -1 (the
+ * scan then reads the key byte by byte). Only ever the field that scan finds. */
+static int
+predict_key(const char *key, const char *end, int next)
+{
+#define KEY_IS(literal) \
+    (end - key >= (gssize)sizeof literal && memcmp(key, literal "\"", sizeof literal) == 0)
+    for (int field = next; field < N_FIELDS && field < next + 3; field++) {
+        gboolean match;
+
+        switch ((Field)field) {
+        case FIELD_SEQ: match = KEY_IS("seq"); break;
+        case FIELD_TS: match = KEY_IS("ts"); break;
+        case FIELD_EVENT: match = KEY_IS("event"); break;
+        case FIELD_ID: match = KEY_IS("id"); break;
+        case FIELD_DIR: match = KEY_IS("dir"); break;
+        case FIELD_ACCOUNT: match = KEY_IS("account"); break;
+        case FIELD_PROTOCOL: match = KEY_IS("protocol"); break;
+        case FIELD_BUDDY: match = KEY_IS("buddy"); break;
+        case FIELD_RULE: match = KEY_IS("rule"); break;
+        case FIELD_TIME: match = KEY_IS("time"); break;
+        case FIELD_DUE: match = KEY_IS("due"); break;
+        case FIELD_TEXT: match = KEY_IS("text"); break;
+        case FIELD_TEXT_BASE64: match = KEY_IS("text_base64"); break;
+        case FIELD_MESSAGE: match = KEY_IS("message"); break;
+        default: match = FALSE; break;
+        }
+        if (match)
+            return field;
+    }
+    return -1;
+#undef KEY_IS
+}
+
 /* TRUE if @line is a flat object of known keys, each once, with string or
  * whole-number values, and nothing else: then @fields holds it all. */
 static gboolean
@@ -269,6 +313,7 @@ scan_line(const char *line, gsize len, Fields *fields)
 {
     const char *p = line, *end = line + len;
     guint seen = 0;
+    int next = 0;
 
     p = skip_space(p, end);
     if (p >= end || *p != '{')
@@ -281,11 +326,17 @@ scan_line(const char *line, gsize len, Fields *fields)
         if (p >= end || *p != '"')
             return FALSE;
         key = ++p;
-        while (p < end && ((*p >= 'a' && *p <= 'z') || *p == '_'))
-            p++;
-        if (p >= end || *p != '"')
-            return FALSE;
-        field = field_lookup(key, (gsize)(p - key));
+        field = predict_key(key, end, next);
+        if (field >= 0) {
+            p = key + fields_known[field].len;
+        } else {
+            while (p < end && ((*p >= 'a' && *p <= 'z') || *p == '_'))
+                p++;
+            if (p >= end || *p != '"')
+                return FALSE;
+            field = field_lookup(key, (gsize)(p - key));
+        }
+        next = field + 1;
         if (field < 0 || (seen & (1u << field)) != 0)
             return FALSE;
         seen |= 1u << field;
@@ -379,7 +430,7 @@ get_text_field(const Fields *fields, Field field, gboolean required, const char 
 {
     if (!get_string(fields, field, required, event_name, out, error))
         return FALSE;
-    if (*out != NULL && memchr((*out)->str, '\0', (*out)->len) != NULL)
+    if (*out != NULL && !(*out)->no_nul && memchr((*out)->str, '\0', (*out)->len) != NULL)
         return fail(error, "%s: must not contain a NUL character (\\u0000)",
                     fields_known[field].name);
     return TRUE;
@@ -429,6 +480,8 @@ get_time(const Fields *fields, Field field, gboolean required, const char *event
     if (!get_string(fields, field, required, event_name, &v, error))
         return FALSE;
     if (v == NULL)
+        return TRUE;
+    if (ajar_time_parse_canonical(v->str, v->len, out))
         return TRUE;
     /* Any valid time is far shorter than the buffer. */
     if (v->len >= sizeof buf || memchr(v->str, '\0', v->len) != NULL)

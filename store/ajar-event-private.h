@@ -36,4 +36,10 @@ gboolean ajar_event_decode_into(const char *line, gsize len, AjarEventNames *nam
 void ajar_event_clear_owned(AjarEvent *event);
 void ajar_event_names_clear(AjarEventNames *names);
 
+/* ajar_time_parse_iso8601() for the two shapes Ajar writes,
+ * "2026-11-27T21:04:09Z" and "2026-11-27T21:04:09.113Z", as @len bytes (no
+ * NUL needed). FALSE for anything else (which the general reader then
+ * judges), never for a time that reader would accept. */
+gboolean ajar_time_parse_canonical(const char *text, gsize len, gint64 *unix_us);
+
 G_END_DECLS

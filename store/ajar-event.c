@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ajar/ajar-json.h"
+#include "ajar-event-private.h"
 
 G_DEFINE_QUARK(ajar_event_error_quark, ajar_event_error)
 
@@ -244,16 +245,12 @@ digits_at(const char *p, int count)
     return value;
 }
 
-/* The two shapes Ajar writes, "2026-11-27T21:04:09Z" and
- * "2026-11-27T21:04:09.113Z", read without a second look: a journal has
- * one to three of them a line. Returns FALSE for anything else (which the
- * general reader then judges), never for a time it would accept. */
-static gboolean
-parse_canonical(const char *text, gint64 *unix_us)
+/* Read without a second look: a journal has one to three times a line. */
+gboolean
+ajar_time_parse_canonical(const char *text, gsize len, gint64 *unix_us)
 {
     static const guint8 days_in_month[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
     int year, month, day, hour, minute, second, millis = 0;
-    gsize len = strlen(text);
 
     if ((len != 20 && len != 24) || text[4] != '-' || text[7] != '-' || text[10] != 'T' ||
         text[13] != ':' || text[16] != ':' || text[len - 1] != 'Z')
@@ -288,7 +285,7 @@ ajar_time_parse_iso8601(const char *text, gint64 *unix_us)
     g_return_val_if_fail(unix_us != NULL, FALSE);
     if (text == NULL)
         return FALSE;
-    if (parse_canonical(text, unix_us))
+    if (ajar_time_parse_canonical(text, strlen(text), unix_us))
         return TRUE;
     if (!read_number(&p, 4, &year) || *p++ != '-' || !read_number(&p, 2, &month) || *p++ != '-' ||
         !read_number(&p, 2, &day) || (*p != 'T' && *p != 't'))

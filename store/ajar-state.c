@@ -70,12 +70,35 @@ ajar_item_in_custody(const AjarItem *item)
     }
 }
 
+/* g_str_hash() for the items' ids, eight bytes at a time: a replay looks
+ * every line's id up, and g_str_hash() spends a multiply and a branch on
+ * each byte. Every bit of the id reaches the result. */
+static guint
+id_hash(gconstpointer key)
+{
+    const guint64 mix = G_GUINT64_CONSTANT(0x9E3779B97F4A7C15);
+    const char *p = key;
+    gsize len = strlen(p);
+    guint64 hash = len * mix, word;
+
+    for (; len >= 8; p += 8, len -= 8) {
+        memcpy(&word, p, sizeof word);
+        hash = (hash ^ word) * mix;
+        hash ^= hash >> 29;
+    }
+    word = 0;
+    memcpy(&word, p, len);
+    hash = (hash ^ word) * mix;
+    hash ^= hash >> 32;
+    return (guint)hash;
+}
+
 AjarState *
 ajar_state_new(void)
 {
     AjarState *state = g_new0(AjarState, 1);
 
-    state->items = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, state_item_free);
+    state->items = g_hash_table_new_full(id_hash, g_str_equal, NULL, state_item_free);
     state->order = g_ptr_array_new();
     state->counters = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     state->names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
