@@ -436,17 +436,17 @@ get_text_field(const Fields *fields, Field field, gboolean required, const char 
     return TRUE;
 }
 
-/* A NUL-terminated copy of @len bytes at @str: in @names when it is given
+/* A NUL-terminated copy of @len bytes at @str: in @scratch when it is given
  * (room was made for the whole line), else on the heap. */
 static char *
-copy_name(AjarEventNames *names, const char *str, gsize len)
+copy_name(AjarEventScratch *scratch, const char *str, gsize len)
 {
     char *out;
 
-    if (names != NULL) {
-        g_assert(names->used + len + 1 <= names->size);
-        out = names->buf + names->used;
-        names->used += len + 1;
+    if (scratch != NULL) {
+        g_assert(scratch->used + len + 1 <= scratch->size);
+        out = scratch->buf + scratch->used;
+        scratch->used += len + 1;
     } else {
         out = g_malloc(len + 1);
     }
@@ -458,7 +458,7 @@ copy_name(AjarEventNames *names, const char *str, gsize len)
 
 static gboolean
 get_name(const Fields *fields, Field field, gboolean required, const char *event_name,
-         AjarEventNames *names, char **out, GError **error)
+         AjarEventScratch *scratch, char **out, GError **error)
 {
     const FieldValue *v;
 
@@ -466,13 +466,13 @@ get_name(const Fields *fields, Field field, gboolean required, const char *event
         return FALSE;
     if (v == NULL)
         return TRUE;
-    *out = copy_name(names, v->str, v->len);
+    *out = copy_name(scratch, v->str, v->len);
     return TRUE;
 }
 
 static gboolean
-get_time(const Fields *fields, Field field, gboolean required, const char *event_name, gint64 *out,
-         GError **error)
+get_time(const Fields *fields, Field field, gboolean required, const char *event_name,
+         AjarEventScratch *scratch, gint64 *out, GError **error)
 {
     const FieldValue *v;
     char buf[64];
@@ -481,7 +481,8 @@ get_time(const Fields *fields, Field field, gboolean required, const char *event
         return FALSE;
     if (v == NULL)
         return TRUE;
-    if (ajar_time_parse_canonical(v->str, v->len, out))
+    if (ajar_time_parse_canonical(v->str, v->len, scratch != NULL ? &scratch->time_cache : NULL,
+                                  out))
         return TRUE;
     /* Any valid time is far shorter than the buffer. */
     if (v->len >= sizeof buf || memchr(v->str, '\0', v->len) != NULL)
@@ -551,7 +552,7 @@ type_is_outcome(AjarEventType type)
 }
 
 static gboolean
-check_fields(const Fields *fields, AjarEvent *event, const char *name, AjarEventNames *names,
+check_fields(const Fields *fields, AjarEvent *event, const char *name, AjarEventScratch *scratch,
              GError **error)
 {
     gboolean custody = ajar_event_type_is_custody(event->type);
@@ -566,17 +567,21 @@ check_fields(const Fields *fields, AjarEvent *event, const char *name, AjarEvent
             return fail(error, "id: missing (a sent event needs an id, or a rule for a message "
                                "that passed)");
     }
-    /* The id and the text stay on the heap: the state keeps them. */
-    if (!get_name(fields, FIELD_ID, needs_id, name, NULL, &event->id, error) ||
+    /* The text, and the id of a message taken into custody, stay on the
+     * heap: the state keeps them. */
+    if (scratch != NULL)
+        scratch->id_borrowed = !custody;
+    if (!get_name(fields, FIELD_ID, needs_id, name, custody ? NULL : scratch, &event->id, error) ||
         !get_text_field(fields, FIELD_DIR, custody, name, &dir, error) ||
-        !get_name(fields, FIELD_ACCOUNT, custody, name, names, &event->account, error) ||
-        !get_name(fields, FIELD_PROTOCOL, custody, name, names, &event->protocol, error) ||
-        !get_name(fields, FIELD_BUDDY, custody, name, names, &event->buddy, error) ||
-        !get_name(fields, FIELD_RULE, custody, name, names, &event->rule, error) ||
-        !get_time(fields, FIELD_TIME, custody, name, &event->time, error) ||
-        !get_time(fields, FIELD_DUE, event->type == AJAR_EVENT_DELAYED, name, &event->due, error) ||
+        !get_name(fields, FIELD_ACCOUNT, custody, name, scratch, &event->account, error) ||
+        !get_name(fields, FIELD_PROTOCOL, custody, name, scratch, &event->protocol, error) ||
+        !get_name(fields, FIELD_BUDDY, custody, name, scratch, &event->buddy, error) ||
+        !get_name(fields, FIELD_RULE, custody, name, scratch, &event->rule, error) ||
+        !get_time(fields, FIELD_TIME, custody, name, scratch, &event->time, error) ||
+        !get_time(fields, FIELD_DUE, event->type == AJAR_EVENT_DELAYED, name, scratch, &event->due,
+                  error) ||
         !get_text(fields, custody, name, event, error) ||
-        !get_name(fields, FIELD_MESSAGE, FALSE, name, names, &event->message, error))
+        !get_name(fields, FIELD_MESSAGE, FALSE, name, scratch, &event->message, error))
         return FALSE;
     if (dir != NULL) {
         if (dir->len == 2 && memcmp(dir->str, "in", 2) == 0)
@@ -593,7 +598,7 @@ check_fields(const Fields *fields, AjarEvent *event, const char *name, AjarEvent
 /* Fills @event (zeroed, type AJAR_EVENT_UNKNOWN) from @fields. On failure
  * @event may hold some fields already. */
 static gboolean
-event_from_fields(const Fields *fields, AjarEvent *event, AjarEventNames *names, GError **error)
+event_from_fields(const Fields *fields, AjarEvent *event, AjarEventScratch *scratch, GError **error)
 {
     const FieldValue *seq = &fields->v[FIELD_SEQ];
     const FieldValue *name_value;
@@ -614,7 +619,7 @@ event_from_fields(const Fields *fields, AjarEvent *event, AjarEventNames *names,
         fail(error, "ts: missing");
         return FALSE;
     }
-    if (!get_time(fields, FIELD_TS, TRUE, NULL, &event->ts, error))
+    if (!get_time(fields, FIELD_TS, TRUE, NULL, scratch, &event->ts, error))
         return FALSE;
     if (!fields->v[FIELD_EVENT].present) {
         fail(error, "event: missing");
@@ -642,12 +647,13 @@ event_from_fields(const Fields *fields, AjarEvent *event, AjarEventNames *names,
         event->event_name = long_name != NULL ? g_steal_pointer(&long_name) : g_strdup(name);
         return TRUE;
     }
-    return check_fields(fields, event, name, names, error);
+    return check_fields(fields, event, name, scratch, error);
 }
 
 /* The strict reader into @event; see event_from_fields(). */
 static gboolean
-decode_strict(const char *line, gsize len, AjarEvent *event, AjarEventNames *names, GError **error)
+decode_strict(const char *line, gsize len, AjarEvent *event, AjarEventScratch *scratch,
+              GError **error)
 {
     g_autoptr(AjarJsonValue) root = NULL;
     g_autoptr(GError) json_error = NULL;
@@ -672,23 +678,23 @@ decode_strict(const char *line, gsize len, AjarEvent *event, AjarEventNames *nam
     if (root->type != AJAR_JSON_OBJECT)
         return fail(error, "must be a JSON object, not %s", ajar_json_type_name(root->type));
     fields_from_tree(root, &fields);
-    ok = event_from_fields(&fields, event, names, error);
+    ok = event_from_fields(&fields, event, scratch, error);
     fields_clear(&fields);
     return ok;
 }
 
 /* The scanner, else the strict reader, into @event. */
 static gboolean
-decode(const char *line, gsize len, AjarEvent *event, AjarEventNames *names, GError **error)
+decode(const char *line, gsize len, AjarEvent *event, AjarEventScratch *scratch, GError **error)
 {
     Fields fields = { 0 };
     gboolean ok;
 
     if (len == 0 || !scan_line(line, len, &fields)) {
         fields_clear(&fields);
-        return decode_strict(line, len, event, names, error);
+        return decode_strict(line, len, event, scratch, error);
     }
-    ok = event_from_fields(&fields, event, names, error);
+    ok = event_from_fields(&fields, event, scratch, error);
     fields_clear(&fields);
     return ok;
 }
@@ -721,41 +727,44 @@ ajar_event_decode(const char *line, gsize len, GError **error)
 #define NAMES_KEEP_BYTES (64 * 1024)
 
 gboolean
-ajar_event_decode_into(const char *line, gsize len, AjarEventNames *names, AjarEvent *event,
+ajar_event_decode_into(const char *line, gsize len, AjarEventScratch *scratch, AjarEvent *event,
                        GError **error)
 {
     gboolean ok;
 
     g_return_val_if_fail(line != NULL || len == 0, FALSE);
-    g_return_val_if_fail(names != NULL && event != NULL, FALSE);
+    g_return_val_if_fail(scratch != NULL && event != NULL, FALSE);
     memset(event, 0, sizeof *event);
     /* The names together are never longer than the line, plus a NUL each. */
-    if (names->size > NAMES_KEEP_BYTES && len + N_FIELDS < NAMES_KEEP_BYTES)
-        ajar_event_names_clear(names);
-    if (names->size < len + N_FIELDS) {
-        g_free(names->buf);
-        names->size = MAX(len + N_FIELDS, 1024);
-        names->buf = g_malloc(names->size);
+    if (scratch->size > NAMES_KEEP_BYTES && len + N_FIELDS < NAMES_KEEP_BYTES)
+        ajar_event_scratch_clear(scratch);
+    if (scratch->size < len + N_FIELDS) {
+        g_free(scratch->buf);
+        scratch->size = MAX(len + N_FIELDS, 1024);
+        scratch->buf = g_malloc(scratch->size);
     }
-    names->used = 0;
-    ok = decode(line, len, event, names, error);
+    scratch->used = 0;
+    scratch->id_borrowed = FALSE;
+    ok = decode(line, len, event, scratch, error);
     if (!ok)
-        ajar_event_clear_owned(event);
+        ajar_event_clear_owned(event, scratch);
     return ok;
 }
 
 void
-ajar_event_clear_owned(AjarEvent *event)
+ajar_event_clear_owned(AjarEvent *event, AjarEventScratch *scratch)
 {
-    g_clear_pointer(&event->id, g_free);
+    if (scratch->id_borrowed)
+        event->id = NULL;
+    else
+        g_clear_pointer(&event->id, g_free);
     g_clear_pointer(&event->text, g_free);
     g_clear_pointer(&event->event_name, g_free);
 }
 
 void
-ajar_event_names_clear(AjarEventNames *names)
+ajar_event_scratch_clear(AjarEventScratch *scratch)
 {
-    g_clear_pointer(&names->buf, g_free);
-    names->size = 0;
-    names->used = 0;
+    g_clear_pointer(&scratch->buf, g_free);
+    memset(scratch, 0, sizeof *scratch);
 }

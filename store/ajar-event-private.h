@@ -13,33 +13,46 @@ G_BEGIN_DECLS
  * compare the two on thousands of damaged lines. */
 AjarEvent *ajar_event_decode_strict(const char *line, gsize len, GError **error);
 
-/* Where ajar_event_decode_into() puts an event's names, reused line after
- * line so that a replay does not allocate them one by one. Starts zeroed;
- * ajar_event_names_clear() gives it back. */
+/* The last date ajar_time_parse_canonical() read, and its day: the lines
+ * of a journal come in time order, so their dates repeat. */
+typedef struct {
+    gboolean valid;
+    char date[10]; /* "2026-11-27" */
+    gint64 day_secs;
+} AjarTimeCache;
+
+/* What ajar_event_decode_into() reuses line after line, so that a replay
+ * allocates no names one by one: the current line's names, and its last
+ * date. Starts zeroed; ajar_event_scratch_clear() gives it back. */
 typedef struct {
     char *buf;
     gsize size;
     gsize used;
-} AjarEventNames;
+    gboolean id_borrowed; /* the current event's id lives in @buf */
+    AjarTimeCache time_cache;
+} AjarEventScratch;
 
 /* ajar_event_decode() into a caller's @event (overwritten): same checks,
  * same result, same errors. Its account, protocol, buddy, rule and message
- * live in @names until the next call with it; its id, text and event_name
- * are on the heap, for the caller to move out or to free with
+ * live in @scratch until the next call with it, as does its id unless it is
+ * a custody event; the id of a custody event, the text and event_name are
+ * on the heap, for the caller to move out or to free with
  * ajar_event_clear_owned(). Never call ajar_event_free() on it.
  * Returns FALSE (with AJAR_EVENT_ERROR_MALFORMED, @event holding nothing to
  * free) for a line ajar_event_decode() refuses. */
-gboolean ajar_event_decode_into(const char *line, gsize len, AjarEventNames *names,
+gboolean ajar_event_decode_into(const char *line, gsize len, AjarEventScratch *scratch,
                                 AjarEvent *event, GError **error);
-/* Frees the id, text and event_name of an event ajar_event_decode_into()
- * filled, and sets them to NULL. */
-void ajar_event_clear_owned(AjarEvent *event);
-void ajar_event_names_clear(AjarEventNames *names);
+/* Frees what an event ajar_event_decode_into() filled owns (see there), and
+ * sets those fields to NULL. */
+void ajar_event_clear_owned(AjarEvent *event, AjarEventScratch *scratch);
+void ajar_event_scratch_clear(AjarEventScratch *scratch);
 
 /* ajar_time_parse_iso8601() for the two shapes Ajar writes,
  * "2026-11-27T21:04:09Z" and "2026-11-27T21:04:09.113Z", as @len bytes (no
  * NUL needed). FALSE for anything else (which the general reader then
- * judges), never for a time that reader would accept. */
-gboolean ajar_time_parse_canonical(const char *text, gsize len, gint64 *unix_us);
+ * judges), never for a time that reader would accept. @cache (nullable)
+ * spares reading a date again. */
+gboolean ajar_time_parse_canonical(const char *text, gsize len, AjarTimeCache *cache,
+                                   gint64 *unix_us);
 
 G_END_DECLS

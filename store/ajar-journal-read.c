@@ -41,10 +41,10 @@ typedef struct {
     AjarJournalReport *report;
     gboolean have_prev;
     gint64 prev_seq;
-    GString *pending;      /* the start of a line that continues in the next chunk */
-    gsize pending_bytes;   /* its length, even when it was too long to keep */
-    gboolean pending_long; /* over AJAR_JOURNAL_MAX_LINE_BYTES: counted, not kept */
-    AjarEventNames names;  /* the current line's names */
+    GString *pending;         /* the start of a line that continues in the next chunk */
+    gsize pending_bytes;      /* its length, even when it was too long to keep */
+    gboolean pending_long;    /* over AJAR_JOURNAL_MAX_LINE_BYTES: counted, not kept */
+    AjarEventScratch scratch; /* the current line's names */
 } LineReader;
 
 static void
@@ -73,7 +73,7 @@ process_line(LineReader *r, const char *line, gsize len, gboolean too_long)
         malformed(r, line_no, reason);
         return;
     }
-    if (!ajar_event_decode_into(line, len, &r->names, event, &local_error)) {
+    if (!ajar_event_decode_into(line, len, &r->scratch, event, &local_error)) {
         malformed(r, line_no, local_error->message);
         return;
     }
@@ -91,7 +91,7 @@ process_line(LineReader *r, const char *line, gsize len, gboolean too_long)
         report->repaired_tails++;
     if (r->func != NULL)
         r->func(event, r->user_data);
-    ajar_event_clear_owned(event);
+    ajar_event_clear_owned(event, &r->scratch);
 }
 
 static void
@@ -162,7 +162,7 @@ ajar_journal_read_fd(int fd, const char *path, AjarJournalTakeEventFunc func, gp
     }
     if (tail == NULL)
         g_string_free(r.pending, TRUE);
-    ajar_event_names_clear(&r.names);
+    ajar_event_scratch_clear(&r.scratch);
     return ok;
 }
 

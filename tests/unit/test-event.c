@@ -200,7 +200,7 @@ test_round_trip_json_glib(void)
 }
 
 /* The replay's decoder, reused line after line as the replay does. */
-static AjarEventNames replay_names;
+static AjarEventScratch replay_scratch;
 
 static void
 assert_same_decoding(const char *line, gsize len)
@@ -211,7 +211,7 @@ assert_same_decoding(const char *line, gsize len)
     g_autoptr(AjarEvent) fast = ajar_event_decode(line, len, &fast_error);
     g_autoptr(AjarEvent) strict = ajar_event_decode_strict(line, len, &strict_error);
     AjarEvent into;
-    gboolean into_ok = ajar_event_decode_into(line, len, &replay_names, &into, &into_error);
+    gboolean into_ok = ajar_event_decode_into(line, len, &replay_scratch, &into, &into_error);
 
     if (strict == NULL) {
         g_assert_null(fast);
@@ -224,7 +224,7 @@ assert_same_decoding(const char *line, gsize len)
         g_assert_true(into_ok);
         g_assert_no_error(into_error);
         test_assert_events_equal(&into, strict);
-        ajar_event_clear_owned(&into);
+        ajar_event_clear_owned(&into, &replay_scratch);
     }
 }
 
@@ -672,6 +672,6 @@ main(int argc, char **argv)
     g_test_add_func("/event/type/names", test_type_names);
     g_test_add_func("/event/copy", test_copy);
     status = g_test_run();
-    ajar_event_names_clear(&replay_names);
+    ajar_event_scratch_clear(&replay_scratch);
     return status;
 }
