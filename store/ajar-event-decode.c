@@ -436,19 +436,24 @@ get_text_field(const Fields *fields, Field field, gboolean required, const char 
     return TRUE;
 }
 
-/* A NUL-terminated copy of @len bytes at @str: in @scratch when it is given
- * (room was made for the whole line), else on the heap. */
+/* A NUL-terminated copy of @len bytes at @str: in @scratch when it is given,
+ * else on the heap. */
 static char *
 copy_name(AjarEventScratch *scratch, const char *str, gsize len)
 {
     char *out;
 
-    if (scratch != NULL) {
-        g_assert(scratch->used + len + 1 <= scratch->size);
+    if (scratch == NULL) {
+        out = g_malloc(len + 1);
+    } else if (len < scratch->size - scratch->used) {
         out = scratch->buf + scratch->used;
         scratch->used += len + 1;
     } else {
+        /* Room was made for the line's strings; this only guards the bound. */
+        if (scratch->overflow == NULL)
+            scratch->overflow = g_ptr_array_new_with_free_func(g_free);
         out = g_malloc(len + 1);
+        g_ptr_array_add(scratch->overflow, out);
     }
     /* (g_strndup() would scan the bytes once more for a NUL.) */
     memcpy(out, str, len);
@@ -514,8 +519,8 @@ is_base64(const char *s, gsize len)
 }
 
 static gboolean
-get_text(const Fields *fields, gboolean required, const char *event_name, AjarEvent *event,
-         GError **error)
+get_text(const Fields *fields, gboolean required, const char *event_name, AjarEventScratch *scratch,
+         AjarEvent *event, GError **error)
 {
     const FieldValue *text, *b64;
 
@@ -525,19 +530,16 @@ get_text(const Fields *fields, gboolean required, const char *event_name, AjarEv
     if (text != NULL && b64 != NULL)
         return fail(error, "text, text_base64: only one of them may be present");
     if (text != NULL) {
-        event->text = g_malloc(text->len + 1);
-        memcpy(event->text, text->str, text->len);
-        event->text[text->len] = '\0';
+        event->text = copy_name(scratch, text->str, text->len);
         event->text_len = text->len;
     } else if (b64 != NULL) {
         g_autofree char *copy = g_strndup(b64->str, b64->len);
+        g_autofree guchar *bytes = NULL;
         gsize len = 0;
-        guchar *bytes;
         if (!is_base64(b64->str, b64->len))
             return fail(error, "text_base64: must be base64 (RFC 4648, with padding)");
         bytes = g_base64_decode(copy, &len);
-        event->text = g_realloc(bytes, len + 1);
-        event->text[len] = '\0';
+        event->text = copy_name(scratch, (const char *)bytes, len);
         event->text_len = len;
     } else if (required) {
         return fail(error, "text: missing (required in %s events)", event_name);
@@ -567,11 +569,7 @@ check_fields(const Fields *fields, AjarEvent *event, const char *name, AjarEvent
             return fail(error, "id: missing (a sent event needs an id, or a rule for a message "
                                "that passed)");
     }
-    /* The text, and the id of a message taken into custody, stay on the
-     * heap: the state keeps them. */
-    if (scratch != NULL)
-        scratch->id_borrowed = !custody;
-    if (!get_name(fields, FIELD_ID, needs_id, name, custody ? NULL : scratch, &event->id, error) ||
+    if (!get_name(fields, FIELD_ID, needs_id, name, scratch, &event->id, error) ||
         !get_text_field(fields, FIELD_DIR, custody, name, &dir, error) ||
         !get_name(fields, FIELD_ACCOUNT, custody, name, scratch, &event->account, error) ||
         !get_name(fields, FIELD_PROTOCOL, custody, name, scratch, &event->protocol, error) ||
@@ -580,7 +578,7 @@ check_fields(const Fields *fields, AjarEvent *event, const char *name, AjarEvent
         !get_time(fields, FIELD_TIME, custody, name, scratch, &event->time, error) ||
         !get_time(fields, FIELD_DUE, event->type == AJAR_EVENT_DELAYED, name, scratch, &event->due,
                   error) ||
-        !get_text(fields, custody, name, event, error) ||
+        !get_text(fields, custody, name, scratch, event, error) ||
         !get_name(fields, FIELD_MESSAGE, FALSE, name, scratch, &event->message, error))
         return FALSE;
     if (dir != NULL) {
@@ -643,8 +641,8 @@ event_from_fields(const Fields *fields, AjarEvent *event, AjarEventScratch *scra
         /* A newer version's event: kept by name, its fields are not ours to judge. */
         const FieldValue *id = &fields->v[FIELD_ID];
         if (id->present && id->type == AJAR_JSON_STRING && memchr(id->str, '\0', id->len) == NULL)
-            event->id = g_strndup(id->str, id->len);
-        event->event_name = long_name != NULL ? g_steal_pointer(&long_name) : g_strdup(name);
+            event->id = copy_name(scratch, id->str, id->len);
+        event->event_name = copy_name(scratch, name, strlen(name));
         return TRUE;
     }
     return check_fields(fields, event, name, scratch, error);
@@ -723,48 +721,39 @@ ajar_event_decode(const char *line, gsize len, GError **error)
     return g_steal_pointer(&event);
 }
 
-/* Past this a line's names buffer is given back after the line. */
+/* Past this the strings' buffer is given back after a line. */
 #define NAMES_KEEP_BYTES (64 * 1024)
 
 gboolean
 ajar_event_decode_into(const char *line, gsize len, AjarEventScratch *scratch, AjarEvent *event,
                        GError **error)
 {
-    gboolean ok;
-
     g_return_val_if_fail(line != NULL || len == 0, FALSE);
     g_return_val_if_fail(scratch != NULL && event != NULL, FALSE);
     memset(event, 0, sizeof *event);
-    /* The names together are never longer than the line, plus a NUL each. */
+    if (scratch->overflow != NULL)
+        g_ptr_array_set_size(scratch->overflow, 0);
+    /* The strings together are never longer than the line, plus a NUL each. */
     if (scratch->size > NAMES_KEEP_BYTES && len + N_FIELDS < NAMES_KEEP_BYTES)
-        ajar_event_scratch_clear(scratch);
-    if (scratch->size < len + N_FIELDS) {
+        g_clear_pointer(&scratch->buf, g_free);
+    if (scratch->buf == NULL || scratch->size < len + N_FIELDS) {
         g_free(scratch->buf);
         scratch->size = MAX(len + N_FIELDS, 1024);
         scratch->buf = g_malloc(scratch->size);
     }
     scratch->used = 0;
-    scratch->id_borrowed = FALSE;
-    ok = decode(line, len, event, scratch, error);
-    if (!ok)
-        ajar_event_clear_owned(event, scratch);
-    return ok;
-}
-
-void
-ajar_event_clear_owned(AjarEvent *event, AjarEventScratch *scratch)
-{
-    if (scratch->id_borrowed)
-        event->id = NULL;
-    else
-        g_clear_pointer(&event->id, g_free);
-    g_clear_pointer(&event->text, g_free);
-    g_clear_pointer(&event->event_name, g_free);
+    if (!decode(line, len, event, scratch, error)) {
+        memset(event, 0, sizeof *event);
+        return FALSE;
+    }
+    return TRUE;
 }
 
 void
 ajar_event_scratch_clear(AjarEventScratch *scratch)
 {
-    g_clear_pointer(&scratch->buf, g_free);
+    g_free(scratch->buf);
+    if (scratch->overflow != NULL)
+        g_ptr_array_unref(scratch->overflow);
     memset(scratch, 0, sizeof *scratch);
 }

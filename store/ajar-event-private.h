@@ -22,29 +22,23 @@ typedef struct {
 } AjarTimeCache;
 
 /* What ajar_event_decode_into() reuses line after line, so that a replay
- * allocates no names one by one: the current line's names, and its last
- * date. Starts zeroed; ajar_event_scratch_clear() gives it back. */
+ * allocates nothing a line: the current line's strings, and its last date.
+ * Starts zeroed; ajar_event_scratch_clear() gives it back. */
 typedef struct {
     char *buf;
     gsize size;
     gsize used;
-    gboolean id_borrowed; /* the current event's id lives in @buf */
+    GPtrArray *overflow; /* strings that did not fit in @buf (none expected) */
     AjarTimeCache time_cache;
 } AjarEventScratch;
 
 /* ajar_event_decode() into a caller's @event (overwritten): same checks,
- * same result, same errors. Its account, protocol, buddy, rule and message
- * live in @scratch until the next call with it, as does its id unless it is
- * a custody event; the id of a custody event, the text and event_name are
- * on the heap, for the caller to move out or to free with
- * ajar_event_clear_owned(). Never call ajar_event_free() on it.
- * Returns FALSE (with AJAR_EVENT_ERROR_MALFORMED, @event holding nothing to
- * free) for a line ajar_event_decode() refuses. */
+ * same result, same errors. Every string of @event lives in @scratch until
+ * the next call with it: never free @event or its fields. Returns FALSE
+ * (with AJAR_EVENT_ERROR_MALFORMED, @event zeroed) for a line
+ * ajar_event_decode() refuses. */
 gboolean ajar_event_decode_into(const char *line, gsize len, AjarEventScratch *scratch,
                                 AjarEvent *event, GError **error);
-/* Frees what an event ajar_event_decode_into() filled owns (see there), and
- * sets those fields to NULL. */
-void ajar_event_clear_owned(AjarEvent *event, AjarEventScratch *scratch);
 void ajar_event_scratch_clear(AjarEventScratch *scratch);
 
 /* ajar_time_parse_iso8601() for the two shapes Ajar writes,

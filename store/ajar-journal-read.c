@@ -36,7 +36,7 @@ ajar_journal_report_init(AjarJournalReport *report)
 
 typedef struct {
     const char *path;
-    AjarJournalTakeEventFunc func;
+    AjarJournalLineEventFunc func;
     gpointer user_data;
     AjarJournalReport *report;
     gboolean have_prev;
@@ -44,7 +44,7 @@ typedef struct {
     GString *pending;         /* the start of a line that continues in the next chunk */
     gsize pending_bytes;      /* its length, even when it was too long to keep */
     gboolean pending_long;    /* over AJAR_JOURNAL_MAX_LINE_BYTES: counted, not kept */
-    AjarEventScratch scratch; /* the current line's names */
+    AjarEventScratch scratch; /* the current line's strings */
 } LineReader;
 
 static void
@@ -91,7 +91,6 @@ process_line(LineReader *r, const char *line, gsize len, gboolean too_long)
         report->repaired_tails++;
     if (r->func != NULL)
         r->func(event, r->user_data);
-    ajar_event_clear_owned(event, &r->scratch);
 }
 
 static void
@@ -129,7 +128,7 @@ feed(LineReader *r, const char *data, gsize len)
 }
 
 gboolean
-ajar_journal_read_fd(int fd, const char *path, AjarJournalTakeEventFunc func, gpointer user_data,
+ajar_journal_read_fd(int fd, const char *path, AjarJournalLineEventFunc func, gpointer user_data,
                      AjarJournalReport *report, GString *tail, GError **error)
 {
     g_autofree char *buf = g_malloc(READ_CHUNK);
@@ -184,25 +183,10 @@ ajar_journal_check_regular(int fd, const char *path, struct stat *st, GError **e
     return TRUE;
 }
 
-/* A reader's callback takes a borrowed event. */
-typedef struct {
-    AjarJournalEventFunc func;
-    gpointer user_data;
-} LendClosure;
-
-static void
-lend_cb(AjarEvent *event, gpointer data)
-{
-    LendClosure *lend = data;
-
-    lend->func(event, lend->user_data);
-}
-
 gboolean
 ajar_journal_read_file(const char *path, AjarJournalEventFunc func, gpointer user_data,
                        AjarJournalReport *report, GError **error)
 {
-    LendClosure lend = { func, user_data };
     AjarJournalReport local_report;
     struct stat st;
     gboolean ok;
@@ -221,8 +205,7 @@ ajar_journal_read_file(const char *path, AjarJournalEventFunc func, gpointer use
                         path, g_strerror(errno));
     } else {
         ok = ajar_journal_check_regular(fd, path, &st, error) &&
-             ajar_journal_read_fd(fd, path, func != NULL ? lend_cb : NULL, &lend, report, NULL,
-                                  error);
+             ajar_journal_read_fd(fd, path, func, user_data, report, NULL, error);
         close(fd);
     }
     if (report == &local_report)
