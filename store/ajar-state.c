@@ -100,7 +100,8 @@ ajar_state_new(void)
 
     state->items = g_hash_table_new_full(id_hash, g_str_equal, NULL, state_item_free);
     state->order = g_ptr_array_new();
-    state->counters = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    /* Keyed by the interned rule names (state->names owns them). */
+    state->counters = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
     state->names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     return state;
 }
@@ -117,6 +118,25 @@ ajar_state_free(AjarState *state)
     g_free(state);
 }
 
+/* Returns: (transfer none): the state's one copy of @name. @slot: which of
+ * the four name fields it is for; each remembers its last name, which is
+ * usually the next one too (one account, one protocol, a few buddies). */
+static char *
+intern(AjarState *state, guint slot, const char *name)
+{
+    char *kept = state->recent_names[slot];
+
+    if (kept != NULL && strcmp(kept, name) == 0)
+        return kept;
+    kept = g_hash_table_lookup(state->names, name);
+    if (kept == NULL) {
+        kept = g_strdup(name);
+        g_hash_table_add(state->names, kept);
+    }
+    state->recent_names[slot] = kept;
+    return kept;
+}
+
 static AjarRuleCounters *
 counters_for(AjarState *state, const char *rule)
 {
@@ -124,13 +144,15 @@ counters_for(AjarState *state, const char *rule)
 
     if (rule == NULL)
         return NULL;
-    /* Lines of one rule come in runs. */
-    if (state->recent_rule != NULL && strcmp(rule, state->recent_rule) == 0)
+    /* Lines of one rule come in runs; an item's rule is the interned name
+     * that is also the table's key. */
+    if (state->recent_rule != NULL &&
+        (rule == state->recent_rule || strcmp(rule, state->recent_rule) == 0))
         return state->recent_counters;
     counters = g_hash_table_lookup(state->counters, rule);
     if (counters == NULL) {
         counters = (AjarRuleCounters *)g_new0(RuleState, 1);
-        g_hash_table_insert(state->counters, g_strdup(rule), counters);
+        g_hash_table_insert(state->counters, intern(state, 3, rule), counters);
     }
     /* The table's key lives as long as the state. */
     g_hash_table_lookup_extended(state->counters, rule, (gpointer *)&state->recent_rule, NULL);
@@ -169,25 +191,6 @@ note_id(AjarState *state, const char *id)
         return;
     memcpy(state->last_id, id, ULID_LENGTH + 1);
     state->has_last_id = TRUE;
-}
-
-/* Returns: (transfer none): the state's one copy of @name. @slot: which of
- * the four name fields it is for; each remembers its last name, which is
- * usually the next one too (one account, one protocol, a few buddies). */
-static char *
-intern(AjarState *state, guint slot, const char *name)
-{
-    char *kept = state->recent_names[slot];
-
-    if (kept != NULL && strcmp(kept, name) == 0)
-        return kept;
-    kept = g_hash_table_lookup(state->names, name);
-    if (kept == NULL) {
-        kept = g_strdup(name);
-        g_hash_table_add(state->names, kept);
-    }
-    state->recent_names[slot] = kept;
-    return kept;
 }
 
 static void
