@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ajar/ajar-json.h"
+#include "ajar-event-private.h"
 
 G_DEFINE_QUARK(ajar_event_error_quark, ajar_event_error)
 
@@ -244,37 +245,40 @@ digits_at(const char *p, int count)
     return value;
 }
 
-/* The two shapes Ajar writes, "2026-11-27T21:04:09Z" and
- * "2026-11-27T21:04:09.113Z", read without a second look: a journal has
- * one to three of them a line. Returns FALSE for anything else (which the
- * general reader then judges), never for a time it would accept. */
-static gboolean
-parse_canonical(const char *text, gint64 *unix_us)
+/* Read without a second look: a journal has one to three times a line. */
+gboolean
+ajar_time_parse_canonical(const char *text, gsize len, AjarTimeCache *cache, gint64 *unix_us)
 {
     static const guint8 days_in_month[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    int year, month, day, hour, minute, second, millis = 0;
-    gsize len = strlen(text);
+    int hour, minute, second, millis = 0;
+    gint64 day_secs;
 
     if ((len != 20 && len != 24) || text[4] != '-' || text[7] != '-' || text[10] != 'T' ||
         text[13] != ':' || text[16] != ':' || text[len - 1] != 'Z')
         return FALSE;
     if (len == 24 && (text[19] != '.' || (millis = digits_at(text + 20, 3)) < 0))
         return FALSE;
-    year = digits_at(text, 4);
-    month = digits_at(text + 5, 2);
-    day = digits_at(text + 8, 2);
     hour = digits_at(text + 11, 2);
     minute = digits_at(text + 14, 2);
     second = digits_at(text + 17, 2);
-    if (year < 1 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 ||
-        minute > 59 || second < 0 || second > 59)
+    if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59)
         return FALSE;
-    if (day > days_in_month[month - 1] + (month == 2 && is_leap_year(year)))
-        return FALSE;
+    if (cache != NULL && cache->valid && memcmp(text, cache->date, sizeof cache->date) == 0) {
+        day_secs = cache->day_secs;
+    } else {
+        int year = digits_at(text, 4), month = digits_at(text + 5, 2), day = digits_at(text + 8, 2);
+        if (year < 1 || month < 1 || month > 12 || day < 1 ||
+            day > days_in_month[month - 1] + (month == 2 && is_leap_year(year)))
+            return FALSE;
+        day_secs = days_from_civil(year, month, day) * SEC_PER_DAY;
+        if (cache != NULL) {
+            memcpy(cache->date, text, sizeof cache->date);
+            cache->day_secs = day_secs;
+            cache->valid = TRUE;
+        }
+    }
     *unix_us =
-        (days_from_civil(year, month, day) * SEC_PER_DAY + hour * 3600 + minute * 60 + second) *
-            USEC_PER_SEC +
-        (gint64)millis * 1000;
+        (day_secs + hour * 3600 + minute * 60 + second) * USEC_PER_SEC + (gint64)millis * 1000;
     return TRUE;
 }
 
@@ -288,7 +292,7 @@ ajar_time_parse_iso8601(const char *text, gint64 *unix_us)
     g_return_val_if_fail(unix_us != NULL, FALSE);
     if (text == NULL)
         return FALSE;
-    if (parse_canonical(text, unix_us))
+    if (ajar_time_parse_canonical(text, strlen(text), NULL, unix_us))
         return TRUE;
     if (!read_number(&p, 4, &year) || *p++ != '-' || !read_number(&p, 2, &month) || *p++ != '-' ||
         !read_number(&p, 2, &day) || (*p != 'T' && *p != 't'))

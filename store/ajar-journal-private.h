@@ -18,9 +18,9 @@ void ajar_journal_report_init(AjarJournalReport *report);
  * place would hang a reader or never end. */
 gboolean ajar_journal_check_regular(int fd, const char *path, struct stat *st, GError **error);
 
-/* Called for every valid event in file order; the event is freed after the
- * call, so @func may move fields out of it (setting them to NULL). */
-typedef void (*AjarJournalTakeEventFunc)(AjarEvent *event, gpointer user_data);
+/* Called for every valid event in file order; the event and its strings
+ * are the reader's, valid during the call only. */
+typedef void (*AjarJournalLineEventFunc)(const AjarEvent *event, gpointer user_data);
 
 /* Reads @fd from its current offset to its end, calling @func for every
  * valid event and adding to @report (see ajar_journal_read_file()), which
@@ -28,7 +28,7 @@ typedef void (*AjarJournalTakeEventFunc)(AjarEvent *event, gpointer user_data);
  * @tail (nullable) receives the incomplete last line, unless it was longer
  * than AJAR_JOURNAL_MAX_LINE_BYTES (then it is empty; its length is in
  * @report). Returns FALSE with AJAR_JOURNAL_ERROR_IO if a read failed. */
-gboolean ajar_journal_read_fd(int fd, const char *path, AjarJournalTakeEventFunc func,
+gboolean ajar_journal_read_fd(int fd, const char *path, AjarJournalLineEventFunc func,
                               gpointer user_data, AjarJournalReport *report, GString *tail,
                               GError **error);
 

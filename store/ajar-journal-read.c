@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ajar-event-private.h"
 #include "ajar-journal-private.h"
 
 /* Big enough that a million short lines take few reads; lines longer than
@@ -35,14 +36,15 @@ ajar_journal_report_init(AjarJournalReport *report)
 
 typedef struct {
     const char *path;
-    AjarJournalTakeEventFunc func;
+    AjarJournalLineEventFunc func;
     gpointer user_data;
     AjarJournalReport *report;
     gboolean have_prev;
     gint64 prev_seq;
-    GString *pending;      /* the start of a line that continues in the next chunk */
-    gsize pending_bytes;   /* its length, even when it was too long to keep */
-    gboolean pending_long; /* over AJAR_JOURNAL_MAX_LINE_BYTES: counted, not kept */
+    GString *pending;         /* the start of a line that continues in the next chunk */
+    gsize pending_bytes;      /* its length, even when it was too long to keep */
+    gboolean pending_long;    /* over AJAR_JOURNAL_MAX_LINE_BYTES: counted, not kept */
+    AjarEventScratch scratch; /* the current line's strings */
 } LineReader;
 
 static void
@@ -62,7 +64,7 @@ process_line(LineReader *r, const char *line, gsize len, gboolean too_long)
 {
     AjarJournalReport *report = r->report;
     g_autoptr(GError) local_error = NULL;
-    g_autoptr(AjarEvent) event = NULL;
+    AjarEvent decoded, *event = &decoded;
     guint line_no = ++report->lines;
 
     if (too_long) {
@@ -71,8 +73,7 @@ process_line(LineReader *r, const char *line, gsize len, gboolean too_long)
         malformed(r, line_no, reason);
         return;
     }
-    event = ajar_event_decode(line, len, &local_error);
-    if (event == NULL) {
+    if (!ajar_event_decode_into(line, len, &r->scratch, event, &local_error)) {
         malformed(r, line_no, local_error->message);
         return;
     }
@@ -127,7 +128,7 @@ feed(LineReader *r, const char *data, gsize len)
 }
 
 gboolean
-ajar_journal_read_fd(int fd, const char *path, AjarJournalTakeEventFunc func, gpointer user_data,
+ajar_journal_read_fd(int fd, const char *path, AjarJournalLineEventFunc func, gpointer user_data,
                      AjarJournalReport *report, GString *tail, GError **error)
 {
     g_autofree char *buf = g_malloc(READ_CHUNK);
@@ -160,6 +161,7 @@ ajar_journal_read_fd(int fd, const char *path, AjarJournalTakeEventFunc func, gp
     }
     if (tail == NULL)
         g_string_free(r.pending, TRUE);
+    ajar_event_scratch_clear(&r.scratch);
     return ok;
 }
 
@@ -181,25 +183,10 @@ ajar_journal_check_regular(int fd, const char *path, struct stat *st, GError **e
     return TRUE;
 }
 
-/* A reader's callback takes a borrowed event. */
-typedef struct {
-    AjarJournalEventFunc func;
-    gpointer user_data;
-} LendClosure;
-
-static void
-lend_cb(AjarEvent *event, gpointer data)
-{
-    LendClosure *lend = data;
-
-    lend->func(event, lend->user_data);
-}
-
 gboolean
 ajar_journal_read_file(const char *path, AjarJournalEventFunc func, gpointer user_data,
                        AjarJournalReport *report, GError **error)
 {
-    LendClosure lend = { func, user_data };
     AjarJournalReport local_report;
     struct stat st;
     gboolean ok;
@@ -218,8 +205,7 @@ ajar_journal_read_file(const char *path, AjarJournalEventFunc func, gpointer use
                         path, g_strerror(errno));
     } else {
         ok = ajar_journal_check_regular(fd, path, &st, error) &&
-             ajar_journal_read_fd(fd, path, func != NULL ? lend_cb : NULL, &lend, report, NULL,
-                                  error);
+             ajar_journal_read_fd(fd, path, func, user_data, report, NULL, error);
         close(fd);
     }
     if (report == &local_report)

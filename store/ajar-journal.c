@@ -11,7 +11,6 @@
 
 #include "ajar/ajar-files.h"
 #include "ajar-journal-private.h"
-#include "ajar-state-private.h"
 
 G_DEFINE_QUARK(ajar_journal_error_quark, ajar_journal_error)
 
@@ -239,10 +238,9 @@ ajar_journal_check_sync(AjarJournal *journal, GError **error)
 /* ---- open and close ---- */
 
 static void
-apply_cb(AjarEvent *event, gpointer user_data)
+apply_cb(const AjarEvent *event, gpointer user_data)
 {
-    /* The reader frees the event next: its id and text move, not copy. */
-    ajar_state_apply_take(user_data, event);
+    ajar_state_apply(user_data, event);
 }
 
 static gboolean

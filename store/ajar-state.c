@@ -3,13 +3,11 @@
  *
  * Memory: a journal of years holds hundreds of thousands of messages between
  * a handful of accounts, buddies and rules, so those names are kept once
- * each (interned) and items point at them; the replay hands its decoded ids
- * and texts over instead of copying them (ajar_state_apply_take()). */
+ * each (interned) and items point at them; an item, its id and its first
+ * text are one allocation. */
 #include "ajar/ajar-state.h"
 
 #include <string.h>
-
-#include "ajar-state-private.h"
 
 #define N_EVENT_TYPES (AJAR_EVENT_FAULT + 1)
 #define ULID_LENGTH 26
@@ -19,6 +17,8 @@ typedef struct {
     /* One bit per AjarEventType already counted for this message, so a
      * repeated line (or a message held twice) is not counted twice. */
     guint counted;
+    gboolean text_inline; /* item.text is in @strings, not its own allocation */
+    char strings[];       /* the id, then the first text */
 } StateItem;
 
 /* A rule's counters and what it has waiting now. */
@@ -50,8 +50,8 @@ state_item_free(gpointer data)
     StateItem *si = data;
 
     /* The names belong to state->names. */
-    g_free(si->item.id);
-    g_free(si->item.text);
+    if (!si->text_inline)
+        g_free(si->item.text);
     g_free(si);
 }
 
@@ -70,14 +70,38 @@ ajar_item_in_custody(const AjarItem *item)
     }
 }
 
+/* g_str_hash() for the items' ids, eight bytes at a time: a replay looks
+ * every line's id up, and g_str_hash() spends a multiply and a branch on
+ * each byte. Every bit of the id reaches the result. */
+static guint
+id_hash(gconstpointer key)
+{
+    const guint64 mix = G_GUINT64_CONSTANT(0x9E3779B97F4A7C15);
+    const char *p = key;
+    gsize len = strlen(p);
+    guint64 hash = len * mix, word;
+
+    for (; len >= 8; p += 8, len -= 8) {
+        memcpy(&word, p, sizeof word);
+        hash = (hash ^ word) * mix;
+        hash ^= hash >> 29;
+    }
+    word = 0;
+    memcpy(&word, p, len);
+    hash = (hash ^ word) * mix;
+    hash ^= hash >> 32;
+    return (guint)hash;
+}
+
 AjarState *
 ajar_state_new(void)
 {
     AjarState *state = g_new0(AjarState, 1);
 
-    state->items = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, state_item_free);
+    state->items = g_hash_table_new_full(id_hash, g_str_equal, NULL, state_item_free);
     state->order = g_ptr_array_new();
-    state->counters = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    /* Keyed by the interned rule names (state->names owns them). */
+    state->counters = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
     state->names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     return state;
 }
@@ -94,6 +118,25 @@ ajar_state_free(AjarState *state)
     g_free(state);
 }
 
+/* Returns: (transfer none): the state's one copy of @name. @slot: which of
+ * the four name fields it is for; each remembers its last name, which is
+ * usually the next one too (one account, one protocol, a few buddies). */
+static char *
+intern(AjarState *state, guint slot, const char *name)
+{
+    char *kept = state->recent_names[slot];
+
+    if (kept != NULL && strcmp(kept, name) == 0)
+        return kept;
+    kept = g_hash_table_lookup(state->names, name);
+    if (kept == NULL) {
+        kept = g_strdup(name);
+        g_hash_table_add(state->names, kept);
+    }
+    state->recent_names[slot] = kept;
+    return kept;
+}
+
 static AjarRuleCounters *
 counters_for(AjarState *state, const char *rule)
 {
@@ -101,13 +144,15 @@ counters_for(AjarState *state, const char *rule)
 
     if (rule == NULL)
         return NULL;
-    /* Lines of one rule come in runs. */
-    if (state->recent_rule != NULL && strcmp(rule, state->recent_rule) == 0)
+    /* Lines of one rule come in runs; an item's rule is the interned name
+     * that is also the table's key. */
+    if (state->recent_rule != NULL &&
+        (rule == state->recent_rule || strcmp(rule, state->recent_rule) == 0))
         return state->recent_counters;
     counters = g_hash_table_lookup(state->counters, rule);
     if (counters == NULL) {
         counters = (AjarRuleCounters *)g_new0(RuleState, 1);
-        g_hash_table_insert(state->counters, g_strdup(rule), counters);
+        g_hash_table_insert(state->counters, intern(state, 3, rule), counters);
     }
     /* The table's key lives as long as the state. */
     g_hash_table_lookup_extended(state->counters, rule, (gpointer *)&state->recent_rule, NULL);
@@ -146,25 +191,6 @@ note_id(AjarState *state, const char *id)
         return;
     memcpy(state->last_id, id, ULID_LENGTH + 1);
     state->has_last_id = TRUE;
-}
-
-/* Returns: (transfer none): the state's one copy of @name. @slot: which of
- * the four name fields it is for; each remembers its last name, which is
- * usually the next one too (one account, one protocol, a few buddies). */
-static char *
-intern(AjarState *state, guint slot, const char *name)
-{
-    char *kept = state->recent_names[slot];
-
-    if (kept != NULL && strcmp(kept, name) == 0)
-        return kept;
-    kept = g_hash_table_lookup(state->names, name);
-    if (kept == NULL) {
-        kept = g_strdup(name);
-        g_hash_table_add(state->names, kept);
-    }
-    state->recent_names[slot] = kept;
-    return kept;
 }
 
 static void
@@ -242,19 +268,37 @@ count_once(AjarState *state, StateItem *si, AjarEventType what, const AjarEvent 
     }
 }
 
-/* @take: the event's id and text may be moved into the state (then they are
- * NULL in @event afterwards); else they are copied and @event is untouched. */
+/* A new item for @event's id, its text in the same allocation. */
+static StateItem *
+state_item_new(const AjarEvent *event)
+{
+    gsize id_size = strlen(event->id) + 1;
+    gsize text_size = event->text != NULL ? event->text_len + 1 : 0;
+    StateItem *si = g_malloc(sizeof *si + id_size + text_size);
+
+    memset(si, 0, sizeof *si);
+    si->item.id = memcpy(si->strings, event->id, id_size);
+    if (event->text != NULL) {
+        si->item.text = si->strings + id_size;
+        memcpy(si->item.text, event->text, event->text_len);
+        si->item.text[event->text_len] = '\0';
+        si->item.text_len = event->text_len;
+        si->text_inline = TRUE;
+    }
+    return si;
+}
+
 static void
-apply_custody(AjarState *state, AjarEvent *event, gboolean take)
+apply_custody(AjarState *state, const AjarEvent *event)
 {
     StateItem *si = g_hash_table_lookup(state->items, event->id);
+    gboolean created = si == NULL;
 
     waiting_leave(state, si);
-    if (si == NULL) {
+    if (created) {
         StateItem *last =
             state->order->len > 0 ? g_ptr_array_index(state->order, state->order->len - 1) : NULL;
-        si = g_new0(StateItem, 1);
-        si->item.id = take ? g_steal_pointer(&event->id) : g_strdup(event->id);
+        si = state_item_new(event);
         si->item.first_seq = event->seq;
         si->item.state = event->type;
         state->state_counts[event->type]++;
@@ -273,17 +317,14 @@ apply_custody(AjarState *state, AjarEvent *event, gboolean take)
     replace_name(state, 3, &si->item.rule, event->rule);
     if (event->time != 0)
         si->item.time = event->time;
-    if (event->text != NULL) {
-        g_free(si->item.text);
-        if (take) {
-            /* Decoded texts always end in a NUL after text_len bytes. */
-            si->item.text = g_steal_pointer(&event->text);
-        } else {
-            si->item.text = g_malloc(event->text_len + 1);
-            memcpy(si->item.text, event->text, event->text_len);
-            si->item.text[event->text_len] = '\0';
-        }
+    if (event->text != NULL && !created) {
+        if (!si->text_inline)
+            g_free(si->item.text);
+        si->item.text = g_malloc(event->text_len + 1);
+        memcpy(si->item.text, event->text, event->text_len);
+        si->item.text[event->text_len] = '\0';
         si->item.text_len = event->text_len;
+        si->text_inline = FALSE;
     }
     si->item.due = event->due;
     si->item.custody = event->type;
@@ -319,7 +360,7 @@ apply_outcome(AjarState *state, const AjarEvent *event)
 }
 
 static void
-apply_event(AjarState *state, AjarEvent *event, gboolean take)
+apply_event(AjarState *state, const AjarEvent *event)
 {
     state->event_count++;
     state->last_seq = MAX(state->last_seq, event->seq);
@@ -333,7 +374,7 @@ apply_event(AjarState *state, AjarEvent *event, gboolean take)
     case AJAR_EVENT_DELAYED:
     case AJAR_EVENT_QUEUED:
         if (event->id != NULL)
-            apply_custody(state, event, take);
+            apply_custody(state, event);
         break;
     case AJAR_EVENT_RELEASED:
     case AJAR_EVENT_DELIVERED:
@@ -355,15 +396,7 @@ void
 ajar_state_apply(AjarState *state, const AjarEvent *event)
 {
     g_return_if_fail(state != NULL && event != NULL);
-    /* Not modified: nothing is taken. */
-    apply_event(state, (AjarEvent *)event, FALSE);
-}
-
-void
-ajar_state_apply_take(AjarState *state, AjarEvent *event)
-{
-    g_return_if_fail(state != NULL && event != NULL);
-    apply_event(state, event, TRUE);
+    apply_event(state, event);
 }
 
 const AjarItem *

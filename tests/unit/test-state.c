@@ -207,6 +207,23 @@ test_custody_update(void)
     g_assert_cmpint(item->due, ==, 0); /* a letter has no due time */
     g_assert_cmpuint(ajar_state_count_in_state(state, AJAR_EVENT_QUEUED), ==, 0);
     g_assert_cmpuint(ajar_state_count_in_state(state, AJAR_EVENT_HELD), ==, 1);
+
+    /* A later custody event with a text replaces the first one (kept with
+     * the item), and one for a message that had none gives it one. */
+    apply(state,
+          test_custody_event(AJAR_EVENT_ARCHIVED, ID, AJAR_DIRECTION_OUT, "changed", TEST_T0 + 2));
+    item = ajar_state_lookup(state, ID);
+    g_assert_cmpmem(item->text, item->text_len + 1, "changed", sizeof "changed");
+    held = test_custody_event(AJAR_EVENT_HELD, ID "2", AJAR_DIRECTION_IN, "", TEST_T0 + 3);
+    g_clear_pointer(&held->text, g_free);
+    held->text_len = 0;
+    apply(state, held);
+    g_assert_null(ajar_state_lookup(state, ID "2")->text);
+    apply(state,
+          test_custody_event(AJAR_EVENT_HELD, ID "2", AJAR_DIRECTION_IN, "at last", TEST_T0 + 4));
+    item = ajar_state_lookup(state, ID "2");
+    g_assert_cmpmem(item->text, item->text_len + 1, "at last", sizeof "at last");
+    g_assert_cmpstr(item->id, ==, ID "2");
 }
 
 /* An outcome whose custody line was lost is counted, never invented into an item. */
