@@ -135,24 +135,6 @@ ajar_plugin_actions(PurplePlugin *plugin, gpointer context)
     return actions;
 }
 
-static void
-note_repaired_line_cb(const AjarEvent *event, gpointer data)
-{
-    GArray *lines = data;
-    const char *at;
-    guint64 line;
-
-    if (event->type != AJAR_EVENT_FAULT || event->message == NULL ||
-        !g_str_has_prefix(event->message, AJAR_JOURNAL_REPAIRED_PREFIX) ||
-        (at = strstr(event->message, ", line ")) == NULL)
-        return;
-    line = g_ascii_strtoull(at + strlen(", line "), NULL, 10);
-    if (line > 0 && line <= G_MAXUINT) {
-        guint line_no = (guint)line;
-        g_array_append_val(lines, line_no);
-    }
-}
-
 /* Damaged lines other than those a crash cut in the middle of Ajar's own
  * write, which Ajar then ended and noted ("repaired"): such a line held a
  * message whose write never returned, so it was never withheld, and it is
@@ -161,25 +143,17 @@ note_repaired_line_cb(const AjarEvent *event, gpointer data)
 static guint
 unexplained_damage(AjarPlugin *ajar, const AjarJournalReport *report, guint *first)
 {
-    g_autoptr(GArray) repaired = g_array_new(FALSE, FALSE, sizeof(guint));
-    g_autoptr(GError) error = NULL;
     guint explained = 0;
 
     *first = 0;
-    if (report->repaired_tails > 0 &&
-        !ajar_journal_read_file(ajar_journal_get_path(ajar->journal), note_repaired_line_cb,
-                                repaired, NULL, &error))
-        purple_debug_warning("ajar", "%s\n", error->message);
     for (guint i = 0; i < report->malformed_lines->len; i++) {
         guint line = g_array_index(report->malformed_lines, guint, i);
-        gboolean was_repaired = FALSE;
+        /* Ended by a repair that a crash cut too (the next write notes it:
+         * ajar_journal_append()), or by one that a record names. */
+        gboolean was_repaired = line == ajar_journal_get_cut_repair_line(ajar->journal);
 
-        for (guint j = 0; j < repaired->len && !was_repaired; j++)
-            was_repaired = g_array_index(repaired, guint, j) == line;
-        /* Ended by a repair that a crash cut too; the next write notes it
-         * (ajar_journal_append()). */
-        if (!was_repaired && line == ajar_journal_get_cut_repair_line(ajar->journal))
-            was_repaired = TRUE;
+        for (guint j = 0; j < report->repaired_lines->len && !was_repaired; j++)
+            was_repaired = g_array_index(report->repaired_lines, guint, j) == line;
         if (was_repaired)
             explained++;
         else if (*first == 0)

@@ -21,6 +21,7 @@ ajar_journal_report_clear(AjarJournalReport *report)
     if (report == NULL)
         return;
     g_clear_pointer(&report->malformed_lines, g_array_unref);
+    g_clear_pointer(&report->repaired_lines, g_array_unref);
     g_clear_pointer(&report->first_malformed_reason, g_free);
     memset(report, 0, sizeof *report);
 }
@@ -30,6 +31,31 @@ ajar_journal_report_init(AjarJournalReport *report)
 {
     memset(report, 0, sizeof *report);
     report->malformed_lines = g_array_new(FALSE, FALSE, sizeof(guint));
+    report->repaired_lines = g_array_new(FALSE, FALSE, sizeof(guint));
+}
+
+/* A repair record (ajar_journal_append() writes "..., line N; kept as it
+ * was") names the line it ended: if that line is among the malformed ones
+ * reported, it is no unexplained damage. */
+static void
+note_repaired_line(AjarJournalReport *report, const char *message)
+{
+    const char *at = strstr(message, ", line ");
+    guint64 line;
+
+    if (at == NULL)
+        return;
+    line = g_ascii_strtoull(at + strlen(", line "), NULL, 10);
+    for (guint i = 0; line > 0 && line <= G_MAXUINT && i < report->malformed_lines->len; i++) {
+        if (g_array_index(report->malformed_lines, guint, i) == (guint)line) {
+            guint line_no = (guint)line;
+            for (guint j = 0; j < report->repaired_lines->len; j++)
+                if (g_array_index(report->repaired_lines, guint, j) == line_no)
+                    return;
+            g_array_append_val(report->repaired_lines, line_no);
+            return;
+        }
+    }
 }
 
 /* ---- reading ---- */
@@ -87,8 +113,10 @@ process_line(LineReader *r, const char *line, gsize len, gboolean too_long)
     r->have_prev = TRUE;
     r->prev_seq = event->seq;
     if (event->type == AJAR_EVENT_FAULT && event->message != NULL &&
-        g_str_has_prefix(event->message, AJAR_JOURNAL_REPAIRED_PREFIX))
+        g_str_has_prefix(event->message, AJAR_JOURNAL_REPAIRED_PREFIX)) {
         report->repaired_tails++;
+        note_repaired_line(report, event->message);
+    }
     if (r->func != NULL)
         r->func(event, r->user_data);
 }

@@ -54,9 +54,11 @@ typedef struct {
     gboolean incomplete_tail;     /* the file ended without "\n" (a crash mid-write, or a
                                 * write in progress); that part was skipped */
     gsize incomplete_tail_bytes;
-    guint seq_gaps;       /* places where seq jumped by more than one */
-    guint seq_disorder;   /* places where seq did not increase */
-    guint repaired_tails; /* "error" events that record an earlier tail repair */
+    guint seq_gaps;         /* places where seq jumped by more than one */
+    guint seq_disorder;     /* places where seq did not increase */
+    guint repaired_tails;   /* "error" events that record an earlier tail repair */
+    GArray *repaired_lines; /* guint: those of malformed_lines that such a record says
+                             * Ajar ended itself after a crash cut them */
 } AjarJournalReport;
 
 #define AJAR_JOURNAL_MAX_REPORTED 100

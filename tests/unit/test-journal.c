@@ -431,6 +431,11 @@ test_cut_repair_only_after_repair_note(Fixture *f, gconstpointer data)
         }
         g_assert_cmpuint(notes, ==, i == 0 ? 0 : 1);
         g_assert_cmpuint(report.malformed, ==, 2); /* the damaged line and the cut one */
+        /* The report names the lines repair records explain: the cut one,
+         * and the damaged one only when a repair ended it. */
+        g_assert_cmpuint(report.repaired_lines->len, ==, i == 0 ? 1 : 2);
+        g_assert_cmpuint(
+            g_array_index(report.repaired_lines, guint, report.repaired_lines->len - 1), ==, 2);
         ajar_journal_report_clear(&report);
     }
 }
