@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #define _LARGEFILE64_SOURCE
 #include "fault-shim.h"
+#include "open-mode.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -255,71 +256,31 @@ open_fault(const char *path, int flags)
     return 0;
 }
 
-int
-open(const char *path, int flags, ...)
-{
-    int (*real)(const char *, int, ...) = REAL("open", int (*)(const char *, int, ...));
-    mode_t mode = 0;
-
-    if (flags & (O_CREAT | O_TMPFILE)) {
-        va_list args;
-        va_start(args, flags);
-        mode = va_arg(args, mode_t);
-        va_end(args);
+/* The open() family: the mode comes only with O_CREAT or O_TMPFILE. */
+#define OPEN_WRAPPER(name)                                                                  \
+    int name(const char *path, int flags, ...)                                              \
+    {                                                                                       \
+        int (*real)(const char *, int, ...) = REAL(#name, int (*)(const char *, int, ...)); \
+        mode_t mode = 0;                                                                    \
+        OPEN_MODE_ARGUMENT(flags, mode)                                                     \
+        if (open_fault(path, flags))                                                        \
+            return -1;                                                                      \
+        return real(path, flags, mode);                                                     \
     }
-    if (open_fault(path, flags))
-        return -1;
-    return real(path, flags, mode);
-}
 
-int
-open64(const char *path, int flags, ...)
-{
-    int (*real)(const char *, int, ...) = REAL("open64", int (*)(const char *, int, ...));
-    mode_t mode = 0;
-
-    if (flags & (O_CREAT | O_TMPFILE)) {
-        va_list args;
-        va_start(args, flags);
-        mode = va_arg(args, mode_t);
-        va_end(args);
+#define OPENAT_WRAPPER(name)                                   \
+    int name(int dirfd, const char *path, int flags, ...)      \
+    {                                                          \
+        int (*real)(int, const char *, int, ...) =             \
+            REAL(#name, int (*)(int, const char *, int, ...)); \
+        mode_t mode = 0;                                       \
+        OPEN_MODE_ARGUMENT(flags, mode)                        \
+        if (open_fault(path, flags))                           \
+            return -1;                                         \
+        return real(dirfd, path, flags, mode);                 \
     }
-    if (open_fault(path, flags))
-        return -1;
-    return real(path, flags, mode);
-}
 
-int
-openat(int dirfd, const char *path, int flags, ...)
-{
-    int (*real)(int, const char *, int, ...) = REAL("openat", int (*)(int, const char *, int, ...));
-    mode_t mode = 0;
-
-    if (flags & (O_CREAT | O_TMPFILE)) {
-        va_list args;
-        va_start(args, flags);
-        mode = va_arg(args, mode_t);
-        va_end(args);
-    }
-    if (open_fault(path, flags))
-        return -1;
-    return real(dirfd, path, flags, mode);
-}
-
-int
-openat64(int dirfd, const char *path, int flags, ...)
-{
-    int (*real)(int, const char *, int, ...) =
-        REAL("openat64", int (*)(int, const char *, int, ...));
-    mode_t mode = 0;
-
-    if (flags & (O_CREAT | O_TMPFILE)) {
-        va_list args;
-        va_start(args, flags);
-        mode = va_arg(args, mode_t);
-        va_end(args);
-    }
-    if (open_fault(path, flags))
-        return -1;
-    return real(dirfd, path, flags, mode);
-}
+OPEN_WRAPPER(open)
+OPEN_WRAPPER(open64)
+OPENAT_WRAPPER(openat)
+OPENAT_WRAPPER(openat64)

@@ -115,31 +115,12 @@ faults_journal_bytes(void)
     return g_bytes_new_take(data, len);
 }
 
-/* Reads the journal as the `ajar` tool does, damaged lines allowed.
- * Returns: (transfer full): the events; *@malformed: how many lines were
- * damaged. */
-static inline GPtrArray *
-faults_read_journal(guint *malformed)
-{
-    g_autofree char *path = ajar_test_path(AJAR_JOURNAL_FILE);
-    GPtrArray *events = g_ptr_array_new_with_free_func((GDestroyNotify)ajar_event_free);
-    AjarJournalReport report = { 0 };
-    g_autoptr(GError) error = NULL;
-
-    g_assert_true(
-        ajar_journal_read_file(path, ajar_test_collect_event_cb, events, &report, &error));
-    g_assert_no_error(error);
-    *malformed = report.malformed;
-    ajar_journal_report_clear(&report);
-    return events;
-}
-
 /* Returns: how many custody events in the journal hold exactly @text. */
 static inline guint
 faults_kept_with_text(const char *text)
 {
     guint malformed = 0; /* a line cut by a fault may be there, see test_cannot_undo() */
-    g_autoptr(GPtrArray) events = faults_read_journal(&malformed);
+    g_autoptr(GPtrArray) events = ajar_test_read_journal_damaged(&malformed);
     guint count = 0;
 
     for (guint i = 0; i < events->len; i++) {

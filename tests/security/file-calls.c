@@ -4,6 +4,7 @@
 #undef _FILE_OFFSET_BITS
 #define _GNU_SOURCE
 #include "file-calls.h"
+#include "open-mode.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -133,31 +134,15 @@ typedef int (*MkdiratFunc)(int, const char *, mode_t);
 typedef int (*RenameFunc)(const char *, const char *);
 typedef int (*RenameatFunc)(int, const char *, int, const char *);
 
-static gboolean
-takes_mode(int flags)
-{
-    return (flags & O_CREAT) != 0 || (flags & O_TMPFILE) == O_TMPFILE;
-}
-
 /* Notes an open-like call that may create a file (when @flags say so) and
  * returns its result @fd. */
 static int
 opened(int dirfd, const char *path, int flags, mode_t mode, int fd)
 {
-    if (takes_mode(flags))
+    if (open_mode_taken(flags))
         note(FILE_CALL_CREATE, dirfd, path, AT_FDCWD, NULL, mode, fd);
     return fd;
 }
-
-/* Sets @mode to the variadic mode argument after @flags, present only when
- * the call may create a file. */
-#define MODE_ARGUMENT(flags, mode)        \
-    if (takes_mode(flags)) {              \
-        va_list args;                     \
-        va_start(args, flags);            \
-        mode = (mode_t)va_arg(args, int); \
-        va_end(args);                     \
-    }
 
 #define OPEN_WRAPPER(name)                                                          \
     int name(const char *path, int flags, ...);                                     \
@@ -165,7 +150,7 @@ opened(int dirfd, const char *path, int flags, mode_t mode, int fd)
     {                                                                               \
         mode_t mode = 0;                                                            \
         REAL(name, OpenFunc)                                                        \
-        MODE_ARGUMENT(flags, mode)                                                  \
+        OPEN_MODE_ARGUMENT(flags, mode)                                             \
         return opened(AT_FDCWD, path, flags, mode, real_##name(path, flags, mode)); \
     }
 
@@ -175,7 +160,7 @@ opened(int dirfd, const char *path, int flags, mode_t mode, int fd)
     {                                                                                   \
         mode_t mode = 0;                                                                \
         REAL(name, OpenatFunc)                                                          \
-        MODE_ARGUMENT(flags, mode)                                                      \
+        OPEN_MODE_ARGUMENT(flags, mode)                                                 \
         return opened(dirfd, path, flags, mode, real_##name(dirfd, path, flags, mode)); \
     }
 
