@@ -172,16 +172,25 @@ write(int fd, const void *buf, size_t count)
     return real(fd, buf, count);
 }
 
+/* TRUE (errno set) when call @op on @fd is to fail now. */
+static int
+fd_fault(FaultOp op, int fd)
+{
+    int err = 0;
+
+    if (armed_for(op) && decide(op, fd_matches(fd), &err)) {
+        errno = err;
+        return 1;
+    }
+    return 0;
+}
+
 int
 fdatasync(int fd)
 {
     int (*real)(int) = REAL("fdatasync", int (*)(int));
-    int err = 0;
-
-    if (armed_for(FAULT_FDATASYNC) && decide(FAULT_FDATASYNC, fd_matches(fd), &err)) {
-        errno = err;
+    if (fd_fault(FAULT_FDATASYNC, fd))
         return -1;
-    }
     return real(fd);
 }
 
@@ -189,12 +198,8 @@ int
 fsync(int fd)
 {
     int (*real)(int) = REAL("fsync", int (*)(int));
-    int err = 0;
-
-    if (armed_for(FAULT_FSYNC) && decide(FAULT_FSYNC, fd_matches(fd), &err)) {
-        errno = err;
+    if (fd_fault(FAULT_FSYNC, fd))
         return -1;
-    }
     return real(fd);
 }
 
@@ -202,12 +207,8 @@ int
 ftruncate(int fd, off_t length)
 {
     int (*real)(int, off_t) = REAL("ftruncate", int (*)(int, off_t));
-    int err = 0;
-
-    if (armed_for(FAULT_FTRUNCATE) && decide(FAULT_FTRUNCATE, fd_matches(fd), &err)) {
-        errno = err;
+    if (fd_fault(FAULT_FTRUNCATE, fd))
         return -1;
-    }
     return real(fd, length);
 }
 
@@ -215,12 +216,8 @@ int
 ftruncate64(int fd, off64_t length)
 {
     int (*real)(int, off64_t) = REAL("ftruncate64", int (*)(int, off64_t));
-    int err = 0;
-
-    if (armed_for(FAULT_FTRUNCATE) && decide(FAULT_FTRUNCATE, fd_matches(fd), &err)) {
-        errno = err;
+    if (fd_fault(FAULT_FTRUNCATE, fd))
         return -1;
-    }
     return real(fd, length);
 }
 
