@@ -61,6 +61,23 @@ describe_rule(const AjarRule *rule)
     return g_string_free(out, FALSE);
 }
 
+/* What a kept message Ajar stopped showing or sending halfway means.
+ * Static buffer: use before the next call. */
+static const char *
+interrupted_note(AjarDirection dir, guint count)
+{
+    static char note[256];
+
+    g_snprintf(note, sizeof note,
+               dir == AJAR_DIRECTION_IN
+                   ? "Ajar stopped while showing %u of their messages, so %s may already be in "
+                     "this conversation; kept until you choose: /ajar release ID shows one again."
+                   : "Ajar stopped while sending %u of your messages, so %s may already have "
+                     "reached them; kept unsent until you choose: /ajar send ID sends one again.",
+               count, count == 1 ? "it" : "they");
+    return note;
+}
+
 static void
 status(AjarPlugin *ajar, PurpleConversation *conv)
 {
@@ -70,6 +87,7 @@ status(AjarPlugin *ajar, PurpleConversation *conv)
     g_autoptr(GPtrArray) items = ajar_custody_list(ajar, account, buddy);
     g_autoptr(GString) text = g_string_new(NULL);
     guint held = 0, archived = 0, unread = 0, delayed = 0, waiting = 0, letters = 0;
+    guint shown_maybe = 0, sent_maybe = 0;
 
     if (index < 0) {
         g_string_append(text, "Ajar: nothing is filtered for this person.");
@@ -89,15 +107,23 @@ status(AjarPlugin *ajar, PurpleConversation *conv)
         case AJAR_EVENT_READ: archived++; break;
         case AJAR_EVENT_DELAYED: delayed++; break;
         case AJAR_EVENT_QUEUED: waiting++; break;
-        case AJAR_EVENT_CANCELLED: letters++; break;
+        case AJAR_EVENT_CANCELLED:
+        case AJAR_EVENT_SENDING: letters++; break;
+        case AJAR_EVENT_SHOWING: held++; break;
         default: break;
         }
+        if (item->interrupted)
+            item->dir == AJAR_DIRECTION_IN ? shown_maybe++ : sent_maybe++;
     }
     if (items->len > 0)
         g_string_append_printf(text,
                                " Kept: %u held, %u archived (%u unread), %u delayed; %u of yours "
                                "waiting, %u unsent letters.",
                                held, archived, unread, delayed, waiting, letters);
+    if (shown_maybe > 0)
+        g_string_append_printf(text, " %s", interrupted_note(AJAR_DIRECTION_IN, shown_maybe));
+    if (sent_maybe > 0)
+        g_string_append_printf(text, " %s", interrupted_note(AJAR_DIRECTION_OUT, sent_maybe));
     say(conv, text->str);
 }
 
@@ -107,15 +133,15 @@ typedef gboolean (*ItemAction)(AjarPlugin *ajar, const char *id, GError **error)
  * id (or a unique start of one), or the default set. */
 static PurpleCmdRet
 on_items(AjarPlugin *ajar, PurpleConversation *conv, const char *arg, ItemAction action,
-         gboolean (*wanted)(const AjarItem *item, gboolean all), const char *none,
-         const char *done_verb, char **error_out)
+         gboolean (*wanted)(const AjarItem *item, gboolean all), AjarDirection dir,
+         const char *none, const char *done_verb, char **error_out)
 {
     PurpleAccount *account = purple_conversation_get_account(conv);
     g_autoptr(GPtrArray) items =
         ajar_custody_list(ajar, account, purple_conversation_get_name(conv));
     g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
     gboolean all = arg != NULL && strcmp(arg, "all") == 0;
-    guint done = 0;
+    guint done = 0, interrupted = 0;
 
     for (guint i = 0; i < items->len; i++) {
         const AjarItem *item = g_ptr_array_index(items, i);
@@ -124,6 +150,9 @@ on_items(AjarPlugin *ajar, PurpleConversation *conv, const char *arg, ItemAction
                 g_ptr_array_add(ids, g_strdup(item->id));
         } else if (wanted(item, all)) {
             g_ptr_array_add(ids, g_strdup(item->id));
+        } else if (item->interrupted && item->dir == dir) {
+            /* Never shown or sent again as part of a batch: only by its id. */
+            interrupted++;
         }
     }
     if (arg != NULL && !all && ids->len != 1) {
@@ -132,8 +161,10 @@ on_items(AjarPlugin *ajar, PurpleConversation *conv, const char *arg, ItemAction
                                      arg);
         return PURPLE_CMD_RET_FAILED;
     }
+    if (interrupted > 0 && (ids->len > 0 || none != NULL))
+        say(conv, interrupted_note(dir, interrupted));
     if (ids->len == 0) {
-        if (none != NULL)
+        if (none != NULL && interrupted == 0)
             say(conv, none);
         return PURPLE_CMD_RET_OK;
     }
@@ -156,7 +187,8 @@ on_items(AjarPlugin *ajar, PurpleConversation *conv, const char *arg, ItemAction
 static gboolean
 releasable(const AjarItem *item, gboolean all)
 {
-    return item->dir == AJAR_DIRECTION_IN;
+    /* One Ajar stopped showing halfway may already be here: by id only. */
+    return item->dir == AJAR_DIRECTION_IN && !item->interrupted;
 }
 
 static gboolean
@@ -171,7 +203,7 @@ sendable(const AjarItem *item, gboolean all)
     /* Without an id: only what is cooling off now. Unsent letters and
      * cancelled messages were kept on purpose: they go only by their id or
      * with "all", never as a side effect. */
-    return item->dir == AJAR_DIRECTION_OUT &&
+    return item->dir == AJAR_DIRECTION_OUT && !item->interrupted &&
            (item->state == AJAR_EVENT_QUEUED ||
             (all && (item->state == AJAR_EVENT_HELD || item->state == AJAR_EVENT_CANCELLED)));
 }
@@ -265,10 +297,10 @@ run_command(PurpleConversation *conv, gchar **args, gchar **error_out, AjarPlugi
         return PURPLE_CMD_RET_OK;
     }
     if (strcmp(sub, "release") == 0)
-        return on_items(ajar, conv, arg, ajar_custody_release, releasable,
+        return on_items(ajar, conv, arg, ajar_custody_release, releasable, AJAR_DIRECTION_IN,
                         "Ajar: nothing of theirs is kept.", "released", error_out);
     if (strcmp(sub, "cancel") == 0)
-        return on_items(ajar, conv, arg, ajar_custody_cancel, cancellable,
+        return on_items(ajar, conv, arg, ajar_custody_cancel, cancellable, AJAR_DIRECTION_OUT,
                         "Ajar: nothing of yours is waiting.", "kept unsent", error_out);
     if (strcmp(sub, "send") == 0) {
         /* First what could not be saved to disk (kept in memory). */
@@ -282,7 +314,7 @@ run_command(PurpleConversation *conv, gchar **args, gchar **error_out, AjarPlugi
                                                     unsaved == 1 ? "" : "s");
             say(conv, line);
         }
-        return on_items(ajar, conv, arg, ajar_custody_send, sendable,
+        return on_items(ajar, conv, arg, ajar_custody_send, sendable, AJAR_DIRECTION_OUT,
                         unsaved > 0 ? NULL : "Ajar: nothing of yours is waiting.", "sent",
                         error_out);
     }

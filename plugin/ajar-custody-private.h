@@ -6,8 +6,10 @@
 /* The item with @id if Ajar still keeps it (not dealt with this session). */
 const AjarItem *ajar_custody_lookup(AjarPlugin *ajar, const char *id, GError **error);
 gboolean ajar_custody_account_online(PurpleAccount *account);
-/* Shows their message as a new arrival with its own time. */
-void ajar_custody_deliver(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account);
+/* Shows their kept message: journals "showing", delivers it, then journals
+ * @outcome ("released" or "delivered"). */
+void ajar_custody_show(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account,
+                       AjarEventType outcome);
 /* Journals the outcome of something already done; tells the user if it
  * cannot. Always TRUE: the deed stands. */
 gboolean ajar_custody_note_done(AjarPlugin *ajar, AjarEventType type, const char *id);

@@ -64,6 +64,24 @@ ajar_custody_note_done(AjarPlugin *ajar, AjarEventType type, const char *id)
     return TRUE;
 }
 
+/* Journals that Ajar is about to send ("sending") or show ("showing") a
+ * kept message, so that if it stops before noting the outcome, the restart
+ * knows the message may already have gone out or been shown and asks
+ * instead of doing it twice. If even this line cannot be written, the
+ * deed goes ahead (the user asked for it): the outcome's note will fail
+ * too and tell them. */
+static void
+note_intent(AjarPlugin *ajar, AjarEventType type, const char *id)
+{
+    g_autoptr(AjarEvent) event = ajar_event_new(type);
+    g_autoptr(GError) error = NULL;
+
+    event->ts = ajar_plugin_now();
+    event->id = g_strdup(id);
+    if (!ajar_plugin_journal(ajar, event, &error))
+        g_debug("could not note %s: %s", ajar_event_type_to_string(type), error->message);
+}
+
 static gboolean
 journal_outcome(AjarPlugin *ajar, AjarEventType type, const char *id, GError **error)
 {
@@ -78,8 +96,8 @@ journal_outcome(AjarPlugin *ajar, AjarEventType type, const char *id, GError **e
  * through serv_got_im() when the account is online (conversation, log,
  * sounds and popups as for any message), else straight into the
  * conversation and its log. */
-void
-ajar_custody_deliver(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account)
+static void
+deliver(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account)
 {
     time_t mtime = (time_t)(item->time / G_USEC_PER_SEC);
     g_autofree char *text = g_strndup(item->text != NULL ? item->text : "", item->text_len);
@@ -119,6 +137,20 @@ send_now(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account)
     ajar->resending = FALSE;
 }
 
+void
+ajar_custody_show(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account,
+                  AjarEventType outcome)
+{
+    g_autofree char *id = g_strdup(item->id);
+
+    /* "showing" first, then shown, then "released" / "delivered": a crash
+     * between the first and the last leaves it kept and marked as perhaps
+     * shown. (The state keeps @item alive; its id is copied all the same.) */
+    note_intent(ajar, AJAR_EVENT_SHOWING, id);
+    deliver(ajar, item, account);
+    ajar_custody_note_done(ajar, outcome, id);
+}
+
 gboolean
 ajar_custody_release(AjarPlugin *ajar, const char *id, GError **error)
 {
@@ -139,10 +171,8 @@ ajar_custody_release(AjarPlugin *ajar, const char *id, GError **error)
         return FALSE;
     }
     ajar_custody_unschedule(ajar, item->id);
-    /* Shown first, journaled second: a crash in between shows it once more
-     * after a restart, but never loses it. (The state keeps @item alive.) */
-    ajar_custody_deliver(ajar, item, account);
-    return ajar_custody_note_done(ajar, AJAR_EVENT_RELEASED, item->id);
+    ajar_custody_show(ajar, item, account, AJAR_EVENT_RELEASED);
+    return TRUE;
 }
 
 gboolean
@@ -175,7 +205,9 @@ ajar_custody_cancel(AjarPlugin *ajar, const char *id, GError **error)
 
     if (item == NULL)
         return FALSE;
-    if (item->dir != AJAR_DIRECTION_OUT || item->state != AJAR_EVENT_QUEUED) {
+    /* A message Ajar stopped sending halfway is kept unsent the same way. */
+    if (item->dir != AJAR_DIRECTION_OUT ||
+        (item->state != AJAR_EVENT_QUEUED && item->state != AJAR_EVENT_SENDING)) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "%s is not waiting to be sent.",
                     id);
         return FALSE;
@@ -204,10 +236,15 @@ ajar_custody_send(AjarPlugin *ajar, const char *id, GError **error)
         return FALSE;
     }
     ajar_custody_unschedule(ajar, item->id);
-    /* Sent first, journaled second: after a crash in between, the restart
-     * asks before sending again; nothing is lost. */
-    send_now(ajar, item, account);
-    return ajar_custody_note_done(ajar, AJAR_EVENT_SENT, item->id);
+    /* "sending", sent, "sent": after a crash between the first and the
+     * last, the restart says it may already have gone and asks before
+     * sending it again; nothing is lost, nothing goes twice unasked. */
+    {
+        g_autofree char *kept_id = g_strdup(item->id);
+        note_intent(ajar, AJAR_EVENT_SENDING, kept_id);
+        send_now(ajar, item, account);
+        return ajar_custody_note_done(ajar, AJAR_EVENT_SENT, kept_id);
+    }
 }
 
 guint

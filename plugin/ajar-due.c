@@ -23,6 +23,7 @@ enum {
     WAIT_ASK,         /* ask "send it now?" once it is online */
     WAIT_ASK_RESTART, /* the same, for a message that was due while Ajar was not running */
     WAIT_SEND,        /* the user said "Send" while it was offline */
+    WAIT_ASK_AGAIN,   /* ask "send it again?": Ajar stopped while sending it */
 };
 
 static void
@@ -142,8 +143,10 @@ answer_keep_cb(AjarQuestion *question, int action)
 
     forget_question(ajar, id, FALSE);
     item = ajar_custody_lookup(ajar, id, NULL);
-    /* "Keep it unsent": a cooling-off message becomes an unsent letter. */
-    if (item != NULL && item->state == AJAR_EVENT_QUEUED && !ajar_custody_cancel(ajar, id, &error))
+    /* "Keep it unsent": a cooling-off message, or one Ajar stopped sending
+     * halfway, becomes an unsent letter. */
+    if (item != NULL && (item->state == AJAR_EVENT_QUEUED || item->state == AJAR_EVENT_SENDING) &&
+        !ajar_custody_cancel(ajar, id, &error))
         report_failure(ajar, "Ajar could not note your answer.", error);
 }
 
@@ -156,11 +159,13 @@ ask_before_sending(AjarPlugin *ajar, const AjarItem *item, int why)
     g_autofree char *plain = ajar_text_from_markup(item->text, (gssize)item->text_len);
     g_autofree char *preview = ajar_text_first_line(plain, 200);
     g_autofree char *primary = g_strdup_printf(
-        why == WAIT_ASK_RESTART ? "Your message to %s was due while Ajar was not running. "
-                                  "Send it now?"
-        : why == WAIT_ASK       ? "Your message to %s was due while you were offline. Send it "
-                                  "now?"
-                                : "Your message to %s is due. Send it now?",
+        why == WAIT_ASK_AGAIN     ? "Ajar stopped while sending your message to %s, so it may "
+                                    "already have reached them. Send it again?"
+        : why == WAIT_ASK_RESTART ? "Your message to %s was due while Ajar was not running. "
+                                    "Send it now?"
+        : why == WAIT_ASK         ? "Your message to %s was due while you were offline. Send it "
+                                    "now?"
+                                  : "Your message to %s is due. Send it now?",
         item->buddy);
 
     if (g_hash_table_contains(ajar->asking, item->id))
@@ -170,8 +175,9 @@ ask_before_sending(AjarPlugin *ajar, const AjarItem *item, int why)
     question->id = g_strdup(item->id);
     g_hash_table_insert(ajar->asking, g_strdup(item->id), question);
     question->handle = purple_request_action(
-        ajar->plugin, "Ajar", primary, preview, 1, account, item->buddy, NULL, question, 2, "Send",
-        G_CALLBACK(answer_send_cb), "Keep it unsent", G_CALLBACK(answer_keep_cb));
+        ajar->plugin, "Ajar", primary, preview, 1, account, item->buddy, NULL, question, 2,
+        why == WAIT_ASK_AGAIN ? "Send again" : "Send", G_CALLBACK(answer_send_cb), "Keep it unsent",
+        G_CALLBACK(answer_keep_cb));
 }
 
 /* Whether the rule that queued @item asks before sending. A rule that is
@@ -214,8 +220,7 @@ due(AjarPlugin *ajar, const AjarItem *item, gboolean after_restart)
         return;
     }
     if (item->dir == AJAR_DIRECTION_IN) {
-        ajar_custody_deliver(ajar, item, account);
-        ajar_custody_note_done(ajar, AJAR_EVENT_DELIVERED, item->id);
+        ajar_custody_show(ajar, item, account, AJAR_EVENT_DELIVERED);
     } else if (!ajar_custody_send(ajar, item->id, &error)) {
         report_failure(ajar, "Ajar could not send your message; it stays kept.", error);
     }
@@ -315,6 +320,16 @@ ajar_custody_schedule_all(AjarPlugin *ajar, gboolean after_load)
     for (guint i = 0; i < items->len; i++) {
         const AjarItem *item = g_ptr_array_index(items, i);
 
+        /* Ajar stopped while sending it: it may have gone. Ask before
+         * sending it again, default no. (Theirs that it stopped showing
+         * stay kept, marked in the review: nothing pops up by itself.) */
+        if (after_load && item->state == AJAR_EVENT_SENDING && item->dir == AJAR_DIRECTION_OUT) {
+            if (ajar_custody_account_online(ajar_custody_find_account(item)))
+                ask_before_sending(ajar, item, WAIT_ASK_AGAIN);
+            else
+                wait_for_account(ajar, item->id, WAIT_ASK_AGAIN);
+            continue;
+        }
         if (item->state != AJAR_EVENT_DELAYED && item->state != AJAR_EVENT_QUEUED)
             continue;
         if (after_load && item->dir == AJAR_DIRECTION_OUT)
@@ -374,7 +389,7 @@ signed_on_cb(PurpleConnection *gc, gpointer data)
         if (what == WAIT_SEND) {
             if (!ajar_custody_send(ajar, id, &error))
                 report_failure(ajar, "Ajar could not send your message; it stays kept.", error);
-        } else if (what == WAIT_ASK || what == WAIT_ASK_RESTART) {
+        } else if (what == WAIT_ASK || what == WAIT_ASK_RESTART || what == WAIT_ASK_AGAIN) {
             ask_before_sending(ajar, item, what);
         } else {
             due(ajar, item, FALSE);

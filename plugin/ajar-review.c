@@ -19,6 +19,7 @@
 typedef struct {
     char *rule;
     guint held, archived_unread, archived_read, delayed, yours;
+    guint interrupted; /* Ajar stopped showing or sending them halfway */
     gint64 newest;
 } Person;
 
@@ -105,9 +106,11 @@ people(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
             g_ptr_array_add(out, person);
         }
         person->newest = MAX(person->newest, item->time);
+        if (item->interrupted)
+            person->interrupted++;
         if (item->dir == AJAR_DIRECTION_OUT)
             person->yours++;
-        else if (item->state == AJAR_EVENT_HELD)
+        else if (item->state == AJAR_EVENT_HELD || item->state == AJAR_EVENT_SHOWING)
             person->held++;
         else if (item->state == AJAR_EVENT_ARCHIVED)
             person->archived_unread++;
@@ -133,6 +136,9 @@ describe_person(const Person *person)
         g_string_append_printf(out, ", %u delayed", person->delayed);
     if (person->yours > 0)
         g_string_append_printf(out, ", %u of yours unsent", person->yours);
+    if (person->interrupted > 0)
+        g_string_append_printf(out, " (%u may already have been shown or sent)",
+                               person->interrupted);
     g_string_append_printf(out, ", newest %s ago", ago);
     return g_string_free(out, FALSE);
 }
@@ -140,6 +146,12 @@ describe_person(const Person *person)
 static const char *
 state_word(const AjarItem *item)
 {
+    if (item->interrupted)
+        return item->dir == AJAR_DIRECTION_OUT
+                   ? "yours, kept unsent; Ajar stopped while sending it, so it may already have "
+                     "reached them"
+                   : "held; Ajar stopped while showing it, so it may already be in the "
+                     "conversation";
     switch (item->state) {
     case AJAR_EVENT_HELD: return item->dir == AJAR_DIRECTION_OUT ? "your unsent letter" : "held";
     case AJAR_EVENT_ARCHIVED: return "archived";
@@ -170,8 +182,14 @@ messages_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
     g_autoptr(GError) first_error = NULL;
 
     if (what == DO_RELEASE_ALL) {
-        for (guint i = 0; i < step->keys->len; i++)
-            g_ptr_array_add(ids, g_ptr_array_index(step->keys, i));
+        /* Not one Ajar stopped showing halfway (it may be there already):
+         * that one only when chosen. */
+        for (guint i = 0; i < step->keys->len; i++) {
+            const char *id = g_ptr_array_index(step->keys, i);
+            const AjarItem *item = ajar_state_lookup(ajar_journal_get_state(ajar->journal), id);
+            if (item != NULL && !item->interrupted)
+                g_ptr_array_add(ids, (gpointer)id);
+        }
     } else if (what != DO_KEEP) {
         for (GList *l = chosen; l != NULL; l = l->next) {
             const char *id = step_key(step, l->data);
@@ -224,6 +242,7 @@ open_messages(AjarPlugin *ajar, const char *rule)
     PurpleRequestField *field;
     ReviewStep *step = step_new(ajar);
     g_autofree char *title = g_strdup_printf("Kept messages: %s", rule);
+    gboolean interrupted = FALSE;
 
     purple_request_fields_add_group(fields, group);
     field = purple_request_field_list_new("chosen", "Choose messages:");
@@ -237,6 +256,7 @@ open_messages(AjarPlugin *ajar, const char *rule)
 
         if (g_strcmp0(item->rule != NULL ? item->rule : item->buddy, rule) != 0)
             continue;
+        interrupted |= item->interrupted && item->dir == AJAR_DIRECTION_IN;
         plain = ajar_text_from_markup(item->text, (gssize)item->text_len);
         when = ajar_format_local_time(item->time, now);
         first = ajar_text_first_line(plain, PREVIEW_CHARS);
@@ -263,7 +283,10 @@ open_messages(AjarPlugin *ajar, const char *rule)
     field = purple_request_field_choice_new("action", "Then:", DO_KEEP);
     purple_request_field_choice_add(field, "Keep them for now");
     purple_request_field_choice_add(field, "Release the chosen into the conversation");
-    purple_request_field_choice_add(field, "Release all into the conversation");
+    purple_request_field_choice_add(field, interrupted
+                                               ? "Release all into the conversation (not those "
+                                                 "that may already be there)"
+                                               : "Release all into the conversation");
     purple_request_field_choice_add(field, "Discard the chosen");
     purple_request_field_group_add_field(group, field);
     purple_request_fields(ajar->plugin, "Ajar — review", title, NULL, fields, "OK",

@@ -197,10 +197,11 @@ get_text(const Fields *fields, gboolean required, const char *event_name, AjarEv
     return TRUE;
 }
 
+/* Outcome and intent events: about one message, named by its id. */
 static gboolean
 type_is_outcome(AjarEventType type)
 {
-    return type >= AJAR_EVENT_RELEASED && type <= AJAR_EVENT_READ;
+    return type >= AJAR_EVENT_RELEASED && type <= AJAR_EVENT_SHOWING;
 }
 
 static gboolean

@@ -65,7 +65,9 @@ ajar_item_in_custody(const AjarItem *item)
     case AJAR_EVENT_READ:
     case AJAR_EVENT_DELAYED:
     case AJAR_EVENT_QUEUED:
-    case AJAR_EVENT_CANCELLED: return TRUE;
+    case AJAR_EVENT_CANCELLED:
+    case AJAR_EVENT_SENDING:
+    case AJAR_EVENT_SHOWING: return TRUE;
     default: return FALSE;
     }
 }
@@ -204,7 +206,8 @@ static gboolean
 is_waiting(const StateItem *si)
 {
     return si->item.dir == AJAR_DIRECTION_IN &&
-           (si->item.state == AJAR_EVENT_HELD || si->item.state == AJAR_EVENT_DELAYED);
+           (si->item.state == AJAR_EVENT_HELD || si->item.state == AJAR_EVENT_DELAYED ||
+            si->item.state == AJAR_EVENT_SHOWING);
 }
 
 /* Before and after an event changes @si: its part in its rule's waiting count. */
@@ -354,6 +357,12 @@ apply_outcome(AjarState *state, const AjarEvent *event)
         return;
     }
     waiting_leave(state, si);
+    /* Kept unsent after Ajar stopped while sending it: it may have gone
+     * out, so it is not a time you held back. */
+    if (event->type == AJAR_EVENT_CANCELLED && si->item.state == AJAR_EVENT_SENDING)
+        si->counted |= 1u << AJAR_EVENT_CANCELLED;
+    if (event->type == AJAR_EVENT_SENDING || event->type == AJAR_EVENT_SHOWING)
+        si->item.interrupted = TRUE;
     set_state(state, si, event);
     waiting_enter(state, si);
     count_once(state, si, event->type, event);
@@ -381,7 +390,9 @@ apply_event(AjarState *state, const AjarEvent *event)
     case AJAR_EVENT_SENT:
     case AJAR_EVENT_CANCELLED:
     case AJAR_EVENT_DISCARDED:
-    case AJAR_EVENT_READ: apply_outcome(state, event); break;
+    case AJAR_EVENT_READ:
+    case AJAR_EVENT_SENDING:
+    case AJAR_EVENT_SHOWING: apply_outcome(state, event); break;
     case AJAR_EVENT_PASSED: {
         AjarRuleCounters *counters = counters_for(state, event->rule);
         if (counters != NULL)

@@ -50,12 +50,16 @@ count_item(AjarRuleStats *stats, const AjarItem *item)
     case AJAR_EVENT_READ: stats->archived_read_now++; break;
     case AJAR_EVENT_DELAYED: stats->delayed_now++; break;
     case AJAR_EVENT_QUEUED: stats->queued_now++; break;
-    case AJAR_EVENT_CANCELLED: stats->letters_now++; break;
+    case AJAR_EVENT_CANCELLED:
+    case AJAR_EVENT_SENDING: stats->letters_now++; break;
+    case AJAR_EVENT_SHOWING: stats->held_now++; break;
     default: break;
     }
-    /* "Times you held back": your messages that never went out. */
-    if (out && (item->state == AJAR_EVENT_CANCELLED || item->state == AJAR_EVENT_HELD ||
-                item->state == AJAR_EVENT_DISCARDED))
+    /* "Times you held back": your messages that never went out (not one
+     * Ajar was interrupted sending: that one may have). */
+    if (out && !item->interrupted &&
+        (item->state == AJAR_EVENT_CANCELLED || item->state == AJAR_EVENT_HELD ||
+         item->state == AJAR_EVENT_DISCARDED))
         stats->held_back++;
 }
 

@@ -77,6 +77,9 @@ append_message(GString *out, const AjarItem *item, GDateTime *now)
         g_string_append(out, " until ");
         append_escaped(out, due, -1);
     }
+    if (item->interrupted && ajar_item_in_custody(item))
+        g_string_append(out, outgoing ? " · may already have been sent"
+                                      : " · may already have been shown");
     g_string_append(out, "</p>\n");
     if (item->text == NULL || item->text_len == 0) {
         g_string_append(out, "<p class=\"text empty\">(no text)</p>\n");

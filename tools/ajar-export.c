@@ -44,6 +44,9 @@ ajar_cli_append_item_json(GString *out, const AjarItem *item, const GArray *hist
     append_member(out, "rule", item->rule);
     append_time_member(out, "time", item->time);
     append_time_member(out, "due", item->due);
+    /* Only when true: Ajar stopped while sending or showing it. */
+    if (item->interrupted && ajar_item_in_custody(item))
+        g_string_append(out, ",\"interrupted\":true");
     /* As the journal does: bytes that are not text are kept, as base64. */
     if (ajar_cli_text_needs_base64(text, item->text_len)) {
         g_autofree char *encoded = g_base64_encode((const guchar *)text, item->text_len);

@@ -53,7 +53,10 @@ state_matches(const AjarItem *item, StateFilter filter)
     case FILTER_CUSTODY: return ajar_item_in_custody(item);
     /* Their held messages and your unsent letters (held, or cancelled
      * cooling-off messages): everything waiting for you to decide. */
-    case FILTER_HELD: return item->state == AJAR_EVENT_HELD || item->state == AJAR_EVENT_CANCELLED;
+    case FILTER_HELD:
+        /* ... and those Ajar stopped sending or showing halfway. */
+        return item->state == AJAR_EVENT_HELD || item->state == AJAR_EVENT_CANCELLED ||
+               item->state == AJAR_EVENT_SENDING || item->state == AJAR_EVENT_SHOWING;
     case FILTER_ARCHIVED:
         return item->state == AJAR_EVENT_ARCHIVED || item->state == AJAR_EVENT_READ;
     case FILTER_DELAYED: return item->state == AJAR_EVENT_DELAYED;
@@ -114,13 +117,15 @@ const char *
 ajar_cli_state_color(AjarEventType state)
 {
     switch (state) {
-    case AJAR_EVENT_HELD: return "\033[33m"; /* yellow */
+    case AJAR_EVENT_HELD:
+    case AJAR_EVENT_SHOWING: return "\033[33m"; /* yellow */
     case AJAR_EVENT_ARCHIVED:
     case AJAR_EVENT_READ: return "\033[34m"; /* blue */
     case AJAR_EVENT_DELAYED:
-    case AJAR_EVENT_QUEUED: return "\033[36m";    /* cyan */
-    case AJAR_EVENT_CANCELLED: return "\033[35m"; /* magenta */
-    default: return "\033[2m";                    /* faint: no longer kept */
+    case AJAR_EVENT_QUEUED: return "\033[36m"; /* cyan */
+    case AJAR_EVENT_CANCELLED:
+    case AJAR_EVENT_SENDING: return "\033[35m"; /* magenta */
+    default: return "\033[2m";                  /* faint: no longer kept */
     }
 }
 

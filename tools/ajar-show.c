@@ -73,6 +73,12 @@ append_message(GString *out, const AjarItem *item, const GArray *history, GDateT
         g_autofree char *due = ajar_format_local_time(item->due, now);
         append_field(out, "Due", due, NULL);
     }
+    if (item->interrupted && ajar_item_in_custody(item))
+        append_field(out, "Note",
+                     item->dir == AJAR_DIRECTION_OUT
+                         ? "Ajar stopped while sending it: it may already have reached them."
+                         : "Ajar stopped while showing it: it may already be in the conversation.",
+                     NULL);
     append_field(out, "Id", item->id, NULL);
     g_string_append_c(out, '\n');
 

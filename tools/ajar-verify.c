@@ -9,8 +9,8 @@
 
 /* The states in Ajar's keeping, in the order verify lists them. */
 static const AjarEventType custody_states[] = {
-    AJAR_EVENT_HELD,    AJAR_EVENT_ARCHIVED, AJAR_EVENT_READ,
-    AJAR_EVENT_DELAYED, AJAR_EVENT_QUEUED,   AJAR_EVENT_CANCELLED,
+    AJAR_EVENT_HELD,   AJAR_EVENT_ARCHIVED,  AJAR_EVENT_READ,    AJAR_EVENT_DELAYED,
+    AJAR_EVENT_QUEUED, AJAR_EVENT_CANCELLED, AJAR_EVENT_SENDING, AJAR_EVENT_SHOWING,
 };
 
 static void append_line(GString *out, const char *label, const char *format, ...)

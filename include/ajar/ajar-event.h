@@ -29,6 +29,12 @@ typedef enum {
     AJAR_EVENT_CANCELLED,
     AJAR_EVENT_DISCARDED,
     AJAR_EVENT_READ,
+    /* intent events: written just before Ajar sends one of your kept
+     * messages ("sending") or shows one of theirs ("showing"); the outcome
+     * ("sent", "released", "delivered") follows once it is done. One
+     * without its outcome means Ajar stopped in between. */
+    AJAR_EVENT_SENDING,
+    AJAR_EVENT_SHOWING,
     /* others */
     AJAR_EVENT_PASSED,
     AJAR_EVENT_RULES_CHANGED,
@@ -86,7 +92,8 @@ void ajar_event_encode(const AjarEvent *event, GString *out);
  * error (type AJAR_EVENT_UNKNOWN, event_name and id kept, other fields not
  * read); unknown fields are ignored. Custody events need id, dir, account,
  * protocol, buddy, rule, time and text (or text_base64), "delayed" also due;
- * outcome events need id, except a "sent" with a rule (a message that passed). */
+ * outcome and intent events need id, except a "sent" with a rule (a message
+ * that passed). */
 AjarEvent *ajar_event_decode(const char *line, gsize len, GError **error);
 
 /* Formats unix microseconds as "2026-11-27T21:04:09.113Z" (millis) or

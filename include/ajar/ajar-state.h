@@ -25,11 +25,19 @@ typedef struct {
     gint64 state_seq;
     gint64 state_ts;
     gint64 first_seq;
+    /* Ajar stopped between journaling that it was about to send or show the
+     * message ("sending", "showing") and journaling that it had: yours may
+     * already have reached them, theirs may already be in the
+     * conversation. Stays TRUE while the message is kept (a "cancelled"
+     * after a "sending" is kept unsent, and still may have gone out). */
+    gboolean interrupted;
 } AjarItem;
 
 /* TRUE while Ajar alone keeps the message: held, archived (read or not),
  * delayed, queued, or cancelled (a cancelled cooling-off message is kept as an
- * unsent letter, never sent unless the user chooses to). */
+ * unsent letter, never sent unless the user chooses to); and "sending" or
+ * "showing" with no outcome after it (Ajar stopped in between: it keeps the
+ * message, and says that it may already have gone out or been shown). */
 gboolean ajar_item_in_custody(const AjarItem *item);
 
 /* Per-rule counters (keyed by rule name). */
