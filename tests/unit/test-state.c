@@ -396,6 +396,61 @@ test_count_waiting(void)
     g_assert_cmpuint(counted, ==, 1);
 }
 
+/* "sending" / "showing" without their outcome: Ajar stopped halfway. The
+ * message stays kept, marked; the outcome ends it as usual. */
+static void
+test_intents(void)
+{
+    g_autoptr(AjarState) state = ajar_state_new();
+    const char *theirs = "01JDX0000000000000000000B1";
+    const char *yours = "01JDX0000000000000000000B2";
+    const char *done = "01JDX0000000000000000000B3";
+    const AjarItem *item;
+    const AjarRuleCounters *counters;
+
+    apply_step(state, AJAR_EVENT_HELD, AJAR_DIRECTION_IN, theirs, 10);
+    apply_step(state, AJAR_EVENT_QUEUED, AJAR_DIRECTION_OUT, yours, 11);
+    apply_step(state, AJAR_EVENT_QUEUED, AJAR_DIRECTION_OUT, done, 12);
+    g_assert_false(ajar_state_lookup(state, theirs)->interrupted);
+
+    apply_step(state, AJAR_EVENT_SHOWING, 0, theirs, 13);
+    apply_step(state, AJAR_EVENT_SENDING, 0, yours, 14);
+    apply_step(state, AJAR_EVENT_SENDING, 0, done, 15);
+    apply_step(state, AJAR_EVENT_SENT, 0, done, 16);
+
+    item = ajar_state_lookup(state, theirs);
+    g_assert_cmpint(item->state, ==, AJAR_EVENT_SHOWING);
+    g_assert_true(item->interrupted);
+    g_assert_true(ajar_item_in_custody(item));
+    /* Still waiting for the user (what a "message" notice counts). */
+    g_assert_cmpuint(ajar_state_count_waiting(state, "Sam"), ==, 1);
+    item = ajar_state_lookup(state, yours);
+    g_assert_cmpint(item->state, ==, AJAR_EVENT_SENDING);
+    g_assert_true(item->interrupted);
+    g_assert_true(ajar_item_in_custody(item));
+    g_assert_false(ajar_item_in_custody(ajar_state_lookup(state, done)));
+    g_assert_cmpuint(ajar_state_count_custody(state), ==, 2);
+    g_assert_cmpuint(ajar_state_count_in_state(state, AJAR_EVENT_SENDING), ==, 1);
+
+    /* Kept unsent after the question: still marked, and not counted as a
+     * time you held back (it may have gone). */
+    apply_step(state, AJAR_EVENT_CANCELLED, 0, yours, 17);
+    item = ajar_state_lookup(state, yours);
+    g_assert_true(item->interrupted);
+    g_assert_true(ajar_item_in_custody(item));
+    counters = ajar_state_get_counters(state, "Sam");
+    g_assert_nonnull(counters);
+    g_assert_cmpuint(counters->cancelled, ==, 0);
+    g_assert_cmpuint(counters->sent, ==, 1);
+
+    /* Released by its id after the restart: no longer kept or waiting. */
+    apply_step(state, AJAR_EVENT_SHOWING, 0, theirs, 18);
+    apply_step(state, AJAR_EVENT_RELEASED, 0, theirs, 19);
+    g_assert_false(ajar_item_in_custody(ajar_state_lookup(state, theirs)));
+    g_assert_cmpuint(ajar_state_count_waiting(state, "Sam"), ==, 0);
+    g_assert_cmpuint(ajar_state_count_custody(state), ==, 1);
+}
+
 static void
 test_many(void)
 {
@@ -428,5 +483,6 @@ main(int argc, char **argv)
     g_test_add_func("/state/unknown-events", test_unknown_events);
     g_test_add_func("/state/many", test_many);
     g_test_add_func("/state/count-waiting", test_count_waiting);
+    g_test_add_func("/state/intents", test_intents);
     return g_test_run();
 }
