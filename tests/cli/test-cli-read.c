@@ -332,6 +332,78 @@ test_stats_same_as_core(Sample *s, gconstpointer data)
     g_assert_cmpstr(json->out, ==, expected_json);
 }
 
+/* Appends @type for message @id, as the plugin does. */
+static void
+append_event(const Sample *s, AjarEventType type, const char *id)
+{
+    g_autoptr(GError) error = NULL;
+    AjarJournal *journal = ajar_journal_open(s->base.ajar, AJAR_FLUSH_EVERY_EVENT, &error);
+    g_autoptr(AjarEvent) event = ajar_event_new(type);
+
+    g_assert_no_error(error);
+    event->ts = CLI_SAMPLE_T0 + 3 * G_TIME_SPAN_DAY;
+    event->id = g_strdup(id);
+    g_assert_true(ajar_journal_append(journal, event, &error));
+    g_assert_no_error(error);
+    ajar_journal_close(journal);
+}
+
+/* Ajar stopped while showing one of theirs ("showing" last) and while
+ * sending one of yours ("sending", then kept unsent): both kept, listed as
+ * held, and each says it may already have been shown or sent. */
+static void
+test_interrupted(Sample *s, gconstpointer data)
+{
+    const char *theirs = s->ids[SAMPLE_AWAKE];
+    const char *yours = s->ids[SAMPLE_MISS_YOU];
+
+    append_event(s, AJAR_EVENT_SHOWING, theirs);
+    append_event(s, AJAR_EVENT_SENDING, yours);
+    append_event(s, AJAR_EVENT_CANCELLED, yours);
+    {
+        g_autoptr(CliRun) run = cli_run_dir(&s->base, "list", "--state", "held", NULL);
+        g_autoptr(GString) order = NULL;
+        cli_assert_status(run, 0);
+        order = listed_samples(s, run->out);
+        /* Held: "are you awake?" (now "showing"), "I miss you" (kept unsent
+         * after "sending"), and the two that were already there. */
+        g_assert_cmpstr(order->str, ==, "1 6 7 10");
+        cli_assert_contains(run->out, "showing");
+    }
+    {
+        g_autoptr(CliRun) run = cli_run_dir(&s->base, "show", theirs, NULL);
+        cli_assert_status(run, 0);
+        cli_assert_contains(run->out, "showing");
+        cli_assert_contains(
+            run->out, "Ajar stopped while showing it: it may already be in the conversation.");
+    }
+    {
+        g_autoptr(CliRun) run = cli_run_dir(&s->base, "show", yours, NULL);
+        cli_assert_status(run, 0);
+        cli_assert_contains(run->out,
+                            "Ajar stopped while sending it: it may already have reached them.");
+    }
+    {
+        g_autoptr(CliRun) run = cli_run_dir(&s->base, "show", s->ids[SAMPLE_SORRY], NULL);
+        cli_assert_status(run, 0);
+        cli_assert_lacks(run->out, "Ajar stopped");
+    }
+    {
+        g_autoptr(CliRun) run = cli_run_dir(&s->base, "export", "--format", "json", NULL);
+        const char *first;
+        cli_assert_status(run, 0);
+        first = strstr(run->out, "\"interrupted\":true");
+        g_assert_nonnull(first);
+        g_assert_nonnull(strstr(first + 1, "\"interrupted\":true"));
+        g_assert_null(strstr(strstr(first + 1, "\"interrupted\":true") + 1, "\"interrupted\""));
+    }
+    {
+        g_autoptr(CliRun) run = cli_run_dir(&s->base, "verify", NULL);
+        cli_assert_status(run, 0);
+        cli_assert_contains(run->out, "1 showing");
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -348,6 +420,7 @@ main(int argc, char **argv)
     ADD("/cli/show/unknown", test_show_unknown);
     ADD("/cli/show/wrap", test_show_wrap);
     ADD("/cli/stats/same-as-core", test_stats_same_as_core);
+    ADD("/cli/interrupted", test_interrupted);
 #undef ADD
     return g_test_run();
 }
