@@ -292,6 +292,9 @@ ajar_custody_list(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
     for (guint i = 0; i < items->len; i++) {
         const AjarItem *item = g_ptr_array_index(items, i);
 
+        /* Shown or sent this session, only not noted: no longer kept. */
+        if (g_hash_table_contains(ajar->done_unnoted, item->id))
+            continue;
         if (account != NULL && ajar_custody_find_account(item) != account)
             continue;
         if (wanted != NULL) {

@@ -23,11 +23,47 @@ ajar_plugin_now(void)
     return g_get_real_time();
 }
 
+/* An error box on screen, by what it says. */
+typedef struct {
+    AjarPlugin *ajar;
+    char *what;
+} OpenReport;
+
+static void
+open_report_free(gpointer data)
+{
+    OpenReport *report = data;
+
+    g_free(report->what);
+    g_free(report);
+}
+
+/* The box was closed (by the user, or by unload). */
+static void
+report_closed_cb(gpointer data)
+{
+    OpenReport *report = data;
+
+    g_hash_table_remove(report->ajar->open_reports, report->what); /* frees @report */
+}
+
 void
 ajar_plugin_report(AjarPlugin *ajar, const char *what, const char *why)
 {
+    OpenReport *report;
+
     purple_debug_warning("ajar", "%s %s\n", what, why != NULL ? why : "");
-    purple_notify_error(ajar->plugin, "Ajar", what, why);
+    /* One box for one trouble: releasing twenty messages on a full disk
+     * says so once, not twenty times, until the user closes it. */
+    if (g_hash_table_contains(ajar->open_reports, what))
+        return;
+    report = g_new0(OpenReport, 1);
+    report->ajar = ajar;
+    report->what = g_strdup(what);
+    g_hash_table_insert(ajar->open_reports, report->what, report);
+    if (purple_notify_message(ajar->plugin, PURPLE_NOTIFY_MSG_ERROR, "Ajar", what, why,
+                              report_closed_cb, report) == NULL)
+        g_hash_table_remove(ajar->open_reports, what); /* no box (or already gone) */
 }
 
 void
@@ -205,6 +241,8 @@ ajar_plugin_load(PurplePlugin *plugin)
     ajar->dir = g_build_filename(purple_user_dir(), "ajar", NULL);
     ajar->unjournaled = g_ptr_array_new_with_free_func((GDestroyNotify)ajar_event_free);
     ajar->dialogs = g_hash_table_new(g_direct_hash, g_direct_equal);
+    /* Keyed by the reports' own text. */
+    ajar->open_reports = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, open_report_free);
     plugin->extra = ajar;
 
     open_journal(ajar);
@@ -235,7 +273,7 @@ ajar_plugin_unload(PurplePlugin *plugin)
     purple_signals_disconnect_by_handle(plugin);
     ajar_commands_unregister(ajar);
     purple_request_close_with_handle(plugin);
-    purple_notify_close_with_handle(plugin);
+    purple_notify_close_with_handle(plugin); /* runs report_closed_cb() for each box */
     free_open_dialogs(ajar);
     ajar_custody_disconnect(ajar);
     ajar_rules_file_unwatch(ajar);
@@ -246,6 +284,7 @@ ajar_plugin_unload(PurplePlugin *plugin)
     g_free(ajar->rules_text);
     g_free(ajar->rules_error);
     g_ptr_array_unref(ajar->unjournaled);
+    g_hash_table_unref(ajar->open_reports);
     g_free(ajar->dir);
     g_free(ajar);
     plugin->extra = NULL;

@@ -71,6 +71,9 @@ typedef struct {
     /* Data of open dialogs (pointer -> its GDestroyNotify): a dialog closed
      * by unload never calls back, so unload frees what is left here. */
     GHashTable *dialogs;
+    /* Error boxes still on screen, by their text (OpenReport*), so one
+     * trouble is told once while its box is open. */
+    GHashTable *open_reports;
 
     /* Looks for a failed background sync a second after a journal write. */
     guint sync_check_source;
@@ -82,7 +85,8 @@ typedef struct {
 /* Appends @event to the journal (the custody write). On failure @error says
  * why; the caller decides what the user is told. */
 gboolean ajar_plugin_journal(AjarPlugin *ajar, AjarEvent *event, GError **error);
-/* Tells the user something went wrong, in one calm sentence and the reason. */
+/* Tells the user something went wrong, in one calm sentence and the reason.
+ * The same sentence again while its box is still open is only logged. */
 void ajar_plugin_report(AjarPlugin *ajar, const char *what, const char *why);
 gint64 ajar_plugin_now(void);
 /* Remembers @data of a dialog just opened; ajar_plugin_dialog_done() frees it

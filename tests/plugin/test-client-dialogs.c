@@ -119,6 +119,16 @@ test_client_notice_close(TestNotice *notice)
     purple_notify_close(types[notice->kind], notice);
 }
 
+void
+test_client_notices_close(GPtrArray *taken)
+{
+    for (guint i = 0; i < taken->len; i++) {
+        TestNotice *notice = g_ptr_array_index(taken, i);
+        if (!notice->closed)
+            test_client_notice_close(notice);
+    }
+}
+
 /* ---- dialogs ---- */
 
 static const char *

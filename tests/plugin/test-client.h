@@ -280,6 +280,9 @@ GPtrArray *test_client_take_notices(void);
 /* The user closes @notice: purple_notify_close(), which runs the close
  * callback its caller gave libpurple. Aborts if it is already closed. */
 void test_client_notice_close(TestNotice *notice);
+/* The user reads and closes every notice in @taken that is still open
+ * (Ajar shows one trouble once while its box is open). */
+void test_client_notices_close(GPtrArray *taken);
 
 /* ---- dialogs (request UI ops) ---- */
 

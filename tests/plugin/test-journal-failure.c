@@ -218,6 +218,48 @@ test_outgoing_kept(void)
     ajar_test_drain();
 }
 
+/* Released while the disk is full: neither "showing" nor "released" can be
+ * written. The user asked, so each is shown, once; they are told that Ajar
+ * could not note it, in one box for all of them; none is shown again this
+ * session. */
+static void
+test_release_on_full_disk(void)
+{
+    PurpleAccount *account = start();
+    gint64 size = journal_size();
+    g_autoptr(GPtrArray) received = NULL;
+    g_autoptr(GPtrArray) notices = NULL;
+    g_autoptr(GPtrArray) lines = NULL;
+    TestNotice *notice;
+    struct rlimit old;
+    guint kept;
+
+    {
+        g_autoptr(AjarState) state = ajar_test_read_state();
+        kept = ajar_state_count_in_state(state, AJAR_EVENT_HELD);
+        g_assert_cmpuint(kept, >=, 2); /* so "told once" means something */
+    }
+    old = fill_the_disk();
+    g_assert_cmpint(test_client_command(account, SAM, "ajar release"), ==, PURPLE_CMD_STATUS_OK);
+    /* Dealt with, as far as this session goes. */
+    g_assert_cmpint(test_client_command(account, SAM, "ajar release"), ==, PURPLE_CMD_STATUS_OK);
+    lines = test_client_take_lines();
+    g_assert_cmpuint(ajar_test_count_lines_with(lines, "Ajar: nothing of theirs is kept."), ==, 1);
+    free_the_disk(old);
+
+    /* Each of Sam's kept messages (earlier cases leave theirs too) once. */
+    received = test_client_take_received();
+    g_assert_cmpuint(received->len, ==, kept);
+    notices = test_client_take_notices();
+    notice = only_error_notice(notices);
+    g_assert_cmpstr(notice->primary, ==,
+                    "The message was shown, but Ajar could not note that in its journal. After a "
+                    "restart it may be kept again.");
+    g_assert_cmpint(journal_size(), ==, size);
+    ajar_test_unload();
+    ajar_test_drain();
+}
+
 /* Moves the ajar folder out of the way (and back). */
 static void
 set_folder_aside(gboolean aside)
@@ -378,6 +420,7 @@ main(int argc, char **argv)
     g_test_add_func("/plugin/journal-failure/journal-unopenable-outgoing",
                     test_journal_unopenable_outgoing);
     g_test_add_func("/plugin/journal-failure/outgoing-kept", test_outgoing_kept);
+    g_test_add_func("/plugin/journal-failure/release-on-full-disk", test_release_on_full_disk);
     status = g_test_run();
 
     test_client_quit();

@@ -141,7 +141,11 @@ seen_first(void)
 static gboolean
 notice_shown_cb(gpointer data)
 {
-    g_ptr_array_add(seen, test_client_take_notices());
+    GPtrArray *taken = test_client_take_notices();
+
+    /* Read and closed, as the user does: a later mistake gets its box. */
+    test_client_notices_close(taken);
+    g_ptr_array_add(seen, taken);
     return seen_count() > 0;
 }
 

@@ -162,6 +162,8 @@ faults_error_notices(GPtrArray **out)
         if (notice->type == PURPLE_NOTIFY_MSG_ERROR)
             count++;
     }
+    /* Read, then closed, as the user does: the next trouble gets its box. */
+    test_client_notices_close(notices);
     if (out != NULL)
         *out = g_steal_pointer(&notices);
     return count;

@@ -56,6 +56,7 @@ test_rules_garbage(void)
                         "rules.json has a mistake, so Ajar keeps using the last valid rules.");
         g_assert_true(g_str_has_prefix(notice->secondary, "rules.json:"));
         g_assert_null(strchr(notice->secondary, '\n'));
+        test_client_notices_close(notices);
 
         faults_receive_held(account, text);
         g_assert_true(g_file_get_contents(last_good_path, &last_good, NULL, &error));
