@@ -62,20 +62,17 @@ describe_rule(const AjarRule *rule)
 }
 
 /* What a kept message Ajar stopped showing or sending halfway means.
- * Static buffer: use before the next call. */
-static const char *
+ * Returns: (transfer full). */
+static char *
 interrupted_note(AjarDirection dir, guint count)
 {
-    static char note[256];
-
-    g_snprintf(note, sizeof note,
-               dir == AJAR_DIRECTION_IN
-                   ? "Ajar stopped while showing %u of their messages, so %s may already be in "
-                     "this conversation; kept until you choose: /ajar release ID shows one again."
-                   : "Ajar stopped while sending %u of your messages, so %s may already have "
-                     "reached them; kept unsent until you choose: /ajar send ID sends one again.",
-               count, count == 1 ? "it" : "they");
-    return note;
+    return g_strdup_printf(
+        dir == AJAR_DIRECTION_IN
+            ? "Ajar stopped while showing %u of their messages, so %s may already be in "
+              "this conversation; kept until you choose: /ajar release ID shows one again."
+            : "Ajar stopped while sending %u of your messages, so %s may already have "
+              "reached them; kept unsent until you choose: /ajar send ID sends one again.",
+        count, count == 1 ? "it" : "they");
 }
 
 static void
@@ -120,10 +117,13 @@ status(AjarPlugin *ajar, PurpleConversation *conv)
                                " Kept: %u held, %u archived (%u unread), %u delayed; %u of yours "
                                "waiting, %u unsent letters.",
                                held, archived, unread, delayed, waiting, letters);
-    if (shown_maybe > 0)
-        g_string_append_printf(text, " %s", interrupted_note(AJAR_DIRECTION_IN, shown_maybe));
-    if (sent_maybe > 0)
-        g_string_append_printf(text, " %s", interrupted_note(AJAR_DIRECTION_OUT, sent_maybe));
+    for (int in = 0; in < 2; in++) {
+        guint count = in ? shown_maybe : sent_maybe;
+        g_autofree char *note =
+            count > 0 ? interrupted_note(in ? AJAR_DIRECTION_IN : AJAR_DIRECTION_OUT, count) : NULL;
+        if (note != NULL)
+            g_string_append_printf(text, " %s", note);
+    }
     say(conv, text->str);
 }
 
@@ -161,8 +161,10 @@ on_items(AjarPlugin *ajar, PurpleConversation *conv, const char *arg, ItemAction
                                      arg);
         return PURPLE_CMD_RET_FAILED;
     }
-    if (interrupted > 0 && (ids->len > 0 || none != NULL))
-        say(conv, interrupted_note(dir, interrupted));
+    if (interrupted > 0 && (ids->len > 0 || none != NULL)) {
+        g_autofree char *note = interrupted_note(dir, interrupted);
+        say(conv, note);
+    }
     if (ids->len == 0) {
         if (none != NULL && interrupted == 0)
             say(conv, none);
