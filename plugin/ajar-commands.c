@@ -109,20 +109,23 @@ status(AjarPlugin *ajar, PurpleConversation *conv)
         case AJAR_EVENT_SHOWING: held++; break;
         default: break;
         }
-        if (item->interrupted)
-            item->dir == AJAR_DIRECTION_IN ? shown_maybe++ : sent_maybe++;
+        if (item->interrupted && item->dir == AJAR_DIRECTION_IN)
+            shown_maybe++;
+        else if (item->interrupted)
+            sent_maybe++;
     }
     if (items->len > 0)
         g_string_append_printf(text,
                                " Kept: %u held, %u archived (%u unread), %u delayed; %u of yours "
                                "waiting, %u unsent letters.",
                                held, archived, unread, delayed, waiting, letters);
-    for (int in = 0; in < 2; in++) {
-        guint count = in ? shown_maybe : sent_maybe;
-        g_autofree char *note =
-            count > 0 ? interrupted_note(in ? AJAR_DIRECTION_IN : AJAR_DIRECTION_OUT, count) : NULL;
-        if (note != NULL)
-            g_string_append_printf(text, " %s", note);
+    if (shown_maybe > 0) {
+        g_autofree char *note = interrupted_note(AJAR_DIRECTION_IN, shown_maybe);
+        g_string_append_printf(text, " %s", note);
+    }
+    if (sent_maybe > 0) {
+        g_autofree char *note = interrupted_note(AJAR_DIRECTION_OUT, sent_maybe);
+        g_string_append_printf(text, " %s", note);
     }
     say(conv, text->str);
 }
