@@ -262,7 +262,10 @@ open_messages(AjarPlugin *ajar, const char *rule)
         first = ajar_text_first_line(plain, PREVIEW_CHARS);
         g_string_append_printf(text, "%s (%s)\n%s\n\n", when, state_word(item), plain);
         /* Numbered, so two equal texts at one minute stay two choices. */
-        label = g_strdup_printf("%u. %s — %s", step->labels->len + 1, when, first);
+        label = g_strdup_printf("%u. %s — %s%s", step->labels->len + 1, when, first,
+                                !item->interrupted                ? ""
+                                : item->dir == AJAR_DIRECTION_OUT ? " (may already have been sent)"
+                                                                  : " (may already be shown)");
         g_ptr_array_add(step->labels, label);
         g_ptr_array_add(step->keys, g_strdup(item->id));
         purple_request_field_list_add_icon(field, label, NULL, GUINT_TO_POINTER(step->labels->len));

@@ -290,6 +290,85 @@ test_showing_stays_kept(void)
     ajar_test_drain();
 }
 
+/* The review: theirs marked in both steps; "Release all" leaves it,
+ * choosing it releases it. */
+static void
+review_release(const char *then, const char *choose)
+{
+    g_autoptr(GPtrArray) first = NULL;
+    g_autoptr(GPtrArray) second = NULL;
+    TestRequest *request;
+    PurpleRequestField *field;
+    const char *label;
+    int index = 0, found = -1;
+
+    ajar_test_drain();
+    ajar_test_run_action(ajar_test_plugin(), "Review held messages…");
+    first = test_client_take_requests();
+    g_assert_cmpuint(first->len, ==, 1);
+    request = g_ptr_array_index(first, 0);
+    field = purple_request_fields_get_field(request->fields, "person");
+    label = ajar_test_list_item(field, "Sam: 2 held");
+    g_assert_nonnull(label);
+    g_assert_nonnull(strstr(label, "(1 may already have been shown or sent)"));
+    purple_request_field_list_clear_selected(field);
+    purple_request_field_list_add_selected(field, label);
+    g_assert_true(test_client_request_fields_ok(request));
+
+    second = test_client_take_requests();
+    g_assert_cmpuint(second->len, ==, 1);
+    request = g_ptr_array_index(second, 0);
+    g_assert_nonnull(strstr(purple_request_fields_get_string(request->fields, "content"),
+                            "(held; Ajar stopped while showing it, so it may already be in the "
+                            "conversation)\nstopped while showing this"));
+    field = purple_request_fields_get_field(request->fields, "chosen");
+    g_assert_nonnull(ajar_test_list_item(field, "1. "));
+    g_assert_nonnull(strstr(ajar_test_list_item(field, "1. "),
+                            "stopped while showing this (may already be shown)"));
+    if (choose != NULL)
+        purple_request_field_list_add_selected(field, ajar_test_list_item(field, choose));
+    field = purple_request_fields_get_field(request->fields, "action");
+    for (GList *l = purple_request_field_choice_get_labels(field); l != NULL; l = l->next, index++)
+        if (g_str_has_prefix(l->data, then))
+            found = index;
+    g_assert_cmpint(found, >=, 0);
+    purple_request_field_choice_set_value(field, found);
+    g_assert_true(test_client_request_fields_ok(request));
+}
+
+/* The same through the review dialog. */
+static void
+test_showing_in_review(void)
+{
+    PurpleAccount *account = start();
+    g_autofree char *maybe_shown = receive_held(account, "stopped while showing this");
+    g_autofree char *other = receive_held(account, "only held, in the review");
+    const char *ids[] = { maybe_shown };
+    g_autoptr(GPtrArray) received = NULL;
+
+    ajar_test_drain();
+    account = crash_after(AJAR_EVENT_SHOWING, ids, 1);
+    review_release("Release all into the conversation (not those that may already be there)", NULL);
+    received = test_client_take_received();
+    g_assert_cmpuint(received->len, ==, 1);
+    g_assert_cmpstr(((TestReceived *)g_ptr_array_index(received, 0))->message, ==,
+                    "only held, in the review");
+    g_assert_cmpint(ajar_test_item_state(maybe_shown), ==, AJAR_EVENT_SHOWING);
+    g_assert_cmpint(ajar_test_item_state(other), ==, AJAR_EVENT_RELEASED);
+
+    /* Chosen on purpose: released. (The other one is gone from the list.) */
+    receive_held(account, "a second held one");
+    review_release("Release the chosen", "1. ");
+    g_clear_pointer(&received, g_ptr_array_unref);
+    received = test_client_take_received();
+    g_assert_cmpuint(received->len, ==, 1);
+    g_assert_cmpstr(((TestReceived *)g_ptr_array_index(received, 0))->message, ==,
+                    "stopped while showing this");
+    g_assert_cmpint(ajar_test_item_state(maybe_shown), ==, AJAR_EVENT_RELEASED);
+    ajar_test_unload();
+    ajar_test_drain();
+}
+
 static TestRequest *
 find_question(GPtrArray *requests, const char *text)
 {
@@ -419,6 +498,7 @@ main(int argc, char **argv)
 
     g_test_add_func("/plugin/interrupted/intent-comes-first", test_intent_comes_first);
     g_test_add_func("/plugin/interrupted/showing-stays-kept", test_showing_stays_kept);
+    g_test_add_func("/plugin/interrupted/showing-in-review", test_showing_in_review);
     g_test_add_func("/plugin/interrupted/sending-asks-again", test_sending_asks_again);
     g_test_add_func("/plugin/interrupted/sending-asks-when-online", test_sending_asks_when_online);
     status = g_test_run();
