@@ -405,4 +405,47 @@ ajar_test_assert_nothing_shown(void)
     g_assert_cmpuint(test_client_signal_count("conversation-created"), ==, 0);
 }
 
+/* Returns: how many @taken (a test_client_take_*() array) holds; frees it. */
+static inline guint
+ajar_test_count_and_free(GPtrArray *taken)
+{
+    guint count = taken->len;
+
+    g_ptr_array_unref(taken);
+    return count;
+}
+
+/* Tools ▸ Ajar ▸ Review held messages…: chooses the person whose line
+ * starts with @prefix and presses Read. @label: (out) (optional) (transfer
+ * full): that line, as step one showed it. Returns: (transfer full): the
+ * second step (one TestRequest of fields). */
+static inline GPtrArray *
+ajar_test_review_read(const char *prefix, char **label)
+{
+    g_autoptr(GPtrArray) first = NULL;
+    GPtrArray *second;
+    TestRequest *request;
+    PurpleRequestField *people;
+    const char *line;
+
+    ajar_test_run_action(ajar_test_plugin(), "Review held messages…");
+    first = test_client_take_requests();
+    g_assert_cmpuint(first->len, ==, 1);
+    request = g_ptr_array_index(first, 0);
+    g_assert_cmpint(request->type, ==, PURPLE_REQUEST_FIELDS);
+    people = purple_request_fields_get_field(request->fields, "person");
+    g_assert_nonnull(people);
+    line = ajar_test_list_item(people, prefix);
+    g_assert_nonnull(line);
+    if (label != NULL)
+        *label = g_strdup(line);
+    purple_request_field_list_clear_selected(people);
+    purple_request_field_list_add_selected(people, line);
+    g_assert_true(test_client_request_fields_ok(request));
+    second = test_client_take_requests();
+    g_assert_cmpuint(second->len, ==, 1);
+    g_assert_cmpint(((TestRequest *)g_ptr_array_index(second, 0))->type, ==, PURPLE_REQUEST_FIELDS);
+    return second;
+}
+
 #endif /* AJAR_TEST_UTIL_H */

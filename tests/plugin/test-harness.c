@@ -7,7 +7,7 @@
  * test-harness-dialogs.c). The cases share one core, as a real client does, and
  * run in order (GTest runs a suite's own cases before its sub-suites, so
  * they all sit directly under /harness/). */
-#include "test-client.h"
+#include "ajar-test-util.h"
 
 #include <errno.h>
 #include <string.h>
@@ -35,15 +35,6 @@ drain(void)
     g_ptr_array_unref(test_client_take_sent());
     g_ptr_array_unref(test_prpl_take_sent_typing());
     test_client_reset_counts();
-}
-
-static guint
-count_and_free(GPtrArray *taken)
-{
-    guint count = taken->len;
-
-    g_ptr_array_unref(taken);
-    return count;
 }
 
 static PurpleAccount *
@@ -170,7 +161,7 @@ test_receive(void)
 
     /* A second message goes into the open window. */
     test_client_receive(account, SAM, "hello?", 0, T0 + 60);
-    g_assert_cmpuint(count_and_free(test_client_take_opened()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_opened()), ==, 0);
     g_clear_pointer(&lines, g_ptr_array_unref);
     lines = test_client_take_lines();
     g_assert_cmpuint(lines->len, ==, 1);
@@ -207,7 +198,7 @@ test_typing(void)
     test_client_receive_typing(account, "alex@example.org", PURPLE_TYPING);
     g_assert_cmpint(test_client_typing_state(account, "alex@example.org"), ==, PURPLE_NOT_TYPING);
     g_assert_cmpuint(test_client_signal_count("buddy-typing"), ==, 1);
-    g_assert_cmpuint(count_and_free(test_client_take_opened()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_opened()), ==, 0);
 }
 
 static void
@@ -312,7 +303,7 @@ test_command(void)
 
     test_client_send(account, SAM, "/harness status now");
     g_assert_cmpstr(command_args, ==, "status now");
-    g_assert_cmpuint(count_and_free(test_client_take_sent()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
 
     g_assert_cmpint(test_client_command(account, SAM, "harness fail"), ==,
                     PURPLE_CMD_STATUS_FAILED);
@@ -321,10 +312,10 @@ test_command(void)
     /* Unknown commands are not sent (as with XMPP)... */
     test_client_send(account, SAM, "/nosuchcommand x");
     g_assert_cmpstr(last_line_text(), ==, "Unknown command.");
-    g_assert_cmpuint(count_and_free(test_client_take_sent()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
     /* ...unless the first word has a slash in it. */
     test_client_send(account, SAM, "/usr/bin is full");
-    g_assert_cmpuint(count_and_free(test_client_take_sent()), ==, 1);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 1);
 
     purple_cmd_unregister(id);
     g_clear_pointer(&command_args, g_free);
@@ -386,7 +377,7 @@ test_restart(void)
     /* The history from before is still there, and the new core logs too. */
     test_client_connect(account);
     test_client_receive(account, SAM_PHONE, "still there?", 0, T0 + 600);
-    g_assert_cmpuint(count_and_free(test_client_take_opened()), ==, 1);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_opened()), ==, 1);
     g_assert_cmpuint(test_client_signal_count("received-im-msg"), ==, 1);
     log = test_client_read_log(account, SAM);
     g_assert_nonnull(strstr(log, "(21:04:09) " SAM_PHONE ": are you awake?\n"));

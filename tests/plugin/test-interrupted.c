@@ -35,15 +35,6 @@ static const char rules[] = "{\"version\": 1, \"rules\": ["
     "Ajar stopped while sending your message to " who ", so it may already have reached " \
     "them. Send it again?"
 
-static guint
-count_and_free(GPtrArray *taken)
-{
-    guint count = taken->len;
-
-    g_ptr_array_unref(taken);
-    return count;
-}
-
 static PurpleAccount *
 start(void)
 {
@@ -72,7 +63,7 @@ receive_held(PurpleAccount *account, const char *text)
     gint64 seq = ajar_test_last_seq();
 
     test_client_receive(account, SAM, text, 0, time(NULL));
-    g_assert_cmpuint(count_and_free(test_client_take_received()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_received()), ==, 0);
     return new_event_id(seq, AJAR_EVENT_HELD);
 }
 
@@ -82,7 +73,7 @@ send_queued(PurpleAccount *account, const char *who, const char *text)
     gint64 seq = ajar_test_last_seq();
 
     test_client_send(account, who, text);
-    g_assert_cmpuint(count_and_free(test_client_take_sent()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
     return new_event_id(seq, AJAR_EVENT_QUEUED);
 }
 
@@ -241,8 +232,8 @@ test_showing_stays_kept(void)
     account = crash_after(AJAR_EVENT_SHOWING, ids, 1);
     /* Nothing shown, asked or announced by the restart. */
     ajar_test_assert_nothing_shown();
-    g_assert_cmpuint(count_and_free(test_client_take_requests()), ==, 0);
-    g_assert_cmpuint(count_and_free(test_client_take_notices()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_requests()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_notices()), ==, 0);
 
     state = ajar_test_read_state();
     g_assert_cmpint(lookup(state, maybe_shown)->state, ==, AJAR_EVENT_SHOWING);
@@ -275,7 +266,7 @@ test_showing_stays_kept(void)
     g_assert_cmpint(ajar_test_item_state(maybe_shown), ==, AJAR_EVENT_SHOWING);
     release = command_line(account, SAM, "ajar release all");
     g_assert_nonnull(strstr(release, "Ajar stopped while showing 1"));
-    g_assert_cmpuint(count_and_free(test_client_take_received()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_received()), ==, 0);
 
     /* By its id, on purpose: shown (again), and no longer kept. */
     command = g_strdup_printf("ajar release %s", maybe_shown);
@@ -295,28 +286,15 @@ test_showing_stays_kept(void)
 static void
 review_release(const char *then, const char *choose)
 {
-    g_autoptr(GPtrArray) first = NULL;
     g_autoptr(GPtrArray) second = NULL;
+    g_autofree char *label = NULL;
     TestRequest *request;
     PurpleRequestField *field;
-    const char *label;
     int index = 0, found = -1;
 
     ajar_test_drain();
-    ajar_test_run_action(ajar_test_plugin(), "Review held messages…");
-    first = test_client_take_requests();
-    g_assert_cmpuint(first->len, ==, 1);
-    request = g_ptr_array_index(first, 0);
-    field = purple_request_fields_get_field(request->fields, "person");
-    label = ajar_test_list_item(field, "Sam: 2 held");
-    g_assert_nonnull(label);
+    second = ajar_test_review_read("Sam: 2 held", &label);
     g_assert_nonnull(strstr(label, "(1 may already have been shown or sent)"));
-    purple_request_field_list_clear_selected(field);
-    purple_request_field_list_add_selected(field, label);
-    g_assert_true(test_client_request_fields_ok(request));
-
-    second = test_client_take_requests();
-    g_assert_cmpuint(second->len, ==, 1);
     request = g_ptr_array_index(second, 0);
     g_assert_nonnull(strstr(purple_request_fields_get_string(request->fields, "content"),
                             "(held; Ajar stopped while showing it, so it may already be in the "
@@ -400,7 +378,7 @@ test_sending_asks_again(void)
 
     ajar_test_drain();
     account = crash_after(AJAR_EVENT_SENDING, ids, 2);
-    g_assert_cmpuint(count_and_free(test_client_take_sent()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
     requests = test_client_take_requests();
     g_assert_cmpuint(requests->len, ==, 2);
     keep_question = find_question(requests, "kept after the question");
@@ -441,11 +419,11 @@ test_sending_asks_again(void)
 
     /* Not asked again; "send all" leaves it and says why. */
     ajar_test_run_for(200);
-    g_assert_cmpuint(count_and_free(test_client_take_requests()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_requests()), ==, 0);
     send_all = command_line(account, KIM, "ajar send all");
     g_assert_nonnull(strstr(send_all, "Ajar stopped while sending 1 of your messages, so it may "
                                       "already have reached them"));
-    g_assert_cmpuint(count_and_free(test_client_take_sent()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
 
     /* Its id sends it, once. */
     command = g_strdup_printf("ajar send %s", kept);
@@ -473,7 +451,7 @@ test_sending_asks_when_online(void)
     account = test_client_find_account(ME);
     ajar_test_load();
     ajar_test_run_for(200);
-    g_assert_cmpuint(count_and_free(test_client_take_requests()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_requests()), ==, 0);
 
     test_client_connect(account);
     ajar_test_run_for(300);
@@ -481,7 +459,7 @@ test_sending_asks_when_online(void)
     g_assert_cmpuint(requests->len, ==, 1);
     g_assert_cmpstr(((TestRequest *)g_ptr_array_index(requests, 0))->primary, ==,
                     SEND_AGAIN_QUESTION(SAM));
-    g_assert_cmpuint(count_and_free(test_client_take_sent()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
     g_assert_cmpint(ajar_test_item_state(id), ==, AJAR_EVENT_SENDING);
     ajar_test_unload();
     ajar_test_drain();

@@ -23,15 +23,6 @@ static const char rules_sam[] =
     "\"incoming\": {\"action\": \"hold\"}, "
     "\"outgoing\": {\"action\": \"delay\", \"seconds\": 1}}]}";
 
-static guint
-count_and_free(GPtrArray *taken)
-{
-    guint count = taken->len;
-
-    g_ptr_array_unref(taken);
-    return count;
-}
-
 static gint64
 journal_size(void)
 {
@@ -93,7 +84,7 @@ start(void)
     test_client_receive(account, SAM, "while the disk was fine", 0, time(NULL));
     held = ajar_test_events_since(seq, AJAR_EVENT_HELD, NULL);
     g_assert_cmpuint(held->len, ==, 1);
-    g_assert_cmpuint(count_and_free(test_client_take_received()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_received()), ==, 0);
     ajar_test_drain();
     return account;
 }
@@ -156,7 +147,7 @@ test_incoming_shown(void)
     test_client_receive(account, SAM, "hello again", 0, time(NULL));
     held = ajar_test_events_since(seq, AJAR_EVENT_HELD, NULL);
     g_assert_cmpuint(held->len, ==, 1);
-    g_assert_cmpuint(count_and_free(test_client_take_received()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_received()), ==, 0);
     ajar_test_unload();
     ajar_test_drain();
 }
@@ -177,7 +168,7 @@ test_outgoing_kept(void)
     test_client_send(account, SAM, "please stay");
     free_the_disk(old);
 
-    g_assert_cmpuint(count_and_free(test_client_take_sent()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
     notices = test_client_take_notices();
     notice = only_error_notice(notices);
     g_assert_cmpstr(notice->primary, ==,
@@ -195,8 +186,8 @@ test_outgoing_kept(void)
 
     /* Not sent later either. */
     ajar_test_run_for(1500);
-    g_assert_cmpuint(count_and_free(test_client_take_sent()), ==, 0);
-    g_assert_cmpuint(count_and_free(test_client_take_requests()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_requests()), ==, 0);
 
     /* Not lost: the user was told to copy it, so it must be in front of
      * them (in the window or in the message box). */
@@ -213,7 +204,7 @@ test_outgoing_kept(void)
         g_assert_cmpstr(((TestSent *)g_ptr_array_index(sent, 0))->message, ==, "please stay");
     }
     g_assert_cmpint(test_client_command(account, SAM, "ajar send"), ==, PURPLE_CMD_STATUS_OK);
-    g_assert_cmpuint(count_and_free(test_client_take_sent()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
     ajar_test_unload();
     ajar_test_drain();
 }
@@ -338,8 +329,8 @@ test_folder_unusable(void)
     ajar_test_load();
     assert_told_once_then_untouched(account);
     test_client_send(account, SAM, "me too");
-    g_assert_cmpuint(count_and_free(test_client_take_sent()), ==, 1);
-    g_assert_cmpuint(count_and_free(test_client_take_notices()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 1);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_notices()), ==, 0);
 
     ajar_test_unload();
     remove_tree(dir);
@@ -396,7 +387,7 @@ test_journal_unopenable_outgoing(void)
     PurpleAccount *account = journal_unopenable_begin();
     g_autoptr(GPtrArray) sent = NULL;
 
-    g_assert_cmpuint(count_and_free(test_client_take_notices()), ==, 1);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_notices()), ==, 1);
     test_client_send(account, SAM, "no journal, no waiting");
     sent = test_client_take_sent();
     g_assert_cmpuint(sent->len, ==, 1);

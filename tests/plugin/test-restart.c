@@ -45,25 +45,16 @@ static const char rules_unload[] =
 #define OVERDUE_QUESTION(who) \
     "Your message to " who " was due while Ajar was not running. Send it now?"
 
-static guint
-count_and_free(GPtrArray *taken)
-{
-    guint count = taken->len;
-
-    g_ptr_array_unref(taken);
-    return count;
-}
-
 /* Nothing reached the user or the network: no window, no line, no
  * received-im-msg, no send, no dialog. */
 static void
 assert_nothing_happened(void)
 {
-    g_assert_cmpuint(count_and_free(test_client_take_sent()), ==, 0);
-    g_assert_cmpuint(count_and_free(test_client_take_received()), ==, 0);
-    g_assert_cmpuint(count_and_free(test_client_take_lines()), ==, 0);
-    g_assert_cmpuint(count_and_free(test_client_take_opened()), ==, 0);
-    g_assert_cmpuint(count_and_free(test_client_take_requests()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_received()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_lines()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_opened()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_requests()), ==, 0);
 }
 
 static PurpleAccount *
@@ -106,7 +97,7 @@ receive_kept(PurpleAccount *account, const char *who, const char *text, AjarEven
     g_autoptr(GPtrArray) events = NULL;
 
     test_client_receive(account, who, text, 0, time(NULL));
-    g_assert_cmpuint(count_and_free(test_client_take_received()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_received()), ==, 0);
     events = ajar_test_events_since(seq, type, NULL);
     g_assert_cmpuint(events->len, ==, 1);
     g_assert_cmpstr(((AjarEvent *)g_ptr_array_index(events, 0))->text, ==, text);
@@ -121,7 +112,7 @@ send_kept(PurpleAccount *account, const char *who, const char *text, AjarEventTy
     g_autoptr(GPtrArray) events = NULL;
 
     test_client_send(account, who, text);
-    g_assert_cmpuint(count_and_free(test_client_take_sent()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
     events = ajar_test_events_since(seq, type, NULL);
     g_assert_cmpuint(events->len, ==, 1);
     g_assert_cmpstr(((AjarEvent *)g_ptr_array_index(events, 0))->text, ==, text);
@@ -177,7 +168,7 @@ test_pending_survive(void)
     seq = ajar_test_last_seq();
     /* Loaded while offline: nothing shown, sent or asked. */
     assert_nothing_happened();
-    g_assert_cmpuint(count_and_free(test_client_take_notices()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_notices()), ==, 0);
 
     test_client_connect(account);
     ajar_test_run_for(300);
@@ -256,14 +247,14 @@ test_overdue_outgoing_asks(void)
     ajar_test_drain();
     account = restart(MAX(item_due(first_id), item_due(second_id)));
     /* Offline, nothing is asked yet (a "Send" could not send)... */
-    g_assert_cmpuint(count_and_free(test_client_take_requests()), ==, 0);
-    g_assert_cmpuint(count_and_free(test_client_take_sent()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_requests()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
 
     /* ... and once the account is online, asking is all it does. */
     test_client_connect(account);
     ajar_test_run_for(300);
     take_overdue_questions(&first, &second, &requests);
-    g_assert_cmpuint(count_and_free(test_client_take_sent()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
     g_assert_cmpint(ajar_test_item_state(first_id), ==, AJAR_EVENT_QUEUED);
     g_assert_cmpint(ajar_test_item_state(second_id), ==, AJAR_EVENT_QUEUED);
 
@@ -277,8 +268,8 @@ test_overdue_outgoing_asks(void)
 
     test_client_request_answer(second, second->default_action);
     ajar_test_run_for(300);
-    g_assert_cmpuint(count_and_free(test_client_take_sent()), ==, 0);
-    g_assert_cmpuint(count_and_free(test_client_take_requests()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_requests()), ==, 0);
     g_assert_cmpuint(ajar_test_count_events(AJAR_EVENT_SENT, second_id), ==, 0);
     g_assert_cmpint(ajar_test_item_state(second_id), ==, AJAR_EVENT_CANCELLED);
     ajar_test_unload();
@@ -308,13 +299,13 @@ test_overdue_outgoing_send_before_sign_on(void)
             test_client_request_answer(request, test_client_request_find_action(request, "Send"));
         }
         if (step == 0) {
-            g_assert_cmpuint(count_and_free(test_client_take_sent()), ==, 0);
+            g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
             test_client_connect(account);
             ajar_test_run_for(300);
         }
     }
     ajar_test_run_for(300);
-    sent = count_and_free(test_client_take_sent());
+    sent = ajar_test_count_and_free(test_client_take_sent());
     g_assert_cmpuint(sent, ==, 1);
     g_assert_cmpuint(ajar_test_count_events(AJAR_EVENT_SENT, id), ==, 1);
     ajar_test_unload();
@@ -356,7 +347,7 @@ test_overdue_incoming_at_sign_on(void)
     g_assert_nonnull(strstr(log, "late hello"));
 
     ajar_test_run_for(300);
-    g_assert_cmpuint(count_and_free(test_client_take_received()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_received()), ==, 0);
     g_assert_cmpuint(ajar_test_count_events(AJAR_EVENT_DELIVERED, id), ==, 1);
     ajar_test_unload();
     ajar_test_drain();
@@ -367,8 +358,8 @@ sent_and_received_cb(gpointer data)
 {
     guint *counts = data;
 
-    counts[0] += count_and_free(test_client_take_sent());
-    counts[1] += count_and_free(test_client_take_received());
+    counts[0] += ajar_test_count_and_free(test_client_take_sent());
+    counts[1] += ajar_test_count_and_free(test_client_take_received());
     return counts[0] >= 1 && counts[1] >= 1;
 }
 
@@ -457,7 +448,7 @@ test_unload_with_pending(void)
     /* ...and its timers: past every due time, nothing is sent or delivered. */
     ajar_test_run_for(1500);
     assert_nothing_happened();
-    g_assert_cmpuint(count_and_free(test_client_take_notices()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_notices()), ==, 0);
 
     /* Everything is still kept, once. */
     state = ajar_test_read_state();
@@ -478,13 +469,13 @@ test_unload_with_pending(void)
         g_assert_cmpstr(((TestReceived *)g_ptr_array_index(received, 0))->message, ==,
                         "pending in");
         g_assert_cmpuint(requests->len, ==, 2);
-        g_assert_cmpuint(count_and_free(test_client_take_sent()), ==, 0);
+        g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
         for (guint i = 0; i < requests->len; i++) {
             TestRequest *request = g_ptr_array_index(requests, i);
             test_client_request_answer(request, request->default_action);
         }
     }
-    g_assert_cmpuint(count_and_free(test_client_take_sent()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
     g_assert_cmpint(ajar_test_item_state(asked), ==, AJAR_EVENT_CANCELLED);
     g_assert_cmpint(ajar_test_item_state(waiting), ==, AJAR_EVENT_CANCELLED);
     g_assert_cmpint(ajar_test_item_state(delayed), ==, AJAR_EVENT_DELIVERED);

@@ -70,22 +70,8 @@ open_review(void)
 static GPtrArray *
 read_person(const char *prefix)
 {
-    g_autoptr(GPtrArray) first = open_review();
-    TestRequest *request = g_ptr_array_index(first, 0);
-    PurpleRequestField *people = purple_request_fields_get_field(request->fields, "person");
-    const char *label;
-    GPtrArray *second;
-
-    g_assert_nonnull(people);
-    label = ajar_test_list_item(people, prefix);
-    g_assert_nonnull(label);
-    purple_request_field_list_clear_selected(people);
-    purple_request_field_list_add_selected(people, label);
-    g_assert_true(test_client_request_fields_ok(request));
-    second = test_client_take_requests();
-    g_assert_cmpuint(second->len, ==, 1);
-    g_assert_cmpint(((TestRequest *)g_ptr_array_index(second, 0))->type, ==, PURPLE_REQUEST_FIELDS);
-    return second;
+    ajar_test_drain();
+    return ajar_test_review_read(prefix, NULL);
 }
 
 /* The second step's plain-text "Messages" field. */

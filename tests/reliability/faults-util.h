@@ -21,15 +21,6 @@ static const char faults_rules[] =
     "\"incoming\": {\"action\": \"hold\"}, "
     "\"outgoing\": {\"action\": \"delay\", \"seconds\": 3600}}]}";
 
-static inline guint
-faults_count_and_free(GPtrArray *taken)
-{
-    guint count = taken->len;
-
-    g_ptr_array_unref(taken);
-    return count;
-}
-
 /* Arms @fault in the preloaded fault-shim.so (NULL disarms). Returns how
  * many calls the previous fault failed. The shim must be there: a fault
  * test without it would test nothing. */

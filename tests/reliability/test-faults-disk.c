@@ -105,7 +105,7 @@ test_disk_full_outgoing(void)
     faults_arm(&full);
     test_client_send(account, SAM, "written on a full disk");
     g_assert_cmpuint(faults_disarm(), ==, 1);
-    g_assert_cmpuint(faults_count_and_free(test_client_take_sent()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
     g_assert_cmpuint(faults_error_notices(&notices), ==, 1);
     g_assert_true(faults_notice_says(notices, FAULTS_OUT_KEPT_IN_MEMORY, g_strerror(ENOSPC)));
     lines = test_client_take_lines();
@@ -113,7 +113,7 @@ test_disk_full_outgoing(void)
     g_assert_cmpuint(faults_kept_with_text("written on a full disk"), ==, 0);
 
     test_client_send(account, SAM, "written with room again");
-    g_assert_cmpuint(faults_count_and_free(test_client_take_sent()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
     g_assert_cmpuint(faults_kept_with_text("written with room again"), ==, 1);
 
     /* "/ajar send" sends what is cooling off and what was kept in memory. */
@@ -121,7 +121,7 @@ test_disk_full_outgoing(void)
     sent = test_client_take_sent();
     g_assert_cmpuint(sent->len, ==, 2);
     g_assert_cmpint(test_client_command(account, SAM, "ajar send"), ==, PURPLE_CMD_STATUS_OK);
-    g_assert_cmpuint(faults_count_and_free(test_client_take_sent()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
 }
 
 /* The journal's background fdatasync fails (EIO): the line was written but
@@ -326,7 +326,7 @@ test_read_only_folder(void)
     faults_receive_shown(account, "on a read-only disk", g_strerror(EROFS));
 
     test_client_send(account, SAM, "mine, read-only");
-    g_assert_cmpuint(faults_count_and_free(test_client_take_sent()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
     g_assert_cmpuint(faults_error_notices(&notices), ==, 1);
     g_assert_true(faults_notice_says(notices, FAULTS_OUT_KEPT_IN_MEMORY, g_strerror(EROFS)));
     ajar_test_drain();
