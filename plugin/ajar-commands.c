@@ -132,12 +132,21 @@ status(AjarPlugin *ajar, PurpleConversation *conv)
 
 typedef gboolean (*ItemAction)(AjarPlugin *ajar, const char *id, GError **error);
 
+/* Whether a command without an id (or with "all") takes a kept message. */
+typedef enum {
+    PICK_NO,
+    PICK_YES,
+    /* It would, but Ajar stopped showing or sending it halfway: it may
+     * already be there, so it goes again only by its id. */
+    PICK_BY_ID_ONLY,
+} Pick;
+
 /* Runs @action on the chosen items of this conversation's buddy: "all", one
  * id (or a unique start of one), or the default set. */
 static PurpleCmdRet
 on_items(AjarPlugin *ajar, PurpleConversation *conv, const char *arg, ItemAction action,
-         gboolean (*wanted)(const AjarItem *item, gboolean all), AjarDirection dir,
-         const char *none, const char *done_verb, char **error_out)
+         Pick (*wanted)(const AjarItem *item, gboolean all), const char *none,
+         const char *done_verb, char **error_out)
 {
     PurpleAccount *account = purple_conversation_get_account(conv);
     g_autoptr(GPtrArray) items =
@@ -145,17 +154,21 @@ on_items(AjarPlugin *ajar, PurpleConversation *conv, const char *arg, ItemAction
     g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
     gboolean all = arg != NULL && strcmp(arg, "all") == 0;
     guint done = 0, interrupted = 0;
+    AjarDirection interrupted_dir = AJAR_DIRECTION_IN;
 
     for (guint i = 0; i < items->len; i++) {
         const AjarItem *item = g_ptr_array_index(items, i);
         if (arg != NULL && !all) {
             if (strlen(arg) >= 6 && g_ascii_strncasecmp(item->id, arg, strlen(arg)) == 0)
                 g_ptr_array_add(ids, g_strdup(item->id));
-        } else if (wanted(item, all)) {
-            g_ptr_array_add(ids, g_strdup(item->id));
-        } else if (item->interrupted && item->dir == dir) {
-            /* Never shown or sent again as part of a batch: only by its id. */
-            interrupted++;
+        } else {
+            Pick pick = wanted(item, all);
+            if (pick == PICK_YES)
+                g_ptr_array_add(ids, g_strdup(item->id));
+            if (pick == PICK_BY_ID_ONLY) {
+                interrupted++;
+                interrupted_dir = item->dir;
+            }
         }
     }
     if (arg != NULL && !all && ids->len != 1) {
@@ -165,7 +178,7 @@ on_items(AjarPlugin *ajar, PurpleConversation *conv, const char *arg, ItemAction
         return PURPLE_CMD_RET_FAILED;
     }
     if (interrupted > 0 && (ids->len > 0 || none != NULL)) {
-        g_autofree char *note = interrupted_note(dir, interrupted);
+        g_autofree char *note = interrupted_note(interrupted_dir, interrupted);
         say(conv, note);
     }
     if (ids->len == 0) {
@@ -189,28 +202,36 @@ on_items(AjarPlugin *ajar, PurpleConversation *conv, const char *arg, ItemAction
     return PURPLE_CMD_RET_OK;
 }
 
-static gboolean
+static Pick
 releasable(const AjarItem *item, gboolean all)
 {
-    /* One Ajar stopped showing halfway may already be here: by id only. */
-    return item->dir == AJAR_DIRECTION_IN && !item->interrupted;
+    if (item->dir != AJAR_DIRECTION_IN)
+        return PICK_NO;
+    return item->interrupted ? PICK_BY_ID_ONLY : PICK_YES;
 }
 
-static gboolean
+static Pick
 cancellable(const AjarItem *item, gboolean all)
 {
-    return item->dir == AJAR_DIRECTION_OUT && item->state == AJAR_EVENT_QUEUED;
+    /* Cooling off, or stopped halfway while being sent (then kept unsent,
+     * as "Keep it unsent" does). */
+    return item->dir == AJAR_DIRECTION_OUT &&
+                   (item->state == AJAR_EVENT_QUEUED || item->state == AJAR_EVENT_SENDING)
+               ? PICK_YES
+               : PICK_NO;
 }
 
-static gboolean
+static Pick
 sendable(const AjarItem *item, gboolean all)
 {
     /* Without an id: only what is cooling off now. Unsent letters and
      * cancelled messages were kept on purpose: they go only by their id or
      * with "all", never as a side effect. */
-    return item->dir == AJAR_DIRECTION_OUT && !item->interrupted &&
-           (item->state == AJAR_EVENT_QUEUED ||
-            (all && (item->state == AJAR_EVENT_HELD || item->state == AJAR_EVENT_CANCELLED)));
+    if (item->dir != AJAR_DIRECTION_OUT ||
+        !(item->state == AJAR_EVENT_QUEUED || item->state == AJAR_EVENT_SENDING ||
+          (all && (item->state == AJAR_EVENT_HELD || item->state == AJAR_EVENT_CANCELLED))))
+        return PICK_NO;
+    return item->interrupted ? PICK_BY_ID_ONLY : PICK_YES;
 }
 
 static PurpleCmdRet
@@ -302,10 +323,10 @@ run_command(PurpleConversation *conv, gchar **args, gchar **error_out, AjarPlugi
         return PURPLE_CMD_RET_OK;
     }
     if (strcmp(sub, "release") == 0)
-        return on_items(ajar, conv, arg, ajar_custody_release, releasable, AJAR_DIRECTION_IN,
+        return on_items(ajar, conv, arg, ajar_custody_release, releasable,
                         "Ajar: nothing of theirs is kept.", "released", error_out);
     if (strcmp(sub, "cancel") == 0)
-        return on_items(ajar, conv, arg, ajar_custody_cancel, cancellable, AJAR_DIRECTION_OUT,
+        return on_items(ajar, conv, arg, ajar_custody_cancel, cancellable,
                         "Ajar: nothing of yours is waiting.", "kept unsent", error_out);
     if (strcmp(sub, "send") == 0) {
         /* First what could not be saved to disk (kept in memory). */
@@ -319,7 +340,7 @@ run_command(PurpleConversation *conv, gchar **args, gchar **error_out, AjarPlugi
                                                     unsaved == 1 ? "" : "s");
             say(conv, line);
         }
-        return on_items(ajar, conv, arg, ajar_custody_send, sendable, AJAR_DIRECTION_OUT,
+        return on_items(ajar, conv, arg, ajar_custody_send, sendable,
                         unsaved > 0 ? NULL : "Ajar: nothing of yours is waiting.", "sent",
                         error_out);
     }

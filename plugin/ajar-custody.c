@@ -67,19 +67,23 @@ ajar_custody_note_done(AjarPlugin *ajar, AjarEventType type, const char *id)
 /* Journals that Ajar is about to send ("sending") or show ("showing") a
  * kept message, so that if it stops before noting the outcome, the restart
  * knows the message may already have gone out or been shown and asks
- * instead of doing it twice. If even this line cannot be written, the
- * deed goes ahead (the user asked for it): the outcome's note will fail
- * too and tell them. */
-static void
-note_intent(AjarPlugin *ajar, AjarEventType type, const char *id)
+ * instead of doing it twice. "sending" is also synced before the send (an
+ * fdatasync at the pace of a person's sends), so that not even a power cut
+ * makes Ajar forget that a message may have gone. FALSE only if the line
+ * could not be written; a failed sync is told, as the background one is. */
+static gboolean
+note_intent(AjarPlugin *ajar, AjarEventType type, const char *id, GError **error)
 {
     g_autoptr(AjarEvent) event = ajar_event_new(type);
-    g_autoptr(GError) error = NULL;
+    g_autoptr(GError) sync_error = NULL;
 
     event->ts = ajar_plugin_now();
     event->id = g_strdup(id);
-    if (!ajar_plugin_journal(ajar, event, &error))
-        g_debug("could not note %s: %s", ajar_event_type_to_string(type), error->message);
+    if (!ajar_plugin_journal(ajar, event, error))
+        return FALSE;
+    if (type == AJAR_EVENT_SENDING && !ajar_journal_sync(ajar->journal, &sync_error))
+        ajar_plugin_sync_failed(ajar, sync_error);
+    return TRUE;
 }
 
 static gboolean
@@ -142,11 +146,17 @@ ajar_custody_show(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account
                   AjarEventType outcome)
 {
     g_autofree char *id = g_strdup(item->id);
+    g_autoptr(GError) error = NULL;
 
     /* "showing" first, then shown, then "released" / "delivered": a crash
      * between the first and the last leaves it kept and marked as perhaps
-     * shown. (The state keeps @item alive; its id is copied all the same.) */
-    note_intent(ajar, AJAR_EVENT_SHOWING, id);
+     * shown. (The state keeps @item alive; its id is copied all the same.)
+     * If even "showing" cannot be written, it is shown all the same: a
+     * message of theirs seen twice after a restart is better than one
+     * that cannot be read while the disk is full, and the failed note of
+     * the outcome tells the user. */
+    if (!note_intent(ajar, AJAR_EVENT_SHOWING, id, &error))
+        g_debug("could not note showing: %s", error->message);
     deliver(ajar, item, account);
     ajar_custody_note_done(ajar, outcome, id);
 }
@@ -235,13 +245,23 @@ ajar_custody_send(AjarPlugin *ajar, const char *id, GError **error)
                     "%s is offline, so the message stays unsent.", item->account);
         return FALSE;
     }
-    ajar_custody_unschedule(ajar, item->id);
     /* "sending", sent, "sent": after a crash between the first and the
      * last, the restart says it may already have gone and asks before
-     * sending it again; nothing is lost, nothing goes twice unasked. */
+     * sending it again; nothing is lost, nothing goes twice unasked. If
+     * "sending" cannot be written, it is not sent: a restart could not
+     * know it went. */
     {
         g_autofree char *kept_id = g_strdup(item->id);
-        note_intent(ajar, AJAR_EVENT_SENDING, kept_id);
+        g_autoptr(GError) journal_error = NULL;
+
+        if (!note_intent(ajar, AJAR_EVENT_SENDING, kept_id, &journal_error)) {
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                        "Ajar could not write to its journal, so the message was not sent; it "
+                        "stays kept. (%s)",
+                        journal_error->message);
+            return FALSE;
+        }
+        ajar_custody_unschedule(ajar, kept_id);
         send_now(ajar, item, account);
         return ajar_custody_note_done(ajar, AJAR_EVENT_SENT, kept_id);
     }

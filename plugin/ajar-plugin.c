@@ -23,10 +23,10 @@ ajar_plugin_now(void)
     return g_get_real_time();
 }
 
-/* An error box on screen, by what it says. */
+/* An error box on screen, by what it says ("what\nwhy"). */
 typedef struct {
     AjarPlugin *ajar;
-    char *what;
+    char *key;
 } OpenReport;
 
 static void
@@ -34,7 +34,7 @@ open_report_free(gpointer data)
 {
     OpenReport *report = data;
 
-    g_free(report->what);
+    g_free(report->key);
     g_free(report);
 }
 
@@ -44,26 +44,28 @@ report_closed_cb(gpointer data)
 {
     OpenReport *report = data;
 
-    g_hash_table_remove(report->ajar->open_reports, report->what); /* frees @report */
+    g_hash_table_remove(report->ajar->open_reports, report->key); /* frees @report */
 }
 
 void
 ajar_plugin_report(AjarPlugin *ajar, const char *what, const char *why)
 {
+    g_autofree char *key = g_strconcat(what, "\n", why != NULL ? why : "", NULL);
     OpenReport *report;
 
     purple_debug_warning("ajar", "%s %s\n", what, why != NULL ? why : "");
     /* One box for one trouble: releasing twenty messages on a full disk
-     * says so once, not twenty times, until the user closes it. */
-    if (g_hash_table_contains(ajar->open_reports, what))
+     * says so once, not twenty times, until the user closes it. (Another
+     * reason, such as another mistake in rules.json, is another box.) */
+    if (g_hash_table_contains(ajar->open_reports, key))
         return;
     report = g_new0(OpenReport, 1);
     report->ajar = ajar;
-    report->what = g_strdup(what);
-    g_hash_table_insert(ajar->open_reports, report->what, report);
+    report->key = g_strdup(key);
+    g_hash_table_insert(ajar->open_reports, report->key, report);
     if (purple_notify_message(ajar->plugin, PURPLE_NOTIFY_MSG_ERROR, "Ajar", what, why,
                               report_closed_cb, report) == NULL)
-        g_hash_table_remove(ajar->open_reports, what); /* no box (or already gone) */
+        g_hash_table_remove(ajar->open_reports, key); /* no box (or already gone) */
 }
 
 void
@@ -96,6 +98,17 @@ free_open_dialogs(AjarPlugin *ajar)
     g_hash_table_unref(ajar->dialogs);
 }
 
+void
+ajar_plugin_sync_failed(AjarPlugin *ajar, const GError *sync_error)
+{
+    purple_debug_warning("ajar", "%s\n", sync_error->message);
+    if (ajar->sync_reported)
+        return;
+    ajar->sync_reported = TRUE;
+    ajar_plugin_report(ajar, "Ajar could not make sure its journal reached the disk.",
+                       sync_error->message);
+}
+
 /* A background sync that failed means earlier lines may not be on disk:
  * say so once a session (a failing disk fails every sync), then keep going
  * (the lines themselves were written). */
@@ -106,12 +119,7 @@ check_sync(AjarPlugin *ajar)
 
     if (ajar->journal == NULL || ajar_journal_check_sync(ajar->journal, &sync_error))
         return;
-    purple_debug_warning("ajar", "%s\n", sync_error->message);
-    if (ajar->sync_reported)
-        return;
-    ajar->sync_reported = TRUE;
-    ajar_plugin_report(ajar, "Ajar could not make sure its journal reached the disk.",
-                       sync_error->message);
+    ajar_plugin_sync_failed(ajar, sync_error);
 }
 
 static gboolean

@@ -71,8 +71,8 @@ typedef struct {
     /* Data of open dialogs (pointer -> its GDestroyNotify): a dialog closed
      * by unload never calls back, so unload frees what is left here. */
     GHashTable *dialogs;
-    /* Error boxes still on screen, by their text (OpenReport*), so one
-     * trouble is told once while its box is open. */
+    /* Error boxes still on screen, by their text and reason (OpenReport*),
+     * so one trouble is told once while its box is open. */
     GHashTable *open_reports;
 
     /* Looks for a failed background sync a second after a journal write. */
@@ -85,6 +85,9 @@ typedef struct {
 /* Appends @event to the journal (the custody write). On failure @error says
  * why; the caller decides what the user is told. */
 gboolean ajar_plugin_journal(AjarPlugin *ajar, AjarEvent *event, GError **error);
+/* A sync of the journal failed: its lines may not be on disk. Told once a
+ * session (a failing disk fails every sync); the lines were written. */
+void ajar_plugin_sync_failed(AjarPlugin *ajar, const GError *sync_error);
 /* Tells the user something went wrong, in one calm sentence and the reason.
  * The same sentence again while its box is still open is only logged. */
 void ajar_plugin_report(AjarPlugin *ajar, const char *what, const char *why);

@@ -251,6 +251,50 @@ test_release_on_full_disk(void)
     ajar_test_drain();
 }
 
+/* "/ajar send" while the disk is full: "sending" cannot be written, so it
+ * is not sent (a restart could not know it went); it stays cooling off and
+ * goes at its due time once the journal can take it. */
+static void
+test_send_on_full_disk(void)
+{
+    PurpleAccount *account = start();
+    g_autoptr(GPtrArray) events = NULL;
+    g_autoptr(GPtrArray) sent = NULL;
+    g_autoptr(GPtrArray) lines = NULL;
+    gint64 seq = ajar_test_last_seq();
+    gint64 size;
+    struct rlimit old;
+    const char *id;
+
+    test_client_send(account, SAM, "not while the disk is full");
+    events = ajar_test_events_since(seq, AJAR_EVENT_QUEUED, NULL);
+    g_assert_cmpuint(events->len, ==, 1);
+    id = ((AjarEvent *)g_ptr_array_index(events, 0))->id;
+    ajar_test_drain();
+    size = journal_size();
+
+    old = fill_the_disk();
+    g_assert_cmpint(test_client_command(account, SAM, "ajar send"), ==, PURPLE_CMD_STATUS_FAILED);
+    free_the_disk(old);
+    lines = test_client_take_lines();
+    g_assert_cmpuint(ajar_test_count_lines_with(lines, "Ajar could not write to its journal, so "
+                                                       "the message was not sent; it stays kept."),
+                     ==, 1);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
+    g_assert_cmpint(journal_size(), ==, size);
+    g_assert_cmpint(ajar_test_item_state(id), ==, AJAR_EVENT_QUEUED);
+
+    /* Its cooling-off (1 s) ends with the disk free again: it goes, once. */
+    ajar_test_run_for(1500);
+    sent = test_client_take_sent();
+    g_assert_cmpuint(sent->len, ==, 1);
+    g_assert_cmpstr(((TestSent *)g_ptr_array_index(sent, 0))->message, ==,
+                    "not while the disk is full");
+    g_assert_cmpint(ajar_test_item_state(id), ==, AJAR_EVENT_SENT);
+    ajar_test_unload();
+    ajar_test_drain();
+}
+
 /* Moves the ajar folder out of the way (and back). */
 static void
 set_folder_aside(gboolean aside)
@@ -412,6 +456,7 @@ main(int argc, char **argv)
                     test_journal_unopenable_outgoing);
     g_test_add_func("/plugin/journal-failure/outgoing-kept", test_outgoing_kept);
     g_test_add_func("/plugin/journal-failure/release-on-full-disk", test_release_on_full_disk);
+    g_test_add_func("/plugin/journal-failure/send-on-full-disk", test_send_on_full_disk);
     status = g_test_run();
 
     test_client_quit();

@@ -270,6 +270,39 @@ test_live_same_mistake_after_undo(void)
     receive_held(EVE, "held, and the typo was reported");
 }
 
+/* Another mistake while the box about the first is still open: a box of
+ * its own, with its own line and column (one box per trouble, not per
+ * sentence). */
+static void
+test_live_second_mistake_box_open(void)
+{
+    static const char other[] = "{\n  \"version\": 1,\n  \"rules\": [\n    {\"name\": \"Eve\", "
+                                "\"match\": []}\n  ]\n}\n";
+    g_autofree char *hold_eve = rules_json("count", "Eve", EVE, "hold");
+    g_autofree char *first = expected_error(broken);
+    g_autofree char *second = expected_error(other);
+    g_autoptr(GPtrArray) notices = NULL;
+    g_autoptr(GPtrArray) more = NULL;
+
+    g_assert_cmpstr(first, !=, second);
+    ajar_test_write_rules(hold_eve);
+    ajar_test_run_for(SETTLE_MS);
+    ajar_test_drain();
+    ajar_test_write_rules(broken);
+    ajar_test_run_for(SETTLE_MS);
+    notices = test_client_take_notices(); /* read, not closed */
+    g_assert_cmpuint(notices->len, ==, 1);
+    g_assert_nonnull(strstr(((TestNotice *)g_ptr_array_index(notices, 0))->secondary, first));
+
+    ajar_test_write_rules(other);
+    ajar_test_run_for(SETTLE_MS);
+    more = test_client_take_notices();
+    g_assert_cmpuint(more->len, ==, 1);
+    g_assert_nonnull(strstr(((TestNotice *)g_ptr_array_index(more, 0))->secondary, second));
+    test_client_notices_close(notices);
+    test_client_notices_close(more);
+}
+
 /* The preference frame's "When a message is held back" is rules.json's
  * settings.notify: changing it writes the file. */
 static void
@@ -337,6 +370,8 @@ main(int argc, char **argv)
     g_test_add_func("/plugin/notify/rules-live-invalid-edit", test_live_invalid_edit);
     g_test_add_func("/plugin/notify/rules-live-same-mistake-after-undo",
                     test_live_same_mistake_after_undo);
+    g_test_add_func("/plugin/notify/rules-live-second-mistake-box-open",
+                    test_live_second_mistake_box_open);
     status = g_test_run();
 
     test_client_quit();

@@ -161,6 +161,39 @@ test_sync_fails(void)
     g_assert_cmpuint(faults_disarm(), >=, 1);
 }
 
+/* "sending" is synced before your message goes. When that sync fails (the
+ * line was written, only its way to the disk is in doubt), the message
+ * goes as asked, and the user is told once that the journal may not be on
+ * disk. A second send says nothing new. */
+static void
+test_sending_sync_fails(void)
+{
+    PurpleAccount *account = faults_fresh(faults_rules);
+    Fault eio = { .ops = FAULT_FDATASYNC,
+                  .path_part = JOURNAL_PART,
+                  .nth = 1,
+                  .count = 0,
+                  .error = EIO,
+                  .short_write = FALSE };
+    g_autoptr(GPtrArray) notices = NULL;
+    g_autoptr(GPtrArray) sent = NULL;
+
+    test_client_send(account, SAM, "first, cooling off");
+    test_client_send(account, SAM, "second, cooling off");
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
+    ajar_test_run_for(300); /* the background sync of the queued lines, before the fault */
+    ajar_test_drain();
+    faults_arm(&eio);
+    g_assert_cmpint(test_client_command(account, SAM, "ajar send"), ==, PURPLE_CMD_STATUS_OK);
+    sent = test_client_take_sent();
+    g_assert_cmpuint(sent->len, ==, 2);
+    g_assert_cmpuint(faults_error_notices(&notices), ==, 1);
+    g_assert_true(faults_notice_says(
+        notices, "Ajar could not make sure its journal reached the disk.", g_strerror(EIO)));
+    g_assert_cmpuint(faults_disarm(), >=, 2);
+    g_assert_cmpuint(ajar_test_count_since(0, AJAR_EVENT_SENDING), >=, 2);
+}
+
 /* A write fails halfway and cutting the half off fails too (ftruncate EIO):
  * the journal now ends in half a line Ajar cannot remove. Expected: that
  * message is shown; so is every later one (the journal refuses writes until
@@ -419,6 +452,7 @@ main(int argc, char **argv)
     g_test_add_func("/reliability/faults/nth-write-fails", test_nth_write_fails);
     g_test_add_func("/reliability/faults/disk-full-outgoing", test_disk_full_outgoing);
     g_test_add_func("/reliability/faults/sync-fails", test_sync_fails);
+    g_test_add_func("/reliability/faults/sending-sync-fails", test_sending_sync_fails);
     g_test_add_func("/reliability/faults/cannot-undo", test_cannot_undo);
     g_test_add_func("/reliability/faults/repair-cut-too", test_repair_cut_too);
     g_test_add_func("/reliability/faults/read-only-folder", test_read_only_folder);
