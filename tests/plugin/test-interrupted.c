@@ -335,7 +335,7 @@ test_showing_in_review(void)
     g_assert_cmpint(ajar_test_item_state(other), ==, AJAR_EVENT_RELEASED);
 
     /* Chosen on purpose: released. (The other one is gone from the list.) */
-    receive_held(account, "a second held one");
+    g_free(receive_held(account, "a second held one"));
     review_release("Release the chosen", "1. ");
     g_clear_pointer(&received, g_ptr_array_unref);
     received = test_client_take_received();
