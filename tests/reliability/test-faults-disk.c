@@ -163,8 +163,8 @@ test_sync_fails(void)
 
 /* "sending" is synced before your message goes. When that sync fails (the
  * line was written, only its way to the disk is in doubt), the message
- * goes as asked, and the user is told once that the journal may not be on
- * disk. A second send says nothing new. */
+ * goes as asked, and the user is told that the journal may not be on
+ * disk: once for the two messages "/ajar send" sends. */
 static void
 test_sending_sync_fails(void)
 {
