@@ -398,6 +398,15 @@ test_interrupted(Sample *s, gconstpointer data)
         g_assert_null(strstr(strstr(first + 1, "\"interrupted\":true") + 1, "\"interrupted\""));
     }
     {
+        g_autoptr(CliRun) run = cli_run_dir(&s->base, "export", "--format", "html", NULL);
+        const char *shown;
+        cli_assert_status(run, 0);
+        shown = strstr(run->out, " · may already have been shown");
+        g_assert_nonnull(shown);
+        g_assert_null(strstr(shown + 1, " · may already have been shown"));
+        cli_assert_contains(run->out, " · may already have been sent");
+    }
+    {
         g_autoptr(CliRun) run = cli_run_dir(&s->base, "verify", NULL);
         cli_assert_status(run, 0);
         cli_assert_contains(run->out, "1 showing");
