@@ -157,7 +157,10 @@ test_receive(void)
     log = test_client_read_log(account, SAM);
     g_test_message("log:\n%s", log);
     g_assert_nonnull(strstr(log, "Conversation with " SAM " at "));
-    g_assert_nonnull(strstr(log, "(21:04:09) " SAM_PHONE ": are you awake?\n"));
+    /* "(21:04:09)", or with the date once T0 is more than 20 minutes
+     * past: libpurple's log_get_timestamp() decides by the clock. */
+    g_assert_true(strstr(log, " 21:04:09) " SAM_PHONE ": are you awake?\n") != NULL ||
+                     strstr(log, "(21:04:09) " SAM_PHONE ": are you awake?\n") != NULL);
 
     /* A second message goes into the open window. */
     test_client_receive(account, SAM, "hello?", 0, T0 + 60);
@@ -380,7 +383,10 @@ test_restart(void)
     g_assert_cmpuint(ajar_test_count_and_free(test_client_take_opened()), ==, 1);
     g_assert_cmpuint(test_client_signal_count("received-im-msg"), ==, 1);
     log = test_client_read_log(account, SAM);
-    g_assert_nonnull(strstr(log, "(21:04:09) " SAM_PHONE ": are you awake?\n"));
+    /* "(21:04:09)", or with the date once T0 is more than 20 minutes
+     * past: libpurple's log_get_timestamp() decides by the clock. */
+    g_assert_true(strstr(log, " 21:04:09) " SAM_PHONE ": are you awake?\n") != NULL ||
+                     strstr(log, "(21:04:09) " SAM_PHONE ": are you awake?\n") != NULL);
     g_assert_nonnull(strstr(log, "still there?"));
 
     /* The second core's plugins are loaded from the same files. */
