@@ -24,6 +24,7 @@ static const char *const event_names[] = {
     [AJAR_EVENT_CANCELLED] = "cancelled",
     [AJAR_EVENT_DISCARDED] = "discarded",
     [AJAR_EVENT_READ] = "read",
+    [AJAR_EVENT_RESTORED] = "restored",
     [AJAR_EVENT_SENDING] = "sending",
     [AJAR_EVENT_SHOWING] = "showing",
     [AJAR_EVENT_PASSED] = "passed",

@@ -232,11 +232,24 @@ waiting_enter(AjarState *state, const StateItem *si)
 static void
 set_state(AjarState *state, StateItem *si, const AjarEvent *event)
 {
+    AjarEventType now = event->type;
+
+    /* "restored" keeps the message again, as what it was before it was
+     * discarded: theirs held (archived ones read: they were shown in the
+     * review to be discarded), yours an unsent letter. A message that was
+     * not discarded is not changed by it. */
+    if (now == AJAR_EVENT_RESTORED) {
+        if (si->item.state != AJAR_EVENT_DISCARDED)
+            return;
+        now = si->item.dir == AJAR_DIRECTION_IN && si->item.custody == AJAR_EVENT_ARCHIVED
+                  ? AJAR_EVENT_READ
+                  : AJAR_EVENT_HELD;
+    }
     state->state_counts[si->item.state]--;
-    si->item.state = event->type;
+    si->item.state = now;
     si->item.state_seq = event->seq;
     si->item.state_ts = event->ts;
-    state->state_counts[event->type]++;
+    state->state_counts[now]++;
 }
 
 /* Counts @what for the item's rule once per message. */
@@ -391,6 +404,7 @@ apply_event(AjarState *state, const AjarEvent *event)
     case AJAR_EVENT_CANCELLED:
     case AJAR_EVENT_DISCARDED:
     case AJAR_EVENT_READ:
+    case AJAR_EVENT_RESTORED:
     case AJAR_EVENT_SENDING:
     case AJAR_EVENT_SHOWING: apply_outcome(state, event); break;
     case AJAR_EVENT_PASSED: {

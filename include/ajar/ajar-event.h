@@ -29,6 +29,9 @@ typedef enum {
     AJAR_EVENT_CANCELLED,
     AJAR_EVENT_DISCARDED,
     AJAR_EVENT_READ,
+    /* A discarded message brought back: kept again (theirs as held, or as
+     * read when it was archived; yours as an unsent letter). */
+    AJAR_EVENT_RESTORED,
     /* intent events: written just before Ajar sends one of your kept
      * messages ("sending") or shows one of theirs ("showing"); the outcome
      * ("sent", "released", "delivered") follows once it is done. One

@@ -394,6 +394,7 @@ test_decode_bad_lines(void)
         { "{\"seq\":1," T ",\"event\":\"released\"}", "id: missing (required in released events)" },
         { "{\"seq\":1," T ",\"event\":\"sending\"}", "id: missing (required in sending events)" },
         { "{\"seq\":1," T ",\"event\":\"showing\"}", "id: missing (required in showing events)" },
+        { "{\"seq\":1," T ",\"event\":\"restored\"}", "id: missing (required in restored events)" },
         { "{\"seq\":1," T ",\"event\":\"sent\"}",
           "id: missing (a sent event needs an id, or a rule for a message that passed)" },
         { "{\"seq\":1," T ",\"event\":\"sent\",\"rule\":true}",
@@ -496,6 +497,8 @@ test_type_names(void)
     g_assert_cmpstr(ajar_event_type_to_string(AJAR_EVENT_FAULT), ==, "error");
     g_assert_cmpstr(ajar_event_type_to_string(AJAR_EVENT_SENDING), ==, "sending");
     g_assert_cmpstr(ajar_event_type_to_string(AJAR_EVENT_SHOWING), ==, "showing");
+    g_assert_cmpstr(ajar_event_type_to_string(AJAR_EVENT_RESTORED), ==, "restored");
+    g_assert_false(ajar_event_type_is_custody(AJAR_EVENT_RESTORED));
     g_assert_false(ajar_event_type_is_custody(AJAR_EVENT_SENDING));
     g_assert_false(ajar_event_type_is_custody(AJAR_EVENT_SHOWING));
     g_assert_cmpstr(ajar_event_type_to_string(AJAR_EVENT_RULES_CHANGED), ==, "rules-changed");

@@ -128,6 +128,38 @@ test_transitions(void)
           AJAR_EVENT_HELD,
           TRUE,
           { .queued = 1, .letters = 1 } },
+        /* "restored": a discarded message brought back is kept again, as
+         * what it was: theirs held (read when archived), yours a letter. */
+        { "held, discarded, restored",
+          AJAR_DIRECTION_IN,
+          { AJAR_EVENT_HELD, AJAR_EVENT_DISCARDED, AJAR_EVENT_RESTORED },
+          AJAR_EVENT_HELD,
+          TRUE,
+          { .held = 1, .discarded = 1 } },
+        { "archived, read, discarded, restored",
+          AJAR_DIRECTION_IN,
+          { AJAR_EVENT_ARCHIVED, AJAR_EVENT_READ, AJAR_EVENT_DISCARDED, AJAR_EVENT_RESTORED },
+          AJAR_EVENT_READ,
+          TRUE,
+          { .archived = 1, .discarded = 1 } },
+        { "delayed, discarded, restored (held, not delayed again)",
+          AJAR_DIRECTION_IN,
+          { AJAR_EVENT_DELAYED, AJAR_EVENT_DISCARDED, AJAR_EVENT_RESTORED },
+          AJAR_EVENT_HELD,
+          TRUE,
+          { .delayed = 1, .discarded = 1 } },
+        { "queued, cancelled, discarded, restored",
+          AJAR_DIRECTION_OUT,
+          { AJAR_EVENT_QUEUED, AJAR_EVENT_CANCELLED, AJAR_EVENT_DISCARDED, AJAR_EVENT_RESTORED },
+          AJAR_EVENT_HELD,
+          TRUE,
+          { .queued = 1, .cancelled = 1, .discarded = 1 } },
+        { "held, discarded, restored, discarded again",
+          AJAR_DIRECTION_IN,
+          { AJAR_EVENT_HELD, AJAR_EVENT_DISCARDED, AJAR_EVENT_RESTORED, AJAR_EVENT_DISCARDED },
+          AJAR_EVENT_DISCARDED,
+          FALSE,
+          { .held = 1, .discarded = 1 } },
         { "a repeated line counts once",
           AJAR_DIRECTION_IN,
           { AJAR_EVENT_HELD, AJAR_EVENT_HELD, AJAR_EVENT_DISCARDED, AJAR_EVENT_DISCARDED },
@@ -451,6 +483,33 @@ test_intents(void)
     g_assert_cmpuint(ajar_state_count_custody(state), ==, 1);
 }
 
+/* "restored" only brings back what was discarded: on a message that was
+ * released, sent or is still kept it changes nothing. */
+static void
+test_restored_only_after_discard(void)
+{
+    static const AjarEventType before[] = { AJAR_EVENT_RELEASED, AJAR_EVENT_HELD };
+    const char *id = "01JDX0000000000000000000C1";
+
+    for (guint i = 0; i < G_N_ELEMENTS(before); i++) {
+        g_autoptr(AjarState) state = ajar_state_new();
+        const AjarItem *item;
+        gint64 state_seq;
+
+        apply_step(state, AJAR_EVENT_HELD, AJAR_DIRECTION_IN, id, 10);
+        if (before[i] != AJAR_EVENT_HELD)
+            apply_step(state, before[i], 0, id, 11);
+        state_seq = ajar_state_lookup(state, id)->state_seq;
+        apply_step(state, AJAR_EVENT_RESTORED, 0, id, 12);
+        item = ajar_state_lookup(state, id);
+        g_assert_cmpint(item->state, ==, before[i]);
+        g_assert_cmpint(item->state_seq, ==, state_seq);
+        g_assert_cmpuint(ajar_state_count_in_state(state, before[i]), ==, 1);
+        g_assert_cmpuint(ajar_state_count_waiting(state, "Sam"),
+                         ==, before[i] == AJAR_EVENT_HELD ? 1 : 0);
+    }
+}
+
 static void
 test_many(void)
 {
@@ -484,5 +543,6 @@ main(int argc, char **argv)
     g_test_add_func("/state/many", test_many);
     g_test_add_func("/state/count-waiting", test_count_waiting);
     g_test_add_func("/state/intents", test_intents);
+    g_test_add_func("/state/restored-only-after-discard", test_restored_only_after_discard);
     return g_test_run();
 }
