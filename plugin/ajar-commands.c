@@ -21,6 +21,7 @@ static const char usage[] =
     "/ajar release [all|ID] — show their kept messages here (all when no ID)\n"
     "/ajar cancel [all|ID] — keep your waiting messages unsent\n"
     "/ajar send [all|ID] — send your cooling-off messages now (all: unsent letters too)\n"
+    "/ajar undiscard [all|ID] — bring back messages you discarded (the last 30 days)\n"
     "/ajar help — this list";
 
 static void
@@ -117,8 +118,9 @@ status(AjarPlugin *ajar, PurpleConversation *conv)
     if (items->len > 0)
         g_string_append_printf(text,
                                " Kept: %u held, %u archived (%u unread), %u delayed; %u of yours "
-                               "waiting, %u unsent letters.",
-                               held, archived, unread, delayed, waiting, letters);
+                               "waiting, %u unsent %s.",
+                               held, archived, unread, delayed, waiting, letters,
+                               letters == 1 ? "letter" : "letters");
     if (shown_maybe > 0) {
         g_autofree char *note = interrupted_note(AJAR_DIRECTION_IN, shown_maybe);
         g_string_append_printf(text, " %s", note);
@@ -234,6 +236,78 @@ sendable(const AjarItem *item, gboolean all)
     return item->interrupted ? PICK_BY_ID_ONLY : PICK_YES;
 }
 
+/* /ajar undiscard: without an argument, says what could be brought back
+ * (ids and times, never the text: the window may be seen by others). */
+static PurpleCmdRet
+undiscard(AjarPlugin *ajar, PurpleConversation *conv, const char *arg, char **error_out)
+{
+    PurpleAccount *account = purple_conversation_get_account(conv);
+    gint64 since = ajar_plugin_now() -
+                   AJAR_RECENTLY_DISCARDED_DAYS * G_GINT64_CONSTANT(86400) * G_USEC_PER_SEC;
+    g_autoptr(GPtrArray) items =
+        ajar_custody_list_discarded(ajar, account, purple_conversation_get_name(conv), since);
+    g_autoptr(GPtrArray) ids = g_ptr_array_new();
+    gboolean all = g_strcmp0(arg, "all") == 0;
+
+    if (arg == NULL) {
+        g_autoptr(GString) text = g_string_new(NULL);
+        g_autoptr(GDateTime) now = g_date_time_new_now_local();
+
+        if (items->len == 0) {
+            say(conv, "Ajar: nothing here was discarded in the last 30 days.");
+            return PURPLE_CMD_RET_OK;
+        }
+        g_string_append_printf(text, "Ajar: discarded in the last 30 days (%s):",
+                               "/ajar undiscard ID brings one back");
+        for (guint i = 0; i < items->len; i++) {
+            const AjarItem *item = g_ptr_array_index(items, i);
+            g_autofree char *when = ajar_format_local_time(item->time, now);
+            g_string_append_printf(text, "\n%.10s  %s, %s", item->id,
+                                   item->dir == AJAR_DIRECTION_IN ? "theirs" : "yours", when);
+        }
+        say(conv, text->str);
+        return PURPLE_CMD_RET_OK;
+    }
+    for (guint i = 0; i < items->len; i++) {
+        const AjarItem *item = g_ptr_array_index(items, i);
+        if (all || (strlen(arg) >= 6 && g_ascii_strncasecmp(item->id, arg, strlen(arg)) == 0))
+            g_ptr_array_add(ids, item->id);
+    }
+    if (all && ids->len == 0) {
+        say(conv, "Ajar: nothing here was discarded in the last 30 days.");
+        return PURPLE_CMD_RET_OK;
+    }
+    if (!all && ids->len != 1) {
+        *error_out = g_strdup_printf(ids->len == 0
+                                         ? "No message discarded here lately has the id %s."
+                                         : "More than one message starts with %s.",
+                                     arg);
+        return PURPLE_CMD_RET_FAILED;
+    }
+    /* Copied: each "restored" changes the state the items live in. */
+    {
+        g_auto(GStrv) wanted = NULL;
+        g_autofree char *line = NULL;
+
+        g_ptr_array_add(ids, NULL);
+        wanted = g_strdupv((char **)ids->pdata);
+        for (char **id = wanted; *id != NULL; id++) {
+            g_autoptr(GError) error = NULL;
+            if (!ajar_custody_undiscard(ajar, *id, &error)) {
+                *error_out = g_strdup(error->message);
+                return PURPLE_CMD_RET_FAILED;
+            }
+        }
+        line = g_strdup_printf(g_strv_length(wanted) == 1 ? "Ajar: %u message brought back; it is "
+                                                            "kept again."
+                                                          : "Ajar: %u messages brought back; they "
+                                                            "are kept again.",
+                               g_strv_length(wanted));
+        say(conv, line);
+    }
+    return PURPLE_CMD_RET_OK;
+}
+
 static PurpleCmdRet
 usage_error(char **error_out)
 {
@@ -328,6 +402,8 @@ run_command(PurpleConversation *conv, gchar **args, gchar **error_out, AjarPlugi
     if (strcmp(sub, "cancel") == 0)
         return on_items(ajar, conv, arg, ajar_custody_cancel, cancellable,
                         "Ajar: nothing of yours is waiting.", "kept unsent", error_out);
+    if (strcmp(sub, "undiscard") == 0)
+        return undiscard(ajar, conv, arg, error_out);
     if (strcmp(sub, "send") == 0) {
         /* First what could not be saved to disk (kept in memory). */
         guint unsaved =
@@ -369,7 +445,8 @@ ajar_commands_register(AjarPlugin *ajar)
         "ajar", "s", PURPLE_CMD_P_PLUGIN, PURPLE_CMD_FLAG_IM | PURPLE_CMD_FLAG_ALLOW_WRONG_ARGS,
         AJAR_PLUGIN_ID, ajar_cmd_cb,
         "ajar [status|hold|archive|delay MINUTES|delay HH:MM|pass|cooloff MINUTES|cooloff off|review|"
-        "release [all|ID]|cancel [all|ID]|send [all|ID]|help]: what Ajar does for this person",
+        "release [all|ID]|cancel [all|ID]|send [all|ID]|undiscard [all|ID]|help]: what Ajar does "
+        "for this person",
         ajar);
 }
 

@@ -197,6 +197,53 @@ ajar_custody_discard(AjarPlugin *ajar, const char *id, GError **error)
 }
 
 gboolean
+ajar_custody_undiscard(AjarPlugin *ajar, const char *id, GError **error)
+{
+    const AjarItem *item =
+        ajar->journal != NULL ? ajar_state_lookup(ajar_journal_get_state(ajar->journal), id) : NULL;
+
+    if (item == NULL || item->state != AJAR_EVENT_DISCARDED) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "No discarded message has the id %s.",
+                    id);
+        return FALSE;
+    }
+    /* Kept again, and only kept: theirs wait in the review (a delayed one
+     * is not delivered on its own any more), yours are unsent letters. */
+    return journal_outcome(ajar, AJAR_EVENT_RESTORED, item->id, error);
+}
+
+GPtrArray *
+ajar_custody_list_discarded(AjarPlugin *ajar, PurpleAccount *account, const char *buddy,
+                            gint64 since)
+{
+    GPtrArray *out = g_ptr_array_new();
+    g_autoptr(GPtrArray) items = NULL;
+    g_autofree char *wanted = NULL;
+
+    if (ajar->journal == NULL)
+        return out;
+    if (buddy != NULL)
+        wanted = ajar_normalize_cb(account != NULL ? purple_account_get_protocol_id(account) : NULL,
+                                   buddy, ajar);
+    items = ajar_state_list(ajar_journal_get_state(ajar->journal));
+    for (guint i = 0; i < items->len; i++) {
+        const AjarItem *item = g_ptr_array_index(items, i);
+
+        if (item->state != AJAR_EVENT_DISCARDED || item->state_ts < since)
+            continue;
+        if (account != NULL && ajar_custody_find_account(item) != account)
+            continue;
+        if (wanted != NULL) {
+            g_autofree char *name = ajar_normalize_cb(item->protocol, item->buddy, ajar);
+            if (g_strcmp0(name, wanted) != 0)
+                continue;
+        }
+        g_ptr_array_add(out, (gpointer)item);
+    }
+    return out;
+}
+
+gboolean
 ajar_custody_mark_read(AjarPlugin *ajar, const char *id, GError **error)
 {
     const AjarItem *item = ajar_custody_lookup(ajar, id, error);

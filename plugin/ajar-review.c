@@ -4,16 +4,20 @@
  * First step: only counts and times per person ("Sam: 3 held, 2 archived
  * unread, newest 2 h ago"). Content only on the next step, as plain text
  * (markup stripped, nothing fetched). Then: release, discard, mark read, or
- * keep. */
-#include "ajar-plugin.h"
+ * keep; a discard asks once more, and what was discarded can be brought back
+ * (step one's "Recently discarded").
+ *
+ * Every answer is read back as a key the review gave the UI, never as a
+ * position: libpurple 2 lets each UI number a choice field as it likes
+ * (Pidgin from 0, Finch from 1), so the actions are items of a list field,
+ * each with its own data. */
+#include "ajar-review-private.h"
 
 #include <request.h>
 #include <string.h>
 
 #include "ajar/ajar-stats.h"
 #include "ajar/ajar-text.h"
-
-#define PREVIEW_CHARS 120
 
 /* One person's kept messages, by rule name. */
 typedef struct {
@@ -30,23 +34,20 @@ person_free(Person *person)
     g_free(person);
 }
 
-/* What a dialog needs when its answer comes: labels map to what they name. */
-typedef struct {
-    AjarPlugin *ajar;
-    GPtrArray *labels; /* char*, as shown */
-    GPtrArray *keys;   /* char*: rule names (step one) or message ids (step two) */
-} ReviewStep;
-
 static void
 step_destroy(ReviewStep *step)
 {
     g_ptr_array_unref(step->labels);
     g_ptr_array_unref(step->keys);
+    g_free(step->rule);
+    g_free(step->account_name);
+    g_free(step->protocol);
+    g_free(step->buddy);
     g_free(step);
 }
 
-static ReviewStep *
-step_new(AjarPlugin *ajar)
+ReviewStep *
+ajar_review_step_new(AjarPlugin *ajar)
 {
     ReviewStep *step = g_new0(ReviewStep, 1);
 
@@ -57,20 +58,40 @@ step_new(AjarPlugin *ajar)
     return step;
 }
 
-static void
-step_free(ReviewStep *step)
+void
+ajar_review_step_free(ReviewStep *step)
 {
     ajar_plugin_dialog_done(step->ajar, step);
 }
 
-static const char *
-step_key(ReviewStep *step, const char *label)
+const char *
+ajar_review_step_key(ReviewStep *step, const char *label)
 {
     for (guint i = 0; i < step->labels->len; i++) {
         if (g_strcmp0(g_ptr_array_index(step->labels, i), label) == 0)
             return g_ptr_array_index(step->keys, i);
     }
     return NULL;
+}
+
+void
+ajar_review_add_option(PurpleRequestField *field, const char *label, int what, gboolean chosen)
+{
+    /* The data is the answer (never NULL: libpurple refuses NULL data). */
+    purple_request_field_list_add_icon(field, label, NULL, GINT_TO_POINTER(what + 1));
+    if (chosen)
+        purple_request_field_list_add_selected(field, label);
+}
+
+int
+ajar_review_get_option(PurpleRequestFields *fields, const char *id, int otherwise)
+{
+    PurpleRequestField *field = purple_request_fields_get_field(fields, id);
+    GList *selected = field != NULL ? purple_request_field_list_get_selected(field) : NULL;
+
+    if (selected == NULL)
+        return otherwise;
+    return GPOINTER_TO_INT(purple_request_field_list_get_data(field, selected->data)) - 1;
 }
 
 static GPtrArray *
@@ -159,8 +180,62 @@ state_word(const AjarItem *item)
     case AJAR_EVENT_DELAYED: return "delayed";
     case AJAR_EVENT_QUEUED: return "yours, cooling off";
     case AJAR_EVENT_CANCELLED: return "yours, kept unsent";
+    case AJAR_EVENT_DISCARDED:
+        return item->dir == AJAR_DIRECTION_OUT ? "yours, discarded" : "discarded";
     default: return "";
     }
+}
+
+void
+ajar_review_add_messages(ReviewStep *step, PurpleRequestFieldGroup *group, GPtrArray *items)
+{
+    g_autoptr(GString) text = g_string_new(NULL);
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    PurpleRequestField *list = purple_request_field_list_new("chosen", "Choose messages:");
+
+    purple_request_field_list_set_multi_select(list, TRUE);
+    for (guint i = 0; i < items->len; i++) {
+        const AjarItem *item = g_ptr_array_index(items, i);
+        g_autofree char *plain = ajar_text_from_markup(item->text, (gssize)item->text_len);
+        g_autofree char *when = ajar_format_local_time(item->time, now);
+        g_autofree char *first = ajar_text_first_line(plain, AJAR_REVIEW_PREVIEW_CHARS);
+        char *label;
+
+        g_string_append_printf(text, "%u. %s (%s)\n%s\n\n", step->labels->len + 1, when,
+                               state_word(item), plain);
+        /* Numbered, so two equal texts at one minute stay two choices. */
+        label = g_strdup_printf("%u. %s — %s%s", step->labels->len + 1, when, first,
+                                !item->interrupted                ? ""
+                                : item->dir == AJAR_DIRECTION_OUT ? " (may already have been sent)"
+                                                                  : " (may already be shown)");
+        g_ptr_array_add(step->labels, label);
+        g_ptr_array_add(step->keys, g_strdup(item->id));
+        purple_request_field_list_add_icon(list, label, NULL, GUINT_TO_POINTER(step->labels->len));
+    }
+    /* The whole texts, read-only and plain: markup cannot style or fetch. */
+    {
+        PurpleRequestField *content =
+            purple_request_field_string_new("content", "Messages", g_strchomp(text->str), TRUE);
+        purple_request_field_string_set_editable(content, FALSE);
+        purple_request_field_group_add_field(group, content);
+    }
+    purple_request_field_group_add_field(group, list);
+}
+
+GPtrArray *
+ajar_review_chosen_ids(ReviewStep *step, PurpleRequestFields *fields)
+{
+    GList *chosen =
+        purple_request_field_list_get_selected(purple_request_fields_get_field(fields, "chosen"));
+    GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
+
+    /* In the order they are listed, whatever order the UI gives them in. */
+    for (guint i = 0; i < step->labels->len; i++) {
+        const char *label = g_ptr_array_index(step->labels, i);
+        if (g_list_find_custom(chosen, label, (GCompareFunc)g_strcmp0) != NULL)
+            g_ptr_array_add(ids, g_strdup(g_ptr_array_index(step->keys, i)));
+    }
+    return ids;
 }
 
 enum {
@@ -171,47 +246,20 @@ enum {
 };
 
 static void
-messages_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
+release(AjarPlugin *ajar, GPtrArray *ids)
 {
-    AjarPlugin *ajar = step->ajar;
-    int what = purple_request_fields_get_choice(fields, "action");
-    GList *chosen =
-        purple_request_field_list_get_selected(purple_request_fields_get_field(fields, "chosen"));
-    g_autoptr(GPtrArray) ids = g_ptr_array_new();
     guint failed = 0;
     g_autoptr(GError) first_error = NULL;
 
-    if (what == DO_RELEASE_ALL) {
-        /* Not one Ajar stopped showing halfway (it may be there already):
-         * that one only when chosen. */
-        for (guint i = 0; i < step->keys->len; i++) {
-            const char *id = g_ptr_array_index(step->keys, i);
-            const AjarItem *item = ajar_state_lookup(ajar_journal_get_state(ajar->journal), id);
-            if (item != NULL && !item->interrupted)
-                g_ptr_array_add(ids, (gpointer)id);
-        }
-    } else if (what != DO_KEEP) {
-        for (GList *l = chosen; l != NULL; l = l->next) {
-            const char *id = step_key(step, l->data);
-            if (id != NULL)
-                g_ptr_array_add(ids, (gpointer)id);
-        }
-    }
     for (guint i = 0; i < ids->len; i++) {
         const char *id = g_ptr_array_index(ids, i);
         const AjarItem *item = ajar_state_lookup(ajar_journal_get_state(ajar->journal), id);
         g_autoptr(GError) error = NULL;
-        gboolean ok;
 
-        if (item == NULL || !ajar_item_in_custody(item))
+        /* Releasing is for their messages; yours are sent with /ajar send. */
+        if (item == NULL || !ajar_item_in_custody(item) || item->dir == AJAR_DIRECTION_OUT)
             continue;
-        if (what == DO_DISCARD_CHOSEN)
-            ok = ajar_custody_discard(ajar, id, &error);
-        else if (item->dir == AJAR_DIRECTION_OUT)
-            continue; /* releasing is for their messages; yours are sent with /ajar send */
-        else
-            ok = ajar_custody_release(ajar, id, &error);
-        if (!ok) {
+        if (!ajar_custody_release(ajar, id, &error)) {
             failed++;
             if (first_error == NULL)
                 first_error = g_steal_pointer(&error);
@@ -220,13 +268,40 @@ messages_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
     if (failed > 0)
         ajar_plugin_report(ajar, "Some messages could not be handled; they stay kept.",
                            first_error->message);
-    step_free(step);
 }
 
 static void
-step_cancel_cb(ReviewStep *step, PurpleRequestFields *fields)
+messages_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
 {
-    step_free(step);
+    AjarPlugin *ajar = step->ajar;
+    int what = ajar_review_get_option(fields, "action", DO_KEEP);
+    g_autoptr(GPtrArray) ids = ajar_review_chosen_ids(step, fields);
+
+    if (what == DO_RELEASE_ALL) {
+        /* Not one Ajar stopped showing halfway (it may be there already):
+         * that one only when chosen. */
+        g_ptr_array_set_size(ids, 0);
+        for (guint i = 0; i < step->keys->len; i++) {
+            const char *id = g_ptr_array_index(step->keys, i);
+            const AjarItem *item = ajar_state_lookup(ajar_journal_get_state(ajar->journal), id);
+            if (item != NULL && !item->interrupted)
+                g_ptr_array_add(ids, g_strdup(id));
+        }
+    }
+    if ((what == DO_RELEASE_CHOSEN || what == DO_DISCARD_CHOSEN) && ids->len == 0)
+        purple_notify_info(ajar->plugin, "Ajar", "No message was chosen, so nothing changed.",
+                           "Tick the messages first, then choose what to do with them.");
+    else if (what == DO_DISCARD_CHOSEN)
+        ajar_review_confirm_discard(ajar, step->rule, ids);
+    else if (what == DO_RELEASE_CHOSEN || what == DO_RELEASE_ALL)
+        release(ajar, ids);
+    ajar_review_step_free(step);
+}
+
+void
+ajar_review_step_cancel_cb(ReviewStep *step, PurpleRequestFields *fields)
+{
+    ajar_review_step_free(step);
 }
 
 /* The second step: the messages of one person, as plain text. Showing them
@@ -235,66 +310,48 @@ static void
 open_messages(AjarPlugin *ajar, const char *rule)
 {
     g_autoptr(GPtrArray) all = ajar_custody_list(ajar, NULL, NULL);
-    g_autoptr(GString) text = g_string_new(NULL);
-    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autoptr(GPtrArray) mine = g_ptr_array_new();
     PurpleRequestFields *fields = purple_request_fields_new();
     PurpleRequestFieldGroup *group = purple_request_field_group_new(NULL);
     PurpleRequestField *field;
-    ReviewStep *step = step_new(ajar);
+    ReviewStep *step = ajar_review_step_new(ajar);
     g_autofree char *title = g_strdup_printf("Kept messages: %s", rule);
     gboolean interrupted = FALSE;
 
+    step->rule = g_strdup(rule);
     purple_request_fields_add_group(fields, group);
-    field = purple_request_field_list_new("chosen", "Choose messages:");
-    purple_request_field_list_set_multi_select(field, TRUE);
     for (guint i = 0; i < all->len; i++) {
         const AjarItem *item = g_ptr_array_index(all, i);
-        g_autofree char *plain = NULL;
-        g_autofree char *when = NULL;
-        g_autofree char *first = NULL;
-        char *label;
 
         if (g_strcmp0(item->rule != NULL ? item->rule : item->buddy, rule) != 0)
             continue;
         interrupted |= item->interrupted && item->dir == AJAR_DIRECTION_IN;
-        plain = ajar_text_from_markup(item->text, (gssize)item->text_len);
-        when = ajar_format_local_time(item->time, now);
-        first = ajar_text_first_line(plain, PREVIEW_CHARS);
-        g_string_append_printf(text, "%s (%s)\n%s\n\n", when, state_word(item), plain);
-        /* Numbered, so two equal texts at one minute stay two choices. */
-        label = g_strdup_printf("%u. %s — %s%s", step->labels->len + 1, when, first,
-                                !item->interrupted                ? ""
-                                : item->dir == AJAR_DIRECTION_OUT ? " (may already have been sent)"
-                                                                  : " (may already be shown)");
-        g_ptr_array_add(step->labels, label);
-        g_ptr_array_add(step->keys, g_strdup(item->id));
-        purple_request_field_list_add_icon(field, label, NULL, GUINT_TO_POINTER(step->labels->len));
+        g_ptr_array_add(mine, (gpointer)item);
+    }
+    ajar_review_add_messages(step, group, mine);
+    for (guint i = 0; i < mine->len; i++) {
+        const AjarItem *item = g_ptr_array_index(mine, i);
         if (item->state == AJAR_EVENT_ARCHIVED) {
             g_autoptr(GError) error = NULL;
             if (!ajar_custody_mark_read(ajar, item->id, &error))
                 g_debug("could not mark read: %s", error->message);
         }
     }
-    /* The whole texts, read-only and plain: markup cannot style or fetch. */
-    {
-        PurpleRequestField *content =
-            purple_request_field_string_new("content", "Messages", g_strchomp(text->str), TRUE);
-        purple_request_field_string_set_editable(content, FALSE);
-        purple_request_field_group_add_field(group, content);
-    }
-    purple_request_field_group_add_field(group, field);
-    field = purple_request_field_choice_new("action", "Then:", DO_KEEP);
-    purple_request_field_choice_add(field, "Keep them for now");
-    purple_request_field_choice_add(field, "Release the chosen into the conversation");
-    purple_request_field_choice_add(field, interrupted
-                                               ? "Release all into the conversation (not those "
-                                                 "that may already be there)"
-                                               : "Release all into the conversation");
-    purple_request_field_choice_add(field, "Discard the chosen");
+    field = purple_request_field_list_new("action", "Then:");
+    purple_request_field_list_set_multi_select(field, FALSE);
+    ajar_review_add_option(field, "Keep them for now", DO_KEEP, TRUE);
+    ajar_review_add_option(field, "Release the chosen into the conversation", DO_RELEASE_CHOSEN,
+                           FALSE);
+    ajar_review_add_option(field,
+                           interrupted ? "Release all into the conversation (not those that may "
+                                                   "already be there)"
+                                       : "Release all into the conversation",
+                           DO_RELEASE_ALL, FALSE);
+    ajar_review_add_option(field, "Discard the chosen…", DO_DISCARD_CHOSEN, FALSE);
     purple_request_field_group_add_field(group, field);
     purple_request_fields(ajar->plugin, "Ajar — review", title, NULL, fields, "OK",
-                          G_CALLBACK(messages_ok_cb), "Close", G_CALLBACK(step_cancel_cb), NULL,
-                          NULL, NULL, step);
+                          G_CALLBACK(messages_ok_cb), "Close",
+                          G_CALLBACK(ajar_review_step_cancel_cb), NULL, NULL, NULL, step);
 }
 
 static void
@@ -302,29 +359,42 @@ choose_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
 {
     GList *chosen =
         purple_request_field_list_get_selected(purple_request_fields_get_field(fields, "person"));
-    const char *rule = chosen != NULL ? step_key(step, chosen->data) : NULL;
+    const char *rule = chosen != NULL ? ajar_review_step_key(step, chosen->data) : NULL;
 
-    if (rule != NULL)
+    if (chosen != NULL && rule == NULL) {
+        PurpleAccount *account = step->account_name != NULL
+                                     ? purple_accounts_find(step->account_name, step->protocol)
+                                     : NULL;
+        ajar_review_open_discarded(step->ajar, account, account != NULL ? step->buddy : NULL);
+    }
+    else if (rule != NULL)
         open_messages(step->ajar, rule);
-    step_free(step);
+    ajar_review_step_free(step);
 }
 
 void
 ajar_review_open(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
 {
     g_autoptr(GPtrArray) found = people(ajar, account, buddy);
+    g_autofree char *discarded = ajar_review_describe_discarded(ajar, account, buddy);
     PurpleRequestFields *fields;
     PurpleRequestFieldGroup *group;
     PurpleRequestField *list;
     ReviewStep *step;
 
-    if (found->len == 0) {
+    if (found->len == 0 && discarded == NULL) {
         purple_notify_info(ajar->plugin, "Ajar", "Nothing is being kept.",
                            buddy != NULL ? "No messages from or to this person are waiting."
                                          : NULL);
         return;
     }
-    step = step_new(ajar);
+    step = ajar_review_step_new(ajar);
+    if (account != NULL && buddy != NULL) {
+        /* Names, not the account: it may be deleted while the dialog is open. */
+        step->account_name = g_strdup(purple_account_get_username(account));
+        step->protocol = g_strdup(purple_account_get_protocol_id(account));
+        step->buddy = g_strdup(buddy);
+    }
     fields = purple_request_fields_new();
     group = purple_request_field_group_new(NULL);
     purple_request_fields_add_group(fields, group);
@@ -341,9 +411,16 @@ ajar_review_open(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
         if (i == 0)
             purple_request_field_list_add_selected(list, line);
     }
+    /* Last, and without a key: what the user discarded lately. */
+    if (discarded != NULL) {
+        purple_request_field_list_add_icon(list, discarded, NULL,
+                                           GUINT_TO_POINTER(found->len + 1));
+        if (found->len == 0)
+            purple_request_field_list_add_selected(list, discarded);
+    }
     purple_request_field_group_add_field(group, list);
     purple_request_fields(ajar->plugin, "Ajar — review", "What is being kept",
                           "Only counts here. The messages themselves are on the next step.", fields,
-                          "Read", G_CALLBACK(choose_ok_cb), "Not now", G_CALLBACK(step_cancel_cb),
-                          NULL, NULL, NULL, step);
+                          "Read", G_CALLBACK(choose_ok_cb), "Not now",
+                          G_CALLBACK(ajar_review_step_cancel_cb), NULL, NULL, NULL, step);
 }

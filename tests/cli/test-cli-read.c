@@ -413,6 +413,39 @@ test_interrupted(Sample *s, gconstpointer data)
     }
 }
 
+/* A discarded message is still there for `show`, with its text; brought
+ * back ("restored"), it is listed as kept again and `show` tells both steps. */
+static void
+test_discarded_restored(Sample *s, gconstpointer data)
+{
+    const char *letter = s->ids[SAMPLE_LETTER];
+
+    {
+        g_autoptr(CliRun) run = cli_run_dir(&s->base, "show", letter, NULL);
+        cli_assert_status(run, 0);
+        cli_assert_contains(run->out, "a letter I will not send");
+        cli_assert_contains(run->out, "discarded");
+    }
+    append_event(s, AJAR_EVENT_RESTORED, letter);
+    {
+        g_autoptr(CliRun) run = cli_run_dir(&s->base, "show", letter, NULL);
+        cli_assert_status(run, 0);
+        cli_assert_contains(run->out, "a letter I will not send");
+        cli_assert_contains(run->out, "discarded");
+        cli_assert_contains(run->out, "restored");
+    }
+    {
+        /* Your unsent letter again: in the default listing and in --state held. */
+        g_autoptr(CliRun) run = cli_run_dir(&s->base, "list", "--state", "held", NULL);
+        cli_assert_status(run, 0);
+        cli_assert_contains(run->out, "a letter I will not");
+    }
+    {
+        g_autoptr(CliRun) run = cli_run_dir(&s->base, "verify", NULL);
+        cli_assert_status(run, 0);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -428,6 +461,7 @@ main(int argc, char **argv)
     ADD("/cli/show/ambiguous", test_show_ambiguous);
     ADD("/cli/show/unknown", test_show_unknown);
     ADD("/cli/show/wrap", test_show_wrap);
+    ADD("/cli/show/discarded-restored", test_discarded_restored);
     ADD("/cli/stats/same-as-core", test_stats_same_as_core);
     ADD("/cli/interrupted", test_interrupted);
 #undef ADD

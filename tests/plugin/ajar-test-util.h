@@ -415,6 +415,22 @@ ajar_test_count_and_free(GPtrArray *taken)
     return count;
 }
 
+/* Returns: (transfer none) (nullable): the first option of choice or list
+ * field @field whose label starts with @prefix. */
+static inline const char *
+ajar_test_option_starting(PurpleRequestField *field, const char *prefix)
+{
+    GList *options = purple_request_field_get_type(field) == PURPLE_REQUEST_FIELD_CHOICE
+                         ? purple_request_field_choice_get_labels(field)
+                         : purple_request_field_list_get_items(field);
+
+    for (GList *l = options; l != NULL; l = l->next) {
+        if (g_str_has_prefix(l->data, prefix))
+            return l->data;
+    }
+    return NULL;
+}
+
 /* Tools ▸ Ajar ▸ Review held messages…: chooses the person whose line
  * starts with @prefix and presses Read. @label: (out) (optional) (transfer
  * full): that line, as step one showed it. Returns: (transfer full): the

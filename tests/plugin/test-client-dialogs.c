@@ -325,6 +325,72 @@ test_client_request_find_action(const TestRequest *request, const char *label)
     return -1;
 }
 
+static TestClientNumbering numbering = TEST_CLIENT_NUMBERING_PIDGIN;
+static gboolean numbering_set;
+
+void
+test_client_set_numbering(TestClientNumbering how)
+{
+    numbering = how;
+    numbering_set = TRUE;
+}
+
+TestClientNumbering
+test_client_get_numbering(void)
+{
+    if (!numbering_set) {
+        numbering = g_strcmp0(g_getenv("AJAR_TEST_UI"), "finch") == 0
+                        ? TEST_CLIENT_NUMBERING_FINCH
+                        : TEST_CLIENT_NUMBERING_PIDGIN;
+        numbering_set = TRUE;
+    }
+    return numbering;
+}
+
+void
+test_client_fields_pick(TestRequest *request, const char *field_id, const char *label)
+{
+    PurpleRequestField *field;
+    int position = 0;
+
+    g_return_if_fail(request != NULL && field_id != NULL && label != NULL);
+    if (request->type != PURPLE_REQUEST_FIELDS || request->closed)
+        g_error("cannot pick \"%s\": dialog \"%s\" is not an open fields dialog", label,
+                request->primary);
+    field = purple_request_fields_get_field(request->fields, field_id);
+    if (field == NULL)
+        g_error("dialog \"%s\" has no field \"%s\"", request->primary, field_id);
+    switch (purple_request_field_get_type(field)) {
+    case PURPLE_REQUEST_FIELD_CHOICE:
+        for (GList *l = purple_request_field_choice_get_labels(field); l != NULL; l = l->next) {
+            if (g_strcmp0(l->data, label) == 0) {
+                purple_request_field_choice_set_value(
+                    field, test_client_get_numbering() == TEST_CLIENT_NUMBERING_FINCH
+                               ? position + 1
+                               : position);
+                return;
+            }
+            position++;
+        }
+        break;
+    case PURPLE_REQUEST_FIELD_LIST:
+        if (purple_request_field_list_get_data(field, label) != NULL ||
+            g_list_find_custom(purple_request_field_list_get_items(field), label,
+                               (GCompareFunc)g_strcmp0) != NULL) {
+            if (!purple_request_field_list_get_multi_select(field))
+                purple_request_field_list_clear_selected(field);
+            purple_request_field_list_add_selected(field, label);
+            return;
+        }
+        break;
+    default:
+        g_error("field \"%s\" of dialog \"%s\" has no options to pick", field_id,
+                request->primary);
+    }
+    g_error("field \"%s\" of dialog \"%s\" has no option \"%s\"", field_id, request->primary,
+            label);
+}
+
 /* Returns a reference held while the answer runs: the callback may close the
  * dialog (dropping the client's reference) or open the next one. */
 static TestRequest *

@@ -335,6 +335,26 @@ void test_client_request_choose(TestRequest *request, int value);
 /* The user types @text into an INPUT dialog and presses OK. */
 void test_client_request_input(TestRequest *request, const char *text);
 
+/* How the UI numbers the options of a choice field (PURPLE_REQUEST_FIELD_CHOICE),
+ * which libpurple 2 leaves to each UI: Pidgin from 0 (gtkrequest.c), Finch
+ * from 1 (gntrequest.c: `for (id = 1; ...)`), so a plugin that reads the
+ * number as an index runs the next option in Finch. */
+typedef enum {
+    TEST_CLIENT_NUMBERING_PIDGIN, /* 0, 1, 2, ... */
+    TEST_CLIENT_NUMBERING_FINCH,  /* 1, 2, 3, ... */
+} TestClientNumbering;
+
+/* The numbering this client uses; the default is Pidgin's, or Finch's when
+ * the environment has AJAR_TEST_UI=finch (set by the test's meson entry). */
+void test_client_set_numbering(TestClientNumbering numbering);
+TestClientNumbering test_client_get_numbering(void);
+
+/* The user picks the option labelled @label in field @field_id of an open
+ * FIELDS dialog, as the UI would record it: in a choice field the number
+ * the current numbering gives that option, in a single-select list field
+ * that item. Aborts when there is no such field or option. */
+void test_client_fields_pick(TestRequest *request, const char *field_id, const char *label);
+
 /* The user presses OK in a FIELDS dialog: ok_cb(user_data, fields), then
  * purple_request_close(). Returns FALSE, doing nothing, when Pidgin's OK
  * button would be insensitive (a required field empty or a field invalid). */

@@ -290,7 +290,6 @@ review_release(const char *then, const char *choose)
     g_autofree char *label = NULL;
     TestRequest *request;
     PurpleRequestField *field;
-    int index = 0, found = -1;
 
     ajar_test_drain();
     second = ajar_test_review_read("Sam: 2 held", &label);
@@ -306,11 +305,8 @@ review_release(const char *then, const char *choose)
     if (choose != NULL)
         purple_request_field_list_add_selected(field, ajar_test_list_item(field, choose));
     field = purple_request_fields_get_field(request->fields, "action");
-    for (GList *l = purple_request_field_choice_get_labels(field); l != NULL; l = l->next, index++)
-        if (g_str_has_prefix(l->data, then))
-            found = index;
-    g_assert_cmpint(found, >=, 0);
-    purple_request_field_choice_set_value(field, found);
+    g_assert_nonnull(ajar_test_option_starting(field, then));
+    test_client_fields_pick(request, "action", ajar_test_option_starting(field, then));
     g_assert_true(test_client_request_fields_ok(request));
 }
 

@@ -199,7 +199,7 @@ test_pending_survive(void)
     alex_status = status_line(account, ALEX);
     g_assert_nonnull(strstr(alex_status,
                             "Kept: 0 held, 0 archived (0 unread), 1 delayed; 0 of yours "
-                            "waiting, 1 unsent letters."));
+                            "waiting, 1 unsent letter."));
 
     /* Leave nothing due to later cases. */
     g_assert_cmpint(test_client_command(account, SAM, "ajar cancel all"), ==, PURPLE_CMD_STATUS_OK);

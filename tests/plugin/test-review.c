@@ -86,14 +86,15 @@ content(GPtrArray *step)
 }
 
 /* In the second step, ticks the messages whose labels contain @chosen (NULL-
- * terminated), picks the choice starting with @then and presses OK. */
+ * terminated), picks the action starting with @then as the UI in use would
+ * record it (test_client_fields_pick()) and presses OK. */
 static void
 answer(GPtrArray *step, const char *const *chosen, const char *then)
 {
     TestRequest *request = g_ptr_array_index(step, 0);
     PurpleRequestField *list = purple_request_fields_get_field(request->fields, "chosen");
     PurpleRequestField *action = purple_request_fields_get_field(request->fields, "action");
-    int index = 0, found = -1;
+    const char *option;
 
     g_assert_nonnull(list);
     g_assert_nonnull(action);
@@ -108,13 +109,9 @@ answer(GPtrArray *step, const char *const *chosen, const char *then)
         if (!ticked)
             g_error("no message labelled with \"%s\" to choose", *want);
     }
-    for (GList *l = purple_request_field_choice_get_labels(action); l != NULL; l = l->next) {
-        if (g_str_has_prefix(l->data, then))
-            found = index;
-        index++;
-    }
-    g_assert_cmpint(found, >=, 0);
-    purple_request_field_choice_set_value(action, found);
+    option = ajar_test_option_starting(action, then);
+    g_assert_nonnull(option);
+    test_client_fields_pick(request, "action", option);
     g_assert_true(test_client_request_fields_ok(request));
 }
 
@@ -131,6 +128,24 @@ shown_lines(void)
             g_ptr_array_add(received, g_strdup(line->message));
     }
     return received;
+}
+
+/* Answers the "Discard?" question that should be the one dialog open now
+ * with the button labelled @button. */
+static void
+confirm_discard(const char *question, const char *button)
+{
+    g_autoptr(GPtrArray) asked = test_client_take_requests();
+    TestRequest *request;
+
+    g_assert_cmpuint(asked->len, ==, 1);
+    request = g_ptr_array_index(asked, 0);
+    g_assert_cmpint(request->type, ==, PURPLE_REQUEST_ACTION);
+    g_assert_cmpstr(request->primary, ==, question);
+    g_assert_nonnull(strstr(request->secondary, "until it is compacted"));
+    /* The default keeps them. */
+    g_assert_cmpstr(g_ptr_array_index(request->labels, request->default_action), ==, "Keep them");
+    test_client_request_answer(request, test_client_request_find_action(request, button));
 }
 
 static void
@@ -303,6 +318,9 @@ test_discard_chosen(void)
 
     g_assert_null(strstr(content(step), "first secret")); /* released: no longer kept */
     answer(step, (const char *const[]){ "second secret", NULL }, "Discard the chosen");
+    /* A discard asks once more; this test says yes (test_discard_asks()
+     * covers the question itself). */
+    confirm_discard("Discard 1 message from Sam?", "Discard");
     shown = shown_lines();
     g_assert_cmpuint(shown->len, ==, 0);
     g_assert_cmpint(ajar_test_item_state(g_ptr_array_index(ids, 1)), ==, AJAR_EVENT_DISCARDED);
@@ -362,6 +380,159 @@ test_status_counts_read_archive(void)
     test_client_close_im(me(), ALEX);
 }
 
+/* The id of Sam's kept or discarded message whose text is @text. */
+static char *
+sam_id(const char *text)
+{
+    g_autoptr(GPtrArray) events = ajar_test_events_since(0, AJAR_EVENT_HELD, NULL);
+
+    for (guint i = 0; i < events->len; i++) {
+        const AjarEvent *event = g_ptr_array_index(events, i);
+        if (g_strcmp0(event->text, text) == 0)
+            return g_strdup(event->id);
+    }
+    g_error("no held message \"%s\"", text);
+}
+
+/* Nothing ticked: "Release the chosen" and "Discard the chosen" change
+ * nothing and say so. */
+static void
+test_nothing_chosen(void)
+{
+    g_autoptr(GPtrArray) step = NULL;
+    g_autoptr(GPtrArray) notices = NULL;
+    gint64 seq;
+
+    test_client_close_im(me(), SAM);
+    receive(SAM, "Sam's fifth");
+    seq = ajar_test_last_seq();
+    for (guint round = 0; round < 2; round++) {
+        step = read_person("Sam: 1 held");
+        answer(step, NULL, round == 0 ? "Release the chosen" : "Discard the chosen");
+        g_clear_pointer(&step, g_ptr_array_unref);
+        notices = test_client_take_notices();
+        g_assert_cmpuint(notices->len, ==, 1);
+        g_assert_cmpstr(((TestNotice *)g_ptr_array_index(notices, 0))->primary, ==,
+                        "No message was chosen, so nothing changed.");
+        g_clear_pointer(&notices, g_ptr_array_unref);
+        g_assert_cmpuint(ajar_test_count_and_free(test_client_take_requests()), ==, 0);
+        g_assert_cmpuint(ajar_test_count_and_free(shown_lines()), ==, 0);
+        g_assert_cmpint(ajar_test_last_seq(), ==, seq);
+    }
+}
+
+/* "Discard the chosen" asks once more; only "Discard" discards. "Keep
+ * them" (the default) and closing the question keep the message. */
+static void
+test_discard_asks(void)
+{
+    g_autofree char *id = sam_id("Sam's fifth");
+    g_autoptr(GPtrArray) step = NULL;
+    g_autoptr(GPtrArray) asked = NULL;
+    gint64 seq = ajar_test_last_seq();
+
+    step = read_person("Sam: 1 held");
+    answer(step, (const char *const[]){ "fifth", NULL }, "Discard the chosen");
+    confirm_discard("Discard 1 message from Sam?", "Keep them");
+    g_assert_cmpint(ajar_test_item_state(id), ==, AJAR_EVENT_HELD);
+    g_assert_cmpint(ajar_test_last_seq(), ==, seq);
+
+    g_clear_pointer(&step, g_ptr_array_unref);
+    step = read_person("Sam: 1 held");
+    answer(step, (const char *const[]){ "fifth", NULL }, "Discard the chosen");
+    asked = test_client_take_requests();
+    g_assert_cmpuint(asked->len, ==, 1);
+    test_client_request_cancel(g_ptr_array_index(asked, 0)); /* the window closed */
+    g_assert_cmpint(ajar_test_item_state(id), ==, AJAR_EVENT_HELD);
+    g_assert_cmpint(ajar_test_last_seq(), ==, seq);
+
+    g_clear_pointer(&step, g_ptr_array_unref);
+    step = read_person("Sam: 1 held");
+    answer(step, (const char *const[]){ "fifth", NULL }, "Discard the chosen");
+    confirm_discard("Discard 1 message from Sam?", "Discard");
+    g_assert_cmpint(ajar_test_item_state(id), ==, AJAR_EVENT_DISCARDED);
+    g_assert_cmpuint(ajar_test_count_and_free(shown_lines()), ==, 0);
+}
+
+/* Review ▸ Recently discarded: the texts, and "Bring back the chosen"
+ * journals "restored"; the message is held again, the other stays gone. */
+static void
+test_recently_discarded(void)
+{
+    g_autofree char *fifth = sam_id("Sam's fifth");
+    g_autofree char *second = sam_id("Sam's second secret");
+    g_autoptr(GPtrArray) step = NULL;
+    TestRequest *request;
+    PurpleRequestField *action;
+    gint64 seq = ajar_test_last_seq();
+
+    g_assert_cmpint(ajar_test_item_state(second), ==, AJAR_EVENT_DISCARDED);
+    step = read_person("Recently discarded: 2, newest ");
+    request = g_ptr_array_index(step, 0);
+    g_assert_nonnull(strstr(content(step), "Sam's fifth"));
+    g_assert_nonnull(strstr(content(step), "Sam's second secret"));
+    /* Opening it changes nothing; leaving them is the default. */
+    g_assert_cmpint(ajar_test_last_seq(), ==, seq);
+    action = purple_request_fields_get_field(request->fields, "action");
+    g_assert_cmpstr(purple_request_field_list_get_selected(action)->data, ==,
+                    "Leave them discarded");
+    answer(step, (const char *const[]){ "fifth", NULL }, "Bring back the chosen");
+    g_assert_cmpint(ajar_test_item_state(fifth), ==, AJAR_EVENT_HELD);
+    g_assert_cmpuint(ajar_test_count_events(AJAR_EVENT_RESTORED, fifth), ==, 1);
+    g_assert_cmpint(ajar_test_item_state(second), ==, AJAR_EVENT_DISCARDED);
+    g_assert_cmpuint(ajar_test_count_and_free(shown_lines()), ==, 0);
+
+    /* It is one of Sam's kept messages again. */
+    g_clear_pointer(&step, g_ptr_array_unref);
+    step = read_person("Sam: 1 held");
+    g_assert_nonnull(strstr(content(step), "Sam's fifth"));
+    test_client_request_cancel(g_ptr_array_index(step, 0));
+}
+
+/* /ajar undiscard: lists ids and times (never the text), brings one back
+ * by its id, and refuses an id it does not know without changing anything. */
+static void
+test_undiscard_command(void)
+{
+    g_autofree char *second = sam_id("Sam's second secret");
+    g_autofree char *prefix = g_strndup(second, 10);
+    g_autoptr(GPtrArray) lines = NULL;
+    const char *text;
+    gint64 seq;
+
+    ajar_test_drain();
+    g_assert_cmpint(test_client_command(me(), SAM, "ajar undiscard"), ==, PURPLE_CMD_STATUS_OK);
+    lines = test_client_take_lines();
+    g_assert_cmpuint(lines->len, ==, 1);
+    text = ((TestLine *)g_ptr_array_index(lines, 0))->message;
+    g_test_message("undiscard: %s", text);
+    g_assert_nonnull(strstr(text, prefix));
+    g_assert_null(strstr(text, "secret"));
+    g_clear_pointer(&lines, g_ptr_array_unref);
+
+    seq = ajar_test_last_seq();
+    g_assert_cmpint(test_client_command(me(), SAM, "ajar undiscard 0000000000"), ==,
+                    PURPLE_CMD_STATUS_FAILED);
+    g_assert_cmpint(ajar_test_last_seq(), ==, seq);
+    lines = test_client_take_lines();
+    g_assert_cmpuint(lines->len, ==, 1);
+    g_assert_nonnull(strstr(((TestLine *)g_ptr_array_index(lines, 0))->message,
+                            "No message discarded here lately has the id 0000000000."));
+    g_clear_pointer(&lines, g_ptr_array_unref);
+
+    {
+        g_autofree char *command = g_strdup_printf("ajar undiscard %s", prefix);
+        g_assert_cmpint(test_client_command(me(), SAM, command), ==, PURPLE_CMD_STATUS_OK);
+    }
+    g_assert_cmpint(ajar_test_item_state(second), ==, AJAR_EVENT_HELD);
+    g_assert_cmpuint(ajar_test_count_events(AJAR_EVENT_RESTORED, second), ==, 1);
+    lines = test_client_take_lines();
+    g_assert_cmpuint(lines->len, ==, 1);
+    g_assert_cmpstr(((TestLine *)g_ptr_array_index(lines, 0))->message, ==,
+                    "Ajar: 1 message brought back; it is kept again.");
+    test_client_close_im(me(), SAM);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -381,6 +552,10 @@ main(int argc, char **argv)
     g_test_add_func("/plugin/review/discard-chosen", test_discard_chosen);
     g_test_add_func("/plugin/review/release-all", test_release_all);
     g_test_add_func("/plugin/review/status-counts-read-archive", test_status_counts_read_archive);
+    g_test_add_func("/plugin/review/nothing-chosen", test_nothing_chosen);
+    g_test_add_func("/plugin/review/discard-asks", test_discard_asks);
+    g_test_add_func("/plugin/review/recently-discarded", test_recently_discarded);
+    g_test_add_func("/plugin/review/undiscard-command", test_undiscard_command);
     status = g_test_run();
 
     test_client_quit();

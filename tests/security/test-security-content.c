@@ -110,7 +110,16 @@ test_review_plain(void)
     g_assert_cmpuint(g_list_length(purple_request_field_list_get_items(field)), ==, 1);
     for (GList *l = purple_request_field_list_get_items(field); l != NULL; l = l->next) {
         g_test_message("label: %s", (const char *)l->data);
-        g_assert_nonnull(strstr(l->data, HOSTILE_PLAIN));
+        /* The line shows the start of the text (cut to fit 80 columns
+         * in Finch); "content" above has all of it. */
+        const char *preview = strstr(l->data, " — ");
+        g_autofree char *shown = NULL;
+        g_assert_nonnull(preview);
+        shown = g_strdup(preview + strlen(" — "));
+        g_assert_true(g_str_has_suffix(shown, "…"));
+        shown[strlen(shown) - strlen("…")] = '\0';
+        g_assert_true(g_str_has_prefix(HOSTILE_PLAIN, shown));
+        g_assert_cmpuint(strlen(shown), >, 20);
         assert_no_controls(l->data);
         assert_no_markup_of_theirs(l->data);
     }

@@ -1,0 +1,159 @@
+/* ajar-review-discard.c — a discard is never one wrong keypress from loss:
+ * it asks once more (the default answer keeps the messages), and what was
+ * discarded in the last AJAR_RECENTLY_DISCARDED_DAYS days can be brought back
+ * from the review's first step ("Recently discarded"). */
+#include "ajar-review-private.h"
+
+#include "ajar/ajar-stats.h"
+
+#define USEC_PER_DAY (G_GINT64_CONSTANT(86400) * G_USEC_PER_SEC)
+
+/* What the "Discard?" question needs when it is answered. */
+typedef struct {
+    AjarPlugin *ajar;
+    GPtrArray *ids; /* char* */
+} Discarding;
+
+static void
+discarding_destroy(Discarding *discarding)
+{
+    g_ptr_array_unref(discarding->ids);
+    g_free(discarding);
+}
+
+static void
+discard_yes_cb(Discarding *discarding, int button)
+{
+    AjarPlugin *ajar = discarding->ajar;
+    guint failed = 0;
+    g_autoptr(GError) first_error = NULL;
+
+    for (guint i = 0; i < discarding->ids->len; i++) {
+        g_autoptr(GError) error = NULL;
+
+        if (!ajar_custody_discard(ajar, g_ptr_array_index(discarding->ids, i), &error)) {
+            failed++;
+            if (first_error == NULL)
+                first_error = g_steal_pointer(&error);
+        }
+    }
+    if (failed > 0)
+        ajar_plugin_report(ajar, "Some messages could not be discarded; they stay kept.",
+                           first_error->message);
+    ajar_plugin_dialog_done(ajar, discarding);
+}
+
+static void
+discard_no_cb(Discarding *discarding, int button)
+{
+    ajar_plugin_dialog_done(discarding->ajar, discarding);
+}
+
+void
+ajar_review_confirm_discard(AjarPlugin *ajar, const char *rule, GPtrArray *ids)
+{
+    Discarding *discarding = g_new0(Discarding, 1);
+    g_autofree char *question = NULL;
+
+    discarding->ajar = ajar;
+    discarding->ids = g_ptr_array_ref(ids);
+    /* Closing the window answers nothing, so nothing is discarded; the
+     * data then waits for unload. */
+    ajar_plugin_dialog_open(ajar, discarding, (GDestroyNotify)discarding_destroy);
+    question = ids->len == 1 ? g_strdup_printf("Discard 1 message from %s?", rule)
+                             : g_strdup_printf("Discard %u messages from %s?", ids->len, rule);
+    purple_request_action(ajar->plugin, "Ajar — discard", question,
+                          ids->len == 1
+                              ? "It stays in the journal's history until it is compacted. "
+                                "Review ▸ Recently discarded brings it back."
+                              : "They stay in the journal's history until it is compacted. "
+                                "Review ▸ Recently discarded brings them back.",
+                          1, NULL, NULL, NULL, discarding, 2, "Discard",
+                          G_CALLBACK(discard_yes_cb), "Keep them", G_CALLBACK(discard_no_cb));
+}
+
+static gint64
+recent_since(void)
+{
+    return ajar_plugin_now() - AJAR_RECENTLY_DISCARDED_DAYS * USEC_PER_DAY;
+}
+
+char *
+ajar_review_describe_discarded(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
+{
+    g_autoptr(GPtrArray) items = ajar_custody_list_discarded(ajar, account, buddy, recent_since());
+    g_autofree char *ago = NULL;
+    gint64 newest = 0;
+
+    if (items->len == 0)
+        return NULL;
+    for (guint i = 0; i < items->len; i++)
+        newest = MAX(newest, ((const AjarItem *)g_ptr_array_index(items, i))->state_ts);
+    ago = ajar_format_duration(ajar_plugin_now() - newest);
+    return g_strdup_printf("Recently discarded: %u, newest %s ago", items->len, ago);
+}
+
+enum {
+    DO_LEAVE,
+    DO_BRING_BACK_CHOSEN,
+    DO_BRING_BACK_ALL
+};
+
+static void
+discarded_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
+{
+    AjarPlugin *ajar = step->ajar;
+    int what = ajar_review_get_option(fields, "action", DO_LEAVE);
+    g_autoptr(GPtrArray) ids = what == DO_BRING_BACK_ALL ? g_ptr_array_ref(step->keys)
+                                                         : ajar_review_chosen_ids(step, fields);
+    guint failed = 0;
+    g_autoptr(GError) first_error = NULL;
+
+    if (what == DO_BRING_BACK_CHOSEN && ids->len == 0)
+        purple_notify_info(ajar->plugin, "Ajar", "No message was chosen, so nothing changed.",
+                           "Tick the messages first, then choose what to do with them.");
+    for (guint i = 0; what != DO_LEAVE && i < ids->len; i++) {
+        g_autoptr(GError) error = NULL;
+
+        if (!ajar_custody_undiscard(ajar, g_ptr_array_index(ids, i), &error)) {
+            failed++;
+            if (first_error == NULL)
+                first_error = g_steal_pointer(&error);
+        }
+    }
+    if (failed > 0)
+        ajar_plugin_report(ajar, "Some messages could not be brought back; they stay discarded.",
+                           first_error->message);
+    ajar_review_step_free(step);
+}
+
+void
+ajar_review_open_discarded(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
+{
+    g_autoptr(GPtrArray) items = ajar_custody_list_discarded(ajar, account, buddy, recent_since());
+    PurpleRequestFields *fields;
+    PurpleRequestFieldGroup *group;
+    PurpleRequestField *field;
+    ReviewStep *step;
+
+    if (items->len == 0) {
+        purple_notify_info(ajar->plugin, "Ajar", "Nothing was discarded lately.", NULL);
+        return;
+    }
+    step = ajar_review_step_new(ajar);
+    fields = purple_request_fields_new();
+    group = purple_request_field_group_new(NULL);
+    purple_request_fields_add_group(fields, group);
+    ajar_review_add_messages(step, group, items);
+    field = purple_request_field_list_new("action", "Then:");
+    purple_request_field_list_set_multi_select(field, FALSE);
+    ajar_review_add_option(field, "Leave them discarded", DO_LEAVE, TRUE);
+    ajar_review_add_option(field, "Bring back the chosen", DO_BRING_BACK_CHOSEN, FALSE);
+    ajar_review_add_option(field, "Bring back all", DO_BRING_BACK_ALL, FALSE);
+    purple_request_field_group_add_field(group, field);
+    purple_request_fields(ajar->plugin, "Ajar — review", "Recently discarded",
+                          "Brought back, a message is kept again: theirs wait here in the review, "
+                          "yours as unsent letters.",
+                          fields, "OK", G_CALLBACK(discarded_ok_cb), "Close",
+                          G_CALLBACK(ajar_review_step_cancel_cb), NULL, NULL, NULL, step);
+}
