@@ -96,19 +96,42 @@ ajar_review_describe_discarded(AjarPlugin *ajar, PurpleAccount *account, const c
 enum {
     DO_LEAVE,
     DO_BRING_BACK_CHOSEN,
-    DO_BRING_BACK_ALL
+    DO_BRING_BACK_ALL,
+    DO_NEXT_PAGE
 };
+
+static void open_page(AjarPlugin *ajar, PurpleAccount *account, const char *buddy, guint start);
 
 static void
 discarded_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
 {
     AjarPlugin *ajar = step->ajar;
     int what = ajar_review_get_option(fields, "action", DO_LEAVE);
-    g_autoptr(GPtrArray) ids = what == DO_BRING_BACK_ALL ? g_ptr_array_ref(step->keys)
-                                                         : ajar_review_chosen_ids(step, fields);
+    g_autoptr(GPtrArray) ids = NULL;
     guint failed = 0;
     g_autoptr(GError) first_error = NULL;
 
+    if (what == DO_NEXT_PAGE) {
+        PurpleAccount *account = step->account_name != NULL
+                                     ? purple_accounts_find(step->account_name, step->protocol)
+                                     : NULL;
+        open_page(ajar, account, account != NULL ? step->buddy : NULL, step->next);
+        ajar_review_step_free(step);
+        return;
+    }
+    if (what == DO_BRING_BACK_ALL) {
+        g_autoptr(GPtrArray) items = NULL;
+        PurpleAccount *account = step->account_name != NULL
+                                     ? purple_accounts_find(step->account_name, step->protocol)
+                                     : NULL;
+        items = ajar_custody_list_discarded(ajar, account, account != NULL ? step->buddy : NULL,
+                                            recent_since());
+        ids = g_ptr_array_new_with_free_func(g_free);
+        for (guint i = 0; i < items->len; i++)
+            g_ptr_array_add(ids, g_strdup(((const AjarItem *)g_ptr_array_index(items, i))->id));
+    } else {
+        ids = ajar_review_chosen_ids(step, fields);
+    }
     if (what == DO_BRING_BACK_CHOSEN && ids->len == 0)
         purple_notify_info(ajar->plugin, "Ajar", "No message was chosen, so nothing changed.",
                            "Tick the messages first, then choose what to do with them.");
@@ -127,33 +150,49 @@ discarded_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
     ajar_review_step_free(step);
 }
 
-void
-ajar_review_open_discarded(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
+static void
+open_page(AjarPlugin *ajar, PurpleAccount *account, const char *buddy, guint start)
 {
     g_autoptr(GPtrArray) items = ajar_custody_list_discarded(ajar, account, buddy, recent_since());
     PurpleRequestFields *fields;
     PurpleRequestFieldGroup *group;
     PurpleRequestField *field;
     ReviewStep *step;
+    g_autofree char *texts = NULL;
+    g_autofree char *title = NULL;
 
     if (items->len == 0) {
         purple_notify_info(ajar->plugin, "Ajar", "Nothing was discarded lately.", NULL);
         return;
     }
     step = ajar_review_step_new(ajar);
+    if (account != NULL && buddy != NULL) {
+        step->account_name = g_strdup(purple_account_get_username(account));
+        step->protocol = g_strdup(purple_account_get_protocol_id(account));
+        step->buddy = g_strdup(buddy);
+    }
+    start = MIN(start, items->len - 1);
     fields = purple_request_fields_new();
     group = purple_request_field_group_new(NULL);
     purple_request_fields_add_group(fields, group);
-    ajar_review_add_messages(step, group, items);
-    field = purple_request_field_list_new("action", "Then:");
+    texts = ajar_review_add_page(step, group, items, start);
+    field = purple_request_field_list_new("action", NULL);
     purple_request_field_list_set_multi_select(field, FALSE);
     ajar_review_add_option(field, "Leave them discarded", DO_LEAVE, TRUE);
-    ajar_review_add_option(field, "Bring back the chosen", DO_BRING_BACK_CHOSEN, FALSE);
+    ajar_review_add_option(field, "Bring back the chosen (kept again)", DO_BRING_BACK_CHOSEN,
+                           FALSE);
     ajar_review_add_option(field, "Bring back all", DO_BRING_BACK_ALL, FALSE);
+    if (step->next > 0)
+        ajar_review_add_option(field, "Show the next messages", DO_NEXT_PAGE, FALSE);
     purple_request_field_group_add_field(group, field);
-    purple_request_fields(ajar->plugin, "Ajar — review", "Recently discarded",
-                          "Brought back, a message is kept again: theirs wait here in the review, "
-                          "yours as unsent letters.",
-                          fields, "OK", G_CALLBACK(discarded_ok_cb), "Close",
+    title = ajar_review_page_title("Recently discarded", start, step->keys->len, items->len);
+    purple_request_fields(ajar->plugin, "Ajar — review", title, texts, fields, "OK",
+                          G_CALLBACK(discarded_ok_cb), "Close",
                           G_CALLBACK(ajar_review_step_cancel_cb), NULL, NULL, NULL, step);
+}
+
+void
+ajar_review_open_discarded(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
+{
+    open_page(ajar, account, buddy, 0);
 }

@@ -7,15 +7,21 @@
 
 #include <request.h>
 
-/* How much of a message a line of the list shows. */
-#define AJAR_REVIEW_PREVIEW_CHARS 60
+/* A message's check box line: number, time, state and as much of the text
+ * as fits this many characters (at least the minimum). */
+#define AJAR_REVIEW_LABEL_CHARS 72
+#define AJAR_REVIEW_PREVIEW_MIN_CHARS 16
+/* Texts are wrapped to this many columns: a Finch window on an 80-column
+ * terminal has 78 inside its border. */
+#define AJAR_REVIEW_WRAP_COLUMNS 74
 
-/* What a dialog needs when its answer comes: labels map to what they name. */
+/* What a dialog needs when its answer comes. */
 typedef struct {
     AjarPlugin *ajar;
-    GPtrArray *labels; /* char*, as shown */
-    GPtrArray *keys;   /* char*: rule names (step one) or message ids (step two) */
+    GPtrArray *labels; /* step one: char*, as shown */
+    GPtrArray *keys;   /* char*: rule names (step one) or the page's message ids */
     char *rule;        /* step two: whose messages */
+    guint next;        /* step two: where the next page starts, or 0 if none */
     /* Step one opened for one person (/ajar review, their menu), else NULL. */
     char *account_name;
     char *protocol;
@@ -38,11 +44,18 @@ void ajar_review_add_option(PurpleRequestField *field, const char *label, int wh
 /* The option chosen in list field @id of @fields, or @otherwise. */
 int ajar_review_get_option(PurpleRequestFields *fields, const char *id, int otherwise);
 
-/* Adds the texts of @items (AjarItem*) and a multi-select list "chosen" of
- * them to @group; their ids become @step's keys. */
-void ajar_review_add_messages(ReviewStep *step, PurpleRequestFieldGroup *group, GPtrArray *items);
-/* Returns: (transfer full): the ids ticked in "chosen", in listed order. */
+/* Adds a page of @items (AjarItem*) from @start on to @fields: their
+ * texts, plain and wrapped, as the secondary text (returned, transfer
+ * full), and a check box "chosen-N" for each. As many as fit the screen of
+ * the UI in use (Finch: an 80x24 terminal); the page's ids become @step's
+ * keys and @step->next says where the next page starts (0: no more). */
+char *ajar_review_add_page(ReviewStep *step, PurpleRequestFieldGroup *group, GPtrArray *items,
+                           guint start);
+/* Returns: (transfer full): the ids ticked on the page, in listed order. */
 GPtrArray *ajar_review_chosen_ids(ReviewStep *step, PurpleRequestFields *fields);
+/* "Kept messages: Sam" or, with pages, "Kept messages: Sam (4–6 of 9)".
+ * Returns: (transfer full). */
+char *ajar_review_page_title(const char *what, guint start, guint shown, guint total);
 
 /* ajar-review-discard.c */
 /* Asks "Discard N messages from RULE?" (default: keep them); discards @ids

@@ -13,6 +13,7 @@
  * each with its own data. */
 #include "ajar-review-private.h"
 
+#include <core.h>
 #include <request.h>
 #include <string.h>
 
@@ -164,15 +165,13 @@ describe_person(const Person *person)
     return g_string_free(out, FALSE);
 }
 
+/* Short: it goes on a check box line, which must fit 80 columns. */
 static const char *
 state_word(const AjarItem *item)
 {
     if (item->interrupted)
-        return item->dir == AJAR_DIRECTION_OUT
-                   ? "yours, kept unsent; Ajar stopped while sending it, so it may already have "
-                     "reached them"
-                   : "held; Ajar stopped while showing it, so it may already be in the "
-                     "conversation";
+        return item->dir == AJAR_DIRECTION_OUT ? "kept unsent, may already have been sent"
+                                               : "held, may already be shown";
     switch (item->state) {
     case AJAR_EVENT_HELD: return item->dir == AJAR_DIRECTION_OUT ? "your unsent letter" : "held";
     case AJAR_EVENT_ARCHIVED: return "archived";
@@ -180,60 +179,104 @@ state_word(const AjarItem *item)
     case AJAR_EVENT_DELAYED: return "delayed";
     case AJAR_EVENT_QUEUED: return "yours, cooling off";
     case AJAR_EVENT_CANCELLED: return "yours, kept unsent";
-    case AJAR_EVENT_DISCARDED:
-        return item->dir == AJAR_DIRECTION_OUT ? "yours, discarded" : "discarded";
+    case AJAR_EVENT_DISCARDED: return item->dir == AJAR_DIRECTION_OUT ? "yours" : "";
     default: return "";
     }
 }
 
-void
-ajar_review_add_messages(ReviewStep *step, PurpleRequestFieldGroup *group, GPtrArray *items)
+/* How many lines of the screen a page may fill (texts and check boxes):
+ * Finch's dialog must fit an 80x24 terminal with its border, title, the
+ * "Then" list and the buttons (13 lines); Pidgin's scrolls nothing, so a
+ * page stays a readable size there too. */
+static guint
+page_lines(void)
+{
+    return g_strcmp0(purple_core_get_ui(), "gnt-purple") == 0 ? 10 : 30;
+}
+
+char *
+ajar_review_page_title(const char *what, guint start, guint shown, guint total)
+{
+    if (start == 0 && shown == total)
+        return g_strdup(what);
+    return g_strdup_printf("%s (%u–%u of %u)", what, start + 1, start + shown, total);
+}
+
+char *
+ajar_review_add_page(ReviewStep *step, PurpleRequestFieldGroup *group, GPtrArray *items,
+                     guint start)
 {
     g_autoptr(GString) text = g_string_new(NULL);
     g_autoptr(GDateTime) now = g_date_time_new_now_local();
-    PurpleRequestField *list = purple_request_field_list_new("chosen", "Choose messages:");
+    guint budget = page_lines(), used = 0;
 
-    purple_request_field_list_set_multi_select(list, TRUE);
-    for (guint i = 0; i < items->len; i++) {
+    step->next = 0;
+    for (guint i = start; i < items->len; i++) {
         const AjarItem *item = g_ptr_array_index(items, i);
         g_autofree char *plain = ajar_text_from_markup(item->text, (gssize)item->text_len);
-        g_autofree char *when = ajar_format_local_time(item->time, now);
-        g_autofree char *first = ajar_text_first_line(plain, AJAR_REVIEW_PREVIEW_CHARS);
-        char *label;
+        g_autofree char *number = g_strdup_printf("%u. ", i + 1);
+        g_autofree char *numbered = g_strconcat(number, plain, NULL);
+        g_auto(GStrv) lines = ajar_text_wrap(numbered, AJAR_REVIEW_WRAP_COLUMNS, "   ");
+        guint cost = g_strv_length(lines) + 1; /* its lines and its check box */
+        g_autofree char *time_text = NULL;
+        g_autofree char *when = NULL;
+        g_autofree char *first = NULL;
+        g_autofree char *id = g_strdup_printf("chosen-%u", i + 1);
+        g_autofree char *label = NULL;
+        const char *word = state_word(item);
 
-        g_string_append_printf(text, "%u. %s (%s)\n%s\n\n", step->labels->len + 1, when,
-                               state_word(item), plain);
+        if (used > 0 && used + cost > budget) {
+            step->next = i;
+            break;
+        }
+        /* A text too long for a page alone is cut; the rest is one command
+         * away (and in the HTML export). */
+        if (cost > budget) {
+            g_autofree char *short_id = g_strndup(item->id, 10);
+            guint count = g_strv_length(lines), keep = budget - 1; /* the last: the note */
+
+            for (guint j = keep - 1; j < count; j++)
+                g_free(lines[j]);
+            lines[keep - 1] = g_strdup_printf("   … (all of it: ajar show %s)", short_id);
+            lines[keep] = NULL;
+            cost = budget;
+        }
+        used += cost;
+        for (char **line = lines; *line != NULL; line++)
+            g_string_append_printf(text, "%s\n", *line);
+        time_text = ajar_format_local_time(item->time, now);
+        when = g_strdup_printf("%u. %s%s%s — ", i + 1, time_text, *word != '\0' ? ", " : "",
+                               word);
+        /* As much of the text as the line has room for. */
+        first = ajar_text_first_line(
+            plain, MAX(AJAR_REVIEW_PREVIEW_MIN_CHARS,
+                       AJAR_REVIEW_LABEL_CHARS - (gint)g_utf8_strlen(when, -1)));
         /* Numbered, so two equal texts at one minute stay two choices. */
-        label = g_strdup_printf("%u. %s — %s%s", step->labels->len + 1, when, first,
-                                !item->interrupted                ? ""
-                                : item->dir == AJAR_DIRECTION_OUT ? " (may already have been sent)"
-                                                                  : " (may already be shown)");
-        g_ptr_array_add(step->labels, label);
+        label = g_strconcat(when, first, NULL);
+        purple_request_field_group_add_field(group, purple_request_field_bool_new(id, label, FALSE));
         g_ptr_array_add(step->keys, g_strdup(item->id));
-        purple_request_field_list_add_icon(list, label, NULL, GUINT_TO_POINTER(step->labels->len));
     }
-    /* The whole texts, read-only and plain: markup cannot style or fetch. */
-    {
-        PurpleRequestField *content =
-            purple_request_field_string_new("content", "Messages", g_strchomp(text->str), TRUE);
-        purple_request_field_string_set_editable(content, FALSE);
-        purple_request_field_group_add_field(group, content);
-    }
-    purple_request_field_group_add_field(group, list);
+    g_strchomp(text->str);
+    return g_string_free(g_steal_pointer(&text), FALSE);
 }
 
 GPtrArray *
 ajar_review_chosen_ids(ReviewStep *step, PurpleRequestFields *fields)
 {
-    GList *chosen =
-        purple_request_field_list_get_selected(purple_request_fields_get_field(fields, "chosen"));
     GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
+    GList *groups = purple_request_fields_get_groups(fields);
 
-    /* In the order they are listed, whatever order the UI gives them in. */
-    for (guint i = 0; i < step->labels->len; i++) {
-        const char *label = g_ptr_array_index(step->labels, i);
-        if (g_list_find_custom(chosen, label, (GCompareFunc)g_strcmp0) != NULL)
-            g_ptr_array_add(ids, g_strdup(g_ptr_array_index(step->keys, i)));
+    /* The check boxes are "chosen-N", in the order of the page's keys. */
+    for (GList *g = groups; g != NULL; g = g->next) {
+        guint index = 0;
+        for (GList *f = purple_request_field_group_get_fields(g->data); f != NULL; f = f->next) {
+            PurpleRequestField *field = f->data;
+            if (!g_str_has_prefix(purple_request_field_get_id(field), "chosen-"))
+                continue;
+            if (index < step->keys->len && purple_request_field_bool_get_value(field))
+                g_ptr_array_add(ids, g_strdup(g_ptr_array_index(step->keys, index)));
+            index++;
+        }
     }
     return ids;
 }
@@ -242,8 +285,11 @@ enum {
     DO_KEEP,
     DO_RELEASE_CHOSEN,
     DO_RELEASE_ALL,
-    DO_DISCARD_CHOSEN
+    DO_DISCARD_CHOSEN,
+    DO_NEXT_PAGE
 };
+
+static void open_messages(AjarPlugin *ajar, const char *rule, guint start);
 
 static void
 release(AjarPlugin *ajar, GPtrArray *ids)
@@ -270,6 +316,21 @@ release(AjarPlugin *ajar, GPtrArray *ids)
                            first_error->message);
 }
 
+/* Returns: (transfer container): @rule's kept messages, oldest first. */
+static GPtrArray *
+messages_of(AjarPlugin *ajar, const char *rule)
+{
+    g_autoptr(GPtrArray) all = ajar_custody_list(ajar, NULL, NULL);
+    GPtrArray *mine = g_ptr_array_new();
+
+    for (guint i = 0; i < all->len; i++) {
+        const AjarItem *item = g_ptr_array_index(all, i);
+        if (g_strcmp0(item->rule != NULL ? item->rule : item->buddy, rule) == 0)
+            g_ptr_array_add(mine, (gpointer)item);
+    }
+    return mine;
+}
+
 static void
 messages_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
 {
@@ -278,14 +339,14 @@ messages_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
     g_autoptr(GPtrArray) ids = ajar_review_chosen_ids(step, fields);
 
     if (what == DO_RELEASE_ALL) {
-        /* Not one Ajar stopped showing halfway (it may be there already):
-         * that one only when chosen. */
+        /* All of theirs, on every page; not one Ajar stopped showing
+         * halfway (it may be there already): that one only when chosen. */
+        g_autoptr(GPtrArray) mine = messages_of(ajar, step->rule);
         g_ptr_array_set_size(ids, 0);
-        for (guint i = 0; i < step->keys->len; i++) {
-            const char *id = g_ptr_array_index(step->keys, i);
-            const AjarItem *item = ajar_state_lookup(ajar_journal_get_state(ajar->journal), id);
-            if (item != NULL && !item->interrupted)
-                g_ptr_array_add(ids, g_strdup(id));
+        for (guint i = 0; i < mine->len; i++) {
+            const AjarItem *item = g_ptr_array_index(mine, i);
+            if (!item->interrupted)
+                g_ptr_array_add(ids, g_strdup(item->id));
         }
     }
     if ((what == DO_RELEASE_CHOSEN || what == DO_DISCARD_CHOSEN) && ids->len == 0)
@@ -295,6 +356,8 @@ messages_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
         ajar_review_confirm_discard(ajar, step->rule, ids);
     else if (what == DO_RELEASE_CHOSEN || what == DO_RELEASE_ALL)
         release(ajar, ids);
+    else if (what == DO_NEXT_PAGE)
+        open_messages(ajar, step->rule, step->next);
     ajar_review_step_free(step);
 }
 
@@ -304,52 +367,62 @@ ajar_review_step_cancel_cb(ReviewStep *step, PurpleRequestFields *fields)
     ajar_review_step_free(step);
 }
 
-/* The second step: the messages of one person, as plain text. Showing them
- * is reading them, so archived ones become read. */
+/* The second step: one page of one person's messages, as plain text, each
+ * with a check box. Showing them is reading them, so archived ones on the
+ * page become read. */
 static void
-open_messages(AjarPlugin *ajar, const char *rule)
+open_messages(AjarPlugin *ajar, const char *rule, guint start)
 {
-    g_autoptr(GPtrArray) all = ajar_custody_list(ajar, NULL, NULL);
-    g_autoptr(GPtrArray) mine = g_ptr_array_new();
+    g_autoptr(GPtrArray) mine = messages_of(ajar, rule);
     PurpleRequestFields *fields = purple_request_fields_new();
     PurpleRequestFieldGroup *group = purple_request_field_group_new(NULL);
     PurpleRequestField *field;
-    ReviewStep *step = ajar_review_step_new(ajar);
-    g_autofree char *title = g_strdup_printf("Kept messages: %s", rule);
+    ReviewStep *step;
+    g_autofree char *what = g_strdup_printf("Kept messages: %s", rule);
+    g_autofree char *title = NULL;
+    g_autofree char *texts = NULL;
     gboolean interrupted = FALSE;
 
-    step->rule = g_strdup(rule);
-    purple_request_fields_add_group(fields, group);
-    for (guint i = 0; i < all->len; i++) {
-        const AjarItem *item = g_ptr_array_index(all, i);
-
-        if (g_strcmp0(item->rule != NULL ? item->rule : item->buddy, rule) != 0)
-            continue;
-        interrupted |= item->interrupted && item->dir == AJAR_DIRECTION_IN;
-        g_ptr_array_add(mine, (gpointer)item);
+    if (mine->len == 0) {
+        purple_notify_info(ajar->plugin, "Ajar", "Nothing is being kept.", NULL);
+        return;
     }
-    ajar_review_add_messages(step, group, mine);
+    step = ajar_review_step_new(ajar);
+    step->rule = g_strdup(rule);
+    start = MIN(start, mine->len - 1);
+    purple_request_fields_add_group(fields, group);
+    texts = ajar_review_add_page(step, group, mine, start);
     for (guint i = 0; i < mine->len; i++) {
         const AjarItem *item = g_ptr_array_index(mine, i);
-        if (item->state == AJAR_EVENT_ARCHIVED) {
+        interrupted |= item->interrupted && item->dir == AJAR_DIRECTION_IN;
+    }
+    for (guint i = 0; i < step->keys->len; i++) {
+        const AjarItem *item = ajar_state_lookup(ajar_journal_get_state(ajar->journal),
+                                                 g_ptr_array_index(step->keys, i));
+        if (item != NULL && item->state == AJAR_EVENT_ARCHIVED) {
             g_autoptr(GError) error = NULL;
             if (!ajar_custody_mark_read(ajar, item->id, &error))
                 g_debug("could not mark read: %s", error->message);
         }
     }
-    field = purple_request_field_list_new("action", "Then:");
+    /* The options have no label of their own: Finch gives a label half of
+     * the line, which would cut them. */
+    field = purple_request_field_list_new("action", NULL);
     purple_request_field_list_set_multi_select(field, FALSE);
     ajar_review_add_option(field, "Keep them for now", DO_KEEP, TRUE);
     ajar_review_add_option(field, "Release the chosen into the conversation", DO_RELEASE_CHOSEN,
                            FALSE);
     ajar_review_add_option(field,
                            interrupted ? "Release all into the conversation (not those that may "
-                                                   "already be there)"
+                                         "already be there)"
                                        : "Release all into the conversation",
                            DO_RELEASE_ALL, FALSE);
     ajar_review_add_option(field, "Discard the chosen…", DO_DISCARD_CHOSEN, FALSE);
+    if (step->next > 0)
+        ajar_review_add_option(field, "Show the next messages", DO_NEXT_PAGE, FALSE);
     purple_request_field_group_add_field(group, field);
-    purple_request_fields(ajar->plugin, "Ajar — review", title, NULL, fields, "OK",
+    title = ajar_review_page_title(what, start, step->keys->len, mine->len);
+    purple_request_fields(ajar->plugin, "Ajar — review", title, texts, fields, "OK",
                           G_CALLBACK(messages_ok_cb), "Close",
                           G_CALLBACK(ajar_review_step_cancel_cb), NULL, NULL, NULL, step);
 }
@@ -368,7 +441,7 @@ choose_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
         ajar_review_open_discarded(step->ajar, account, account != NULL ? step->buddy : NULL);
     }
     else if (rule != NULL)
-        open_messages(step->ajar, rule);
+        open_messages(step->ajar, rule, 0);
     ajar_review_step_free(step);
 }
 
@@ -398,7 +471,8 @@ ajar_review_open(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
     fields = purple_request_fields_new();
     group = purple_request_field_group_new(NULL);
     purple_request_fields_add_group(fields, group);
-    list = purple_request_field_list_new("person", "Choose a person to read their messages:");
+    /* No label: Finch would give it half of the line and cut the counts. */
+    list = purple_request_field_list_new("person", NULL);
     purple_request_field_list_set_multi_select(list, FALSE);
     for (guint i = 0; i < found->len; i++) {
         const Person *person = g_ptr_array_index(found, i);
@@ -420,7 +494,9 @@ ajar_review_open(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
     }
     purple_request_field_group_add_field(group, list);
     purple_request_fields(ajar->plugin, "Ajar — review", "What is being kept",
-                          "Only counts here. The messages themselves are on the next step.", fields,
+                          "Only counts here. Choose a person and press Read: their messages come "
+                          "on the next step.",
+                          fields,
                           "Read", G_CALLBACK(choose_ok_cb), "Not now",
                           G_CALLBACK(ajar_review_step_cancel_cb), NULL, NULL, NULL, step);
 }

@@ -221,3 +221,87 @@ ajar_text_first_line(const char *plain, guint max_chars)
     }
     return g_strconcat(line, "…", NULL);
 }
+
+static guint
+char_columns(gunichar c)
+{
+    if (g_unichar_iszerowidth(c))
+        return 0;
+    return g_unichar_iswide(c) ? 2 : 1;
+}
+
+static guint
+text_columns(const char *text)
+{
+    guint columns = 0;
+
+    for (const char *p = text; *p != '\0'; p = g_utf8_next_char(p))
+        columns += char_columns(g_utf8_get_char(p));
+    return columns;
+}
+
+/* Wraps one paragraph (no "\n") onto @lines. */
+static void
+wrap_paragraph(const char *paragraph, guint columns, const char *indent, guint indent_columns,
+               GPtrArray *lines)
+{
+    const char *p = paragraph;
+    gboolean first = TRUE;
+
+    do {
+        guint width = first ? columns : columns - indent_columns;
+        guint used = 0;
+        const char *line_end = p, *last_space = NULL, *q = p;
+        GString *line = g_string_new(first ? "" : indent);
+
+        /* Take characters while they fit; remember the last space. */
+        while (*q != '\0') {
+            guint w = char_columns(g_utf8_get_char(q));
+            if (used + w > width)
+                break;
+            used += w;
+            if (*q == ' ')
+                last_space = q;
+            q = g_utf8_next_char(q);
+        }
+        if (*q == '\0')
+            line_end = q;
+        else if (last_space != NULL && last_space > p)
+            line_end = last_space; /* break at the space, drop it */
+        else
+            line_end = q > p ? q : g_utf8_next_char(q); /* a word longer than a line */
+        g_string_append_len(line, p, line_end - p);
+        while (line->len > 0 && line->str[line->len - 1] == ' ')
+            g_string_truncate(line, line->len - 1);
+        g_ptr_array_add(lines, g_string_free(line, FALSE));
+        p = line_end;
+        while (*p == ' ')
+            p++;
+        first = FALSE;
+    } while (*p != '\0');
+}
+
+char **
+ajar_text_wrap(const char *plain, guint columns, const char *indent)
+{
+    GPtrArray *lines = g_ptr_array_new();
+    g_auto(GStrv) paragraphs = NULL;
+    guint indent_columns;
+
+    g_return_val_if_fail(plain != NULL && indent != NULL, NULL);
+    indent_columns = text_columns(indent);
+    g_return_val_if_fail(columns > indent_columns + 1, NULL);
+    paragraphs = g_strsplit(plain, "\n", -1);
+    for (char **paragraph = paragraphs; *paragraph != NULL; paragraph++) {
+        /* A tab is as wide as the terminal makes it: one space here. */
+        g_strdelimit(*paragraph, "\t", ' ');
+        if (**paragraph == '\0')
+            g_ptr_array_add(lines, g_strdup(paragraph == paragraphs ? "" : indent));
+        else
+            wrap_paragraph(*paragraph, columns, indent, indent_columns, lines);
+    }
+    if (lines->len == 0)
+        g_ptr_array_add(lines, g_strdup(""));
+    g_ptr_array_add(lines, NULL);
+    return (char **)g_ptr_array_free(lines, FALSE);
+}

@@ -28,4 +28,14 @@ char *ajar_text_from_markup(const char *markup, gssize len);
  * Returns: (transfer full). */
 char *ajar_text_first_line(const char *plain, guint max_chars);
 
+/* Wraps @plain (valid UTF-8) into lines of at most @columns terminal
+ * columns (a wide character counts two, a combining one none), breaking
+ * at spaces where it can and inside a word only when one word is longer
+ * than a line. Lines after the first of each paragraph start with
+ * @indent (counted in the width); the paragraph's own line breaks are
+ * kept, and white space at a break is dropped. @columns must be larger
+ * than @indent's width. Returns: (transfer full): a NULL-terminated array
+ * of lines, at least one (an empty text gives one empty line). */
+char **ajar_text_wrap(const char *plain, guint columns, const char *indent);
+
 G_END_DECLS

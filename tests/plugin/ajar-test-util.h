@@ -431,6 +431,56 @@ ajar_test_option_starting(PurpleRequestField *field, const char *prefix)
     return NULL;
 }
 
+/* The review's page of messages: the check boxes ("chosen-1", ...), one
+ * per message, in order. Returns: (transfer container) (element-type
+ * PurpleRequestField). */
+static inline GPtrArray *
+ajar_test_review_boxes(TestRequest *request)
+{
+    GPtrArray *boxes = g_ptr_array_new();
+
+    for (GList *g = purple_request_fields_get_groups(request->fields); g != NULL; g = g->next) {
+        for (GList *f = purple_request_field_group_get_fields(g->data); f != NULL; f = f->next) {
+            if (g_str_has_prefix(purple_request_field_get_id(f->data), "chosen-"))
+                g_ptr_array_add(boxes, f->data);
+        }
+    }
+    return boxes;
+}
+
+/* Returns: (transfer none) (nullable): the label of the first message
+ * whose check box line contains @text. */
+static inline const char *
+ajar_test_review_line(TestRequest *request, const char *text)
+{
+    g_autoptr(GPtrArray) boxes = ajar_test_review_boxes(request);
+
+    for (guint i = 0; i < boxes->len; i++) {
+        const char *label = purple_request_field_get_label(g_ptr_array_index(boxes, i));
+        if (strstr(label, text) != NULL)
+            return label;
+    }
+    return NULL;
+}
+
+/* Ticks every message whose check box line contains @text; aborts if none. */
+static inline void
+ajar_test_review_tick(TestRequest *request, const char *text)
+{
+    g_autoptr(GPtrArray) boxes = ajar_test_review_boxes(request);
+    gboolean ticked = FALSE;
+
+    for (guint i = 0; i < boxes->len; i++) {
+        PurpleRequestField *box = g_ptr_array_index(boxes, i);
+        if (strstr(purple_request_field_get_label(box), text) != NULL) {
+            purple_request_field_bool_set_value(box, TRUE);
+            ticked = TRUE;
+        }
+    }
+    if (!ticked)
+        g_error("no message line contains \"%s\"", text);
+}
+
 /* Tools ▸ Ajar ▸ Review held messages…: chooses the person whose line
  * starts with @prefix and presses Read. @label: (out) (optional) (transfer
  * full): that line, as step one showed it. Returns: (transfer full): the

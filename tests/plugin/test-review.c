@@ -74,15 +74,14 @@ read_person(const char *prefix)
     return ajar_test_review_read(prefix, NULL);
 }
 
-/* The second step's plain-text "Messages" field. */
+/* The second step's texts: plain, under the dialog's title. */
 static const char *
 content(GPtrArray *step)
 {
     TestRequest *request = g_ptr_array_index(step, 0);
-    const char *text = purple_request_fields_get_string(request->fields, "content");
 
-    g_assert_nonnull(text);
-    return text;
+    g_assert_nonnull(request->secondary);
+    return request->secondary;
 }
 
 /* In the second step, ticks the messages whose labels contain @chosen (NULL-
@@ -92,23 +91,12 @@ static void
 answer(GPtrArray *step, const char *const *chosen, const char *then)
 {
     TestRequest *request = g_ptr_array_index(step, 0);
-    PurpleRequestField *list = purple_request_fields_get_field(request->fields, "chosen");
     PurpleRequestField *action = purple_request_fields_get_field(request->fields, "action");
     const char *option;
 
-    g_assert_nonnull(list);
     g_assert_nonnull(action);
-    for (const char *const *want = chosen; want != NULL && *want != NULL; want++) {
-        gboolean ticked = FALSE;
-        for (GList *l = purple_request_field_list_get_items(list); l != NULL; l = l->next) {
-            if (strstr(l->data, *want) != NULL) {
-                purple_request_field_list_add_selected(list, l->data);
-                ticked = TRUE;
-            }
-        }
-        if (!ticked)
-            g_error("no message labelled with \"%s\" to choose", *want);
-    }
+    for (const char *const *want = chosen; want != NULL && *want != NULL; want++)
+        ajar_test_review_tick(request, *want);
     option = ajar_test_option_starting(action, then);
     g_assert_nonnull(option);
     test_client_fields_pick(request, "action", option);
@@ -256,7 +244,7 @@ test_markup_plain(void)
     gint64 seq = ajar_test_last_seq();
     g_autoptr(GPtrArray) step = read_person("Max: ");
     TestRequest *request = g_ptr_array_index(step, 0);
-    PurpleRequestField *list = purple_request_fields_get_field(request->fields, "chosen");
+    g_autoptr(GPtrArray) boxes = ajar_test_review_boxes(request);
     const char *text = content(step);
 
     g_test_message("content: %s", text);
@@ -266,10 +254,12 @@ test_markup_plain(void)
     g_assert_null(strstr(text, "href"));
     g_assert_null(strstr(text, "&amp;"));
     g_assert_nonnull(strstr(text, "hi & link"));
-    for (GList *l = purple_request_field_list_get_items(list); l != NULL; l = l->next) {
-        g_assert_null(strstr(l->data, "<b>"));
-        g_assert_null(strstr(l->data, "href"));
-        g_assert_nonnull(strstr(l->data, "hi & link"));
+    g_assert_cmpuint(boxes->len, ==, 1);
+    for (guint i = 0; i < boxes->len; i++) {
+        const char *label = purple_request_field_get_label(g_ptr_array_index(boxes, i));
+        g_assert_null(strstr(label, "<b>"));
+        g_assert_null(strstr(label, "href"));
+        g_assert_nonnull(strstr(label, "hi & link"));
     }
     test_client_request_cancel(request);
     g_assert_cmpint(ajar_test_last_seq(), ==, seq); /* reading a held message changes nothing */

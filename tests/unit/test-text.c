@@ -91,10 +91,46 @@ test_first_line(void)
     g_assert_cmpstr(g, ==, "…");
 }
 
+/* Wrapping for the review (Finch's 80 columns). Lines joined with "|". */
+static const struct {
+    const char *name;
+    const char *plain;
+    guint columns;
+    const char *indent;
+    const char *lines;
+} wrap_cases[] = {
+    { "short", "are you awake?", 20, "", "are you awake?" },
+    { "empty", "", 10, "  ", "" },
+    { "at-spaces", "I miss you and I keep thinking", 12, "", "I miss you|and I keep|thinking" },
+    { "indent", "I miss you and I keep thinking", 12, "   ", "I miss you|   and I|   keep|   thinking" },
+    { "exact-width", "abcde fghij", 5, "", "abcde|fghij" },
+    { "long-word", "abcdefghijkl mn", 5, "", "abcde|fghij|kl mn" },
+    { "paragraphs", "one\n\ntwo three", 6, " ", "one| |two| three" },
+    { "spaces-dropped", "a    b", 3, "", "a|b" },
+    { "wide", "日本語のテキスト", 6, "", "日本語|のテキ|スト" },
+    { "combining", "e\xcc\x81" "e\xcc\x81" "e\xcc\x81 x", 3, "", "e\xcc\x81" "e\xcc\x81" "e\xcc\x81|x" },
+    { "tab", "a\tb", 10, "", "a b" },
+};
+
+static void
+test_wrap(gconstpointer data)
+{
+    gsize i = GPOINTER_TO_SIZE(data);
+    g_auto(GStrv) lines = ajar_text_wrap(wrap_cases[i].plain, wrap_cases[i].columns,
+                                         wrap_cases[i].indent);
+    g_autofree char *joined = g_strjoinv("|", lines);
+
+    g_assert_cmpstr(joined, ==, wrap_cases[i].lines);
+}
+
 int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+    for (gsize i = 0; i < G_N_ELEMENTS(wrap_cases); i++) {
+        g_autofree char *path = g_strdup_printf("/text/wrap/%s", wrap_cases[i].name);
+        g_test_add_data_func(path, GSIZE_TO_POINTER(i), test_wrap);
+    }
     for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autofree char *path = g_strdup_printf("/text/from-markup/%s", cases[i].name);
         g_test_add_data_func(path, &cases[i], test_case);
