@@ -199,6 +199,8 @@ ajar_review_page_title(const char *what, guint start, guint shown, guint total)
 {
     if (start == 0 && shown == total)
         return g_strdup(what);
+    if (shown == 1)
+        return g_strdup_printf("%s (%u of %u)", what, start + 1, total);
     return g_strdup_printf("%s (%u–%u of %u)", what, start + 1, start + shown, total);
 }
 

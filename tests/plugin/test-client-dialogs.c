@@ -328,6 +328,12 @@ test_client_request_find_action(const TestRequest *request, const char *label)
 static TestClientNumbering numbering = TEST_CLIENT_NUMBERING_PIDGIN;
 static gboolean numbering_set;
 
+const char *
+test_client_ui_id(void)
+{
+    return g_strcmp0(g_getenv("AJAR_TEST_UI"), "finch") == 0 ? "gnt-purple" : "ajar-test";
+}
+
 void
 test_client_set_numbering(TestClientNumbering how)
 {

@@ -29,7 +29,10 @@
 G_BEGIN_DECLS
 
 /* The UI name the tests give libpurple. */
-#define AJAR_TEST_CLIENT_UI "ajar-test"
+/* The UI id the client gives libpurple: "ajar-test", or Finch's own
+ * "gnt-purple" when AJAR_TEST_UI=finch (plugins may adapt to the UI). */
+const char *test_client_ui_id(void);
+#define AJAR_TEST_CLIENT_UI (test_client_ui_id())
 
 /* Environment variable through which meson passes the built ajar.so. */
 #define AJAR_TEST_PLUGIN_ENV "AJAR_PLUGIN"
