@@ -309,9 +309,10 @@ ajar_plugin_pref_frame(PurplePlugin *plugin)
     pref = purple_plugin_pref_new_with_name_and_label(AJAR_PREFS_ROOT "/notify",
                                                       "When a message is held back");
     purple_plugin_pref_set_type(pref, PURPLE_PLUGIN_PREF_CHOICE);
+    /* Short: Finch gives the list half of a narrow window. */
     purple_plugin_pref_add_choice(pref, "Say nothing", "silent");
-    purple_plugin_pref_add_choice(pref, "Show counts in status and review", "count");
-    purple_plugin_pref_add_choice(pref, "Show a short note (never the text)", "message");
+    purple_plugin_pref_add_choice(pref, "Counts where I look", "count");
+    purple_plugin_pref_add_choice(pref, "A short note", "message");
     purple_plugin_pref_frame_add(frame, pref);
 
     pref = purple_plugin_pref_new_with_name_and_label(AJAR_PREFS_ROOT "/cooloff_minutes",
