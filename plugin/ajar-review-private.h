@@ -1,6 +1,8 @@
-/* ajar-review-private.h — what the review's two files share: ajar-review.c
- * (the counts, the messages, release) and ajar-review-discard.c (asking
- * before a discard, and bringing discarded messages back). */
+/* ajar-review-private.h — the review's three files, from the bottom up:
+ * ajar-review-page.c (a step's data, a page of messages, options read by
+ * their data), ajar-review-discard.c (asking before a discard, bringing
+ * discarded messages back) and ajar-review.c (the counts, a person's
+ * messages, release). Each calls only those below it. */
 #pragma once
 
 #include "ajar-plugin.h"
@@ -28,6 +30,7 @@ typedef struct {
     char *buddy;
 } ReviewStep;
 
+/* ajar-review-page.c */
 /* Returns: (transfer none): a step, freed by ajar_review_step_free() when
  * its dialog answers (or by unload when it never does). */
 ReviewStep *ajar_review_step_new(AjarPlugin *ajar);

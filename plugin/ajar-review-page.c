@@ -1,0 +1,196 @@
+/* ajar-review-page.c — what every review dialog is made of: a step's
+ * data, a page of messages (their texts, plain and wrapped, and a check box
+ * each, as many as fit the UI's screen), and options read back by their
+ * data, never by their position (libpurple 2 lets each UI number a choice
+ * field as it likes: Pidgin from 0, Finch from 1). */
+#include "ajar-review-private.h"
+
+#include <core.h>
+#include <request.h>
+
+#include "ajar/ajar-stats.h"
+#include "ajar/ajar-text.h"
+
+static void
+step_destroy(ReviewStep *step)
+{
+    g_ptr_array_unref(step->labels);
+    g_ptr_array_unref(step->keys);
+    g_free(step->rule);
+    g_free(step->account_name);
+    g_free(step->protocol);
+    g_free(step->buddy);
+    g_free(step);
+}
+
+ReviewStep *
+ajar_review_step_new(AjarPlugin *ajar)
+{
+    ReviewStep *step = g_new0(ReviewStep, 1);
+
+    step->ajar = ajar;
+    step->labels = g_ptr_array_new_with_free_func(g_free);
+    step->keys = g_ptr_array_new_with_free_func(g_free);
+    ajar_plugin_dialog_open(ajar, step, (GDestroyNotify)step_destroy);
+    return step;
+}
+
+void
+ajar_review_step_free(ReviewStep *step)
+{
+    ajar_plugin_dialog_done(step->ajar, step);
+}
+
+const char *
+ajar_review_step_key(ReviewStep *step, const char *label)
+{
+    for (guint i = 0; i < step->labels->len; i++) {
+        if (g_strcmp0(g_ptr_array_index(step->labels, i), label) == 0)
+            return g_ptr_array_index(step->keys, i);
+    }
+    return NULL;
+}
+
+void
+ajar_review_add_option(PurpleRequestField *field, const char *label, int what, gboolean chosen)
+{
+    /* The data is the answer (never NULL: libpurple refuses NULL data). */
+    purple_request_field_list_add_icon(field, label, NULL, GINT_TO_POINTER(what + 1));
+    if (chosen)
+        purple_request_field_list_add_selected(field, label);
+}
+
+int
+ajar_review_get_option(PurpleRequestFields *fields, const char *id, int otherwise)
+{
+    PurpleRequestField *field = purple_request_fields_get_field(fields, id);
+    GList *selected = field != NULL ? purple_request_field_list_get_selected(field) : NULL;
+
+    if (selected == NULL)
+        return otherwise;
+    return GPOINTER_TO_INT(purple_request_field_list_get_data(field, selected->data)) - 1;
+}
+
+/* Short: it goes on a check box line, which must fit 80 columns. */
+static const char *
+state_word(const AjarItem *item)
+{
+    if (item->interrupted)
+        return item->dir == AJAR_DIRECTION_OUT ? "kept unsent, may already have been sent"
+                                               : "held, may already be shown";
+    switch (item->state) {
+    case AJAR_EVENT_HELD: return item->dir == AJAR_DIRECTION_OUT ? "your unsent letter" : "held";
+    case AJAR_EVENT_ARCHIVED: return "archived";
+    case AJAR_EVENT_READ: return "archived, read";
+    case AJAR_EVENT_DELAYED: return "delayed";
+    case AJAR_EVENT_QUEUED: return "yours, cooling off";
+    case AJAR_EVENT_CANCELLED: return "yours, kept unsent";
+    case AJAR_EVENT_DISCARDED: return item->dir == AJAR_DIRECTION_OUT ? "yours" : "";
+    default: return "";
+    }
+}
+
+/* How many lines of the screen a page may fill (texts and check boxes):
+ * Finch's dialog must fit an 80x24 terminal with its border, title, the
+ * "Then" list and the buttons (13 lines); Pidgin's scrolls nothing, so a
+ * page stays a readable size there too. */
+static guint
+page_lines(void)
+{
+    return g_strcmp0(purple_core_get_ui(), "gnt-purple") == 0 ? 10 : 30;
+}
+
+char *
+ajar_review_page_title(const char *what, guint start, guint shown, guint total)
+{
+    if (start == 0 && shown == total)
+        return g_strdup(what);
+    if (shown == 1)
+        return g_strdup_printf("%s (%u of %u)", what, start + 1, total);
+    return g_strdup_printf("%s (%u–%u of %u)", what, start + 1, start + shown, total);
+}
+
+char *
+ajar_review_add_page(ReviewStep *step, PurpleRequestFieldGroup *group, GPtrArray *items,
+                     guint start)
+{
+    g_autoptr(GString) text = g_string_new(NULL);
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    guint budget = page_lines(), used = 0;
+
+    step->next = 0;
+    for (guint i = start; i < items->len; i++) {
+        const AjarItem *item = g_ptr_array_index(items, i);
+        g_autofree char *plain = ajar_text_from_markup(item->text, (gssize)item->text_len);
+        g_autofree char *number = g_strdup_printf("%u. ", i + 1);
+        g_autofree char *numbered = g_strconcat(number, plain, NULL);
+        g_auto(GStrv) lines = ajar_text_wrap(numbered, AJAR_REVIEW_WRAP_COLUMNS, "   ");
+        guint cost = g_strv_length(lines) + 1; /* its lines and its check box */
+        g_autofree char *time_text = NULL;
+        g_autofree char *when = NULL;
+        g_autofree char *first = NULL;
+        g_autofree char *id = g_strdup_printf("chosen-%u", i + 1);
+        g_autofree char *label = NULL;
+        const char *word = state_word(item);
+
+        if (used > 0 && used + cost > budget) {
+            step->next = i;
+            break;
+        }
+        /* A text too long for a page alone is cut; the rest is one command
+         * away (and in the HTML export). */
+        if (cost > budget) {
+            g_autofree char *short_id = g_strndup(item->id, 10);
+            guint count = g_strv_length(lines), keep = budget - 1; /* the last: the note */
+
+            for (guint j = keep - 1; j < count; j++)
+                g_free(lines[j]);
+            lines[keep - 1] = g_strdup_printf("   … (all of it: ajar show %s)", short_id);
+            lines[keep] = NULL;
+            cost = budget;
+        }
+        used += cost;
+        for (char **line = lines; *line != NULL; line++)
+            g_string_append_printf(text, "%s\n", *line);
+        time_text = ajar_format_local_time(item->time, now);
+        when = g_strdup_printf("%u. %s%s%s — ", i + 1, time_text, *word != '\0' ? ", " : "",
+                               word);
+        /* As much of the text as the line has room for. */
+        first = ajar_text_first_line(
+            plain, MAX(AJAR_REVIEW_PREVIEW_MIN_CHARS,
+                       AJAR_REVIEW_LABEL_CHARS - (gint)g_utf8_strlen(when, -1)));
+        /* Numbered, so two equal texts at one minute stay two choices. */
+        label = g_strconcat(when, first, NULL);
+        purple_request_field_group_add_field(group, purple_request_field_bool_new(id, label, FALSE));
+        g_ptr_array_add(step->keys, g_strdup(item->id));
+    }
+    g_strchomp(text->str);
+    return g_string_free(g_steal_pointer(&text), FALSE);
+}
+
+GPtrArray *
+ajar_review_chosen_ids(ReviewStep *step, PurpleRequestFields *fields)
+{
+    GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
+    GList *groups = purple_request_fields_get_groups(fields);
+
+    /* The check boxes are "chosen-N", in the order of the page's keys. */
+    for (GList *g = groups; g != NULL; g = g->next) {
+        guint index = 0;
+        for (GList *f = purple_request_field_group_get_fields(g->data); f != NULL; f = f->next) {
+            PurpleRequestField *field = f->data;
+            if (!g_str_has_prefix(purple_request_field_get_id(field), "chosen-"))
+                continue;
+            if (index < step->keys->len && purple_request_field_bool_get_value(field))
+                g_ptr_array_add(ids, g_strdup(g_ptr_array_index(step->keys, index)));
+            index++;
+        }
+    }
+    return ids;
+}
+
+void
+ajar_review_step_cancel_cb(ReviewStep *step, PurpleRequestFields *fields)
+{
+    ajar_review_step_free(step);
+}
