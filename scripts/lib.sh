@@ -57,6 +57,15 @@ AJAR_PIDGIN_PACKAGES=(
     procps          # pgrep: checks that nothing is left running
 )
 
+# Real Finch in an 80x24 terminal, driven by keys and read as text through a
+# detached tmux session (tests/finch; see scripts/ajar_finch.py).
+# shellcheck disable=SC2034  # used by the scripts that source this file
+AJAR_FINCH_PACKAGES=(
+    finch           # the messenger itself (libgnt, ncurses)
+    tmux            # the 80x24 terminal it runs in, and its screen as text
+    procps          # pgrep: checks that nothing is left running
+)
+
 # What the libFuzzer build (scripts/fuzz, and scripts/test's fuzz stage) adds.
 # shellcheck disable=SC2034  # used by the scripts that source this file
 AJAR_FUZZ_PACKAGES=(

@@ -1,0 +1,297 @@
+"""Real Finch, real XMPP, an 80x24 terminal: Ajar holds Sam's messages; the
+review opens from the buddy list's Plugins menu; your own message cools off.
+
+    /usr/bin/python3 tests/finch/test-finch.py --plugin build/plugin/ajar.so --log-dir DIR
+
+Starts a local prosody (scripts/servers) and Debian's Finch in a detached tmux
+session of exactly 80x24 on a private socket (scripts/ajar_finch.py), with a
+throwaway --config folder in which the built ajar.so is enabled. Then, as a
+person at that terminal would, with keys only:
+  - opens a conversation with Sam and types `/ajar hold`; rules.json must
+    hold Sam; closes the conversation (Alt-c);
+  - Sam (scripts/xmpp_send.py, a real XMPP client) writes three messages: the
+    journal must have three `held` lines, word for word, and Finch must show
+    nothing: no window, none of the texts, no chat log;
+  - opens Buddy List ▸ Ctrl-O ▸ Plugins ▸ Ajar ▸ Review held messages…, saves
+    the review's first step, presses Read, saves its second step. What comes
+    next is drive_review_step_two(), a TODO hook while the review is being
+    redesigned;
+  - cooling-off: in Sam's conversation `/ajar cooloff 10` and "hello later":
+    the conversation must say "Ajar: this will be sent in 10 min." and the
+    journal have a `queued` line; `/ajar cancel` must journal `cancelled`;
+  - opens Ajar's preferences (Plugins window ▸ Ajar ▸ Configure Plugin).
+Every screen it saves is text, DIR/*.txt. Output is TAP; everything it started
+is stopped at the end, even on failure, and the test fails if a process is left.
+"""
+
+import argparse
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+
+import ajar_finch as af  # noqa: E402
+import ajar_pidgin as ap  # noqa: E402  (Session: reaping and leftover checks)
+from xmpp_send import send_messages  # noqa: E402
+
+TEXTS = ["are you awake?", "I miss you", "call me"]
+LATER = "hello later"
+SERVERS = os.path.join(ROOT, "scripts", "servers")
+
+
+class Tap:
+    def __init__(self):
+        self.count = 0
+        self.failed = 0
+        self.step = None  # the check under way
+
+    def ok(self, description):
+        self.count += 1
+        print(f"ok {self.count} - {description}", flush=True)
+
+    def not_ok(self, description, why, directive=""):
+        self.count += 1
+        if not directive:
+            self.failed += 1
+        print(f"not ok {self.count} - {description}{directive}", flush=True)
+        for line in str(why).splitlines():
+            print(f"# {line}", flush=True)
+
+    def note(self, text):
+        for line in str(text).splitlines():
+            print(f"# {line}", flush=True)
+
+
+def events(config, kind):
+    return [e for e in af.read_journal(config) if e.get("event") == kind]
+
+
+def at_least(n, found):
+    return found if len(found) >= n else None
+
+
+def drive_review_step_two(tap, finch, config, held):
+    """TODO hook — the review's second step, once its redesign has landed.
+
+    The review dialog is being redesigned: step one is to list people with
+    their counts and a "Read" button (open_review_step_one() presses it), step
+    two to list the messages with buttons or choices for Keep / Release /
+    Discard. When that is in, this function should, with keys only:
+      1. check every text of TEXTS is readable on the 80x24 screen;
+      2. choose Release for all three and confirm;
+      3. wait for a conversation window with Sam showing the three texts, and
+         for three `released` journal lines whose ids are those of `held`.
+    Until then it reports one TAP TODO line (not counted as a failure) and
+    closes the review window with Alt-c, which Ajar takes as "Close": the
+    messages stay held.
+    """
+    tap.not_ok("the review's second step releases the three messages into a conversation",
+               "not written yet: the review is being redesigned (drive_review_step_two)",
+               directive=" # TODO review redesign under way")
+    finch.close_window("Ajar")
+    assert len(events(config, "held")) == len(held), "closing the review changed the journal"
+    assert not events(config, "released"), "closing the review released messages"
+
+
+def open_review_step_one(finch):
+    """Plugins ▸ Ajar ▸ Review held messages…; returns the screen of step one."""
+    af.plugin_action(finch, "Ajar", "Review held messages…")
+    af.wait_for("the review's first step",
+                lambda: "Ajar" in (finch.focused() or "") and "Read" in finch.screen())
+    return finch.screen()
+
+
+def press_read(finch, step_one):
+    """Moves to the Read button (Tab) and presses it; returns the screen of
+    the step that follows, once it has replaced step one."""
+    finch.choose("Read", key="Tab")
+    finch.send_keys("Enter")
+    return af.wait_for("the review's second step",
+                       lambda: (lambda s: s if s != step_one and "Ajar" in (finch.focused() or "")
+                                and not re.search(r"│ Read │", s) else None)(finch.screen()))
+
+
+def scenario(tap, args, finch, config, env):
+    """The steps; each raises af.Failure (or AssertionError) with what went wrong."""
+    tap.step = "Finch starts in an 80x24 terminal with the built ajar.so and signs in to prosody"
+    finch.start()
+    af.wait_signed_on(finch)
+    link = os.path.join(config, "plugins", "ajar.so")
+    assert f"Loading saved plugin {link}" in finch.finch_log(), "Ajar not loaded from the profile"
+    assert finch.windows() == ["Buddy List"], f"windows: {finch.windows()}"
+    finch.save_screen("1-buddy-list")
+    tap.ok(tap.step)
+
+    tap.step = "in a conversation with Sam, `/ajar hold` writes a hold rule for Sam into rules.json"
+    af.open_conversation(finch)
+    finch.type_line("/ajar hold")
+    finch.wait_for_screen("Ajar: their messages will be held")
+    rules_path = os.path.join(config, "ajar", "rules.json")
+    rule = af.wait_for("a rule in rules.json", lambda: json.load(open(rules_path))["rules"])
+    assert len(rule) == 1 and rule[0]["name"] == "Sam", f"rules: {rule}"
+    assert rule[0]["incoming"] == {"action": "hold"}, f"rule: {rule[0]}"
+    assert [m["buddy"] for m in rule[0]["match"]] == ["sam@example.org"], rule[0]["match"]
+    finch.save_screen("2-conversation-hold")
+    tap.ok(tap.step)
+
+    tap.step = "Alt-c closes Sam's conversation; only the buddy list is left"
+    af.close_conversation(finch)
+    assert finch.windows() == ["Buddy List"], f"windows: {finch.windows()}"
+    tap.ok(tap.step)
+
+    tap.step = "Sam writes 3 messages over XMPP; they are journaled held, word for word"
+    send_messages(env["AJAR_XMPP_HOST"], int(env["AJAR_XMPP_PORT"]), "sam@example.org",
+                  env["AJAR_XMPP_PASSWORD"], "you@example.org", TEXTS, resource="phone")
+    held = af.wait_for("3 held lines in the journal", lambda: at_least(3, events(config, "held")))
+    expected = [html.escape(text, quote=False) for text in TEXTS]
+    assert [e["text"] for e in held] == expected, f"held texts: {[e['text'] for e in held]}"
+    for e in held:
+        assert e["dir"] == "in" and e["rule"] == "Sam" and e["protocol"] == "prpl-jabber", e
+        assert e["buddy"].startswith("sam@example.org"), e
+    tap.ok(tap.step)
+
+    tap.step = "nothing was shown: no conversation window, none of the texts on screen, no chat log"
+    # Finch writes the journal line before it withholds the message, so give
+    # its main loop a round trip (the menu opens and closes: Finch has handled
+    # everything that came before) before looking.
+    finch.focus("Buddy List")
+    finch.send_keys("C-o")
+    finch.wait_for_screen(" Options ")
+    finch.send_keys("Escape")
+    finch.wait_screen_without(" Options ")
+    screen = finch.screen()
+    assert finch.windows() == ["Buddy List"], f"windows: {finch.windows()}\n{screen}"
+    shown = [text for text in TEXTS if text in screen]
+    assert not shown, f"on screen: {shown}\n{screen}"
+    logs = os.path.join(config, "logs")
+    logged = [os.path.join(d, f) for d, _, fs in os.walk(logs) for f in fs]
+    assert not logged, f"chat log files: {logged}"
+    finch.save_screen("3-after-held")
+    tap.ok(tap.step)
+
+    tap.step = ("Buddy List ▸ Ctrl-O ▸ Plugins ▸ Ajar ▸ Review held messages… opens the "
+                "review: Sam and the count 3 on one line (review-step-1.txt)")
+    step_one = open_review_step_one(finch)
+    finch.save_screen("review-step-1")
+    assert re.search(r"Sam\b.*\b3\b", step_one), f"no line with Sam and 3:\n{step_one}"
+    assert not [text for text in TEXTS if text in step_one], f"texts on step one:\n{step_one}"
+    tap.ok(tap.step)
+
+    tap.step = "'Read' opens the review's second step (review-step-2.txt)"
+    step_two = press_read(finch, step_one)
+    finch.save_screen("review-step-2")
+    readable = [text for text in TEXTS if text in step_two]
+    tap.ok(tap.step)
+    tap.note(f"the second step shows {len(readable)} of the 3 texts whole on 80x24: {readable}")
+
+    tap.step = "the review's second step (drive_review_step_two)"
+    drive_review_step_two(tap, finch, config, held)
+
+    tap.step = ("cooling-off: `/ajar cooloff 10` then \"hello later\": the conversation says "
+                "it will be sent in 10 min, the journal says queued")
+    af.open_conversation(finch)
+    finch.type_line("/ajar cooloff 10")
+    finch.wait_for_screen("Ajar: your messages will wait 10 min")
+    finch.type_line(LATER)
+    finch.wait_for_screen("Ajar: this will be sent in 10 min.")
+    queued = af.wait_for("a queued line", lambda: at_least(1, events(config, "queued")))
+    assert len(queued) == 1 and queued[0]["text"] == LATER and queued[0]["dir"] == "out", queued
+    finch.save_screen("4-cooloff")
+    tap.ok(tap.step)
+
+    tap.step = "`/ajar cancel` keeps it unsent: the journal says cancelled"
+    finch.type_line("/ajar cancel")
+    cancelled = af.wait_for("a cancelled line", lambda: at_least(1, events(config, "cancelled")))
+    assert [e["id"] for e in cancelled] == [queued[0]["id"]], cancelled
+    assert not events(config, "sent"), "a message was sent"
+    finch.wait_for_screen("Ajar: 1 message kept unsent.")
+    finch.save_screen("5-cancelled")
+    af.close_conversation(finch)
+    tap.ok(tap.step)
+
+    tap.step = ("Plugins window ▸ Ajar ▸ Configure Plugin shows Ajar's preferences "
+                "(preferences.txt)")
+    prefs = af.open_plugin_preferences(finch)
+    finch.save_screen("preferences")
+    for label in ("When a message is held back", "Default cooling-off (minutes)",
+                  "Default digest time (HH:MM)"):
+        assert label in prefs, f"{label!r} not in:\n{prefs}"
+    finch.close_window("Preferences")
+    finch.close_window("Plugins")
+    tap.ok(tap.step)
+
+
+def read_pid(path):
+    try:
+        return open(path).read().strip()
+    except OSError:
+        return None
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--plugin", default=os.environ.get("AJAR_PLUGIN"), required=False)
+    parser.add_argument("--log-dir", required=True)
+    args = parser.parse_args()
+    started = time.monotonic()
+    tap = Tap()
+
+    missing = af.tools_missing()
+    if missing or not args.plugin:
+        tap.not_ok("the programs the test runs are installed",
+                   f"missing: {missing or 'the plugin (--plugin)'}; "
+                   "scripts/test installs them (AJAR_FINCH_PACKAGES in scripts/lib.sh)")
+        print(f"1..{tap.count}")
+        return 1
+
+    shutil.rmtree(args.log_dir, ignore_errors=True)
+    os.makedirs(args.log_dir)
+    config = os.path.join(args.log_dir, "config")
+    servers = tempfile.mkdtemp(prefix="ajar-finch-servers.")
+    session = ap.Session(args.log_dir)  # a subreaper: prosody and tmux come back to us
+    finch = af.Finch(args.log_dir, config)
+    tap.step = "a local prosody with accounts you and sam"
+    problems = []
+    try:
+        subprocess.run([SERVERS, "start", servers, "--xmpp", "you", "sam"], check=True)
+        env = dict(line.split("=", 1) for line in
+                   open(os.path.join(servers, "servers.env")).read().split())
+        af.write_profile(config, args.plugin, env["AJAR_XMPP_PORT"])
+        tap.ok(tap.step)
+        scenario(tap, args, finch, config, env)
+    except Exception as why:  # any failure is reported, then everything is stopped
+        tap.not_ok(tap.step, f"{type(why).__name__}: {why}")
+        if finch.server_pid:
+            path, text = finch.save_screen("failure")
+            tap.note(f"the screen at the failure ({path}):\n{text}")
+        tail = [line[:160] for line in finch.finch_log().splitlines()[-15:]]
+        print("# last lines of finch.log:", *[f"#   {line}" for line in tail], sep="\n")
+    finally:
+        problems = finch.stop()
+        server_pid = read_pid(os.path.join(servers, "xmpp", "server.pid"))
+        # prosody's starter has exited, so prosody is ours to reap when it ends.
+        session.run_reaping([SERVERS, "stop", servers])
+        others = finch.sessions() + ([("prosody", server_pid)] if server_pid else [])
+        session.settle(others)
+        left = session.leftovers(others)
+        shutil.rmtree(servers, ignore_errors=True)
+    if problems or left:
+        tap.not_ok("everything stopped, nothing left running", f"{problems}; left: {left}")
+    else:
+        tap.ok("Finch quit on Alt-q; tmux and prosody stopped; no process left")
+    print(f"# screens (text) and logs: {args.log_dir}")
+    print(f"# took {time.monotonic() - started:.1f}s")
+    print(f"1..{tap.count}")
+    return 1 if tap.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
