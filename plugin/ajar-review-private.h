@@ -5,7 +5,7 @@
  * messages, release). Each calls only those below it. */
 #pragma once
 
-#include "ajar-plugin.h"
+#include "ajar-context.h"
 
 #include <request.h>
 
