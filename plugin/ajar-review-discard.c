@@ -2,7 +2,8 @@
  * it asks once more (the default answer keeps the messages), and what was
  * discarded in the last AJAR_RECENTLY_DISCARDED_DAYS days can be brought back
  * from the review's first step ("Recently discarded"). */
-#include "ajar-review-private.h"
+#include "ajar-review-discard.h"
+#include "ajar-review-page.h"
 
 #include "ajar-custody.h"
 

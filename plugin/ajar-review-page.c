@@ -3,7 +3,7 @@
  * each, as many as fit the UI's screen), and options read back by their
  * data, never by their position (libpurple 2 lets each UI number a choice
  * field as it likes: Pidgin from 0, Finch from 1). */
-#include "ajar-review-private.h"
+#include "ajar-review-page.h"
 
 #include <core.h>
 #include <request.h>

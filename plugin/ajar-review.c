@@ -8,7 +8,8 @@
  * (step one's "Recently discarded", ajar-review-discard.c). The dialogs'
  * parts are in ajar-review-page.c. */
 #include "ajar-review.h"
-#include "ajar-review-private.h"
+#include "ajar-review-discard.h"
+#include "ajar-review-page.h"
 
 #include "ajar-contact.h"
 #include "ajar-custody.h"
