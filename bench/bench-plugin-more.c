@@ -1,7 +1,7 @@
 /* bench-plugin-more.c — figures 3 (plugin load on large journals), 5 (the
  * cooling-off queue) and pidgin-privacy-please, in the same libpurple run as
  * bench-plugin.c. */
-#include "bench-plugin.h"
+#include "bench-plugin-more.h"
 
 #include <string.h>
 

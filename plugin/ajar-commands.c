@@ -2,7 +2,11 @@
  *
  * A wrong subcommand or argument prints the usage and changes nothing. Every
  * change writes rules.json. */
-#include "ajar-plugin.h"
+#include "ajar-commands.h"
+
+#include "ajar-contact.h"
+#include "ajar-custody.h"
+#include "ajar-review.h"
 
 #include <cmds.h>
 #include <string.h>
@@ -242,7 +246,7 @@ static PurpleCmdRet
 undiscard(AjarPlugin *ajar, PurpleConversation *conv, const char *arg, char **error_out)
 {
     PurpleAccount *account = purple_conversation_get_account(conv);
-    gint64 since = ajar_plugin_now() -
+    gint64 since = ajar_context_now() -
                    AJAR_RECENTLY_DISCARDED_DAYS * G_GINT64_CONSTANT(86400) * G_USEC_PER_SEC;
     g_autoptr(GPtrArray) items =
         ajar_custody_list_discarded(ajar, account, purple_conversation_get_name(conv), since);
@@ -278,10 +282,10 @@ undiscard(AjarPlugin *ajar, PurpleConversation *conv, const char *arg, char **er
         return PURPLE_CMD_RET_OK;
     }
     if (!all && ids->len != 1) {
-        *error_out = g_strdup_printf(ids->len == 0
-                                         ? "No message discarded here lately has the id %s."
-                                         : "More than one message starts with %s.",
-                                     arg);
+        *error_out =
+            g_strdup_printf(ids->len == 0 ? "No message discarded here lately has the id %s."
+                                          : "More than one message starts with %s.",
+                            arg);
         return PURPLE_CMD_RET_FAILED;
     }
     /* Copied: each "restored" changes the state the items live in. */

@@ -1,6 +1,10 @@
 /* ajar-contact.c — "this person": the rule that covers a buddy, and a new
  * rule that covers every buddy of their buddy-list contact. */
-#include "ajar-plugin.h"
+#include "ajar-contact.h"
+
+#include "ajar-custody.h"
+#include "ajar-normalize.h"
+#include "ajar-rules-file.h"
 
 #include <blist.h>
 #include <string.h>

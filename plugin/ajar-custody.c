@@ -1,10 +1,14 @@
 /* ajar-custody.c — what Ajar does with a kept message when asked: release,
  * discard, mark read, cancel, send; and the lists the review and /ajar use.
- * Due times and the questions asked before sending are in ajar-due.c.
+ * Due times are in ajar-due-queue.c, what happens when they come in
+ * ajar-schedule.c.
  *
  * Only account and buddy names are kept, never conversation pointers:
  * windows close and accounts go offline while a message waits. */
-#include "ajar-custody-private.h"
+#include "ajar-custody.h"
+
+#include "ajar-due-queue.h"
+#include "ajar-normalize.h"
 
 #include <connection.h>
 #include <debug.h>
@@ -49,18 +53,18 @@ ajar_custody_note_done(AjarPlugin *ajar, AjarEventType type, const char *id)
     g_autoptr(AjarEvent) event = ajar_event_new(type);
     g_autoptr(GError) error = NULL;
 
-    event->ts = ajar_plugin_now();
+    event->ts = ajar_context_now();
     event->id = g_strdup(id);
-    if (ajar_plugin_journal(ajar, event, &error))
+    if (ajar_context_journal(ajar, event, &error))
         return TRUE;
     g_hash_table_add(ajar->done_unnoted, g_strdup(id));
-    ajar_plugin_report(ajar,
-                       type == AJAR_EVENT_SENT
-                           ? "Your message was sent, but Ajar could not note that in its "
-                             "journal. After a restart it may ask to send it again."
-                           : "The message was shown, but Ajar could not note that in its "
-                             "journal. After a restart it may be kept again.",
-                       error->message);
+    ajar_context_report(ajar,
+                        type == AJAR_EVENT_SENT
+                            ? "Your message was sent, but Ajar could not note that in its "
+                              "journal. After a restart it may ask to send it again."
+                            : "The message was shown, but Ajar could not note that in its "
+                              "journal. After a restart it may be kept again.",
+                        error->message);
     return TRUE;
 }
 
@@ -77,12 +81,12 @@ note_intent(AjarPlugin *ajar, AjarEventType type, const char *id, GError **error
     g_autoptr(AjarEvent) event = ajar_event_new(type);
     g_autoptr(GError) sync_error = NULL;
 
-    event->ts = ajar_plugin_now();
+    event->ts = ajar_context_now();
     event->id = g_strdup(id);
-    if (!ajar_plugin_journal(ajar, event, error))
+    if (!ajar_context_journal(ajar, event, error))
         return FALSE;
     if (type == AJAR_EVENT_SENDING && !ajar_journal_sync(ajar->journal, &sync_error))
-        ajar_plugin_sync_failed(ajar, sync_error);
+        ajar_context_sync_failed(ajar, sync_error);
     return TRUE;
 }
 
@@ -91,9 +95,9 @@ journal_outcome(AjarPlugin *ajar, AjarEventType type, const char *id, GError **e
 {
     g_autoptr(AjarEvent) event = ajar_event_new(type);
 
-    event->ts = ajar_plugin_now();
+    event->ts = ajar_context_now();
     event->id = g_strdup(id);
-    return ajar_plugin_journal(ajar, event, error);
+    return ajar_context_journal(ajar, event, error);
 }
 
 /* Delivers an incoming message as if it arrived now, with its own time:
@@ -180,7 +184,7 @@ ajar_custody_release(AjarPlugin *ajar, const char *id, GError **error)
                     "The account %s is gone, so the message stays kept.", item->account);
         return FALSE;
     }
-    ajar_custody_unschedule(ajar, item->id);
+    ajar_due_queue_forget(ajar, item->id);
     ajar_custody_show(ajar, item, account, AJAR_EVENT_RELEASED);
     return TRUE;
 }
@@ -192,7 +196,7 @@ ajar_custody_discard(AjarPlugin *ajar, const char *id, GError **error)
 
     if (item == NULL)
         return FALSE;
-    ajar_custody_unschedule(ajar, item->id);
+    ajar_due_queue_forget(ajar, item->id);
     return journal_outcome(ajar, AJAR_EVENT_DISCARDED, item->id, error);
 }
 
@@ -269,7 +273,7 @@ ajar_custody_cancel(AjarPlugin *ajar, const char *id, GError **error)
                     id);
         return FALSE;
     }
-    ajar_custody_unschedule(ajar, item->id);
+    ajar_due_queue_forget(ajar, item->id);
     return journal_outcome(ajar, AJAR_EVENT_CANCELLED, item->id, error);
 }
 
@@ -308,7 +312,7 @@ ajar_custody_send(AjarPlugin *ajar, const char *id, GError **error)
                         journal_error->message);
             return FALSE;
         }
-        ajar_custody_unschedule(ajar, kept_id);
+        ajar_due_queue_forget(ajar, kept_id);
         send_now(ajar, item, account);
         return ajar_custody_note_done(ajar, AJAR_EVENT_SENT, kept_id);
     }
@@ -372,4 +376,18 @@ ajar_custody_list(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
         g_ptr_array_add(out, (gpointer)item);
     }
     return out;
+}
+
+void
+ajar_custody_init(AjarPlugin *ajar)
+{
+    ajar->done_unnoted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    ajar->unjournaled = g_ptr_array_new_with_free_func((GDestroyNotify)ajar_event_free);
+}
+
+void
+ajar_custody_clear(AjarPlugin *ajar)
+{
+    g_clear_pointer(&ajar->done_unnoted, g_hash_table_unref);
+    g_clear_pointer(&ajar->unjournaled, g_ptr_array_unref);
 }

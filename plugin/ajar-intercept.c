@@ -1,7 +1,10 @@
 /* ajar-intercept.c — the two places a message passes: receiving-im-msg,
  * before libpurple makes a conversation, logs, plays a sound or runs
  * received-im-msg; and sending-im-msg, before encryption plugins. */
-#include "ajar-plugin.h"
+#include "ajar-intercept.h"
+
+#include "ajar-custody.h"
+#include "ajar-schedule.h"
 
 #include <debug.h>
 #include <notify.h>
@@ -51,7 +54,7 @@ message_event(AjarEventType type, PurpleAccount *account, AjarDirection directio
 {
     AjarEvent *event = ajar_event_new(type);
 
-    event->ts = ajar_plugin_now();
+    event->ts = ajar_context_now();
     event->has_dir = TRUE;
     event->dir = direction;
     event->account = g_strdup(purple_account_get_username(account));
@@ -126,7 +129,7 @@ receiving_im_msg_cb(PurpleAccount *account, char **sender, char **message, Purpl
         /* Delivered at once; the journal notes that a keyword let it in. */
         event = message_event(AJAR_EVENT_PASSED, account, AJAR_DIRECTION_IN, *sender,
                               decision.rule_name);
-        if (!ajar_plugin_journal(ajar, event, &error))
+        if (!ajar_context_journal(ajar, event, &error))
             purple_debug_warning("ajar", "passed not journaled: %s\n", error->message);
         return FALSE;
     }
@@ -140,16 +143,16 @@ receiving_im_msg_cb(PurpleAccount *account, char **sender, char **message, Purpl
     set_text(event, *message);
     event->due = decision.due;
     /* The custody rule: written before withheld; if not written, shown. */
-    if (!ajar_plugin_journal(ajar, event, &error)) {
+    if (!ajar_context_journal(ajar, event, &error)) {
         g_autofree char *what =
             g_strdup_printf("Ajar could not keep a message from %s safe, so it was shown as usual.",
                             decision.rule_name);
-        ajar_plugin_report(ajar, what, error->message);
+        ajar_context_report(ajar, what, error->message);
         return FALSE;
     }
     if (type == AJAR_EVENT_DELAYED)
-        ajar_custody_schedule(ajar,
-                              ajar_state_lookup(ajar_journal_get_state(ajar->journal), event->id));
+        ajar_schedule_item(ajar,
+                           ajar_state_lookup(ajar_journal_get_state(ajar->journal), event->id));
     /* An open window must not keep saying "typing…" for a message it will
      * not show. */
     if (conv != NULL && purple_conversation_get_type(conv) == PURPLE_CONV_TYPE_IM)
@@ -201,7 +204,7 @@ sending_im_msg_cb(PurpleAccount *account, const char *receiver, char **message, 
         /* For "time since you last wrote to them": when, never what. */
         event = message_event(AJAR_EVENT_SENT, account, AJAR_DIRECTION_OUT, receiver,
                               decision.rule_name);
-        if (!ajar_plugin_journal(ajar, event, &error))
+        if (!ajar_context_journal(ajar, event, &error))
             purple_debug_warning("ajar", "sent not journaled: %s\n", error->message);
         return;
     }
@@ -211,17 +214,17 @@ sending_im_msg_cb(PurpleAccount *account, const char *receiver, char **message, 
                       account, AJAR_DIRECTION_OUT, receiver, decision.rule_name);
     set_text(event, *message);
     event->due = decision.due;
-    if (!ajar_plugin_journal(ajar, event, &error)) {
+    if (!ajar_context_journal(ajar, event, &error)) {
         /* Not sent, and not lost: kept in memory until the messenger quits,
          * and shown here so it can be copied. */
         g_autofree char *line = NULL;
         g_autofree char *plain = purple_markup_strip_html(*message);
         g_autofree char *shown = g_markup_escape_text(plain, -1); /* the window reads markup */
         g_ptr_array_add(ajar->unjournaled, ajar_event_copy(event));
-        ajar_plugin_report(ajar,
-                           "Ajar could not write your message to its journal. It was not sent; "
-                           "it is kept until you quit, and /ajar send sends it.",
-                           error->message);
+        ajar_context_report(ajar,
+                            "Ajar could not write your message to its journal. It was not sent; "
+                            "it is kept until you quit, and /ajar send sends it.",
+                            error->message);
         line = g_strdup_printf("Ajar could not save this message to disk, so it was not sent. "
                                "It is kept until you quit; /ajar send sends it. It said: %s",
                                shown);
@@ -232,8 +235,8 @@ sending_im_msg_cb(PurpleAccount *account, const char *receiver, char **message, 
             g_strdup_printf("Ajar: this will be sent in %s. /ajar cancel keeps it unsent, /ajar "
                             "send sends it now.",
                             wait);
-        ajar_custody_schedule(ajar,
-                              ajar_state_lookup(ajar_journal_get_state(ajar->journal), event->id));
+        ajar_schedule_item(ajar,
+                           ajar_state_lookup(ajar_journal_get_state(ajar->journal), event->id));
         write_system_line(account, receiver, line);
     } else {
         /* A letter goes only when asked for by its id (or "all"). */

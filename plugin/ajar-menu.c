@@ -1,6 +1,9 @@
 /* ajar-menu.c — "Ajar ▸ …" on a buddy or contact in the buddy list.
  * A contact's rule covers all its buddies (see ajar-contact.c). */
-#include "ajar-plugin.h"
+#include "ajar-menu.h"
+
+#include "ajar-contact.h"
+#include "ajar-review.h"
 
 #include <blist.h>
 #include <prefs.h>
@@ -26,8 +29,8 @@ apply(AjarPlugin *ajar, PurpleBuddy *buddy, AjarContactSetting *change)
         return;
     if (!ajar_contact_set(ajar, purple_buddy_get_account(buddy), purple_buddy_get_name(buddy),
                           change, &error))
-        ajar_plugin_report(ajar, "Ajar could not change the rule; nothing was changed.",
-                           error->message);
+        ajar_context_report(ajar, "Ajar could not change the rule; nothing was changed.",
+                            error->message);
 }
 
 static void
@@ -88,20 +91,20 @@ minutes_ok_cb(MinutesQuestion *question, const char *text)
 
     /* Their messages may also come as a daily digest ("19:00"). */
     if (!ajar_parse_delay(text, !question->outgoing, &change.what))
-        ajar_plugin_report(question->ajar, "Nothing was changed.",
-                           question->outgoing
-                               ? "The wait must be a whole number of minutes, from 1 to 525600."
-                               : "The delay must be a whole number of minutes, from 1 to 525600, "
-                                 "or a time of day such as 19:00.");
+        ajar_context_report(question->ajar, "Nothing was changed.",
+                            question->outgoing
+                                ? "The wait must be a whole number of minutes, from 1 to 525600."
+                                : "The delay must be a whole number of minutes, from 1 to 525600, "
+                                  "or a time of day such as 19:00.");
     else if (buddy != NULL)
         apply(question->ajar, buddy, &change);
-    ajar_plugin_dialog_done(question->ajar, question);
+    ajar_context_dialog_done(question->ajar, question);
 }
 
 static void
 minutes_cancel_cb(MinutesQuestion *question, const char *text)
 {
-    ajar_plugin_dialog_done(question->ajar, question);
+    ajar_context_dialog_done(question->ajar, question);
 }
 
 static void
@@ -123,7 +126,7 @@ ask_minutes(AjarPlugin *ajar, PurpleBlistNode *node, gboolean outgoing)
     question->protocol = g_strdup(purple_account_get_protocol_id(purple_buddy_get_account(buddy)));
     question->buddy = g_strdup(purple_buddy_get_name(buddy));
     question->outgoing = outgoing;
-    ajar_plugin_dialog_open(ajar, question, (GDestroyNotify)minutes_question_free);
+    ajar_context_dialog_open(ajar, question, (GDestroyNotify)minutes_question_free);
     purple_request_input(ajar->plugin, "Ajar",
                          outgoing ? "How long should your messages wait before they go?"
                                   : "When should their messages come?",

@@ -3,7 +3,7 @@
  * The core is given this function so that "Sam@Example.org/phone" and
  * "sam@example.org" are one buddy exactly when the protocol says so
  * (purple_normalize() with the protocol's own normalizer). */
-#include "ajar-plugin.h"
+#include "ajar-normalize.h"
 
 #include <string.h>
 

@@ -5,7 +5,16 @@
  * request, and what is still kept stays in the journal for next time. */
 #include "ajar-config.h"
 
-#include "ajar-plugin.h"
+#include "ajar-commands.h"
+#include "ajar-context.h"
+#include "ajar-custody.h"
+#include "ajar-intercept.h"
+#include "ajar-menu.h"
+#include "ajar-normalize.h"
+#include "ajar-review.h"
+#include "ajar-rules-file.h"
+#include "ajar-schedule.h"
+#include "ajar-statistics.h"
 
 #include <debug.h>
 #include <notify.h>
@@ -16,139 +25,6 @@
 
 #include "ajar/ajar-event.h"
 #include "ajar/ajar-files.h"
-
-gint64
-ajar_plugin_now(void)
-{
-    return g_get_real_time();
-}
-
-/* An error box on screen, by what it says ("what\nwhy"). */
-typedef struct {
-    AjarPlugin *ajar;
-    char *key;
-} OpenReport;
-
-static void
-open_report_free(gpointer data)
-{
-    OpenReport *report = data;
-
-    g_free(report->key);
-    g_free(report);
-}
-
-/* The box was closed (by the user, or by unload). */
-static void
-report_closed_cb(gpointer data)
-{
-    OpenReport *report = data;
-
-    g_hash_table_remove(report->ajar->open_reports, report->key); /* frees @report */
-}
-
-void
-ajar_plugin_report(AjarPlugin *ajar, const char *what, const char *why)
-{
-    g_autofree char *key = g_strconcat(what, "\n", why != NULL ? why : "", NULL);
-    OpenReport *report;
-
-    purple_debug_warning("ajar", "%s %s\n", what, why != NULL ? why : "");
-    /* One box for one trouble: releasing twenty messages on a full disk
-     * says so once, not twenty times, until the user closes it. (Another
-     * reason, such as another mistake in rules.json, is another box.) */
-    if (g_hash_table_contains(ajar->open_reports, key))
-        return;
-    report = g_new0(OpenReport, 1);
-    report->ajar = ajar;
-    report->key = g_strdup(key);
-    g_hash_table_insert(ajar->open_reports, report->key, report);
-    if (purple_notify_message(ajar->plugin, PURPLE_NOTIFY_MSG_ERROR, "Ajar", what, why,
-                              report_closed_cb, report) == NULL)
-        g_hash_table_remove(ajar->open_reports, key); /* no box (or already gone) */
-}
-
-void
-ajar_plugin_dialog_open(AjarPlugin *ajar, gpointer data, GDestroyNotify destroy)
-{
-    g_hash_table_insert(ajar->dialogs, data, destroy);
-}
-
-void
-ajar_plugin_dialog_done(AjarPlugin *ajar, gpointer data)
-{
-    GDestroyNotify destroy = g_hash_table_lookup(ajar->dialogs, data);
-
-    g_hash_table_remove(ajar->dialogs, data);
-    if (destroy != NULL)
-        destroy(data);
-}
-
-static void
-free_open_dialogs(AjarPlugin *ajar)
-{
-    GHashTableIter iter;
-    gpointer data, destroy;
-
-    g_hash_table_iter_init(&iter, ajar->dialogs);
-    while (g_hash_table_iter_next(&iter, &data, &destroy)) {
-        g_hash_table_iter_remove(&iter);
-        ((GDestroyNotify)destroy)(data);
-    }
-    g_hash_table_unref(ajar->dialogs);
-}
-
-void
-ajar_plugin_sync_failed(AjarPlugin *ajar, const GError *sync_error)
-{
-    purple_debug_warning("ajar", "%s\n", sync_error->message);
-    if (ajar->sync_reported)
-        return;
-    ajar->sync_reported = TRUE;
-    ajar_plugin_report(ajar, "Ajar could not make sure its journal reached the disk.",
-                       sync_error->message);
-}
-
-/* A background sync that failed means earlier lines may not be on disk:
- * say so once a session (a failing disk fails every sync), then keep going
- * (the lines themselves were written). */
-static void
-check_sync(AjarPlugin *ajar)
-{
-    g_autoptr(GError) sync_error = NULL;
-
-    if (ajar->journal == NULL || ajar_journal_check_sync(ajar->journal, &sync_error))
-        return;
-    ajar_plugin_sync_failed(ajar, sync_error);
-}
-
-static gboolean
-sync_check_cb(gpointer data)
-{
-    AjarPlugin *ajar = data;
-
-    ajar->sync_check_source = 0;
-    check_sync(ajar);
-    return G_SOURCE_REMOVE;
-}
-
-gboolean
-ajar_plugin_journal(AjarPlugin *ajar, AjarEvent *event, GError **error)
-{
-    if (ajar->journal == NULL) {
-        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_CLOSED,
-                    "%s/%s could not be opened when Ajar started.", ajar->dir, AJAR_JOURNAL_FILE);
-        return FALSE;
-    }
-    check_sync(ajar);
-    if (!ajar_journal_append(ajar->journal, event, error))
-        return FALSE;
-    /* The line reaches the disk within a second, or the user hears about it
-     * then: not only when (if ever) the next message comes. */
-    if (ajar->sync_check_source == 0)
-        ajar->sync_check_source = g_timeout_add(AJAR_SYNC_CHECK_MS, sync_check_cb, ajar);
-    return TRUE;
-}
 
 static void
 review_action_cb(PurplePluginAction *action)
@@ -165,7 +41,7 @@ statistics_action_cb(PurplePluginAction *action)
     PurplePlugin *plugin = action->plugin;
 
     if (plugin != NULL && plugin->extra != NULL)
-        ajar_plugin_show_statistics(plugin->extra);
+        ajar_statistics_show(plugin->extra);
 }
 
 static GList *
@@ -217,10 +93,10 @@ open_journal(AjarPlugin *ajar)
      * without blocking the messenger on the disk. */
     ajar->journal = ajar_journal_open(ajar->dir, AJAR_FLUSH_BATCHED, &error);
     if (ajar->journal == NULL) {
-        ajar_plugin_report(ajar,
-                           "Ajar cannot open its journal, so it will not hold anything back: "
-                           "every message is shown as usual.",
-                           error->message);
+        ajar_context_report(ajar,
+                            "Ajar cannot open its journal, so it will not hold anything back: "
+                            "every message is shown as usual.",
+                            error->message);
         return;
     }
     report = ajar_journal_get_open_report(ajar->journal);
@@ -235,7 +111,7 @@ open_journal(AjarPlugin *ajar)
             "lists them.",
             damaged, ajar_journal_get_path(ajar->journal),
             reason_fits ? report->first_malformed_reason : where);
-        ajar_plugin_report(ajar, "Part of Ajar's journal is damaged.", why);
+        ajar_context_report(ajar, "Part of Ajar's journal is damaged.", why);
     }
 }
 
@@ -247,10 +123,7 @@ ajar_plugin_load(PurplePlugin *plugin)
     ajar->plugin = plugin;
     /* purple_user_dir() honours the client's --config folder. */
     ajar->dir = g_build_filename(purple_user_dir(), "ajar", NULL);
-    ajar->unjournaled = g_ptr_array_new_with_free_func((GDestroyNotify)ajar_event_free);
-    ajar->dialogs = g_hash_table_new(g_direct_hash, g_direct_equal);
-    /* Keyed by the reports' own text. */
-    ajar->open_reports = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, open_report_free);
+    ajar_context_init(ajar);
     plugin->extra = ajar;
 
     open_journal(ajar);
@@ -261,11 +134,12 @@ ajar_plugin_load(PurplePlugin *plugin)
         /* Nothing can be kept safe, so nothing is held back: no rules. */
         ajar->rules = ajar_rules_new_empty(ajar_normalize_cb, ajar);
     }
-    ajar_custody_connect(ajar);
+    ajar_custody_init(ajar);
+    ajar_schedule_connect(ajar);
     ajar_intercept_connect(ajar);
     ajar_menu_connect(ajar);
     ajar_commands_register(ajar);
-    ajar_custody_schedule_all(ajar, TRUE);
+    ajar_schedule_all(ajar, TRUE);
     purple_debug_info("ajar", "Ajar %s loaded; its folder is %s\n", AJAR_VERSION, ajar->dir);
     return TRUE;
 }
@@ -282,17 +156,15 @@ ajar_plugin_unload(PurplePlugin *plugin)
     ajar_commands_unregister(ajar);
     purple_request_close_with_handle(plugin);
     purple_notify_close_with_handle(plugin); /* runs report_closed_cb() for each box */
-    free_open_dialogs(ajar);
-    ajar_custody_disconnect(ajar);
+    ajar_schedule_disconnect(ajar);
+    ajar_custody_clear(ajar);
     ajar_rules_file_unwatch(ajar);
-    g_clear_handle_id(&ajar->sync_check_source, g_source_remove);
     /* Kept messages stay in the journal; this only closes it (after a sync). */
     ajar_journal_close(ajar->journal);
     g_clear_pointer(&ajar->rules, ajar_rules_unref);
     g_free(ajar->rules_text);
     g_free(ajar->rules_error);
-    g_ptr_array_unref(ajar->unjournaled);
-    g_hash_table_unref(ajar->open_reports);
+    ajar_context_clear(ajar);
     g_free(ajar->dir);
     g_free(ajar);
     plugin->extra = NULL;

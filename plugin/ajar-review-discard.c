@@ -2,7 +2,10 @@
  * it asks once more (the default answer keeps the messages), and what was
  * discarded in the last AJAR_RECENTLY_DISCARDED_DAYS days can be brought back
  * from the review's first step ("Recently discarded"). */
-#include "ajar-review-private.h"
+#include "ajar-review-discard.h"
+#include "ajar-review-page.h"
+
+#include "ajar-custody.h"
 
 #include "ajar/ajar-stats.h"
 
@@ -38,15 +41,15 @@ discard_yes_cb(Discarding *discarding, int button)
         }
     }
     if (failed > 0)
-        ajar_plugin_report(ajar, "Some messages could not be discarded; they stay kept.",
-                           first_error->message);
-    ajar_plugin_dialog_done(ajar, discarding);
+        ajar_context_report(ajar, "Some messages could not be discarded; they stay kept.",
+                            first_error->message);
+    ajar_context_dialog_done(ajar, discarding);
 }
 
 static void
 discard_no_cb(Discarding *discarding, int button)
 {
-    ajar_plugin_dialog_done(discarding->ajar, discarding);
+    ajar_context_dialog_done(discarding->ajar, discarding);
 }
 
 void
@@ -59,7 +62,7 @@ ajar_review_confirm_discard(AjarPlugin *ajar, const char *rule, GPtrArray *ids)
     discarding->ids = g_ptr_array_ref(ids);
     /* Closing the window answers nothing, so nothing is discarded; the
      * data then waits for unload. */
-    ajar_plugin_dialog_open(ajar, discarding, (GDestroyNotify)discarding_destroy);
+    ajar_context_dialog_open(ajar, discarding, (GDestroyNotify)discarding_destroy);
     question = ids->len == 1 ? g_strdup_printf("Discard 1 message from %s?", rule)
                              : g_strdup_printf("Discard %u messages from %s?", ids->len, rule);
     purple_request_action(ajar->plugin, "Ajar — discard", question,
@@ -68,14 +71,14 @@ ajar_review_confirm_discard(AjarPlugin *ajar, const char *rule, GPtrArray *ids)
                                 "Review ▸ Recently discarded brings it back."
                               : "They stay in the journal's history until it is compacted. "
                                 "Review ▸ Recently discarded brings them back.",
-                          1, NULL, NULL, NULL, discarding, 2, "Discard",
-                          G_CALLBACK(discard_yes_cb), "Keep them", G_CALLBACK(discard_no_cb));
+                          1, NULL, NULL, NULL, discarding, 2, "Discard", G_CALLBACK(discard_yes_cb),
+                          "Keep them", G_CALLBACK(discard_no_cb));
 }
 
 static gint64
 recent_since(void)
 {
-    return ajar_plugin_now() - AJAR_RECENTLY_DISCARDED_DAYS * USEC_PER_DAY;
+    return ajar_context_now() - AJAR_RECENTLY_DISCARDED_DAYS * USEC_PER_DAY;
 }
 
 char *
@@ -89,7 +92,7 @@ ajar_review_describe_discarded(AjarPlugin *ajar, PurpleAccount *account, const c
         return NULL;
     for (guint i = 0; i < items->len; i++)
         newest = MAX(newest, ((const AjarItem *)g_ptr_array_index(items, i))->state_ts);
-    ago = ajar_format_duration(ajar_plugin_now() - newest);
+    ago = ajar_format_duration(ajar_context_now() - newest);
     return g_strdup_printf("Recently discarded: %u, newest %s ago", items->len, ago);
 }
 
@@ -145,8 +148,8 @@ discarded_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
         }
     }
     if (failed > 0)
-        ajar_plugin_report(ajar, "Some messages could not be brought back; they stay discarded.",
-                           first_error->message);
+        ajar_context_report(ajar, "Some messages could not be brought back; they stay discarded.",
+                            first_error->message);
     ajar_review_step_free(step);
 }
 

@@ -3,7 +3,7 @@
  * each, as many as fit the UI's screen), and options read back by their
  * data, never by their position (libpurple 2 lets each UI number a choice
  * field as it likes: Pidgin from 0, Finch from 1). */
-#include "ajar-review-private.h"
+#include "ajar-review-page.h"
 
 #include <core.h>
 #include <request.h>
@@ -31,14 +31,14 @@ ajar_review_step_new(AjarPlugin *ajar)
     step->ajar = ajar;
     step->labels = g_ptr_array_new_with_free_func(g_free);
     step->keys = g_ptr_array_new_with_free_func(g_free);
-    ajar_plugin_dialog_open(ajar, step, (GDestroyNotify)step_destroy);
+    ajar_context_dialog_open(ajar, step, (GDestroyNotify)step_destroy);
     return step;
 }
 
 void
 ajar_review_step_free(ReviewStep *step)
 {
-    ajar_plugin_dialog_done(step->ajar, step);
+    ajar_context_dialog_done(step->ajar, step);
 }
 
 const char *
@@ -153,15 +153,15 @@ ajar_review_add_page(ReviewStep *step, PurpleRequestFieldGroup *group, GPtrArray
         for (char **line = lines; *line != NULL; line++)
             g_string_append_printf(text, "%s\n", *line);
         time_text = ajar_format_local_time(item->time, now);
-        when = g_strdup_printf("%u. %s%s%s — ", i + 1, time_text, *word != '\0' ? ", " : "",
-                               word);
+        when = g_strdup_printf("%u. %s%s%s — ", i + 1, time_text, *word != '\0' ? ", " : "", word);
         /* As much of the text as the line has room for. */
-        first = ajar_text_first_line(
-            plain, MAX(AJAR_REVIEW_PREVIEW_MIN_CHARS,
-                       AJAR_REVIEW_LABEL_CHARS - (gint)g_utf8_strlen(when, -1)));
+        first = ajar_text_first_line(plain,
+                                     MAX(AJAR_REVIEW_PREVIEW_MIN_CHARS,
+                                         AJAR_REVIEW_LABEL_CHARS - (gint)g_utf8_strlen(when, -1)));
         /* Numbered, so two equal texts at one minute stay two choices. */
         label = g_strconcat(when, first, NULL);
-        purple_request_field_group_add_field(group, purple_request_field_bool_new(id, label, FALSE));
+        purple_request_field_group_add_field(group,
+                                             purple_request_field_bool_new(id, label, FALSE));
         g_ptr_array_add(step->keys, g_strdup(item->id));
     }
     g_strchomp(text->str);

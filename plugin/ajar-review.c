@@ -7,7 +7,12 @@
  * keep; a discard asks once more, and what was discarded can be brought back
  * (step one's "Recently discarded", ajar-review-discard.c). The dialogs'
  * parts are in ajar-review-page.c. */
-#include "ajar-review-private.h"
+#include "ajar-review.h"
+#include "ajar-review-discard.h"
+#include "ajar-review-page.h"
+
+#include "ajar-contact.h"
+#include "ajar-custody.h"
 
 #include <request.h>
 #include <string.h>
@@ -81,7 +86,7 @@ people(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
 static char *
 describe_person(const Person *person)
 {
-    g_autofree char *ago = ajar_format_duration(ajar_plugin_now() - person->newest);
+    g_autofree char *ago = ajar_format_duration(ajar_context_now() - person->newest);
     GString *out = g_string_new(NULL);
 
     g_string_append_printf(out, "%s: %u held, %u archived unread", person->rule, person->held,
@@ -130,8 +135,8 @@ release(AjarPlugin *ajar, GPtrArray *ids)
         }
     }
     if (failed > 0)
-        ajar_plugin_report(ajar, "Some messages could not be handled; they stay kept.",
-                           first_error->message);
+        ajar_context_report(ajar, "Some messages could not be handled; they stay kept.",
+                            first_error->message);
 }
 
 /* Returns: (transfer container): @rule's kept messages, oldest first. */
@@ -251,8 +256,7 @@ choose_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
                                      ? purple_accounts_find(step->account_name, step->protocol)
                                      : NULL;
         ajar_review_open_discarded(step->ajar, account, account != NULL ? step->buddy : NULL);
-    }
-    else if (rule != NULL)
+    } else if (rule != NULL)
         open_messages(step->ajar, rule, 0);
     ajar_review_step_free(step);
 }
@@ -299,8 +303,7 @@ ajar_review_open(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
     }
     /* Last, and without a key: what the user discarded lately. */
     if (discarded != NULL) {
-        purple_request_field_list_add_icon(list, discarded, NULL,
-                                           GUINT_TO_POINTER(found->len + 1));
+        purple_request_field_list_add_icon(list, discarded, NULL, GUINT_TO_POINTER(found->len + 1));
         if (found->len == 0)
             purple_request_field_list_add_selected(list, discarded);
     }
@@ -308,7 +311,6 @@ ajar_review_open(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
     purple_request_fields(ajar->plugin, "Ajar — review", "What is being kept",
                           "Only counts here. Choose a person and press Read: their messages come "
                           "on the next step.",
-                          fields,
-                          "Read", G_CALLBACK(choose_ok_cb), "Not now",
+                          fields, "Read", G_CALLBACK(choose_ok_cb), "Not now",
                           G_CALLBACK(ajar_review_step_cancel_cb), NULL, NULL, NULL, step);
 }

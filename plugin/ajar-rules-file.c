@@ -4,7 +4,9 @@
  * A valid edit takes effect at once; an invalid one is reported once, with
  * file, line and column, and the last valid rules stay in force (also across
  * a restart: rules.json.last-good). A missing file means no rules. */
-#include "ajar-plugin.h"
+#include "ajar-rules-file.h"
+
+#include "ajar-normalize.h"
 
 #include <notify.h>
 #include <prefs.h>
@@ -55,7 +57,7 @@ notify_pref_cb(const char *name, PurplePrefType type, gconstpointer value, gpoin
         return;
     changed = ajar_rules_with_notify(ajar->rules, notify, &error);
     if (changed == NULL || !ajar_rules_file_replace(ajar, changed, &error))
-        ajar_plugin_report(ajar, "Ajar could not save the notify setting.", error->message);
+        ajar_context_report(ajar, "Ajar could not save the notify setting.", error->message);
 }
 
 static void
@@ -64,8 +66,8 @@ journal_rules_changed(AjarPlugin *ajar)
     g_autoptr(AjarEvent) event = ajar_event_new(AJAR_EVENT_RULES_CHANGED);
     g_autoptr(GError) error = NULL;
 
-    event->ts = ajar_plugin_now();
-    if (!ajar_plugin_journal(ajar, event, &error))
+    event->ts = ajar_context_now();
+    if (!ajar_context_journal(ajar, event, &error))
         g_debug("rules-changed not journaled: %s", error->message);
 }
 
@@ -90,8 +92,8 @@ reload(AjarPlugin *ajar, gboolean at_load)
         return;
     }
     if (text == NULL) {
-        ajar_plugin_report(ajar, "Ajar could not read rules.json; the rules in force stay.",
-                           error->message);
+        ajar_context_report(ajar, "Ajar could not read rules.json; the rules in force stay.",
+                            error->message);
         return;
     }
     {
@@ -113,10 +115,10 @@ reload(AjarPlugin *ajar, gboolean at_load)
         if (g_strcmp0(ajar->rules_error, error->message) != 0) {
             g_free(ajar->rules_error);
             ajar->rules_error = g_strdup(error->message);
-            ajar_plugin_report(ajar,
-                               "rules.json has a mistake, so Ajar keeps using the last valid "
-                               "rules.",
-                               error->message);
+            ajar_context_report(ajar,
+                                "rules.json has a mistake, so Ajar keeps using the last valid "
+                                "rules.",
+                                error->message);
         }
         return;
     }
@@ -198,8 +200,8 @@ ajar_rules_file_watch(AjarPlugin *ajar)
     purple_prefs_connect_callback(ajar->plugin, AJAR_PREFS_ROOT "/notify", notify_pref_cb, ajar);
     ajar->rules_monitor = g_file_monitor_file(file, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
     if (ajar->rules_monitor == NULL) {
-        ajar_plugin_report(ajar, "Ajar cannot watch rules.json; edits take effect on restart.",
-                           error->message);
+        ajar_context_report(ajar, "Ajar cannot watch rules.json; edits take effect on restart.",
+                            error->message);
         return;
     }
     g_signal_connect(ajar->rules_monitor, "changed", G_CALLBACK(rules_changed_cb), ajar);

@@ -2,7 +2,7 @@
  *
  * The figures and their words come from the core (ajar_stats_format_text), so
  * the plugin and `ajar stats` always say the same thing. */
-#include "ajar-plugin.h"
+#include "ajar-statistics.h"
 
 #include <notify.h>
 
@@ -16,7 +16,7 @@ apply_cb(const AjarEvent *event, gpointer user_data)
 }
 
 void
-ajar_plugin_show_statistics(AjarPlugin *ajar)
+ajar_statistics_show(AjarPlugin *ajar)
 {
     g_autofree char *path = g_build_filename(ajar->dir, AJAR_JOURNAL_FILE, NULL);
     g_autoptr(AjarState) state = ajar_state_new();

@@ -371,9 +371,8 @@ test_client_fields_pick(TestRequest *request, const char *field_id, const char *
         for (GList *l = purple_request_field_choice_get_labels(field); l != NULL; l = l->next) {
             if (g_strcmp0(l->data, label) == 0) {
                 purple_request_field_choice_set_value(
-                    field, test_client_get_numbering() == TEST_CLIENT_NUMBERING_FINCH
-                               ? position + 1
-                               : position);
+                    field, test_client_get_numbering() == TEST_CLIENT_NUMBERING_FINCH ? position + 1
+                                                                                      : position);
                 return;
             }
             position++;
@@ -390,8 +389,7 @@ test_client_fields_pick(TestRequest *request, const char *field_id, const char *
         }
         break;
     default:
-        g_error("field \"%s\" of dialog \"%s\" has no options to pick", field_id,
-                request->primary);
+        g_error("field \"%s\" of dialog \"%s\" has no options to pick", field_id, request->primary);
     }
     g_error("field \"%s\" of dialog \"%s\" has no option \"%s\"", field_id, request->primary,
             label);

@@ -160,7 +160,7 @@ test_receive(void)
     /* "(21:04:09)", or with the date once T0 is more than 20 minutes
      * past: libpurple's log_get_timestamp() decides by the clock. */
     g_assert_true(strstr(log, " 21:04:09) " SAM_PHONE ": are you awake?\n") != NULL ||
-                     strstr(log, "(21:04:09) " SAM_PHONE ": are you awake?\n") != NULL);
+                  strstr(log, "(21:04:09) " SAM_PHONE ": are you awake?\n") != NULL);
 
     /* A second message goes into the open window. */
     test_client_receive(account, SAM, "hello?", 0, T0 + 60);
@@ -386,7 +386,7 @@ test_restart(void)
     /* "(21:04:09)", or with the date once T0 is more than 20 minutes
      * past: libpurple's log_get_timestamp() decides by the clock. */
     g_assert_true(strstr(log, " 21:04:09) " SAM_PHONE ": are you awake?\n") != NULL ||
-                     strstr(log, "(21:04:09) " SAM_PHONE ": are you awake?\n") != NULL);
+                  strstr(log, "(21:04:09) " SAM_PHONE ": are you awake?\n") != NULL);
     g_assert_nonnull(strstr(log, "still there?"));
 
     /* The second core's plugins are loaded from the same files. */

@@ -557,10 +557,9 @@ test_pages(void)
         g_test_message("%s: %u messages, %u lines", request->primary, boxes->len, lines);
         g_assert_cmpuint(lines, <=, finch ? 10 : 30);
         g_assert_cmpuint(boxes->len, >=, 1);
-        title = boxes->len == 1
-                    ? g_strdup_printf("Kept messages: Max (%u of 14)", start + 1)
-                    : g_strdup_printf("Kept messages: Max (%u–%u of 14)", start + 1,
-                                      start + boxes->len);
+        title = boxes->len == 1 ? g_strdup_printf("Kept messages: Max (%u of 14)", start + 1)
+                                : g_strdup_printf("Kept messages: Max (%u–%u of 14)", start + 1,
+                                                  start + boxes->len);
         g_assert_cmpstr(request->primary, ==, title);
         if (start + boxes->len < 13)
             g_assert_cmpuint(boxes->len, ==, MIN(per_page, 13 - start));

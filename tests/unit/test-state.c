@@ -505,8 +505,8 @@ test_restored_only_after_discard(void)
         g_assert_cmpint(item->state, ==, before[i]);
         g_assert_cmpint(item->state_seq, ==, state_seq);
         g_assert_cmpuint(ajar_state_count_in_state(state, before[i]), ==, 1);
-        g_assert_cmpuint(ajar_state_count_waiting(state, "Sam"),
-                         ==, before[i] == AJAR_EVENT_HELD ? 1 : 0);
+        g_assert_cmpuint(ajar_state_count_waiting(state, "Sam"), ==,
+                         before[i] == AJAR_EVENT_HELD ? 1 : 0);
     }
 }
 

@@ -102,13 +102,21 @@ static const struct {
     { "short", "are you awake?", 20, "", "are you awake?" },
     { "empty", "", 10, "  ", "" },
     { "at-spaces", "I miss you and I keep thinking", 12, "", "I miss you|and I keep|thinking" },
-    { "indent", "I miss you and I keep thinking", 12, "   ", "I miss you|   and I|   keep|   thinking" },
+    { "indent", "I miss you and I keep thinking", 12, "   ",
+      "I miss you|   and I|   keep|   thinking" },
     { "exact-width", "abcde fghij", 5, "", "abcde|fghij" },
     { "long-word", "abcdefghijkl mn", 5, "", "abcde|fghij|kl mn" },
     { "paragraphs", "one\n\ntwo three", 6, " ", "one| |two| three" },
     { "spaces-dropped", "a    b", 3, "", "a|b" },
     { "wide", "日本語のテキスト", 6, "", "日本語|のテキ|スト" },
-    { "combining", "e\xcc\x81" "e\xcc\x81" "e\xcc\x81 x", 3, "", "e\xcc\x81" "e\xcc\x81" "e\xcc\x81|x" },
+    { "combining",
+      "e\xcc\x81"
+      "e\xcc\x81"
+      "e\xcc\x81 x",
+      3, "",
+      "e\xcc\x81"
+      "e\xcc\x81"
+      "e\xcc\x81|x" },
     { "tab", "a\tb", 10, "", "a b" },
 };
 
@@ -116,8 +124,8 @@ static void
 test_wrap(gconstpointer data)
 {
     gsize i = GPOINTER_TO_SIZE(data);
-    g_auto(GStrv) lines = ajar_text_wrap(wrap_cases[i].plain, wrap_cases[i].columns,
-                                         wrap_cases[i].indent);
+    g_auto(GStrv) lines =
+        ajar_text_wrap(wrap_cases[i].plain, wrap_cases[i].columns, wrap_cases[i].indent);
     g_autofree char *joined = g_strjoinv("|", lines);
 
     g_assert_cmpstr(joined, ==, wrap_cases[i].lines);

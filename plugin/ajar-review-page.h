@@ -1,11 +1,11 @@
-/* ajar-review-private.h — the review's three files, from the bottom up:
- * ajar-review-page.c (a step's data, a page of messages, options read by
- * their data), ajar-review-discard.c (asking before a discard, bringing
- * discarded messages back) and ajar-review.c (the counts, a person's
- * messages, release). Each calls only those below it. */
+/* ajar-review-page.h — what every review dialog is made of: a step's data,
+ * a page of messages, options read back by their data. The review's three
+ * files, from the bottom up: ajar-review-page.c, ajar-review-discard.c
+ * (asking before a discard, bringing discarded messages back) and
+ * ajar-review.c (the counts, a person's messages, release). */
 #pragma once
 
-#include "ajar-plugin.h"
+#include "ajar-context.h"
 
 #include <request.h>
 
@@ -30,7 +30,6 @@ typedef struct {
     char *buddy;
 } ReviewStep;
 
-/* ajar-review-page.c */
 /* Returns: (transfer none): a step, freed by ajar_review_step_free() when
  * its dialog answers (or by unload when it never does). */
 ReviewStep *ajar_review_step_new(AjarPlugin *ajar);
@@ -59,13 +58,3 @@ GPtrArray *ajar_review_chosen_ids(ReviewStep *step, PurpleRequestFields *fields)
 /* "Kept messages: Sam" or, with pages, "Kept messages: Sam (4–6 of 9)".
  * Returns: (transfer full). */
 char *ajar_review_page_title(const char *what, guint start, guint shown, guint total);
-
-/* ajar-review-discard.c */
-/* Asks "Discard N messages from RULE?" (default: keep them); discards @ids
- * only on an explicit yes. */
-void ajar_review_confirm_discard(AjarPlugin *ajar, const char *rule, GPtrArray *ids);
-/* Returns: (transfer full) (nullable): step one's line for the messages
- * discarded lately (for one person when @buddy is set), or NULL if none. */
-char *ajar_review_describe_discarded(AjarPlugin *ajar, PurpleAccount *account, const char *buddy);
-/* Opens the list of recently discarded messages, to bring some back. */
-void ajar_review_open_discarded(AjarPlugin *ajar, PurpleAccount *account, const char *buddy);

@@ -1,10 +1,13 @@
-/* bench-plugin.h — what the libpurple benchmark's two files share. The
+/* bench-plugin-common.h — what the libpurple benchmark's figures share.
+ * From the bottom up: bench-plugin-common.c (these helpers),
+ * bench-plugin-more.c (figures 3, 5 and pidgin-privacy-please),
+ * bench-plugin.c (figures 1, 2, and main). The
  * client is the plugin tests' headless libpurple (tests/plugin/test-client*.c
  * and the in-test protocol test-prpl.c, built from their files): messages
  * arrive through serv_got_im() and are sent with purple_conv_im_send(), and
  * Ajar is the built ajar.so, loaded by path. */
-#ifndef AJAR_BENCH_PLUGIN_H
-#define AJAR_BENCH_PLUGIN_H
+#ifndef AJAR_BENCH_PLUGIN_COMMON_H
+#define AJAR_BENCH_PLUGIN_COMMON_H
 
 #include "ajar-test-util.h"
 #include "bench-report.h"
@@ -49,12 +52,6 @@ BenchSpread bench_spread(gint64 *ns, guint count);
  * main loop run what is ready, outside any measurement. */
 void bench_settle(void);
 
-/* Figures 3 (plugin load time), 5 (cooling-off queue) and 1e
- * (pidgin-privacy-please), in bench-plugin-more.c. */
-void bench_figure_load(const BenchOptions *options);
-void bench_figure_outgoing(const BenchOptions *options);
-void bench_figure_privacy_please(void);
-
 G_END_DECLS
 
-#endif /* AJAR_BENCH_PLUGIN_H */
+#endif /* AJAR_BENCH_PLUGIN_COMMON_H */

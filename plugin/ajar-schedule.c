@@ -1,21 +1,16 @@
-/* ajar-due.c — due times, and the questions asked before sending.
- *
- * Timers carry message ids, never pointers; after a restart every pending
- * item is rebuilt from the journal. Nothing of yours queued before Ajar
- * started is sent without asking. */
-#include "ajar-custody-private.h"
+/* ajar-schedule.c — what happens when a kept message is due: theirs is
+ * delivered, yours sent or asked about ("send it now?", default no), and
+ * what is due while its account is offline waits for it. Nothing of yours
+ * queued before Ajar started is sent without asking. The timers themselves
+ * are ajar-due-queue.c's. */
+#include "ajar-schedule.h"
 
 #include <connection.h>
 #include <request.h>
 
+#include "ajar-custody.h"
+#include "ajar-due-queue.h"
 #include "ajar/ajar-text.h"
-
-/* A "send it now?" question waiting for the user. */
-typedef struct {
-    AjarPlugin *ajar;
-    char *id;
-    gpointer handle; /* the open dialog, to close it if the message is dealt with otherwise */
-} AjarQuestion;
 
 /* What waits for an account to come online. */
 enum {
@@ -27,91 +22,9 @@ enum {
 };
 
 static void
-question_free(AjarQuestion *question)
-{
-    g_free(question->id);
-    g_free(question);
-}
-
-/* Forgets the open question about @id; @close_dialog when the message was
- * dealt with another way (the dialog must not stay and be answered later). */
-static void
-forget_question(AjarPlugin *ajar, const char *id, gboolean close_dialog)
-{
-    AjarQuestion *question = g_hash_table_lookup(ajar->asking, id);
-    gpointer handle;
-
-    if (question == NULL)
-        return;
-    handle = question->handle;
-    g_hash_table_remove(ajar->asking, id); /* frees @question */
-    if (close_dialog && handle != NULL)
-        purple_request_close(PURPLE_REQUEST_ACTION, handle);
-}
-
-/* One message waiting for its due time in ajar->due_queue. Entries carry
- * the id, not the item: the state may change before they are due. */
-typedef struct {
-    char *id;
-    gint64 due_at;
-    guint64 order;
-} AjarDueEntry;
-
-static void
-due_entry_free(gpointer data)
-{
-    AjarDueEntry *entry = data;
-
-    g_free(entry->id);
-    g_free(entry);
-}
-
-static gint
-compare_due(gconstpointer a, gconstpointer b, gpointer user_data)
-{
-    const AjarDueEntry *x = a, *y = b;
-
-    if (x->due_at != y->due_at)
-        return x->due_at < y->due_at ? -1 : 1;
-    return x->order < y->order ? -1 : x->order > y->order ? 1 : 0;
-}
-
-static void arm_timer(AjarPlugin *ajar);
-
-/* Takes @id out of the due queue (the timer is re-armed by the caller). */
-static gboolean
-dequeue(AjarPlugin *ajar, const char *id)
-{
-    GSequenceIter *position = g_hash_table_lookup(ajar->due_entries, id);
-
-    if (position == NULL)
-        return FALSE;
-    g_hash_table_remove(ajar->due_entries, id);
-    g_sequence_remove(position); /* frees the entry, and the id the table's key pointed at */
-    return TRUE;
-}
-
-void
-ajar_custody_unschedule(AjarPlugin *ajar, const char *id)
-{
-    g_autofree char *key = g_strdup(id); /* @id may belong to what we free here */
-
-    if (dequeue(ajar, key))
-        arm_timer(ajar);
-    g_hash_table_remove(ajar->waiting_for_account, key);
-    forget_question(ajar, key, TRUE);
-}
-
-static void
-wait_for_account(AjarPlugin *ajar, const char *id, int what)
-{
-    g_hash_table_insert(ajar->waiting_for_account, g_strdup(id), GINT_TO_POINTER(what));
-}
-
-static void
 report_failure(AjarPlugin *ajar, const char *what, GError *error)
 {
-    ajar_plugin_report(ajar, what, error != NULL ? error->message : "unknown error");
+    ajar_context_report(ajar, what, error != NULL ? error->message : "unknown error");
 }
 
 static void
@@ -122,12 +35,12 @@ answer_send_cb(AjarQuestion *question, int action)
     g_autoptr(GError) error = NULL;
 
     /* The dialog is closing by itself: only forget it (frees @question). */
-    forget_question(ajar, id, FALSE);
+    ajar_due_queue_forget_question(ajar, id, FALSE);
     if (action != 0 || ajar_custody_send(ajar, id, &error))
         return;
     if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED)) {
         /* You said yes: it goes as soon as the account is online. */
-        wait_for_account(ajar, id, WAIT_SEND);
+        ajar_due_queue_wait_for_account(ajar, id, WAIT_SEND);
         return;
     }
     report_failure(ajar, "Ajar could not send the message; it stays kept.", error);
@@ -141,7 +54,7 @@ answer_keep_cb(AjarQuestion *question, int action)
     g_autoptr(GError) error = NULL;
     const AjarItem *item;
 
-    forget_question(ajar, id, FALSE);
+    ajar_due_queue_forget_question(ajar, id, FALSE);
     item = ajar_custody_lookup(ajar, id, NULL);
     /* "Keep it unsent": a cooling-off message, or one Ajar stopped sending
      * halfway, becomes an unsent letter. */
@@ -206,7 +119,7 @@ due(AjarPlugin *ajar, const AjarItem *item, gboolean after_restart)
          * says so. */
         gboolean earlier = after_restart || g_hash_table_contains(ajar->from_earlier_run, item->id);
         if (!ajar_custody_account_online(account)) {
-            wait_for_account(ajar, item->id, earlier ? WAIT_ASK_RESTART : WAIT_ASK);
+            ajar_due_queue_wait_for_account(ajar, item->id, earlier ? WAIT_ASK_RESTART : WAIT_ASK);
             return;
         }
         if (earlier || item_wants_confirm(ajar, item)) {
@@ -216,7 +129,7 @@ due(AjarPlugin *ajar, const AjarItem *item, gboolean after_restart)
     }
     if (!ajar_custody_account_online(account)) {
         /* Their message: delivered when the account is next online. */
-        wait_for_account(ajar, item->id, WAIT_DUE);
+        ajar_due_queue_wait_for_account(ajar, item->id, WAIT_DUE);
         return;
     }
     if (item->dir == AJAR_DIRECTION_IN) {
@@ -226,93 +139,35 @@ due(AjarPlugin *ajar, const AjarItem *item, gboolean after_restart)
     }
 }
 
-/* GLib timers run on the monotonic clock, which stops while the computer
- * sleeps: wake at least every minute and compare with the wall clock. */
-#define MAX_TIMER_MS (60u * 1000u)
-
-static gboolean due_cb(gpointer data);
-
-/* One timer, for the soonest message (or none). */
+/* The due-queue's callback: @id's time came. */
 static void
-arm_timer(AjarPlugin *ajar)
+due_cb(AjarPlugin *ajar, const char *id)
 {
-    GSequenceIter *first = g_sequence_get_begin_iter(ajar->due_queue);
-    const AjarDueEntry *soonest;
-    gint64 wait_ms;
+    const AjarItem *item = ajar_custody_lookup(ajar, id, NULL);
 
-    if (ajar->due_timer != 0) {
-        g_source_remove(ajar->due_timer);
-        ajar->due_timer = 0;
-    }
-    if (g_sequence_iter_is_end(first))
+    if (item == NULL || (item->state != AJAR_EVENT_DELAYED && item->state != AJAR_EVENT_QUEUED))
         return;
-    soonest = g_sequence_get(first);
-    wait_ms = (soonest->due_at - ajar_plugin_now()) / 1000;
-    ajar->due_timer = g_timeout_add_full(
-        G_PRIORITY_DEFAULT, (guint)CLAMP(wait_ms, 0, (gint64)MAX_TIMER_MS), due_cb, ajar, NULL);
-}
-
-static void
-enqueue(AjarPlugin *ajar, const char *id, gint64 due_at)
-{
-    AjarDueEntry *entry = g_new0(AjarDueEntry, 1);
-    GSequenceIter *position;
-
-    entry->id = g_strdup(id);
-    entry->due_at = due_at;
-    entry->order = ajar->due_order++;
-    dequeue(ajar, id);
-    position = g_sequence_insert_sorted(ajar->due_queue, entry, compare_due, NULL);
-    g_hash_table_insert(ajar->due_entries, entry->id, position);
-}
-
-static gboolean
-due_cb(gpointer data)
-{
-    AjarPlugin *ajar = data;
-
-    /* This source ends when we return. */
-    ajar->due_timer = 0;
-    for (;;) {
-        GSequenceIter *first = g_sequence_get_begin_iter(ajar->due_queue);
-        g_autofree char *id = NULL;
-        const AjarItem *item;
-
-        if (g_sequence_iter_is_end(first) ||
-            ((AjarDueEntry *)g_sequence_get(first))->due_at > ajar_plugin_now() + 1000)
-            break;
-        id = g_strdup(((AjarDueEntry *)g_sequence_get(first))->id);
-        dequeue(ajar, id);
-        item = ajar_custody_lookup(ajar, id, NULL);
-        if (item == NULL || (item->state != AJAR_EVENT_DELAYED && item->state != AJAR_EVENT_QUEUED))
-            continue;
-        if (item->due > ajar_plugin_now() + 1000) {
-            enqueue(ajar, item->id, item->due); /* moved later meanwhile */
-            continue;
-        }
-        /* (due() may schedule or unschedule others: the loop looks again.) */
-        due(ajar, item, FALSE);
+    if (item->due > ajar_context_now() + 1000) {
+        ajar_due_queue_add(ajar, item->id, item->due); /* moved later meanwhile */
+        return;
     }
-    if (ajar->due_timer == 0)
-        arm_timer(ajar);
-    return G_SOURCE_REMOVE;
+    due(ajar, item, FALSE);
 }
 
 void
-ajar_custody_schedule(AjarPlugin *ajar, const AjarItem *item)
+ajar_schedule_item(AjarPlugin *ajar, const AjarItem *item)
 {
     if (item->state != AJAR_EVENT_DELAYED && item->state != AJAR_EVENT_QUEUED)
         return;
-    ajar_custody_unschedule(ajar, item->id);
-    enqueue(ajar, item->id, item->due);
-    arm_timer(ajar);
+    ajar_due_queue_forget(ajar, item->id);
+    ajar_due_queue_add(ajar, item->id, item->due);
 }
 
 void
-ajar_custody_schedule_all(AjarPlugin *ajar, gboolean after_load)
+ajar_schedule_all(AjarPlugin *ajar, gboolean after_load)
 {
     g_autoptr(GPtrArray) items = NULL;
-    gint64 now = ajar_plugin_now();
+    gint64 now = ajar_context_now();
 
     if (ajar->journal == NULL)
         return;
@@ -327,7 +182,7 @@ ajar_custody_schedule_all(AjarPlugin *ajar, gboolean after_load)
             if (ajar_custody_account_online(ajar_custody_find_account(item)))
                 ask_before_sending(ajar, item, WAIT_ASK_AGAIN);
             else
-                wait_for_account(ajar, item->id, WAIT_ASK_AGAIN);
+                ajar_due_queue_wait_for_account(ajar, item->id, WAIT_ASK_AGAIN);
             continue;
         }
         if (item->state != AJAR_EVENT_DELAYED && item->state != AJAR_EVENT_QUEUED)
@@ -340,24 +195,8 @@ ajar_custody_schedule_all(AjarPlugin *ajar, gboolean after_load)
         if (after_load && item->due <= now)
             due(ajar, item, item->dir == AJAR_DIRECTION_OUT);
         else
-            ajar_custody_schedule(ajar, item);
+            ajar_schedule_item(ajar, item);
     }
-}
-
-void
-ajar_custody_unschedule_all(AjarPlugin *ajar)
-{
-    if (ajar->due_timer != 0) {
-        g_source_remove(ajar->due_timer);
-        ajar->due_timer = 0;
-    }
-    g_hash_table_remove_all(ajar->due_entries);
-    g_sequence_remove_range(g_sequence_get_begin_iter(ajar->due_queue),
-                            g_sequence_get_end_iter(ajar->due_queue));
-    g_hash_table_remove_all(ajar->waiting_for_account);
-    /* Open questions are closed by purple_request_close_with_handle() in
-     * unload; their answers never come, so their data goes here. */
-    g_hash_table_remove_all(ajar->asking);
 }
 
 /* An account came online: what waited for it goes now. */
@@ -398,28 +237,19 @@ signed_on_cb(PurpleConnection *gc, gpointer data)
 }
 
 void
-ajar_custody_connect(AjarPlugin *ajar)
+ajar_schedule_connect(AjarPlugin *ajar)
 {
-    ajar->due_queue = g_sequence_new(due_entry_free);
-    /* Keys are the entries' own ids. */
-    ajar->due_entries = g_hash_table_new(g_str_hash, g_str_equal);
-    ajar->waiting_for_account = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    ajar->asking =
-        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)question_free);
+    ajar_due_queue_init(ajar);
+    ajar->due_func = due_cb;
     ajar->from_earlier_run = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    ajar->done_unnoted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     purple_signal_connect(purple_connections_get_handle(), "signed-on", ajar->plugin,
                           PURPLE_CALLBACK(signed_on_cb), ajar);
 }
 
 void
-ajar_custody_disconnect(AjarPlugin *ajar)
+ajar_schedule_disconnect(AjarPlugin *ajar)
 {
-    ajar_custody_unschedule_all(ajar);
-    g_clear_pointer(&ajar->due_entries, g_hash_table_unref);
-    g_clear_pointer(&ajar->due_queue, g_sequence_free);
-    g_clear_pointer(&ajar->waiting_for_account, g_hash_table_unref);
-    g_clear_pointer(&ajar->asking, g_hash_table_unref);
+    ajar_due_queue_clear(ajar);
+    ajar->due_func = NULL;
     g_clear_pointer(&ajar->from_earlier_run, g_hash_table_unref);
-    g_clear_pointer(&ajar->done_unnoted, g_hash_table_unref);
 }

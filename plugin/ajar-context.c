@@ -1,0 +1,156 @@
+/* ajar-context.c — the plugin's one state struct at the bottom of plugin/:
+ * the journal write every custody decision goes through, the clock, and
+ * telling the user (one box per trouble). */
+#include "ajar-context.h"
+
+#include <debug.h>
+#include <notify.h>
+
+gint64
+ajar_context_now(void)
+{
+    return g_get_real_time();
+}
+
+/* An error box on screen, by what it says ("what\nwhy"). */
+typedef struct {
+    AjarPlugin *ajar;
+    char *key;
+} OpenReport;
+
+static void
+open_report_free(gpointer data)
+{
+    OpenReport *report = data;
+
+    g_free(report->key);
+    g_free(report);
+}
+
+/* The box was closed (by the user, or by unload). */
+static void
+report_closed_cb(gpointer data)
+{
+    OpenReport *report = data;
+
+    g_hash_table_remove(report->ajar->open_reports, report->key); /* frees @report */
+}
+
+void
+ajar_context_report(AjarPlugin *ajar, const char *what, const char *why)
+{
+    g_autofree char *key = g_strconcat(what, "\n", why != NULL ? why : "", NULL);
+    OpenReport *report;
+
+    purple_debug_warning("ajar", "%s %s\n", what, why != NULL ? why : "");
+    /* One box for one trouble: releasing twenty messages on a full disk
+     * says so once, not twenty times, until the user closes it. (Another
+     * reason, such as another mistake in rules.json, is another box.) */
+    if (g_hash_table_contains(ajar->open_reports, key))
+        return;
+    report = g_new0(OpenReport, 1);
+    report->ajar = ajar;
+    report->key = g_strdup(key);
+    g_hash_table_insert(ajar->open_reports, report->key, report);
+    if (purple_notify_message(ajar->plugin, PURPLE_NOTIFY_MSG_ERROR, "Ajar", what, why,
+                              report_closed_cb, report) == NULL)
+        g_hash_table_remove(ajar->open_reports, key); /* no box (or already gone) */
+}
+
+void
+ajar_context_dialog_open(AjarPlugin *ajar, gpointer data, GDestroyNotify destroy)
+{
+    g_hash_table_insert(ajar->dialogs, data, destroy);
+}
+
+void
+ajar_context_dialog_done(AjarPlugin *ajar, gpointer data)
+{
+    GDestroyNotify destroy = g_hash_table_lookup(ajar->dialogs, data);
+
+    g_hash_table_remove(ajar->dialogs, data);
+    if (destroy != NULL)
+        destroy(data);
+}
+
+static void
+free_open_dialogs(AjarPlugin *ajar)
+{
+    GHashTableIter iter;
+    gpointer data, destroy;
+
+    g_hash_table_iter_init(&iter, ajar->dialogs);
+    while (g_hash_table_iter_next(&iter, &data, &destroy)) {
+        g_hash_table_iter_remove(&iter);
+        ((GDestroyNotify)destroy)(data);
+    }
+    g_hash_table_unref(ajar->dialogs);
+}
+
+void
+ajar_context_sync_failed(AjarPlugin *ajar, const GError *sync_error)
+{
+    purple_debug_warning("ajar", "%s\n", sync_error->message);
+    if (ajar->sync_reported)
+        return;
+    ajar->sync_reported = TRUE;
+    ajar_context_report(ajar, "Ajar could not make sure its journal reached the disk.",
+                        sync_error->message);
+}
+
+/* A background sync that failed means earlier lines may not be on disk:
+ * say so once a session (a failing disk fails every sync), then keep going
+ * (the lines themselves were written). */
+static void
+check_sync(AjarPlugin *ajar)
+{
+    g_autoptr(GError) sync_error = NULL;
+
+    if (ajar->journal == NULL || ajar_journal_check_sync(ajar->journal, &sync_error))
+        return;
+    ajar_context_sync_failed(ajar, sync_error);
+}
+
+static gboolean
+sync_check_cb(gpointer data)
+{
+    AjarPlugin *ajar = data;
+
+    ajar->sync_check_source = 0;
+    check_sync(ajar);
+    return G_SOURCE_REMOVE;
+}
+
+gboolean
+ajar_context_journal(AjarPlugin *ajar, AjarEvent *event, GError **error)
+{
+    if (ajar->journal == NULL) {
+        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_CLOSED,
+                    "%s/%s could not be opened when Ajar started.", ajar->dir, AJAR_JOURNAL_FILE);
+        return FALSE;
+    }
+    check_sync(ajar);
+    if (!ajar_journal_append(ajar->journal, event, error))
+        return FALSE;
+    /* The line reaches the disk within a second, or the user hears about it
+     * then: not only when (if ever) the next message comes. */
+    if (ajar->sync_check_source == 0)
+        ajar->sync_check_source = g_timeout_add(AJAR_SYNC_CHECK_MS, sync_check_cb, ajar);
+    return TRUE;
+}
+
+void
+ajar_context_init(AjarPlugin *ajar)
+{
+    ajar->dialogs = g_hash_table_new(g_direct_hash, g_direct_equal);
+    /* Keyed by the reports' own text. */
+    ajar->open_reports = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, open_report_free);
+}
+
+void
+ajar_context_clear(AjarPlugin *ajar)
+{
+    free_open_dialogs(ajar);
+    g_clear_handle_id(&ajar->sync_check_source, g_source_remove);
+    g_clear_pointer(&ajar->open_reports, g_hash_table_unref);
+}

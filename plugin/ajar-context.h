@@ -1,0 +1,109 @@
+/* ajar-context.h — the bottom of plugin/: the plugin's one state struct,
+ * its journal, its clock, and telling the user. Every other plugin file
+ * stands on this one (plugin/README.md gives the order).
+ *
+ * plugin/ is glue: it turns libpurple types into plain facts for the core
+ * (rules/, store/) and carries out the core's decisions through libpurple's
+ * own APIs, so Pidgin, Finch and any other libpurple 2 client behave alike. */
+#pragma once
+
+#include <glib.h>
+#include <gio/gio.h>
+
+#include <account.h>
+#include <cmds.h>
+#include <conversation.h>
+#include <plugin.h>
+
+#include "ajar/ajar-journal.h"
+#include "ajar/ajar-files.h"
+#include "ajar/ajar-rules.h"
+
+#define AJAR_PLUGIN_ID "core-ajar"
+#define AJAR_PREFS_ROOT "/plugins/core/ajar"
+
+/* Incoming handlers run after encryption plugins (OTR uses the default
+ * priority) so Ajar sees plain text; outgoing ones before them, for the same
+ * reason. */
+#define AJAR_RECEIVING_PRIORITY (PURPLE_SIGNAL_PRIORITY_DEFAULT + 100)
+#define AJAR_SENDING_PRIORITY (PURPLE_SIGNAL_PRIORITY_DEFAULT - 100)
+
+/* How long after a journal write Ajar looks whether its background sync
+ * failed: the custody rule's "reaches the disk within one second". */
+#define AJAR_SYNC_CHECK_MS 1000
+
+/* All plugin state: created in load, freed in unload (STYLE.md). */
+typedef struct _AjarPlugin AjarPlugin;
+struct _AjarPlugin {
+    PurplePlugin *plugin;
+    char *dir; /* <purple user dir>/ajar */
+
+    AjarJournal *journal; /* NULL when it could not be opened (the user was told) */
+    AjarRuleSet *rules;   /* the rules in force; never NULL */
+    char *rules_text;     /* the bytes they were read from, to spot our own writes */
+    char *rules_error;    /* the last error reported for rules.json, to report it once */
+    GFileMonitor *rules_monitor;
+    guint rules_reload_source;
+
+    /* Messages waiting for their due time, soonest first, and one timer for
+     * the soonest: a timer each would cost every turn of the main loop a
+     * look at every one of them. */
+    GSequence *due_queue;    /* AjarDueEntry*, by due time, then by when scheduled */
+    GHashTable *due_entries; /* message id -> its GSequenceIter in due_queue */
+    guint due_timer;         /* the GLib source for the soonest, or 0 */
+    guint64 due_order;       /* how many were scheduled: ties keep that order */
+    GHashTable *asking;      /* message id -> AjarQuestion* of an open "send now?" request */
+    /* Called with the id of each message whose due time came (set by
+     * ajar-schedule.c, which knows what to do with it). */
+    void (*due_func)(AjarPlugin *ajar, const char *id);
+    /* Due while their account was offline: sent or delivered at sign-on. */
+    GHashTable *waiting_for_account; /* message id -> what to do then */
+    /* Your messages already queued when Ajar started: never sent without
+     * asking ("after a restart nothing is sent without asking"). */
+    GHashTable *from_earlier_run;
+    /* Shown or sent although the journal could not note it: dealt with. */
+    GHashTable *done_unnoted;
+    /* Your messages that could not be journaled: kept here (AjarEvent*),
+     * sent only by /ajar send; gone on quit, as the user was told. */
+    GPtrArray *unjournaled;
+
+    /* Re-entry guards: Ajar's own deliveries and sends go through the same
+     * signals Ajar listens to, and must not be caught again. */
+    gboolean delivering;
+    gboolean resending;
+
+    PurpleCmdId command;
+    void *withheld_notice; /* the "messages are waiting" note, replaced as the count grows */
+    /* Data of open dialogs (pointer -> its GDestroyNotify): a dialog closed
+     * by unload never calls back, so unload frees what is left here. */
+    GHashTable *dialogs;
+    /* Error boxes still on screen, by their text and reason (OpenReport*),
+     * so one trouble is told once while its box is open. */
+    GHashTable *open_reports;
+
+    /* Looks for a failed background sync a second after a journal write. */
+    guint sync_check_source;
+    /* The user was told the journal may not be on disk (once a session). */
+    gboolean sync_reported;
+};
+
+/* ajar-context.c */
+/* Makes and frees what the context itself owns (error boxes, dialogs'
+ * data, the journal's sync check); the journal is opened by load. */
+void ajar_context_init(AjarPlugin *ajar);
+void ajar_context_clear(AjarPlugin *ajar);
+/* Appends @event to the journal (the custody write). On failure @error says
+ * why; the caller decides what the user is told. */
+gboolean ajar_context_journal(AjarPlugin *ajar, AjarEvent *event, GError **error);
+/* A sync of the journal failed: its lines may not be on disk. Told once a
+ * session (a failing disk fails every sync); the lines were written. */
+void ajar_context_sync_failed(AjarPlugin *ajar, const GError *sync_error);
+/* Tells the user something went wrong, in one calm sentence and the reason.
+ * The same sentence again while its box is still open is only logged. */
+void ajar_context_report(AjarPlugin *ajar, const char *what, const char *why);
+/* The wall clock, unix microseconds: the only place plugin/ reads it. */
+gint64 ajar_context_now(void);
+/* Remembers @data of a dialog just opened; ajar_context_dialog_done() frees
+ * it when the dialog answers, unload frees it otherwise. */
+void ajar_context_dialog_open(AjarPlugin *ajar, gpointer data, GDestroyNotify destroy);
+void ajar_context_dialog_done(AjarPlugin *ajar, gpointer data);

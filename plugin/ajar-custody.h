@@ -1,0 +1,47 @@
+/* ajar-custody.h — what Ajar does with a kept message when asked: show,
+ * send, release, discard, bring back, mark read, cancel; and the lists the
+ * review and /ajar use. Journal first, always (above ajar-due-queue.c). */
+#pragma once
+
+#include "ajar-context.h"
+
+/* Makes and frees custody's own tables (messages dealt with but not noted,
+ * yours that could not be journaled). */
+void ajar_custody_init(AjarPlugin *ajar);
+void ajar_custody_clear(AjarPlugin *ajar);
+/* Each acts on the message with @id and journals the outcome. */
+gboolean ajar_custody_release(AjarPlugin *ajar, const char *id, GError **error);
+gboolean ajar_custody_discard(AjarPlugin *ajar, const char *id, GError **error);
+gboolean ajar_custody_mark_read(AjarPlugin *ajar, const char *id, GError **error);
+/* Brings back a message the user discarded: journals "restored", after
+ * which it is kept again (theirs as held, yours as an unsent letter). */
+gboolean ajar_custody_undiscard(AjarPlugin *ajar, const char *id, GError **error);
+/* How long a discarded message is offered back in the review and by
+ * /ajar undiscard without an id (it stays in the journal either way). */
+#define AJAR_RECENTLY_DISCARDED_DAYS 30
+/* Messages discarded at or after @since (unix microseconds) for one buddy
+ * of one account (both nullable = all), oldest first.
+ * Returns: (transfer container). */
+GPtrArray *ajar_custody_list_discarded(AjarPlugin *ajar, PurpleAccount *account, const char *buddy,
+                                       gint64 since);
+gboolean ajar_custody_send(AjarPlugin *ajar, const char *id, GError **error);
+gboolean ajar_custody_cancel(AjarPlugin *ajar, const char *id, GError **error);
+/* Items in custody for one buddy of one account (both nullable = all),
+ * oldest first. Returns: (transfer container). */
+GPtrArray *ajar_custody_list(AjarPlugin *ajar, PurpleAccount *account, const char *buddy);
+/* Sends your messages to @buddy that could not be journaled (kept in
+ * memory). Returns how many were sent. */
+guint ajar_custody_send_unjournaled(AjarPlugin *ajar, PurpleAccount *account, const char *buddy);
+/* The account an item belongs to, if it still exists. */
+PurpleAccount *ajar_custody_find_account(const AjarItem *item);
+
+/* The item with @id if Ajar still keeps it (not dealt with this session). */
+const AjarItem *ajar_custody_lookup(AjarPlugin *ajar, const char *id, GError **error);
+gboolean ajar_custody_account_online(PurpleAccount *account);
+/* Shows their kept message: journals "showing", delivers it, then journals
+ * @outcome ("released" or "delivered"). */
+void ajar_custody_show(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account,
+                       AjarEventType outcome);
+/* Journals the outcome of something already done; tells the user if it
+ * cannot. Always TRUE: the deed stands. */
+gboolean ajar_custody_note_done(AjarPlugin *ajar, AjarEventType type, const char *id);

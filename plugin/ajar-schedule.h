@@ -1,0 +1,16 @@
+/* ajar-schedule.h — what happens when a kept message is due (above
+ * ajar-custody.c and ajar-due-queue.c). */
+#pragma once
+
+#include "ajar-context.h"
+
+/* Sets up the due-queue with this layer's callback, and listens for
+ * accounts coming online; disconnect undoes both. */
+void ajar_schedule_connect(AjarPlugin *ajar);
+void ajar_schedule_disconnect(AjarPlugin *ajar);
+/* Schedules @item if it is delayed or queued (a new due time replaces the old). */
+void ajar_schedule_item(AjarPlugin *ajar, const AjarItem *item);
+/* Schedules everything in custody; @after_load: Ajar just started, so an
+ * overdue message of yours is asked about, never sent, and one Ajar
+ * stopped sending is asked about again. */
+void ajar_schedule_all(AjarPlugin *ajar, gboolean after_load);
