@@ -57,6 +57,7 @@ ajar_review_confirm_discard(AjarPlugin *ajar, const char *rule, GPtrArray *ids)
 {
     Discarding *discarding = g_new0(Discarding, 1);
     g_autofree char *question = NULL;
+    g_autofree char *explained = NULL;
 
     discarding->ajar = ajar;
     discarding->ids = g_ptr_array_ref(ids);
@@ -65,14 +66,14 @@ ajar_review_confirm_discard(AjarPlugin *ajar, const char *rule, GPtrArray *ids)
     ajar_context_dialog_open(ajar, discarding, (GDestroyNotify)discarding_destroy);
     question = ids->len == 1 ? g_strdup_printf("Discard 1 message from %s?", rule)
                              : g_strdup_printf("Discard %u messages from %s?", ids->len, rule);
-    purple_request_action(ajar->plugin, "Ajar — discard", question,
-                          ids->len == 1
-                              ? "It stays in the journal's history until it is compacted. "
-                                "Review ▸ Recently discarded brings it back."
-                              : "They stay in the journal's history until it is compacted. "
-                                "Review ▸ Recently discarded brings them back.",
-                          1, NULL, NULL, NULL, discarding, 2, "Discard", G_CALLBACK(discard_yes_cb),
-                          "Keep them", G_CALLBACK(discard_no_cb));
+    explained = ajar_review_wrap(ids->len == 1
+                                     ? "It stays in the journal's history until it is compacted. "
+                                       "Review ▸ Recently discarded brings it back."
+                                     : "They stay in the journal's history until it is compacted. "
+                                       "Review ▸ Recently discarded brings them back.");
+    purple_request_action(ajar->plugin, "Ajar — discard", question, explained, 1, NULL, NULL, NULL,
+                          discarding, 2, "Discard", G_CALLBACK(discard_yes_cb), "Keep them",
+                          G_CALLBACK(discard_no_cb));
 }
 
 static gint64

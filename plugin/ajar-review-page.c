@@ -51,6 +51,14 @@ ajar_review_step_key(ReviewStep *step, const char *label)
     return NULL;
 }
 
+char *
+ajar_review_wrap(const char *text)
+{
+    g_auto(GStrv) lines = ajar_text_wrap(text, AJAR_REVIEW_WRAP_COLUMNS, "");
+
+    return g_strjoinv("\n", lines);
+}
+
 void
 ajar_review_add_option(PurpleRequestField *field, const char *label, int what, gboolean chosen)
 {

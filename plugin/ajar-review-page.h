@@ -39,6 +39,11 @@ void ajar_review_step_cancel_cb(ReviewStep *step, PurpleRequestFields *fields);
 /* Returns: (transfer none) (nullable): the key of the item labelled @label. */
 const char *ajar_review_step_key(ReviewStep *step, const char *label);
 
+/* Returns: (transfer full): @text wrapped at spaces to fit a Finch window
+ * on an 80-column terminal (Finch breaks a long line anywhere, even inside
+ * a word; Pidgin wraps the lines again to its window). */
+char *ajar_review_wrap(const char *text);
+
 /* Adds option @what to the single-select list @field (@chosen: selected at
  * first). The answer is read back by its data, never by its position. */
 void ajar_review_add_option(PurpleRequestField *field, const char *label, int what,

@@ -266,6 +266,7 @@ ajar_review_open(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
 {
     g_autoptr(GPtrArray) found = people(ajar, account, buddy);
     g_autofree char *discarded = ajar_review_describe_discarded(ajar, account, buddy);
+    g_autofree char *explained = NULL;
     PurpleRequestFields *fields;
     PurpleRequestFieldGroup *group;
     PurpleRequestField *list;
@@ -308,9 +309,9 @@ ajar_review_open(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
             purple_request_field_list_add_selected(list, discarded);
     }
     purple_request_field_group_add_field(group, list);
-    purple_request_fields(ajar->plugin, "Ajar — review", "What is being kept",
-                          "Only counts here. Choose a person and press Read: their messages come "
-                          "on the next step.",
-                          fields, "Read", G_CALLBACK(choose_ok_cb), "Not now",
+    explained = ajar_review_wrap("Only counts here. Choose a person and press Read: their "
+                                 "messages come on the next step.");
+    purple_request_fields(ajar->plugin, "Ajar — review", "What is being kept", explained, fields,
+                          "Read", G_CALLBACK(choose_ok_cb), "Not now",
                           G_CALLBACK(ajar_review_step_cancel_cb), NULL, NULL, NULL, step);
 }

@@ -13,9 +13,12 @@ person at that terminal would, with keys only:
     journal must have three `held` lines, word for word, and Finch must show
     nothing: no window, none of the texts, no chat log;
   - opens Buddy List ▸ Ctrl-O ▸ Plugins ▸ Ajar ▸ Review held messages…, saves
-    the review's first step, presses Read, saves its second step. What comes
-    next is drive_review_step_two(), a TODO hook while the review is being
-    redesigned;
+    the review's first step, presses Read, saves its second step; then runs
+    each of the second step's actions in a review of its own and checks the
+    journal after each (drive_review_step_two): Keep with message 1 ticked
+    changes nothing; Release the chosen releases exactly message 1 into a
+    conversation; Discard the chosen asks first ("Keep them" keeps it,
+    "Discard" discards exactly it); Release all releases the last one;
   - cooling-off: in Sam's conversation `/ajar cooloff 10` and "hello later":
     the conversation must say "Ajar: this will be sent in 10 min." and the
     journal have a `queued` line; `/ajar cancel` must journal `cancelled`;
@@ -78,27 +81,134 @@ def at_least(n, found):
     return found if len(found) >= n else None
 
 
-def drive_review_step_two(tap, finch, config, held):
-    """TODO hook — the review's second step, once its redesign has landed.
+def review_step_two(finch):
+    """Opens the review and presses Read on Sam; returns the second step's screen."""
+    return press_read(finch, open_review_step_one(finch))
 
-    The review dialog is being redesigned: step one is to list people with
-    their counts and a "Read" button (open_review_step_one() presses it), step
-    two to list the messages with buttons or choices for Keep / Release /
-    Discard. When that is in, this function should, with keys only:
-      1. check every text of TEXTS is readable on the 80x24 screen;
-      2. choose Release for all three and confirm;
-      3. wait for a conversation window with Sam showing the three texts, and
-         for three `released` journal lines whose ids are those of `held`.
-    Until then it reports one TAP TODO line (not counted as a failure) and
-    closes the review window with Alt-c, which Ajar takes as "Close": the
-    messages stay held.
-    """
-    tap.not_ok("the review's second step releases the three messages into a conversation",
-               "not written yet: the review is being redesigned (drive_review_step_two)",
-               directive=" # TODO review redesign under way")
-    finch.close_window("Ajar")
-    assert len(events(config, "held")) == len(held), "closing the review changed the journal"
-    assert not events(config, "released"), "closing the review released messages"
+
+def focused_box(finch):
+    """The line of the focused check box (Finch draws only its "[ ]" on blue),
+    or None."""
+    for row in finch.styled_screen()[:-1]:
+        if any(run in ("[ ]", "[X]") for run in af.runs_on(row, 44)):
+            return "".join(ch for ch, _ in af.styled_cells(row))
+    return None
+
+
+def tick(finch, line_start, tries=12):
+    """Tabs to the check box whose line starts with line_start and ticks it."""
+    for _ in range(tries):
+        line = focused_box(finch)
+        if line is not None and f"] {line_start}" in line:
+            break
+        finch.send_keys("Tab")
+    else:
+        raise af.Failure(f"no check box {line_start!r} could be reached:\n{finch.screen()}")
+    finch.send_keys(" ")
+    finch.wait_for_screen(f"[X] {line_start}")
+
+
+# The second step's "Then" list, in its order.
+OPTIONS = ["Keep them for now", "Release the chosen into the conversation",
+           "Release all into the conversation", "Discard the chosen…"]
+
+
+def pick(finch, option):
+    """Tabs to the review's "Then" list (it shows "Keep them for now" at first),
+    opens it (Down), moves down to option (Finch marks the dropdown's row in a
+    colour of its own, so by its place in OPTIONS) and takes it (Enter); checks
+    that the list then shows it, closed."""
+    finch.choose(OPTIONS[0], key="Tab")
+    finch.send_keys("Down")
+    finch.wait_for_screen(OPTIONS[-1])
+    for _ in range(OPTIONS.index(option)):
+        finch.send_keys("Down")
+    finch.send_keys("Enter")
+    af.wait_for(f"the list to show {option!r}, closed",
+                lambda: all((o in finch.screen()) == (o == option) for o in OPTIONS))
+
+
+def press(finch, button):
+    """Tabs to a button and presses it."""
+    finch.choose(button, key="Tab")
+    finch.send_keys("Enter")
+
+
+def journal_lines(config):
+    return len(af.read_journal(config))
+
+
+def drive_review_step_two(tap, finch, config, held):
+    """Each action of the review's second step, with keys only, checked
+    against the journal: Keep, Release the chosen, Discard the chosen (asked
+    first: Keep them, then Discard) and Release all."""
+    ids = [e["id"] for e in held]
+
+    tap.step = ("'Keep them for now' with message 1 ticked changes nothing: no journal line, "
+                "no window")
+    before = journal_lines(config)
+    review_step_two(finch)
+    tick(finch, "1. ")
+    pick(finch, "Keep them for now")
+    press(finch, "OK")
+    af.wait_for("the review to close", lambda: "Ajar" not in finch.taskbar(), 10.0)
+    assert journal_lines(config) == before, af.read_journal(config)[before:]
+    assert finch.windows() == ["Buddy List"], f"windows: {finch.windows()}"
+    tap.ok(tap.step)
+
+    tap.step = ("'Release the chosen into the conversation' with message 1 ticked releases "
+                "exactly message 1 into a conversation with Sam (review-release-chosen.txt)")
+    review_step_two(finch)
+    tick(finch, "1. ")
+    pick(finch, "Release the chosen into the conversation")
+    finch.save_screen("review-release-chosen")
+    press(finch, "OK")
+    released = af.wait_for("a released line", lambda: at_least(1, events(config, "released")))
+    assert [e["id"] for e in released] == [ids[0]], released
+    assert [e["id"] for e in events(config, "showing")] == [ids[0]]
+    finch.wait_for_screen(TEXTS[0])
+    assert not events(config, "discarded"), "a message was discarded"
+    af.close_conversation(finch)
+    tap.ok(tap.step)
+
+    tap.step = ("'Discard the chosen…' asks first (review-discard-question.txt): 'Keep them' "
+                "keeps the message, 'Discard' discards exactly it")
+    for answer in ("Keep them", "Discard"):
+        before = journal_lines(config)
+        step_two = review_step_two(finch)
+        assert TEXTS[0] not in step_two, f"a released message is still listed:\n{step_two}"
+        tick(finch, "1. ")
+        pick(finch, "Discard the chosen…")
+        press(finch, "OK")
+        question = finch.wait_for_screen("Discard 1 message from Sam?")
+        finch.save_screen("review-discard-question")
+        assert "until it is compacted" in question, question
+        if answer == "Keep them":
+            # The default button: Enter alone answers it.
+            finch.send_keys("Enter")
+        else:
+            press(finch, "Discard")
+        af.wait_for("the question to close", lambda: "Ajar" not in finch.taskbar(), 10.0)
+        if answer == "Keep them":
+            assert journal_lines(config) == before, af.read_journal(config)[before:]
+    discarded = events(config, "discarded")
+    assert [e["id"] for e in discarded] == [ids[1]], discarded
+    assert len(events(config, "released")) == 1, "a message was released"
+    tap.ok(tap.step)
+
+    tap.step = ("'Release all into the conversation' releases the last one held; the "
+                "discarded one stays out")
+    review_step_two(finch)
+    pick(finch, "Release all into the conversation")
+    press(finch, "OK")
+    released = af.wait_for("a second released line",
+                           lambda: at_least(2, events(config, "released")))
+    assert [e["id"] for e in released] == [ids[0], ids[2]], released
+    screen = finch.wait_for_screen(TEXTS[2])
+    assert TEXTS[1] not in screen, f"the discarded text is shown:\n{screen}"
+    finch.save_screen("review-released-all")
+    af.close_conversation(finch)
+    tap.ok(tap.step)
 
 
 def open_review_step_one(finch):
@@ -192,7 +302,7 @@ def scenario(tap, args, finch, config, env):
     tap.ok(tap.step)
     tap.note(f"the second step shows {len(readable)} of the 3 texts whole on 80x24: {readable}")
 
-    tap.step = "the review's second step (drive_review_step_two)"
+    finch.close_window("Ajar")
     drive_review_step_two(tap, finch, config, held)
 
     tap.step = ("cooling-off: `/ajar cooloff 10` then \"hello later\": the conversation says "
