@@ -467,18 +467,38 @@ class Ui:
     def wait_window(self, name, timeout=WAIT):
         return wait_for(f"the window '{name}'", lambda: self.window(name), timeout)
 
+    def popups(self):
+        """How many top-level windows are mapped: each open menu is one. GTK 2
+        keeps a closed menu's items with their last place on screen, so the
+        items alone cannot tell whether their menu is open yet."""
+        return len(subprocess.run(
+            ["xdotool", "search", "--onlyvisible", "--maxdepth", "1", "--name", ""],
+            env=self.session.env, capture_output=True, text=True).stdout.split())
+
+    def wait_popups(self, count, what):
+        wait_for(what, lambda: self.popups() >= count)
+
     def menu_path(self, first, *rest, hover_last=False):
         """Opens a menu by clicking first (an accessible), then points at each
-        submenu in rest and clicks the last item (or only points at it)."""
+        submenu in rest and clicks the last item (or only points at it). Each
+        item is looked for inside the menu before it, and pointed at only once
+        its menu is on screen."""
+        mapped = self.popups()
         self.click(first)
+        self.wait_popups(mapped + 1, f"the menu '{first.name}' to open")
+        parent = first
         for index, name in enumerate(rest):
             last = index == len(rest) - 1
             role = "menu item" if last else "menu"
-            item = wait_for(f"the menu item '{name}'", lambda n=name, r=role: self.popup_item(n, r))
+            item = wait_for(f"the menu item '{name}'",
+                            lambda n=name, r=role, p=parent: self.find(p, r, n))
             if last and not hover_last:
                 self.click(item)
             else:
                 self.point(item)
+                if not last:
+                    self.wait_popups(mapped + index + 2, f"the submenu '{name}' to open")
+            parent = item
         return item
 
 
@@ -496,10 +516,13 @@ def open_ajar_menu(ui, blist, alias="Sam"):
     """Right-clicks the buddy, points at Ajar; returns the submenu's item names."""
     buddy = wait_for(f"{alias} in the buddy list",
                      lambda: ui.find(blist, "table cell", match=lambda n: n.startswith(alias)))
+    mapped = ui.popups()
     ui.click(buddy, button=3)
+    ui.wait_popups(mapped + 1, f"{alias}'s menu to open")
     ajar = wait_for(f"'Ajar' in {alias}'s menu", lambda: ui.popup_item("Ajar", role="menu"))
     ui.point(ajar)
-    wait_for("Ajar's submenu", lambda: ui.popup_item("Turn off"))
+    ui.wait_popups(mapped + 2, "Ajar's submenu to open")
+    wait_for("Ajar's submenu", lambda: ui.find(ajar, "menu item", "Turn off"))
     return [item.name for item in ui.find_all(ajar, "menu item")]
 
 
@@ -514,14 +537,133 @@ def open_review(ui, blist):
     return review, people
 
 
-def read_review(ui, review, rule="Sam"):
-    """Clicks Read; returns the second step's dialog, its text and its list."""
-    ui.click(ui.find(review, "push button", "Read"))
-    review = wait_for(
+def review_text(ui, review, title):
+    """The text under the dialog's primary text (the label starting with
+    title): libpurple's secondary text, where the review puts the messages."""
+    primary = ui.find(review, "label", match=lambda n: n.startswith(title))
+    parent = primary.parent
+    for i in range(primary.getIndexInParent() + 1, parent.childCount):
+        child = parent.getChildAtIndex(i)
+        if child is not None and child.getRoleName() == "label":
+            return ui.text(child)
+    raise Failure(f"no text under '{primary.name}'")
+
+
+def review_boxes(ui, review):
+    """The step's check boxes, one per message, in their numbered order:
+    [(label, accessible)]. (AT-SPI lists GTK's table children last first.)"""
+    def number(name):
+        head = name.split(".", 1)[0]
+        return int(head) if head.isdigit() else 0
+
+    boxes = [(box.name, box) for box in ui.find_all(review, "check box") if box.name]
+    return sorted(boxes, key=lambda pair: number(pair[0]))
+
+
+def review_options(ui, review):
+    """The step's options (the unlabelled list: table cells), in their order."""
+    return [cell.name for cell in ui.find_all(review, "table cell", visible=False)
+            if cell.name]
+
+
+def wait_step_two(ui, rule="Sam"):
+    """The review's second step for rule, once it is on screen."""
+    title = f"Kept messages: {rule}"
+    return wait_for(
         f"the review of {rule}'s messages",
-        lambda: (lambda w: w if w and ui.find(w, "label", f"Kept messages: {rule}") else None)(
-            ui.window("Ajar — review")))
-    ui.place("^Ajar .* review$", 410, 0, 760, 620)
-    content = ui.text(ui.find(review, "text"))
-    chosen = [c.name for c in ui.find_all(review, "table cell") if c.name]
+        lambda: (lambda w: w if w and ui.find(w, "label", match=lambda n: n.startswith(title))
+                 else None)(ui.window("Ajar — review")))
+
+
+def read_review(ui, review, rule="Sam"):
+    """Clicks Read; returns the second step's dialog, its text (the messages,
+    numbered) and the labels of its check boxes (one per message)."""
+    ui.click(ui.find(review, "push button", "Read"))
+    review = wait_step_two(ui, rule)
+    ui.place("^Ajar .* review$", 410, 0)
+    wait_for("the review's check boxes", lambda: review_boxes(ui, review))
+    content = review_text(ui, review, f"Kept messages: {rule}")
+    chosen = [name for name, _ in review_boxes(ui, review)]
     return review, content, chosen
+
+
+def tick(ui, review, text):
+    """Ticks the check box of the message whose label ends with text (its
+    preview, after the time and state); returns the box's label."""
+    found = [(name, box) for name, box in review_boxes(ui, review)
+             if name.endswith(f" — {text}")]
+    if len(found) != 1:
+        raise Failure(f"{len(found)} check boxes for {text!r}: "
+                      f"{[name for name, _ in review_boxes(ui, review)]}")
+    name, box = found[0]
+    checked = ui.pyatspi.STATE_CHECKED
+    if not box.getState().contains(checked):
+        ui.click(box)
+    wait_for(f"'{name}' to be ticked", lambda: box.getState().contains(checked))
+    return name
+
+
+def _rows_view(cell):
+    """The scrolled area a list's row shows in (its table's scroll pane)."""
+    table = cell.parent
+    return table.parent if table.parent.getRoleName() == "scroll pane" else table
+
+
+def _extents(ui, acc):
+    return acc.queryComponent().getExtents(ui.pyatspi.DESKTOP_COORDS)
+
+
+def wholly_in_view(ui, cell):
+    """Whether a list's row shows from top to bottom in its scrolled list."""
+    if not ui.showing(cell):
+        return False
+    box, outer = _extents(ui, cell), _extents(ui, _rows_view(cell))
+    return outer.y <= box.y and box.y + box.height <= outer.y + outer.height
+
+
+def _above_view(ui, review, cell):
+    """Whether a row not wholly in view is above the list's visible part (so
+    the wheel scrolls up to it) rather than below."""
+    outer = _extents(ui, _rows_view(cell))
+    if ui.center(cell) is not None:  # partly in view, or just out of it
+        return _extents(ui, cell).y < outer.y
+    # No place: it is above if a later row is wholly in view.
+    cells = [c for c in ui.find_all(review, "table cell", visible=False) if c.name]
+    mine = [c.name for c in cells].index(cell.name)
+    return any(wholly_in_view(ui, c) for c in cells[mine + 1:])
+
+
+def choose(ui, review, option):
+    """Selects option in the step's list of options with a click on its row.
+    Pidgin shows a list field about three rows high: a row not wholly in view
+    is scrolled into it first, with the mouse wheel over the list, as a person
+    would."""
+    cell = ui.find(review, "table cell", option, visible=False)
+    if cell is None:
+        raise Failure(f"no option {option!r} in {review_options(ui, review)}")
+    if not wholly_in_view(ui, cell):
+        ui.point(_rows_view(cell))
+        for _ in range(20):
+            if wholly_in_view(ui, cell):
+                break
+            ui.xdotool("click", "4" if _above_view(ui, review, cell) else "5")
+            time.sleep(POLL)
+        wait_for(f"'{option}' to come into view", lambda: wholly_in_view(ui, cell))
+    selected = ui.pyatspi.STATE_SELECTED
+    ui.click(cell)
+    wait_for(f"'{option}' to be selected", lambda: cell.getState().contains(selected))
+    return cell
+
+
+def press(ui, window, button):
+    """Clicks the push button called button in window."""
+    found = ui.find(window, "push button", button)
+    if found is None:
+        names = [b.name for b in ui.find_all(window, "push button")]
+        raise Failure(f"no button {button!r} in '{window.name}': {names}")
+    ui.click(found)
+
+
+def wait_closed(ui, name, timeout=WAIT):
+    """Waits until no window called name is on screen."""
+    wait_for(f"the window '{name}' to close", lambda: ui.window(name) is None, timeout)
