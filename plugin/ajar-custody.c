@@ -200,6 +200,39 @@ ajar_custody_discard(AjarPlugin *ajar, const char *id, GError **error)
     return journal_outcome(ajar, AJAR_EVENT_DISCARDED, item->id, error);
 }
 
+typedef gboolean (*ItemFilter)(AjarPlugin *ajar, const AjarItem *item, gint64 since);
+
+/* The items of @items (transfer full: freed here) that @wanted takes, for
+ * one buddy of one account (both nullable = all), in their order.
+ * Returns: (transfer container). */
+static GPtrArray *
+filter_items(AjarPlugin *ajar, GPtrArray *items, PurpleAccount *account, const char *buddy,
+             ItemFilter wanted_item, gint64 since)
+{
+    g_autoptr(GPtrArray) all = items;
+    GPtrArray *out = g_ptr_array_new();
+    g_autofree char *wanted = NULL;
+
+    if (buddy != NULL)
+        wanted = ajar_normalize_cb(account != NULL ? purple_account_get_protocol_id(account) : NULL,
+                                   buddy, ajar);
+    for (guint i = 0; i < all->len; i++) {
+        const AjarItem *item = g_ptr_array_index(all, i);
+
+        if (!wanted_item(ajar, item, since))
+            continue;
+        if (account != NULL && ajar_custody_find_account(item) != account)
+            continue;
+        if (wanted != NULL) {
+            g_autofree char *name = ajar_normalize_cb(item->protocol, item->buddy, ajar);
+            if (g_strcmp0(name, wanted) != 0)
+                continue;
+        }
+        g_ptr_array_add(out, (gpointer)item);
+    }
+    return out;
+}
+
 gboolean
 ajar_custody_undiscard(AjarPlugin *ajar, const char *id, GError **error)
 {
@@ -216,35 +249,22 @@ ajar_custody_undiscard(AjarPlugin *ajar, const char *id, GError **error)
     return journal_outcome(ajar, AJAR_EVENT_RESTORED, item->id, error);
 }
 
+/* Whether a discarded message may still be brought back: discarded at
+ * or after @since. */
+static gboolean
+discarded_since(AjarPlugin *ajar, const AjarItem *item, gint64 since)
+{
+    return item->state == AJAR_EVENT_DISCARDED && item->state_ts >= since;
+}
+
 GPtrArray *
 ajar_custody_list_discarded(AjarPlugin *ajar, PurpleAccount *account, const char *buddy,
                             gint64 since)
 {
-    GPtrArray *out = g_ptr_array_new();
-    g_autoptr(GPtrArray) items = NULL;
-    g_autofree char *wanted = NULL;
-
     if (ajar->journal == NULL)
-        return out;
-    if (buddy != NULL)
-        wanted = ajar_normalize_cb(account != NULL ? purple_account_get_protocol_id(account) : NULL,
-                                   buddy, ajar);
-    items = ajar_state_list(ajar_journal_get_state(ajar->journal));
-    for (guint i = 0; i < items->len; i++) {
-        const AjarItem *item = g_ptr_array_index(items, i);
-
-        if (item->state != AJAR_EVENT_DISCARDED || item->state_ts < since)
-            continue;
-        if (account != NULL && ajar_custody_find_account(item) != account)
-            continue;
-        if (wanted != NULL) {
-            g_autofree char *name = ajar_normalize_cb(item->protocol, item->buddy, ajar);
-            if (g_strcmp0(name, wanted) != 0)
-                continue;
-        }
-        g_ptr_array_add(out, (gpointer)item);
-    }
-    return out;
+        return g_ptr_array_new();
+    return filter_items(ajar, ajar_state_list(ajar_journal_get_state(ajar->journal)), account,
+                        buddy, discarded_since, since);
 }
 
 gboolean
@@ -347,35 +367,20 @@ ajar_custody_send_unjournaled(AjarPlugin *ajar, PurpleAccount *account, const ch
     return sent;
 }
 
+/* Shown or sent this session, only not noted: no longer kept. */
+static gboolean
+still_kept(AjarPlugin *ajar, const AjarItem *item, gint64 unused)
+{
+    return !g_hash_table_contains(ajar->done_unnoted, item->id);
+}
+
 GPtrArray *
 ajar_custody_list(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
 {
-    GPtrArray *out = g_ptr_array_new();
-    g_autoptr(GPtrArray) items = NULL;
-    g_autofree char *wanted = NULL;
-
     if (ajar->journal == NULL)
-        return out;
-    if (buddy != NULL)
-        wanted = ajar_normalize_cb(account != NULL ? purple_account_get_protocol_id(account) : NULL,
-                                   buddy, ajar);
-    items = ajar_state_list_custody(ajar_journal_get_state(ajar->journal));
-    for (guint i = 0; i < items->len; i++) {
-        const AjarItem *item = g_ptr_array_index(items, i);
-
-        /* Shown or sent this session, only not noted: no longer kept. */
-        if (g_hash_table_contains(ajar->done_unnoted, item->id))
-            continue;
-        if (account != NULL && ajar_custody_find_account(item) != account)
-            continue;
-        if (wanted != NULL) {
-            g_autofree char *name = ajar_normalize_cb(item->protocol, item->buddy, ajar);
-            if (g_strcmp0(name, wanted) != 0)
-                continue;
-        }
-        g_ptr_array_add(out, (gpointer)item);
-    }
-    return out;
+        return g_ptr_array_new();
+    return filter_items(ajar, ajar_state_list_custody(ajar_journal_get_state(ajar->journal)),
+                        account, buddy, still_kept, 0);
 }
 
 void

@@ -28,21 +28,9 @@ static void
 discard_yes_cb(Discarding *discarding, int button)
 {
     AjarPlugin *ajar = discarding->ajar;
-    guint failed = 0;
-    g_autoptr(GError) first_error = NULL;
 
-    for (guint i = 0; i < discarding->ids->len; i++) {
-        g_autoptr(GError) error = NULL;
-
-        if (!ajar_custody_discard(ajar, g_ptr_array_index(discarding->ids, i), &error)) {
-            failed++;
-            if (first_error == NULL)
-                first_error = g_steal_pointer(&error);
-        }
-    }
-    if (failed > 0)
-        ajar_context_report(ajar, "Some messages could not be discarded; they stay kept.",
-                            first_error->message);
+    ajar_review_do_each(ajar, discarding->ids, ajar_custody_discard,
+                        "Some messages could not be discarded; they stay kept.");
     ajar_context_dialog_done(ajar, discarding);
 }
 
@@ -112,8 +100,6 @@ discarded_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
     AjarPlugin *ajar = step->ajar;
     int what = ajar_review_get_option(fields, "action", DO_LEAVE);
     g_autoptr(GPtrArray) ids = NULL;
-    guint failed = 0;
-    g_autoptr(GError) first_error = NULL;
 
     if (what == DO_NEXT_PAGE) {
         PurpleAccount *account = step->account_name != NULL
@@ -139,18 +125,9 @@ discarded_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
     if (what == DO_BRING_BACK_CHOSEN && ids->len == 0)
         purple_notify_info(ajar->plugin, "Ajar", "No message was chosen, so nothing changed.",
                            "Tick the messages first, then choose what to do with them.");
-    for (guint i = 0; what != DO_LEAVE && i < ids->len; i++) {
-        g_autoptr(GError) error = NULL;
-
-        if (!ajar_custody_undiscard(ajar, g_ptr_array_index(ids, i), &error)) {
-            failed++;
-            if (first_error == NULL)
-                first_error = g_steal_pointer(&error);
-        }
-    }
-    if (failed > 0)
-        ajar_context_report(ajar, "Some messages could not be brought back; they stay discarded.",
-                            first_error->message);
+    if (what != DO_LEAVE)
+        ajar_review_do_each(ajar, ids, ajar_custody_undiscard,
+                            "Some messages could not be brought back; they stay discarded.");
     ajar_review_step_free(step);
 }
 

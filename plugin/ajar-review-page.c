@@ -51,6 +51,25 @@ ajar_review_step_key(ReviewStep *step, const char *label)
     return NULL;
 }
 
+void
+ajar_review_do_each(AjarPlugin *ajar, GPtrArray *ids, AjarReviewDeed deed, const char *failed_what)
+{
+    guint failed = 0;
+    g_autoptr(GError) first_error = NULL;
+
+    for (guint i = 0; i < ids->len; i++) {
+        g_autoptr(GError) error = NULL;
+
+        if (!deed(ajar, g_ptr_array_index(ids, i), &error)) {
+            failed++;
+            if (first_error == NULL)
+                first_error = g_steal_pointer(&error);
+        }
+    }
+    if (failed > 0)
+        ajar_context_report(ajar, failed_what, first_error->message);
+}
+
 char *
 ajar_review_wrap(const char *text)
 {

@@ -44,6 +44,13 @@ const char *ajar_review_step_key(ReviewStep *step, const char *label);
  * a word; Pidgin wraps the lines again to its window). */
 char *ajar_review_wrap(const char *text);
 
+/* One thing done to a kept message by its id (ajar_custody_release(), ...). */
+typedef gboolean (*AjarReviewDeed)(AjarPlugin *ajar, const char *id, GError **error);
+/* Does @deed to each of @ids (char*); if some fail, tells the user once:
+ * @failed_what and the first reason. */
+void ajar_review_do_each(AjarPlugin *ajar, GPtrArray *ids, AjarReviewDeed deed,
+                         const char *failed_what);
+
 /* Adds option @what to the single-select list @field (@chosen: selected at
  * first). The answer is read back by its data, never by its position. */
 void ajar_review_add_option(PurpleRequestField *field, const char *label, int what,

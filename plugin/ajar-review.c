@@ -114,29 +114,16 @@ enum {
 
 static void open_messages(AjarPlugin *ajar, const char *rule, guint start);
 
-static void
-release(AjarPlugin *ajar, GPtrArray *ids)
+/* Releasing is for their messages (yours are sent with /ajar send), and
+ * for those still kept: others are passed over. */
+static gboolean
+release_theirs(AjarPlugin *ajar, const char *id, GError **error)
 {
-    guint failed = 0;
-    g_autoptr(GError) first_error = NULL;
+    const AjarItem *item = ajar_state_lookup(ajar_journal_get_state(ajar->journal), id);
 
-    for (guint i = 0; i < ids->len; i++) {
-        const char *id = g_ptr_array_index(ids, i);
-        const AjarItem *item = ajar_state_lookup(ajar_journal_get_state(ajar->journal), id);
-        g_autoptr(GError) error = NULL;
-
-        /* Releasing is for their messages; yours are sent with /ajar send. */
-        if (item == NULL || !ajar_item_in_custody(item) || item->dir == AJAR_DIRECTION_OUT)
-            continue;
-        if (!ajar_custody_release(ajar, id, &error)) {
-            failed++;
-            if (first_error == NULL)
-                first_error = g_steal_pointer(&error);
-        }
-    }
-    if (failed > 0)
-        ajar_context_report(ajar, "Some messages could not be handled; they stay kept.",
-                            first_error->message);
+    if (item == NULL || !ajar_item_in_custody(item) || item->dir == AJAR_DIRECTION_OUT)
+        return TRUE;
+    return ajar_custody_release(ajar, id, error);
 }
 
 /* Returns: (transfer container): @rule's kept messages, oldest first. */
@@ -178,7 +165,8 @@ messages_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
     else if (what == DO_DISCARD_CHOSEN)
         ajar_review_confirm_discard(ajar, step->rule, ids);
     else if (what == DO_RELEASE_CHOSEN || what == DO_RELEASE_ALL)
-        release(ajar, ids);
+        ajar_review_do_each(ajar, ids, release_theirs,
+                            "Some messages could not be handled; they stay kept.");
     else if (what == DO_NEXT_PAGE)
         open_messages(ajar, step->rule, step->next);
     ajar_review_step_free(step);
