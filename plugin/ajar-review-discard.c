@@ -156,7 +156,8 @@ open_page(AjarPlugin *ajar, PurpleAccount *account, const char *buddy, guint sta
     fields = purple_request_fields_new();
     group = purple_request_field_group_new(NULL);
     purple_request_fields_add_group(fields, group);
-    texts = ajar_review_add_page(step, group, items, start);
+    texts = ajar_review_add_page(step, group, items, start,
+                                 "Tick the messages to bring back, then choose below.");
     field = purple_request_field_list_new("action", NULL);
     purple_request_field_list_set_multi_select(field, FALSE);
     ajar_review_add_option(field, "Leave them discarded", DO_LEAVE, TRUE);

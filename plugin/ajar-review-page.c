@@ -117,14 +117,15 @@ state_word(const AjarItem *item)
     }
 }
 
-/* How many lines of the screen a page may fill (texts and check boxes):
- * Finch's dialog must fit an 80x24 terminal with its border, title, the
- * "Then" list and the buttons (13 lines); Pidgin's scrolls nothing, so a
- * page stays a readable size there too. */
+/* How many lines of the screen a page's texts and check boxes may fill:
+ * Finch's dialog must fit an 80x24 terminal with the task bar, its border,
+ * title, the one-line introduction, the "Then" list and the buttons (15
+ * lines); Pidgin's scrolls nothing, so a page stays a readable size there
+ * too. */
 static guint
 page_lines(void)
 {
-    return g_strcmp0(purple_core_get_ui(), "gnt-purple") == 0 ? 10 : 30;
+    return g_strcmp0(purple_core_get_ui(), "gnt-purple") == 0 ? 8 : 30;
 }
 
 char *
@@ -139,9 +140,11 @@ ajar_review_page_title(const char *what, guint start, guint shown, guint total)
 
 char *
 ajar_review_add_page(ReviewStep *step, PurpleRequestFieldGroup *group, GPtrArray *items,
-                     guint start)
+                     guint start, const char *intro)
 {
-    g_autoptr(GString) text = g_string_new(NULL);
+    /* The introduction also keeps Finch's window wide enough for the
+     * options, which it would otherwise cut to the width of the texts. */
+    g_autoptr(GString) text = g_string_new(intro);
     g_autoptr(GDateTime) now = g_date_time_new_now_local();
     guint budget = page_lines(), used = 0;
 
@@ -177,6 +180,8 @@ ajar_review_add_page(ReviewStep *step, PurpleRequestFieldGroup *group, GPtrArray
             cost = budget;
         }
         used += cost;
+        if (i == start)
+            g_string_append(text, "\n\n");
         for (char **line = lines; *line != NULL; line++)
             g_string_append_printf(text, "%s\n", *line);
         time_text = ajar_format_local_time(item->time, now);

@@ -59,12 +59,12 @@ void ajar_review_add_option(PurpleRequestField *field, const char *label, int wh
 int ajar_review_get_option(PurpleRequestFields *fields, const char *id, int otherwise);
 
 /* Adds a page of @items (AjarItem*) from @start on to @fields: their
- * texts, plain and wrapped, as the secondary text (returned, transfer
- * full), and a check box "chosen-N" for each. As many as fit the screen of
+ * texts, plain and wrapped, after @intro (one line) as the secondary text
+ * (returned, transfer full), and a check box "chosen-N" for each. As many as fit the screen of
  * the UI in use (Finch: an 80x24 terminal); the page's ids become @step's
  * keys and @step->next says where the next page starts (0: no more). */
 char *ajar_review_add_page(ReviewStep *step, PurpleRequestFieldGroup *group, GPtrArray *items,
-                           guint start);
+                           guint start, const char *intro);
 /* Returns: (transfer full): the ids ticked on the page, in listed order. */
 GPtrArray *ajar_review_chosen_ids(ReviewStep *step, PurpleRequestFields *fields);
 /* "Kept messages: Sam" or, with pages, "Kept messages: Sam (4–6 of 9)".

@@ -196,7 +196,8 @@ open_messages(AjarPlugin *ajar, const char *rule, guint start)
     step->rule = g_strdup(rule);
     start = MIN(start, mine->len - 1);
     purple_request_fields_add_group(fields, group);
-    texts = ajar_review_add_page(step, group, mine, start);
+    texts = ajar_review_add_page(step, group, mine, start,
+                                 "Tick the messages, then choose below what to do with them.");
     for (guint i = 0; i < mine->len; i++) {
         const AjarItem *item = g_ptr_array_index(mine, i);
         interrupted |= item->interrupted && item->dir == AJAR_DIRECTION_IN;

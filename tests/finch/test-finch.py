@@ -18,7 +18,8 @@ person at that terminal would, with keys only:
     journal after each (drive_review_step_two): Keep with message 1 ticked
     changes nothing; Release the chosen releases exactly message 1 into a
     conversation; Discard the chosen asks first ("Keep them" keeps it,
-    "Discard" discards exactly it); Release all releases the last one;
+    "Discard" discards exactly it); Release all releases the last one; then
+    Recently discarded brings the discarded one back (journal: restored);
   - cooling-off: in Sam's conversation `/ajar cooloff 10` and "hello later":
     the conversation must say "Ajar: this will be sent in 10 min." and the
     journal have a `queued` line; `/ajar cancel` must journal `cancelled`;
@@ -113,19 +114,24 @@ OPTIONS = ["Keep them for now", "Release the chosen into the conversation",
            "Release all into the conversation", "Discard the chosen…"]
 
 
-def pick(finch, option):
-    """Tabs to the review's "Then" list (it shows "Keep them for now" at first),
+# The "Recently discarded" step's list.
+DISCARDED_OPTIONS = ["Leave them discarded", "Bring back the chosen (kept again)",
+                     "Bring back all"]
+
+
+def pick(finch, option, options=OPTIONS):
+    """Tabs to the review's "Then" list (it shows its first option at first),
     opens it (Down), moves down to option (Finch marks the dropdown's row in a
-    colour of its own, so by its place in OPTIONS) and takes it (Enter); checks
-    that the list then shows it, closed."""
-    finch.choose(OPTIONS[0], key="Tab")
+    colour of its own, so by its place in options) and takes it (Enter);
+    checks that the list then shows it, closed."""
+    finch.choose(options[0], key="Tab")
     finch.send_keys("Down")
-    finch.wait_for_screen(OPTIONS[-1])
-    for _ in range(OPTIONS.index(option)):
+    finch.wait_for_screen(options[-1])
+    for _ in range(options.index(option)):
         finch.send_keys("Down")
     finch.send_keys("Enter")
     af.wait_for(f"the list to show {option!r}, closed",
-                lambda: all((o in finch.screen()) == (o == option) for o in OPTIONS))
+                lambda: all((o in finch.screen()) == (o == option) for o in options))
 
 
 def press(finch, button):
@@ -208,6 +214,25 @@ def drive_review_step_two(tap, finch, config, held):
     assert TEXTS[1] not in screen, f"the discarded text is shown:\n{screen}"
     finch.save_screen("review-released-all")
     af.close_conversation(finch)
+    tap.ok(tap.step)
+
+    tap.step = ("the review then offers only 'Recently discarded: 1'; 'Bring back the chosen' "
+                "journals restored for the discarded one, which is held again "
+                "(review-recently-discarded.txt)")
+    step_one = open_review_step_one(finch)
+    assert re.search(r"Recently discarded: 1, newest", step_one), step_one
+    assert "Sam:" not in step_one, f"nothing of Sam's is kept, yet:\n{step_one}"
+    step_two = press_read(finch, step_one)
+    assert "Recently discarded" in step_two and TEXTS[1] in step_two, step_two
+    tick(finch, "1. ")
+    pick(finch, DISCARDED_OPTIONS[1], DISCARDED_OPTIONS)
+    finch.save_screen("review-recently-discarded")
+    press(finch, "OK")
+    restored = af.wait_for("a restored line", lambda: at_least(1, events(config, "restored")))
+    assert [e["id"] for e in restored] == [ids[1]], restored
+    step_one = open_review_step_one(finch)
+    assert re.search(r"Sam: 1 held", step_one), step_one
+    finch.close_window("Ajar")
     tap.ok(tap.step)
 
 
