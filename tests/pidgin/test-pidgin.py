@@ -43,6 +43,8 @@ from xmpp_send import send_messages  # noqa: E402
 # them; the third is markup-like text Sam typed, to be shown as typed.
 TEXTS = ["are you awake?", "I miss you & the cat", "<b>not bold</b> & fine",
          "can we talk tonight?"]
+# The first line of each page of the review's second step.
+INTRO = "Tick the messages, then choose below what to do with them."
 MARKUP = TEXTS[2]
 OPTIONS = ["Keep them for now", "Release the chosen into the conversation",
            "Release all into the conversation", "Discard the chosen…"]
@@ -168,7 +170,7 @@ def scenario(tap, args, session, config, env):
     tap.step = ("'Read' shows step two: the texts numbered, a check box per message, "
                 "the options, 'Keep them for now' chosen (review.png)")
     review, content, boxes = ap.read_review(ui, review)
-    numbered = "\n".join(f"{n}. {text}" for n, text in enumerate(TEXTS, 1))
+    numbered = INTRO + "\n\n" + "\n".join(f"{n}. {text}" for n, text in enumerate(TEXTS, 1))
     assert content == numbered, f"the review's text is {content!r}, expected {numbered!r}"
     assert len(boxes) == len(TEXTS) and all(
         b.startswith(f"{n}. ") and b.endswith(f", held — {t}")
@@ -292,7 +294,7 @@ def scenario(tap, args, session, config, env):
         people[1].startswith("Recently discarded: 1"), f"step one lists {people}"
     review, content, boxes = ap.read_review(ui, review)
     rest = TEXTS[2:]
-    numbered = "\n".join(f"{n}. {text}" for n, text in enumerate(rest, 1))
+    numbered = INTRO + "\n\n" + "\n".join(f"{n}. {text}" for n, text in enumerate(rest, 1))
     assert content == numbered, f"the review's text is {content!r}, expected {numbered!r}"
     ap.choose(ui, review, "Release all into the conversation")
     ok_and_wait(ui, review)
