@@ -1,7 +1,9 @@
 /* bench-core.c — the core's figures, without libpurple:
  *   2  a held message's journal append with each flush policy;
  *   3  journal replay time and peak memory for 10^4, 10^5, 10^6 events
- *      (each replay in a fresh process of this program, so peaks are its own);
+ *      (each replay in a fresh process of this program, so peaks are its own),
+ *      and beside each the same lines only parsed by json-glib's JsonParser
+ *      (what replaying with json-glib would cost at the least);
  *   4  ajar_rules_decide() per call for 1, 100 and 10,000 rules.
  * Usage: ajar-bench-core [--json FILE] [--dir DIR] [--instructions] [--max-scale N]
  *        ajar-bench-core replay DIR     (one replay; prints "ns peak_growth rss_growth events")
@@ -13,6 +15,7 @@
 #include <sys/resource.h>
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "ajar/ajar-journal.h"
 #include "ajar/ajar-rules.h"
@@ -267,6 +270,59 @@ replay_in_child(const char *self, const char *dir)
     return r;
 }
 
+/* Parses every line of the journal at @path with one JsonParser and reads
+ * each line's "event" member: the least a replay through json-glib would
+ * do, without applying anything. Adds the row "3.jsonglib<scale>". */
+static void
+json_glib_pass(const char *path, guint scale, guint64 events, double replay_cpu_seconds)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GMappedFile) file = g_mapped_file_new(path, FALSE, &error);
+    g_autoptr(JsonParser) parser = json_parser_new_immutable();
+    g_autofree char *key = g_strdup_printf("3.jsonglib%u", scale);
+    g_autofree char *name = g_strdup_printf("parse the 10^%u lines with json-glib", scale);
+    g_autofree char *note = NULL;
+    BenchRow row = BENCH_ROW_INIT;
+    const char *p, *end;
+    guint64 lines = 0;
+    gint64 start, cpu_start;
+
+    if (file == NULL)
+        g_error("%s", error->message);
+    p = g_mapped_file_get_contents(file);
+    end = p + g_mapped_file_get_length(file);
+    cpu_start = cpu_ns();
+    start = bench_now_ns();
+    while (p < end) {
+        const char *newline = memchr(p, '\n', (gsize)(end - p));
+        const char *line_end = newline != NULL ? newline : end;
+        JsonObject *object;
+
+        if (!json_parser_load_from_data(parser, p, line_end - p, &error))
+            g_error("json-glib refused line %" G_GUINT64_FORMAT ": %s", lines + 1, error->message);
+        object = json_node_get_object(json_parser_get_root(parser));
+        if (json_object_get_string_member(object, "event") == NULL)
+            g_error("line %" G_GUINT64_FORMAT " has no event", lines + 1);
+        lines++;
+        p = line_end + 1;
+    }
+    row.seconds = (double)(bench_now_ns() - start) / 1e9;
+    row.cpu_seconds = (double)(cpu_ns() - cpu_start) / 1e9;
+    if (lines != events)
+        g_error("json-glib read %" G_GUINT64_FORMAT " lines of %" G_GUINT64_FORMAT, lines, events);
+    note = g_strdup_printf("one JsonParser, each line parsed and its event read, nothing "
+                           "applied; ratio: its CPU time against the replay's (%.3f s)",
+                           replay_cpu_seconds);
+    row.figure = "3";
+    row.key = key;
+    row.name = name;
+    row.n = events;
+    row.ns_per_op = row.seconds * 1e9 / (double)events;
+    row.ratio = row.cpu_seconds / replay_cpu_seconds;
+    row.note = note;
+    bench_report_add(&row);
+}
+
 static void
 figure_replay(const char *self, const char *work_dir, guint max_scale)
 {
@@ -325,6 +381,8 @@ figure_replay(const char *self, const char *work_dir, guint max_scale)
         row.bytes2 = size;
         row.note = note;
         bench_report_add(&row);
+        if (!instructions_mode)
+            json_glib_pass(path, scale, events, row.cpu_seconds);
         if (!keep_journals) {
             g_remove(path);
             g_rmdir(dir);
