@@ -1,11 +1,15 @@
 /* ajar-json.h — a strict JSON reader that remembers where each value was,
  * and the small writer the rules file and the journal share.
  *
- * Why not json-glib's JsonParser: it gives no line/column for a value, so a
- * validation error could not say where it is, and it silently keeps the last
- * of two duplicate keys. Both files Ajar reads are hand-edited or crash-made,
- * i.e. hostile; this reader is RFC 8259 strict (no comments, no trailing
- * commas, no NaN, no lone surrogates, valid UTF-8 only) with a depth limit. */
+ * Why not json-glib's JsonParser: it gives no line/column for a value (its
+ * signals say where a value ends), so a validation error could not say where
+ * it is; it silently keeps the last of two duplicate keys; and json-glib
+ * 1.6.6 (Debian 12) accepts what is not JSON (1., .5, 0x10, 01, "\x",
+ * single quotes, raw tabs in strings). Both files Ajar reads are hand-edited
+ * or crash-made, i.e. hostile; this reader is RFC 8259 strict (no comments,
+ * no trailing commas, no NaN, no lone surrogates, valid UTF-8 only) with a
+ * depth limit, and tests/fuzz/fuzz-json.c holds it against json-glib: what
+ * it accepts, json-glib reads to the same values. */
 #pragma once
 
 #include <glib.h>
