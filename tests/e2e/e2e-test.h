@@ -250,7 +250,7 @@ e2e_event_with_text(GPtrArray *events, const char *text)
 }
 
 /* How early a due time may be acted on as journaled: Ajar's timer lets a
- * due time within 1 ms count as come (plugin/ajar-due.c), and the
+ * due time within 1 ms count as come (plugin/ajar-due-queue.c), and the
  * journal's ts keeps whole milliseconds. */
 #define E2E_DUE_SLACK_US 2000
 
