@@ -163,7 +163,8 @@ def drive_review_step_two(tap, finch, config, held):
     tap.ok(tap.step)
 
     tap.step = ("'Release the chosen into the conversation' with message 1 ticked releases "
-                "exactly message 1 into a conversation with Sam (review-release-chosen.txt)")
+                "exactly message 1 into a conversation with Sam, at the time it came "
+                "(review-release-chosen.txt)")
     review_step_two(finch)
     tick(finch, "1. ")
     pick(finch, "Release the chosen into the conversation")
@@ -172,7 +173,10 @@ def drive_review_step_two(tap, finch, config, held):
     released = af.wait_for("a released line", lambda: at_least(1, events(config, "released")))
     assert [e["id"] for e in released] == [ids[0]], released
     assert [e["id"] for e in events(config, "showing")] == [ids[0]]
-    finch.wait_for_screen(TEXTS[0])
+    # With its own time (TZ=UTC here, as the journal's): the time it came,
+    # not the time it was released.
+    came = held[0]["time"][11:19]
+    finch.wait_for_screen(rf"\({came}\) Sam: {re.escape(TEXTS[0])}", regex=True)
     assert not events(config, "discarded"), "a message was discarded"
     af.close_conversation(finch)
     tap.ok(tap.step)
