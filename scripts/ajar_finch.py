@@ -65,7 +65,8 @@ import subprocess
 import tempfile
 import time
 
-from ajar_pidgin import Failure, Session, journal_lines, read_journal, wait_for  # noqa: F401
+from ajar_pidgin import (  # noqa: F401
+    Failure, Session, journal_lines, read_journal, wait_for, write_profile_files)
 
 COLUMNS, ROWS = 80, 24
 SETTLE = 1.0      # longest wait for the screen to react to a key (it may not)
@@ -88,59 +89,13 @@ for _letter in "abcdefghijklmnopqrstuvwxyz":
 
 # ---- the throwaway Finch profile ----------------------------------------------
 
-def write_profile(config, plugin, port, domain="example.org", password="secret",
-                  buddy="sam", alias="Sam", rules=None):
-    """Writes accounts.xml, blist.xml, prefs.xml and plugins/ajar.so into config.
-
-    rules: a dict written as ajar/rules.json, or None to start without rules.
+def write_profile(config, plugin, port, **options):
+    """Finch's profile (ajar_pidgin.write_profile_files(), options as there):
+    Ajar loaded; Sam shown although offline (we never subscribe to their
+    presence); no sound at all (method "nosound", muted); no typing notices.
     Returns the account name (you@DOMAIN/Finch)."""
-    import json
-
-    account = f"you@{domain}/Finch"
-    os.makedirs(os.path.join(config, "plugins"), exist_ok=True)
-    link = os.path.join(config, "plugins", "ajar.so")
-    if os.path.lexists(link):
-        os.unlink(link)
-    os.symlink(os.path.abspath(plugin), link)
-    files = {
-        # Finch's UI id is "gnt-purple": auto-login is a per-UI setting.
-        "accounts.xml": f"""<?xml version='1.0' encoding='UTF-8' ?>
-<account version='1.0'>
- <account>
-  <protocol>prpl-jabber</protocol>
-  <name>{account}</name>
-  <password>{password}</password>
-  <alias>You</alias>
-  <settings>
-   <setting name='connect_server' type='string'>127.0.0.1</setting>
-   <setting name='port' type='int'>{int(port)}</setting>
-   <setting name='connection_security' type='string'>opportunistic_tls</setting>
-   <setting name='auth_plain_in_clear' type='bool'>1</setting>
-  </settings>
-  <settings ui='gnt-purple'>
-   <setting name='auto-login' type='bool'>1</setting>
-  </settings>
- </account>
-</account>
-""",
-        "blist.xml": f"""<?xml version='1.0' encoding='UTF-8' ?>
-<purple version='1.0'>
- <blist>
-  <group name='Friends'>
-   <contact>
-    <buddy account='{account}' proto='prpl-jabber'>
-     <name>{buddy}@{domain}</name>
-     <alias>{alias}</alias>
-    </buddy>
-   </contact>
-  </group>
- </blist>
-</purple>
-""",
-        # Ajar loaded; Sam shown although offline (we never subscribe to their
-        # presence); no sound at all (method "nosound", muted); conversations
-        # 80 wide so their lines are not cut.
-        "prefs.xml": f"""<?xml version='1.0' encoding='UTF-8' ?>
+    def prefs(link):
+        return f"""<?xml version='1.0' encoding='UTF-8' ?>
 <pref version='1' name='/'>
  <pref name='finch'>
   <pref name='plugins'>
@@ -165,17 +120,9 @@ def write_profile(config, plugin, port, domain="example.org", password="secret",
   </pref>
  </pref>
 </pref>
-""",
-    }
-    for name, text in files.items():
-        with open(os.path.join(config, name), "w", encoding="utf-8") as out:
-            out.write(text)
-    if rules is not None:
-        os.makedirs(os.path.join(config, "ajar"), mode=0o700, exist_ok=True)
-        path = os.path.join(config, "ajar", "rules.json")
-        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
-            json.dump(rules, out, indent=2)
-    return account
+"""
+
+    return write_profile_files(config, plugin, port, "gnt-purple", "Finch", prefs, **options)
 
 
 def tools_missing():

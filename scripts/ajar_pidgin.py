@@ -53,19 +53,22 @@ def wait_for(what, probe, timeout=WAIT):
 
 # ---- the throwaway Pidgin profile -------------------------------------------
 
-def write_profile(config, plugin, port, domain="example.org", password="secret",
-                  buddy="sam", alias="Sam", rules=None):
-    """Writes accounts.xml, blist.xml, prefs.xml and plugins/ajar.so into config.
-
-    rules: a dict written as ajar/rules.json, or None to start without rules.
-    Returns the account name (you@DOMAIN/Pidgin)."""
-    account = f"you@{domain}/Pidgin"
+def write_profile_files(config, plugin, port, ui, resource, prefs_xml, domain="example.org",
+                        password="secret", buddy="sam", alias="Sam", rules=None):
+    """Writes a throwaway libpurple profile into config for the client whose
+    UI id is ui (Pidgin "gtk-gaim", Finch "gnt-purple"): accounts.xml (the
+    account you@DOMAIN/RESOURCE on the local server, signing in by itself),
+    blist.xml (Sam), prefs.xml as prefs_xml(link) returns it for link, the
+    path of plugins/ajar.so (a symlink to the built file), and, unless rules
+    is None, ajar/rules.json from that dict. Returns the account name."""
+    account = f"you@{domain}/{resource}"
     os.makedirs(os.path.join(config, "plugins"), exist_ok=True)
     link = os.path.join(config, "plugins", "ajar.so")
     if os.path.lexists(link):
         os.unlink(link)
     os.symlink(os.path.abspath(plugin), link)
     files = {
+        # Auto-login is a per-UI setting.
         "accounts.xml": f"""<?xml version='1.0' encoding='UTF-8' ?>
 <account version='1.0'>
  <account>
@@ -79,7 +82,7 @@ def write_profile(config, plugin, port, domain="example.org", password="secret",
    <setting name='connection_security' type='string'>opportunistic_tls</setting>
    <setting name='auth_plain_in_clear' type='bool'>1</setting>
   </settings>
-  <settings ui='gtk-gaim'>
+  <settings ui='{ui}'>
    <setting name='auto-login' type='bool'>1</setting>
   </settings>
  </account>
@@ -99,9 +102,26 @@ def write_profile(config, plugin, port, domain="example.org", password="secret",
  </blist>
 </purple>
 """,
-        # Nothing that pops up or makes noise: no tray icon, no sounds; Sam is
-        # shown although offline (we never subscribe to their presence).
-        "prefs.xml": f"""<?xml version='1.0' encoding='UTF-8' ?>
+        "prefs.xml": prefs_xml(link),
+    }
+    for name, text in files.items():
+        with open(os.path.join(config, name), "w", encoding="utf-8") as out:
+            out.write(text)
+    if rules is not None:
+        os.makedirs(os.path.join(config, "ajar"), mode=0o700, exist_ok=True)
+        path = os.path.join(config, "ajar", "rules.json")
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
+            json.dump(rules, out, indent=2)
+    return account
+
+
+def write_profile(config, plugin, port, **options):
+    """Pidgin's profile (write_profile_files(), options as there): Ajar
+    loaded, nothing that pops up or makes noise (no tray icon, no sounds),
+    Sam shown although offline (we never subscribe to their presence).
+    Returns the account name (you@DOMAIN/Pidgin)."""
+    def prefs(link):
+        return f"""<?xml version='1.0' encoding='UTF-8' ?>
 <pref version='1' name='/'>
  <pref name='pidgin'>
   <pref name='plugins'>
@@ -124,17 +144,9 @@ def write_profile(config, plugin, port, domain="example.org", password="secret",
   </pref>
  </pref>
 </pref>
-""",
-    }
-    for name, text in files.items():
-        with open(os.path.join(config, name), "w", encoding="utf-8") as out:
-            out.write(text)
-    if rules is not None:
-        os.makedirs(os.path.join(config, "ajar"), mode=0o700, exist_ok=True)
-        path = os.path.join(config, "ajar", "rules.json")
-        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
-            json.dump(rules, out, indent=2)
-    return account
+"""
+
+    return write_profile_files(config, plugin, port, "gtk-gaim", "Pidgin", prefs, **options)
 
 
 def read_journal(config):
