@@ -5,6 +5,7 @@
 #include "ajar-review-discard.h"
 #include "ajar-review-page.h"
 
+#include "ajar-contact.h"
 #include "ajar-custody.h"
 
 #include "ajar/ajar-stats.h"
@@ -70,10 +71,27 @@ recent_since(void)
     return ajar_context_now() - AJAR_RECENTLY_DISCARDED_DAYS * USEC_PER_DAY;
 }
 
+/* Returns: (transfer container): what was discarded lately: all of it, or,
+ * with @buddy (and @account), what came from or went to any buddy of their
+ * buddy-list contact, as the review's kept messages for one person. */
+static GPtrArray *
+discarded_for(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
+{
+    GPtrArray *items = ajar_custody_list_discarded(ajar, NULL, NULL, recent_since());
+
+    for (guint i = 0; buddy != NULL && i < items->len;) {
+        if (ajar_contact_covers(ajar, account, buddy, g_ptr_array_index(items, i)))
+            i++;
+        else
+            g_ptr_array_remove_index(items, i);
+    }
+    return items;
+}
+
 char *
 ajar_review_describe_discarded(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
 {
-    g_autoptr(GPtrArray) items = ajar_custody_list_discarded(ajar, account, buddy, recent_since());
+    g_autoptr(GPtrArray) items = discarded_for(ajar, account, buddy);
     g_autofree char *ago = NULL;
     gint64 newest = 0;
 
@@ -114,8 +132,7 @@ discarded_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
         PurpleAccount *account = step->account_name != NULL
                                      ? purple_accounts_find(step->account_name, step->protocol)
                                      : NULL;
-        items = ajar_custody_list_discarded(ajar, account, account != NULL ? step->buddy : NULL,
-                                            recent_since());
+        items = discarded_for(ajar, account, account != NULL ? step->buddy : NULL);
         ids = g_ptr_array_new_with_free_func(g_free);
         for (guint i = 0; i < items->len; i++)
             g_ptr_array_add(ids, g_strdup(((const AjarItem *)g_ptr_array_index(items, i))->id));
@@ -134,7 +151,7 @@ discarded_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
 static void
 open_page(AjarPlugin *ajar, PurpleAccount *account, const char *buddy, guint start)
 {
-    g_autoptr(GPtrArray) items = ajar_custody_list_discarded(ajar, account, buddy, recent_since());
+    g_autoptr(GPtrArray) items = discarded_for(ajar, account, buddy);
     PurpleRequestFields *fields;
     PurpleRequestFieldGroup *group;
     PurpleRequestField *field;

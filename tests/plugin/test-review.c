@@ -586,6 +586,52 @@ test_pages(void)
     test_client_close_im(me(), MAX_BUDDY);
 }
 
+/* Returns: (transfer full): the first step /ajar review opens in @who's
+ * window; "person" lists what it shows. */
+static GPtrArray *
+review_in_window(const char *who)
+{
+    GPtrArray *requests;
+
+    ajar_test_drain();
+    g_assert_cmpint(test_client_command(me(), who, "ajar review"), ==, PURPLE_CMD_STATUS_OK);
+    requests = test_client_take_requests();
+    g_assert_cmpuint(requests->len, ==, 1);
+    return requests;
+}
+
+/* /ajar review in a person's window: their kept messages and what of
+ * theirs was discarded lately, nobody else's. */
+static void
+test_review_for_one_person(void)
+{
+    g_autoptr(GPtrArray) step = read_person("Sam: 2 held");
+    g_autoptr(GPtrArray) first = NULL;
+    PurpleRequestField *people;
+
+    answer(step, (const char *const[]){ "fifth", NULL }, "Discard the chosen");
+    confirm_discard("Discard 1 message from Sam?", "Discard");
+
+    first = review_in_window(ALEX);
+    people = purple_request_fields_get_field(((TestRequest *)g_ptr_array_index(first, 0))->fields,
+                                             "person");
+    g_assert_nonnull(ajar_test_list_item(people, "Alex: "));
+    g_assert_null(ajar_test_list_item(people, "Recently discarded"));
+    g_assert_null(ajar_test_list_item(people, "Sam: "));
+    test_client_request_cancel(g_ptr_array_index(first, 0));
+    g_clear_pointer(&first, g_ptr_array_unref);
+
+    first = review_in_window(SAM);
+    people = purple_request_fields_get_field(((TestRequest *)g_ptr_array_index(first, 0))->fields,
+                                             "person");
+    g_assert_nonnull(ajar_test_list_item(people, "Sam: 1 held"));
+    g_assert_nonnull(ajar_test_list_item(people, "Recently discarded: 1, newest "));
+    g_assert_null(ajar_test_list_item(people, "Alex: "));
+    test_client_request_cancel(g_ptr_array_index(first, 0));
+    test_client_close_im(me(), SAM);
+    test_client_close_im(me(), ALEX);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -610,6 +656,7 @@ main(int argc, char **argv)
     g_test_add_func("/plugin/review/recently-discarded", test_recently_discarded);
     g_test_add_func("/plugin/review/undiscard-command", test_undiscard_command);
     g_test_add_func("/plugin/review/pages", test_pages);
+    g_test_add_func("/plugin/review/for-one-person", test_review_for_one_person);
     status = g_test_run();
 
     test_client_quit();
