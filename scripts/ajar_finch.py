@@ -299,18 +299,20 @@ class Finch:
 
     def settle(self, before):
         """After a key: waits (at most SETTLE s) for the screen to differ from
-        before, then until it stays the same for QUIET s. Some keys change
-        nothing, hence no failure: this only lets Finch's main loop catch up,
-        so the next key meets the window it was meant for."""
+        before, then until it stays the same for QUIET s. Colours count: a
+        key that only moves the focus (Tab to a check box) changes nothing
+        else. Some keys change nothing at all, hence no failure: this only
+        lets Finch's main loop catch up, so the next key meets the window it
+        was meant for. before and the result: styled_screen() as one string."""
         deadline = time.monotonic() + SETTLE
-        now = self.screen()
+        now = "\n".join(self.styled_screen())
         while now == before and time.monotonic() < deadline:
             time.sleep(POLL)
-            now = self.screen()
+            now = "\n".join(self.styled_screen())
         quiet_since = time.monotonic()
         while time.monotonic() - quiet_since < QUIET and time.monotonic() < deadline + SETTLE:
             time.sleep(POLL)
-            later = self.screen()
+            later = "\n".join(self.styled_screen())
             if later != now:
                 now, quiet_since = later, time.monotonic()
         return now
@@ -336,15 +338,15 @@ class Finch:
         """Sends each key: a name of KEYS ("Down", "Enter", "C-o", "M-c", ...)
         or else literal text, one after the other, letting the screen settle
         after each (see settle). Returns the screen."""
-        text = self.screen()
+        styled = "\n".join(self.styled_screen())
         for key in keys:
             if key in KEYS:
                 self.tmux("send-keys", "-t", "ajar", "-H", *[f"{b:02x}" for b in KEYS[key]])
             else:
                 self.tmux("send-keys", "-t", "ajar", "-l", key)
             if settle:
-                text = self.settle(text)
-        return text
+                styled = self.settle(styled)
+        return self.screen()
 
     def type_line(self, line):
         """Types line and Enter into the focused entry."""

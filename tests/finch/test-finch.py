@@ -34,44 +34,19 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
-import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
 import ajar_finch as af  # noqa: E402
+from ajar_tap import Servers, Tap  # noqa: E402
 import ajar_pidgin as ap  # noqa: E402  (Session: reaping and leftover checks)
 from xmpp_send import send_messages  # noqa: E402
 
 TEXTS = ["are you awake?", "I miss you", "call me"]
 LATER = "hello later"
-SERVERS = os.path.join(ROOT, "scripts", "servers")
-
-
-class Tap:
-    def __init__(self):
-        self.count = 0
-        self.failed = 0
-        self.step = None  # the check under way
-
-    def ok(self, description):
-        self.count += 1
-        print(f"ok {self.count} - {description}", flush=True)
-
-    def not_ok(self, description, why, directive=""):
-        self.count += 1
-        if not directive:
-            self.failed += 1
-        print(f"not ok {self.count} - {description}{directive}", flush=True)
-        for line in str(why).splitlines():
-            print(f"# {line}", flush=True)
-
-    def note(self, text):
-        for line in str(text).splitlines():
-            print(f"# {line}", flush=True)
 
 
 def events(config, kind):
@@ -368,13 +343,6 @@ def scenario(tap, args, finch, config, env):
     tap.ok(tap.step)
 
 
-def read_pid(path):
-    try:
-        return open(path).read().strip()
-    except OSError:
-        return None
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--plugin", default=os.environ.get("AJAR_PLUGIN"), required=False)
@@ -394,15 +362,13 @@ def main():
     shutil.rmtree(args.log_dir, ignore_errors=True)
     os.makedirs(args.log_dir)
     config = os.path.join(args.log_dir, "config")
-    servers = tempfile.mkdtemp(prefix="ajar-finch-servers.")
+    servers = Servers("ajar-finch-servers.")
     session = ap.Session(args.log_dir)  # a subreaper: prosody and tmux come back to us
     finch = af.Finch(args.log_dir, config)
     tap.step = "a local prosody with accounts you and sam"
     problems = []
     try:
-        subprocess.run([SERVERS, "start", servers, "--xmpp", "you", "sam"], check=True)
-        env = dict(line.split("=", 1) for line in
-                   open(os.path.join(servers, "servers.env")).read().split())
+        env = servers.start()
         af.write_profile(config, args.plugin, env["AJAR_XMPP_PORT"])
         tap.ok(tap.step)
         scenario(tap, args, finch, config, env)
@@ -415,13 +381,7 @@ def main():
         print("# last lines of finch.log:", *[f"#   {line}" for line in tail], sep="\n")
     finally:
         problems = finch.stop()
-        server_pid = read_pid(os.path.join(servers, "xmpp", "server.pid"))
-        # prosody's starter has exited, so prosody is ours to reap when it ends.
-        session.run_reaping([SERVERS, "stop", servers])
-        others = finch.sessions() + ([("prosody", server_pid)] if server_pid else [])
-        session.settle(others)
-        left = session.leftovers(others)
-        shutil.rmtree(servers, ignore_errors=True)
+        left = servers.stop(session, finch.sessions())
     if problems or left:
         tap.not_ok("everything stopped, nothing left running", f"{problems}; left: {left}")
     else:

@@ -28,15 +28,14 @@ import html
 import json
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
 import ajar_pidgin as ap  # noqa: E402
+from ajar_tap import Servers, Tap  # noqa: E402
 from xmpp_send import send_messages  # noqa: E402
 
 # Distinct, so each check box and each line in the conversation is one of
@@ -50,25 +49,6 @@ OPTIONS = ["Keep them for now", "Release the chosen into the conversation",
            "Release all into the conversation", "Discard the chosen…"]
 MENU = ["Hold their messages", "Archive unread", "Delay their messages…",
         "Cooling-off on my messages…", "Review held messages…", "Turn off"]
-SERVERS = os.path.join(ROOT, "scripts", "servers")
-
-
-class Tap:
-    def __init__(self):
-        self.count = 0
-        self.failed = 0
-        self.step = None  # the check under way
-
-    def ok(self, description):
-        self.count += 1
-        print(f"ok {self.count} - {description}", flush=True)
-
-    def not_ok(self, description, why):
-        self.count += 1
-        self.failed += 1
-        print(f"not ok {self.count} - {description}", flush=True)
-        for line in str(why).splitlines():
-            print(f"# {line}", flush=True)
 
 
 def events(config, kind):
@@ -316,13 +296,6 @@ def scenario(tap, args, session, config, env):
     tap.ok(tap.step)
 
 
-def read_pid(path):
-    try:
-        return open(path).read().strip()
-    except OSError:
-        return None
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--plugin", default=os.environ.get("AJAR_PLUGIN"), required=False)
@@ -342,13 +315,11 @@ def main():
     shutil.rmtree(args.log_dir, ignore_errors=True)
     os.makedirs(os.path.join(args.log_dir, "home"))
     config = os.path.join(args.log_dir, "config")
-    servers = tempfile.mkdtemp(prefix="ajar-pidgin-servers.")
+    servers = Servers("ajar-pidgin-servers.")
     session = ap.Session(args.log_dir)
     tap.step = "a local prosody with accounts you and sam"
     try:
-        subprocess.run([SERVERS, "start", servers, "--xmpp", "you", "sam"], check=True)
-        env = dict(line.split("=", 1) for line in
-                   open(os.path.join(servers, "servers.env")).read().split())
+        env = servers.start()
         ap.write_profile(config, args.plugin, env["AJAR_XMPP_PORT"])
         tap.ok(tap.step)
         scenario(tap, args, session, config, env)
@@ -365,13 +336,7 @@ def main():
         print("# last lines of pidgin.log:", *[f"#   {line}" for line in tail], sep="\n")
     finally:
         killed = session.stop()
-        server_pid = read_pid(os.path.join(servers, "xmpp", "server.pid"))
-        # prosody's starter has exited, so prosody is ours to reap when it ends.
-        session.run_reaping([SERVERS, "stop", servers])
-        server = [("prosody", server_pid)] if server_pid else []
-        session.settle(server)
-        left = session.leftovers(server)
-        shutil.rmtree(servers, ignore_errors=True)
+        left = servers.stop(session)
     if killed or left:
         tap.not_ok("everything stopped, nothing left running",
                    f"killed: {killed}; left: {left}")
