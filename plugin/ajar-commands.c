@@ -261,12 +261,13 @@ undiscard(AjarPlugin *ajar, PurpleConversation *conv, const char *arg, char **er
             say(conv, "Ajar: nothing here was discarded in the last 30 days.");
             return PURPLE_CMD_RET_OK;
         }
-        g_string_append_printf(text, "Ajar: discarded in the last 30 days (%s):",
-                               "/ajar undiscard ID brings one back");
+        g_string_append(text, "Ajar: discarded in the last 30 days (/ajar undiscard ID "
+                              "brings one back):");
         for (guint i = 0; i < items->len; i++) {
             const AjarItem *item = g_ptr_array_index(items, i);
             g_autofree char *when = ajar_format_local_time(item->time, now);
-            g_string_append_printf(text, "\n%.10s  %s, %s", item->id,
+            /* The whole id: short ones of a burst can share their start. */
+            g_string_append_printf(text, "\n%s  %s, %s", item->id,
                                    item->dir == AJAR_DIRECTION_IN ? "theirs" : "yours", when);
         }
         say(conv, text->str);
