@@ -13,7 +13,7 @@ G_DEFINE_QUARK(ajar_event_error_quark, ajar_event_error)
 
 /* The on-disk names, indexed by AjarEventType. */
 static const char *const event_names[] = {
-    [AJAR_EVENT_UNKNOWN] = NULL,
+    [AJAR_EVENT_UNKNOWN] = NULL, /* a name this version does not know */
     [AJAR_EVENT_HELD] = "held",
     [AJAR_EVENT_ARCHIVED] = "archived",
     [AJAR_EVENT_DELAYED] = "delayed",

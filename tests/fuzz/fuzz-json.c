@@ -72,8 +72,8 @@ compare_object(const AjarJsonValue *ours, JsonNode *theirs, guint depth)
     guint i = 0;
 
     /* Ajar refuses duplicate keys, so both have the same members. */
-    FUZZ_CHECK(g_list_length(members) == ours->items->len, "%u members vs %u",
-               ours->items->len, g_list_length(members));
+    FUZZ_CHECK(g_list_length(members) == ours->items->len, "%u members vs %u", ours->items->len,
+               g_list_length(members));
     for (GList *l = members; l != NULL; l = l->next, i++) {
         const AjarJsonValue *member = g_ptr_array_index(ours->items, i);
 
@@ -113,8 +113,7 @@ compare(const AjarJsonValue *ours, JsonNode *theirs, guint depth)
         FUZZ_CHECK(json_array_get_length(array) == ours->items->len, "%u items vs %u",
                    ours->items->len, json_array_get_length(array));
         for (guint i = 0; i < ours->items->len; i++)
-            compare(g_ptr_array_index(ours->items, i), json_array_get_element(array, i),
-                    depth + 1);
+            compare(g_ptr_array_index(ours->items, i), json_array_get_element(array, i), depth + 1);
         break;
     }
     case AJAR_JSON_OBJECT:
@@ -130,8 +129,7 @@ check_refusal(const GError *error, const char *text, size_t size)
     guint line = 0, column = 0, lines = 1;
 
     FUZZ_CHECK(error != NULL && error->domain == AJAR_JSON_ERROR, "refused without a JSON error");
-    FUZZ_CHECK(strchr(error->message, '\n') == NULL, "message is not one line: %s",
-               error->message);
+    FUZZ_CHECK(strchr(error->message, '\n') == NULL, "message is not one line: %s", error->message);
     FUZZ_CHECK(sscanf(error->message, "%u:%u: ", &line, &column) == 2,
                "message has no position: %s", error->message);
     for (size_t i = 0; i < size; i++)
