@@ -246,10 +246,8 @@ static PurpleCmdRet
 undiscard(AjarPlugin *ajar, PurpleConversation *conv, const char *arg, char **error_out)
 {
     PurpleAccount *account = purple_conversation_get_account(conv);
-    gint64 since = ajar_context_now() -
-                   AJAR_RECENTLY_DISCARDED_DAYS * G_GINT64_CONSTANT(86400) * G_USEC_PER_SEC;
     g_autoptr(GPtrArray) items =
-        ajar_custody_list_discarded(ajar, account, purple_conversation_get_name(conv), since);
+        ajar_custody_list_discarded(ajar, account, purple_conversation_get_name(conv));
     g_autoptr(GPtrArray) ids = g_ptr_array_new();
     gboolean all = g_strcmp0(arg, "all") == 0;
 

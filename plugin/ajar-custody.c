@@ -258,9 +258,11 @@ discarded_since(AjarPlugin *ajar, const AjarItem *item, gint64 since)
 }
 
 GPtrArray *
-ajar_custody_list_discarded(AjarPlugin *ajar, PurpleAccount *account, const char *buddy,
-                            gint64 since)
+ajar_custody_list_discarded(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
 {
+    gint64 since = ajar_context_now() -
+                   AJAR_RECENTLY_DISCARDED_DAYS * G_GINT64_CONSTANT(86400) * G_USEC_PER_SEC;
+
     if (ajar->journal == NULL)
         return g_ptr_array_new();
     return filter_items(ajar, ajar_state_list(ajar_journal_get_state(ajar->journal)), account,

@@ -17,13 +17,12 @@ gboolean ajar_custody_mark_read(AjarPlugin *ajar, const char *id, GError **error
  * which it is kept again (theirs as held, yours as an unsent letter). */
 gboolean ajar_custody_undiscard(AjarPlugin *ajar, const char *id, GError **error);
 /* How long a discarded message is offered back in the review and by
- * /ajar undiscard without an id (it stays in the journal either way). */
+ * /ajar undiscard (it stays in the journal either way). */
 #define AJAR_RECENTLY_DISCARDED_DAYS 30
-/* Messages discarded at or after @since (unix microseconds) for one buddy
- * of one account (both nullable = all), oldest first.
+/* Messages discarded in the last AJAR_RECENTLY_DISCARDED_DAYS days for one
+ * buddy of one account (both nullable = all), oldest first.
  * Returns: (transfer container). */
-GPtrArray *ajar_custody_list_discarded(AjarPlugin *ajar, PurpleAccount *account, const char *buddy,
-                                       gint64 since);
+GPtrArray *ajar_custody_list_discarded(AjarPlugin *ajar, PurpleAccount *account, const char *buddy);
 gboolean ajar_custody_send(AjarPlugin *ajar, const char *id, GError **error);
 gboolean ajar_custody_cancel(AjarPlugin *ajar, const char *id, GError **error);
 /* Items in custody for one buddy of one account (both nullable = all),

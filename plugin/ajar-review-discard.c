@@ -10,8 +10,6 @@
 
 #include "ajar/ajar-stats.h"
 
-#define USEC_PER_DAY (G_GINT64_CONSTANT(86400) * G_USEC_PER_SEC)
-
 /* What the "Discard?" question needs when it is answered. */
 typedef struct {
     AjarPlugin *ajar;
@@ -65,19 +63,13 @@ ajar_review_confirm_discard(AjarPlugin *ajar, const char *rule, GPtrArray *ids)
                           G_CALLBACK(discard_no_cb));
 }
 
-static gint64
-recent_since(void)
-{
-    return ajar_context_now() - AJAR_RECENTLY_DISCARDED_DAYS * USEC_PER_DAY;
-}
-
 /* Returns: (transfer container): what was discarded lately: all of it, or,
  * with @buddy (and @account), what came from or went to any buddy of their
  * buddy-list contact, as the review's kept messages for one person. */
 static GPtrArray *
 discarded_for(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
 {
-    GPtrArray *items = ajar_custody_list_discarded(ajar, NULL, NULL, recent_since());
+    GPtrArray *items = ajar_custody_list_discarded(ajar, NULL, NULL);
 
     for (guint i = 0; buddy != NULL && i < items->len;) {
         if (ajar_contact_covers(ajar, account, buddy, g_ptr_array_index(items, i)))
@@ -117,22 +109,17 @@ discarded_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
 {
     AjarPlugin *ajar = step->ajar;
     int what = ajar_review_get_option(fields, "action", DO_LEAVE);
+    const char *buddy;
+    PurpleAccount *account = ajar_review_step_person(step, &buddy);
     g_autoptr(GPtrArray) ids = NULL;
 
     if (what == DO_NEXT_PAGE) {
-        PurpleAccount *account = step->account_name != NULL
-                                     ? purple_accounts_find(step->account_name, step->protocol)
-                                     : NULL;
-        open_page(ajar, account, account != NULL ? step->buddy : NULL, step->next);
+        open_page(ajar, account, buddy, step->next);
         ajar_review_step_free(step);
         return;
     }
     if (what == DO_BRING_BACK_ALL) {
-        g_autoptr(GPtrArray) items = NULL;
-        PurpleAccount *account = step->account_name != NULL
-                                     ? purple_accounts_find(step->account_name, step->protocol)
-                                     : NULL;
-        items = discarded_for(ajar, account, account != NULL ? step->buddy : NULL);
+        g_autoptr(GPtrArray) items = discarded_for(ajar, account, buddy);
         ids = g_ptr_array_new_with_free_func(g_free);
         for (guint i = 0; i < items->len; i++)
             g_ptr_array_add(ids, g_strdup(((const AjarItem *)g_ptr_array_index(items, i))->id));
@@ -164,11 +151,7 @@ open_page(AjarPlugin *ajar, PurpleAccount *account, const char *buddy, guint sta
         return;
     }
     step = ajar_review_step_new(ajar);
-    if (account != NULL && buddy != NULL) {
-        step->account_name = g_strdup(purple_account_get_username(account));
-        step->protocol = g_strdup(purple_account_get_protocol_id(account));
-        step->buddy = g_strdup(buddy);
-    }
+    ajar_review_step_set_person(step, account, buddy);
     start = MIN(start, items->len - 1);
     fields = purple_request_fields_new();
     group = purple_request_field_group_new(NULL);

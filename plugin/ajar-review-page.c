@@ -41,6 +41,27 @@ ajar_review_step_free(ReviewStep *step)
     ajar_context_dialog_done(step->ajar, step);
 }
 
+void
+ajar_review_step_set_person(ReviewStep *step, PurpleAccount *account, const char *buddy)
+{
+    if (account == NULL || buddy == NULL)
+        return;
+    step->account_name = g_strdup(purple_account_get_username(account));
+    step->protocol = g_strdup(purple_account_get_protocol_id(account));
+    step->buddy = g_strdup(buddy);
+}
+
+PurpleAccount *
+ajar_review_step_person(ReviewStep *step, const char **buddy)
+{
+    PurpleAccount *account = step->account_name != NULL
+                                 ? purple_accounts_find(step->account_name, step->protocol)
+                                 : NULL;
+
+    *buddy = account != NULL ? step->buddy : NULL;
+    return account;
+}
+
 const char *
 ajar_review_step_key(ReviewStep *step, const char *label)
 {

@@ -34,6 +34,12 @@ typedef struct {
  * its dialog answers (or by unload when it never does). */
 ReviewStep *ajar_review_step_new(AjarPlugin *ajar);
 void ajar_review_step_free(ReviewStep *step);
+/* Remembers that @step is for @buddy of @account (nothing when either is
+ * NULL): by names, as the account may be deleted while the dialog is open. */
+void ajar_review_step_set_person(ReviewStep *step, PurpleAccount *account, const char *buddy);
+/* Returns: (transfer none) (nullable): the account @step is for if it
+ * still exists, and then its buddy in *@buddy (else NULL). */
+PurpleAccount *ajar_review_step_person(ReviewStep *step, const char **buddy);
 /* The cancel callback of a step's dialog: nothing changes. */
 void ajar_review_step_cancel_cb(ReviewStep *step, PurpleRequestFields *fields);
 /* Returns: (transfer none) (nullable): the key of the item labelled @label. */

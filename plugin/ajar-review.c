@@ -241,10 +241,9 @@ choose_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
     const char *rule = chosen != NULL ? ajar_review_step_key(step, chosen->data) : NULL;
 
     if (chosen != NULL && rule == NULL) {
-        PurpleAccount *account = step->account_name != NULL
-                                     ? purple_accounts_find(step->account_name, step->protocol)
-                                     : NULL;
-        ajar_review_open_discarded(step->ajar, account, account != NULL ? step->buddy : NULL);
+        const char *buddy;
+        PurpleAccount *account = ajar_review_step_person(step, &buddy);
+        ajar_review_open_discarded(step->ajar, account, buddy);
     } else if (rule != NULL)
         open_messages(step->ajar, rule, 0);
     ajar_review_step_free(step);
@@ -268,12 +267,7 @@ ajar_review_open(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
         return;
     }
     step = ajar_review_step_new(ajar);
-    if (account != NULL && buddy != NULL) {
-        /* Names, not the account: it may be deleted while the dialog is open. */
-        step->account_name = g_strdup(purple_account_get_username(account));
-        step->protocol = g_strdup(purple_account_get_protocol_id(account));
-        step->buddy = g_strdup(buddy);
-    }
+    ajar_review_step_set_person(step, account, buddy);
     fields = purple_request_fields_new();
     group = purple_request_field_group_new(NULL);
     purple_request_fields_add_group(fields, group);
