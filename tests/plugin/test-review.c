@@ -3,151 +3,14 @@
  * built ajar.so would do it through libpurple's request API.
  *
  * The cases share one libpurple core and run in order, with flat paths (see
- * test-harness.c): what one case leaves kept, the next one finds. */
-#include "ajar-test-util.h"
-
-#include <string.h>
-
-#include <core.h>
-
-#define ME "me@example.org/Home"
-#define SAM "sam@example.org"
-#define ALEX "alex@example.org"
-#define MAX_BUDDY "max@example.org"
-#define MARKUP "<b>hi</b> &amp; <a href='http://x.example/'>link</a>"
-
-static PurpleAccount *
-me(void)
-{
-    return ajar_test_account(ME);
-}
-
-static PurplePlugin *
-plugin(void)
-{
-    return ajar_test_plugin();
-}
-
-/* Returns: (transfer full): the ids of @who's custody events of @type. */
-static GPtrArray *
-ids_of(const char *who, AjarEventType type)
-{
-    g_autoptr(GPtrArray) events = ajar_test_events_since(0, type, NULL);
-    GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
-
-    for (guint i = 0; i < events->len; i++) {
-        const AjarEvent *event = g_ptr_array_index(events, i);
-        if (event->buddy != NULL && g_str_has_prefix(event->buddy, who))
-            g_ptr_array_add(ids, g_strdup(event->id));
-    }
-    return ids;
-}
-
-static void
-receive(const char *who, const char *text)
-{
-    test_client_receive(me(), who, text, 0, time(NULL));
-    test_client_iterate(100);
-}
-
-/* Runs the plugin action. Returns: (transfer full): the one dialog shown. */
-static GPtrArray *
-open_review(void)
-{
-    g_autoptr(GPtrArray) requests = NULL;
-
-    ajar_test_drain();
-    ajar_test_run_action(plugin(), "Review held messages…");
-    requests = test_client_take_requests();
-    g_assert_cmpuint(requests->len, ==, 1);
-    g_assert_cmpint(((TestRequest *)g_ptr_array_index(requests, 0))->type, ==,
-                    PURPLE_REQUEST_FIELDS);
-    return g_steal_pointer(&requests);
-}
-
-/* In the first step, chooses the person whose line starts with @prefix and
- * presses "Read". Returns: (transfer full): the second step. */
-static GPtrArray *
-read_person(const char *prefix)
-{
-    ajar_test_drain();
-    return ajar_test_review_read(prefix, NULL);
-}
-
-/* The second step's texts: plain, under the dialog's title. */
-static const char *
-content(GPtrArray *step)
-{
-    TestRequest *request = g_ptr_array_index(step, 0);
-
-    g_assert_nonnull(request->secondary);
-    return request->secondary;
-}
-
-/* In the second step, ticks the messages whose labels contain @chosen (NULL-
- * terminated), picks the action starting with @then as the UI in use would
- * record it (test_client_fields_pick()) and presses OK. */
-static void
-answer(GPtrArray *step, const char *const *chosen, const char *then)
-{
-    TestRequest *request = g_ptr_array_index(step, 0);
-    PurpleRequestField *action = purple_request_fields_get_field(request->fields, "action");
-    const char *option;
-
-    g_assert_nonnull(action);
-    for (const char *const *want = chosen; want != NULL && *want != NULL; want++)
-        ajar_test_review_tick(request, *want);
-    option = ajar_test_option_starting(action, then);
-    g_assert_nonnull(option);
-    test_client_fields_pick(request, "action", option);
-    g_assert_true(test_client_request_fields_ok(request));
-}
-
-/* Returns: (transfer full): the received lines shown since the last drain. */
-static GPtrArray *
-shown_lines(void)
-{
-    g_autoptr(GPtrArray) lines = test_client_take_lines();
-    GPtrArray *received = g_ptr_array_new_with_free_func(g_free);
-
-    for (guint i = 0; i < lines->len; i++) {
-        TestLine *line = g_ptr_array_index(lines, i);
-        if (line->flags & PURPLE_MESSAGE_RECV)
-            g_ptr_array_add(received, g_strdup(line->message));
-    }
-    return received;
-}
-
-/* Answers the "Discard?" question that should be the one dialog open now
- * with the button labelled @button. */
-static void
-confirm_discard(const char *question, const char *button)
-{
-    g_autoptr(GPtrArray) asked = test_client_take_requests();
-    TestRequest *request;
-
-    g_assert_cmpuint(asked->len, ==, 1);
-    request = g_ptr_array_index(asked, 0);
-    g_assert_cmpint(request->type, ==, PURPLE_REQUEST_ACTION);
-    g_assert_cmpstr(request->primary, ==, question);
-    g_assert_nonnull(strstr(request->secondary, "until it is compacted"));
-    /* The default keeps them. */
-    g_assert_cmpstr(g_ptr_array_index(request->labels, request->default_action), ==, "Keep them");
-    test_client_request_answer(request, test_client_request_find_action(request, button));
-}
+ * test-harness.c): what one case leaves kept, the next one finds. Pages of
+ * many messages: test-review-pages.c. */
+#include "review-test-util.h"
 
 static void
 test_setup(void)
 {
-    static const char rules[] =
-        "{\"version\": 1, \"rules\": ["
-        "{\"name\": \"Sam\", \"match\": [{\"buddy\": \"" SAM "\"}], \"incoming\": {\"action\": "
-        "\"hold\"}},"
-        "{\"name\": \"Alex\", \"match\": [{\"buddy\": \"" ALEX "\"}], \"incoming\": {\"action\": "
-        "\"archive\"}},"
-        "{\"name\": \"Max\", \"match\": [{\"buddy\": \"" MAX_BUDDY
-        "\"}], \"incoming\": {\"action\": "
-        "\"hold\"}}], \"settings\": {\"notify\": \"count\"}}\n";
+    static const char rules[] = REVIEW_RULES;
     GList *actions;
     guint review = 0, statistics = 0;
 
@@ -370,20 +233,6 @@ test_status_counts_read_archive(void)
     test_client_close_im(me(), ALEX);
 }
 
-/* The id of Sam's kept or discarded message whose text is @text. */
-static char *
-sam_id(const char *text)
-{
-    g_autoptr(GPtrArray) events = ajar_test_events_since(0, AJAR_EVENT_HELD, NULL);
-
-    for (guint i = 0; i < events->len; i++) {
-        const AjarEvent *event = g_ptr_array_index(events, i);
-        if (g_strcmp0(event->text, text) == 0)
-            return g_strdup(event->id);
-    }
-    g_error("no held message \"%s\"", text);
-}
-
 /* Nothing ticked: "Release the chosen" and "Discard the chosen" change
  * nothing and say so. */
 static void
@@ -523,83 +372,6 @@ test_undiscard_command(void)
     test_client_close_im(me(), SAM);
 }
 
-/* Many messages come in pages that fit the screen (Finch: 10 lines of
- * texts and check boxes; elsewhere 30), "Show the next messages" pages on,
- * "Release all" takes every page, and a text too long for a page is cut
- * with where to read the rest. */
-static void
-test_pages(void)
-{
-    gboolean finch = g_strcmp0(purple_core_get_ui(), "gnt-purple") == 0;
-    guint per_page = finch ? 4 : 15; /* each: one text line and a check box */
-    g_autoptr(GString) long_text = g_string_new(NULL);
-    g_autoptr(GPtrArray) step = NULL;
-    guint start = 0;
-
-    for (guint i = 1; i <= 12; i++) {
-        g_autofree char *text = g_strdup_printf("page message %u", i);
-        receive(MAX_BUDDY, text);
-    }
-    for (guint i = 0; i < 200; i++)
-        g_string_append(long_text, "a long letter ");
-    receive(MAX_BUDDY, long_text->str);
-    /* Max had one held already (test_markup_plain's): 14 in all. */
-    step = read_person("Max: 14 held");
-    for (;;) {
-        TestRequest *request = g_ptr_array_index(step, 0);
-        g_autoptr(GPtrArray) boxes = ajar_test_review_boxes(request);
-        PurpleRequestField *action = purple_request_fields_get_field(request->fields, "action");
-        guint lines;
-        g_auto(GStrv) text_lines = g_strsplit(request->secondary, "\n", -1);
-        g_autofree char *title = NULL;
-
-        /* The texts after the one-line introduction and its blank line. */
-        lines = boxes->len + g_strv_length(text_lines) - 2;
-        g_test_message("%s: %u messages, %u lines", request->primary, boxes->len, lines);
-        g_assert_cmpstr(text_lines[0], ==,
-                        "Tick the messages, then choose below what to do with them.");
-        g_assert_cmpuint(lines, <=, finch ? 8 : 30);
-        g_assert_cmpuint(boxes->len, >=, 1);
-        title = boxes->len == 1 ? g_strdup_printf("Kept messages: Max (%u of 14)", start + 1)
-                                : g_strdup_printf("Kept messages: Max (%u–%u of 14)", start + 1,
-                                                  start + boxes->len);
-        g_assert_cmpstr(request->primary, ==, title);
-        if (start + boxes->len < 13)
-            g_assert_cmpuint(boxes->len, ==, MIN(per_page, 13 - start));
-        start += boxes->len;
-        if (start == 14) {
-            /* The long one is alone on the last page, cut. */
-            g_assert_cmpuint(boxes->len, ==, 1);
-            g_assert_nonnull(strstr(request->secondary, "… (all of it: ajar show 01"));
-            g_assert_null(ajar_test_option_starting(action, "Show the next messages"));
-            break;
-        }
-        g_assert_nonnull(ajar_test_option_starting(action, "Show the next messages"));
-        answer(step, NULL, "Show the next messages");
-        g_clear_pointer(&step, g_ptr_array_unref);
-        step = test_client_take_requests();
-        g_assert_cmpuint(step->len, ==, 1);
-    }
-    /* From the last page, all of Max's: every page. */
-    answer(step, NULL, "Release all");
-    g_assert_cmpuint(ajar_test_count_and_free(shown_lines()), ==, 14);
-    test_client_close_im(me(), MAX_BUDDY);
-}
-
-/* Returns: (transfer full): the first step /ajar review opens in @who's
- * window; "person" lists what it shows. */
-static GPtrArray *
-review_in_window(const char *who)
-{
-    GPtrArray *requests;
-
-    ajar_test_drain();
-    g_assert_cmpint(test_client_command(me(), who, "ajar review"), ==, PURPLE_CMD_STATUS_OK);
-    requests = test_client_take_requests();
-    g_assert_cmpuint(requests->len, ==, 1);
-    return requests;
-}
-
 /* /ajar review in a person's window: their kept messages and what of
  * theirs was discarded lately, nobody else's. */
 static void
@@ -655,7 +427,6 @@ main(int argc, char **argv)
     g_test_add_func("/plugin/review/discard-asks", test_discard_asks);
     g_test_add_func("/plugin/review/recently-discarded", test_recently_discarded);
     g_test_add_func("/plugin/review/undiscard-command", test_undiscard_command);
-    g_test_add_func("/plugin/review/pages", test_pages);
     g_test_add_func("/plugin/review/for-one-person", test_review_for_one_person);
     status = g_test_run();
 
