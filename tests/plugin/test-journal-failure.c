@@ -440,6 +440,67 @@ test_journal_unopenable_outgoing(void)
     journal_unopenable_end();
 }
 
+/* In the review, ticks the message holding @text, picks "Discard the
+ * chosen…" and answers the question with "Discard". */
+static void
+discard_in_review(const char *text)
+{
+    g_autoptr(GPtrArray) step = ajar_test_review_read("Sam: ", NULL);
+    g_autoptr(GPtrArray) asked = NULL;
+    TestRequest *request = g_ptr_array_index(step, 0);
+    PurpleRequestField *action = purple_request_fields_get_field(request->fields, "action");
+
+    ajar_test_review_tick(request, text);
+    test_client_fields_pick(request, "action", ajar_test_option_starting(action, "Discard"));
+    g_assert_true(test_client_request_fields_ok(request));
+    asked = test_client_take_requests();
+    g_assert_cmpuint(asked->len, ==, 1);
+    test_client_request_answer(
+        g_ptr_array_index(asked, 0),
+        test_client_request_find_action(g_ptr_array_index(asked, 0), "Discard"));
+}
+
+/* Discarding and bringing back while the disk is full: nothing changes
+ * (the message stays kept, or stays discarded), the journal does not grow,
+ * and the user is told in one line. */
+static void
+test_discard_on_full_disk(void)
+{
+    PurpleAccount *account = start();
+    g_autoptr(GPtrArray) held = ajar_test_events_since(0, AJAR_EVENT_HELD, NULL);
+    const AjarEvent *last = g_ptr_array_index(held, held->len - 1);
+    g_autofree char *id = g_strdup(last->id);
+    g_autofree char *command = g_strdup_printf("ajar undiscard %.10s", id);
+    g_autoptr(GPtrArray) notices = NULL;
+    gint64 size;
+    struct rlimit old;
+
+    g_assert_cmpstr(last->text, ==, "while the disk was fine");
+    size = journal_size();
+    old = fill_the_disk();
+    discard_in_review("while the disk was fine");
+    free_the_disk(old);
+    g_assert_cmpint(ajar_test_item_state(id), ==, AJAR_EVENT_HELD);
+    g_assert_cmpint(journal_size(), ==, size);
+    notices = test_client_take_notices();
+    g_assert_cmpstr(only_error_notice(notices)->primary, ==,
+                    "Some messages could not be discarded; they stay kept.");
+    test_client_notices_close(notices);
+
+    discard_in_review("while the disk was fine");
+    g_assert_cmpint(ajar_test_item_state(id), ==, AJAR_EVENT_DISCARDED);
+    size = journal_size();
+    old = fill_the_disk();
+    g_assert_cmpint(test_client_command(account, SAM, command), ==, PURPLE_CMD_STATUS_FAILED);
+    free_the_disk(old);
+    g_assert_cmpint(ajar_test_item_state(id), ==, AJAR_EVENT_DISCARDED);
+    g_assert_cmpint(journal_size(), ==, size);
+    g_assert_cmpint(test_client_command(account, SAM, command), ==, PURPLE_CMD_STATUS_OK);
+    g_assert_cmpint(ajar_test_item_state(id), ==, AJAR_EVENT_HELD);
+    ajar_test_unload();
+    ajar_test_drain();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -457,6 +518,7 @@ main(int argc, char **argv)
     g_test_add_func("/plugin/journal-failure/outgoing-kept", test_outgoing_kept);
     g_test_add_func("/plugin/journal-failure/release-on-full-disk", test_release_on_full_disk);
     g_test_add_func("/plugin/journal-failure/send-on-full-disk", test_send_on_full_disk);
+    g_test_add_func("/plugin/journal-failure/discard-on-full-disk", test_discard_on_full_disk);
     status = g_test_run();
 
     test_client_quit();
