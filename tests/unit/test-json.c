@@ -1,6 +1,8 @@
 /* test-json.c — the strict JSON reader: positions, strictness, errors. */
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #include "ajar/ajar-json.h"
 
 typedef struct {
@@ -178,6 +180,75 @@ test_write_invalid_utf8(void)
     g_assert_true(g_utf8_validate(out->str, -1, NULL));
 }
 
+/* Why rules.json and the journal are not read with json-glib's JsonParser
+ * (README, "Strict JSON, own reader"): Debian 12's json-glib 1.6.6 reads
+ * each of these texts *without an error* to a value the text does not say.
+ * For each, the test checks what json-glib makes of it (if that assertion
+ * fails, json-glib has changed: revisit the decision) and that Ajar's reader
+ * refuses it with a message or reads what the text says. */
+typedef struct {
+    const char *name;
+    const char *text;
+    const char *json_glib_reads; /* json-glib's value, written back by JsonGenerator */
+    const char *ajar_error;      /* NULL: Ajar reads it, see test_json_glib_misreads */
+} MisreadCase;
+
+static const MisreadCase misread_cases[] = {
+    { "octal", "[0600]", "[384]", "1:2: numbers must not start with 0" },
+    { "wraps", "[99999999999999999999]", "[-1]", NULL },
+    { "second-value-dropped", "{\"a\": 1} {\"a\": 2}", "{\"a\":1}",
+      "1:10: unexpected '{' after the end of the value" },
+    { "unknown-escape", "[\"\\x41\"]", "[\"x41\"]", "1:3: unknown escape \\ followed by 'x'" },
+    { "nul-cuts-string", "[\"\\u0000x\"]", "[\"\"]", NULL },
+    { "hex", "[0x10]", "[16]", "1:3: expected ',' or ']', found 'x'" },
+    { "dot-five", "[.5]", "[0.5]", "1:2: expected a value, found '.'" },
+    { "spaced-minus", "[- 1]", "[-1]", "1:2: invalid number" },
+    { "single-quotes", "{'a': 1}", "{\"a\":1}",
+      "1:2: expected a key in double quotes, found \"'\"" },
+    { "comment", "{/* no */\"a\": 1}", "{\"a\":1}",
+      "1:2: expected a key in double quotes, found '/'" },
+};
+
+static void
+test_json_glib_misreads(gconstpointer data)
+{
+    const MisreadCase *c = data;
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_autoptr(JsonGenerator) generator = json_generator_new();
+    g_autoptr(GError) glib_error = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(AjarJsonValue) ours = NULL;
+    g_autofree char *theirs = NULL;
+
+    g_assert_true(json_parser_load_from_data(parser, c->text, -1, &glib_error));
+    g_assert_no_error(glib_error);
+    json_generator_set_root(generator, json_parser_get_root(parser));
+    theirs = json_generator_to_data(generator, NULL);
+    g_assert_cmpstr(theirs, ==, c->json_glib_reads);
+
+    ours = ajar_json_parse(c->text, -1, &error);
+    if (c->ajar_error != NULL) {
+        g_assert_null(ours);
+        g_assert_error(error, AJAR_JSON_ERROR, AJAR_JSON_ERROR_SYNTAX);
+        g_assert_cmpstr(error->message, ==, c->ajar_error);
+        return;
+    }
+    /* What the text says: a number too big for 64 bits, a string with a NUL in it. */
+    g_assert_no_error(error);
+    g_assert_cmpuint(ours->items->len, ==, 1);
+    if (g_str_equal(c->name, "wraps")) {
+        const AjarJsonValue *n = g_ptr_array_index(ours->items, 0);
+
+        g_assert_false(n->is_integer);
+        g_assert_cmpfloat(n->number, ==, 1e20);
+    } else {
+        const AjarJsonValue *s = g_ptr_array_index(ours->items, 0);
+
+        g_assert_cmpuint(s->string_len, ==, 2);
+        g_assert_cmpint(s->string[1], ==, 'x');
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -185,6 +256,11 @@ main(int argc, char **argv)
     for (gsize i = 0; i < G_N_ELEMENTS(bad_cases); i++) {
         g_autofree char *path = g_strdup_printf("/json/parse/bad/%s", bad_cases[i].name);
         g_test_add_data_func(path, &bad_cases[i], test_bad);
+    }
+    for (gsize i = 0; i < G_N_ELEMENTS(misread_cases); i++) {
+        g_autofree char *path =
+            g_strdup_printf("/json/json-glib-misreads/%s", misread_cases[i].name);
+        g_test_add_data_func(path, &misread_cases[i], test_json_glib_misreads);
     }
     g_test_add_func("/json/parse/too-deep", test_too_deep);
     g_test_add_func("/json/parse/positions", test_positions);
