@@ -25,6 +25,7 @@
 
 #include "ajar/ajar-event.h"
 #include "ajar/ajar-files.h"
+#include "ajar/ajar-i18n.h"
 
 static void
 review_action_cb(PurplePluginAction *action)
@@ -227,6 +228,7 @@ static PurplePluginInfo ajar_plugin_info = {
 static void
 ajar_plugin_init(PurplePlugin *plugin)
 {
+    ajar_i18n_init(AJAR_LOCALEDIR);
     purple_prefs_add_none(AJAR_PREFS_ROOT);
     purple_prefs_add_string(AJAR_PREFS_ROOT "/notify", "count");
     purple_prefs_add_int(AJAR_PREFS_ROOT "/cooloff_minutes", 10);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ajar-cli.h"
+#include "ajar/ajar-i18n.h"
 
 typedef struct {
     const char *name;
@@ -189,6 +190,10 @@ main(int argc, char **argv)
     };
 
     setlocale(LC_ALL, "");
+    /* AJAR_LOCALEDIR in the environment: an uninstalled build's
+     * translations (the tests'); otherwise the installed ones. */
+    ajar_i18n_init(g_getenv("AJAR_LOCALEDIR") ? g_getenv("AJAR_LOCALEDIR") : AJAR_LOCALEDIR);
+    textdomain(GETTEXT_PACKAGE);
     g_set_prgname("ajar");
     context = g_option_context_new("COMMAND [ARGUMENT…]");
     g_option_context_set_summary(context,

@@ -1,0 +1,34 @@
+/* ajar-i18n.h — how Ajar's words are marked for translation.
+ *
+ * Always Ajar's own gettext domain (GETTEXT_PACKAGE, "ajar"), never the
+ * process's default one: the plugin runs inside Pidgin or Finch, whose
+ * domain is theirs. po/README.md says how to add a language.
+ *
+ *   _("text")                 a translated string
+ *   N_("text")                marked only, translated where it is used
+ *   C_("context", "text")     the same words that translate differently
+ *   P_("1 message", "%u messages", n)   plural forms (ngettext)
+ *
+ * Never build a sentence from translated pieces: one format string per
+ * sentence, so a translator can change the order of its parts. Formats that
+ * other programs read (the journal, --json, the HTML export's structure)
+ * are never translated. */
+#pragma once
+
+#include <glib.h>
+#include <glib/gi18n-lib.h>
+
+#define P_(singular, plural, n) g_dngettext(GETTEXT_PACKAGE, (singular), (plural), (n))
+
+G_BEGIN_DECLS
+
+/* Binds Ajar's domain to @localedir (UTF-8 output); the installed
+ * AJAR_LOCALEDIR unless a test points elsewhere. Safe to call again. */
+static inline void
+ajar_i18n_init(const char *localedir)
+{
+    bindtextdomain(GETTEXT_PACKAGE, localedir);
+    bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+}
+
+G_END_DECLS
