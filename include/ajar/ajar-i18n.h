@@ -6,8 +6,11 @@
  *
  *   _("text")                 a translated string
  *   N_("text")                marked only, translated where it is used
- *   C_("context", "text")     the same words that translate differently
- *   P_("1 message", "%u messages", n)   plural forms (ngettext)
+ *   P_("%u message", "%u messages", n)   plural forms (ngettext)
+ *
+ * Plain dgettext(), not GLib's g_dgettext(): that one turns a library's
+ * translations off when the program's own domain (Pidgin's) has none for
+ * the user's language, and Ajar may well be translated where Pidgin is not.
  *
  * Never build a sentence from translated pieces: one format string per
  * sentence, so a translator can change the order of its parts. Formats that
@@ -16,9 +19,12 @@
 #pragma once
 
 #include <glib.h>
-#include <glib/gi18n-lib.h>
+#include <libintl.h>
 
-#define P_(singular, plural, n) g_dngettext(GETTEXT_PACKAGE, (singular), (plural), (n))
+#define _(text) ((const char *)dgettext(GETTEXT_PACKAGE, (text)))
+#define N_(text) (text)
+#define P_(singular, plural, n) \
+    ((const char *)dngettext(GETTEXT_PACKAGE, (singular), (plural), (unsigned long)(n)))
 
 G_BEGIN_DECLS
 
