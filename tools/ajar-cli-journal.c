@@ -10,7 +10,7 @@
 
 /* What a repair event's message says (see ajar_journal_append()):
  * "journal.jsonl: repaired an incomplete last line (N bytes, line L) ...". */
-#define REPAIRED_PREFIX AJAR_JOURNAL_FILE ": repaired"
+#define REPAIRED_PREFIX AJAR_JOURNAL_FILE ": repaired" /* no i18n: the journal's words */
 
 static void
 history_entry_clear(gpointer data)
@@ -28,10 +28,10 @@ note_repair(AjarCliJournal *journal, const AjarEvent *event)
 
     if (event->message == NULL || !g_str_has_prefix(event->message, REPAIRED_PREFIX))
         return;
-    at = strstr(event->message, ", line ");
+    at = strstr(event->message, ", line "); /* no i18n: the journal's words */
     if (at == NULL)
         return;
-    at += strlen(", line ");
+    at += strlen(", line "); /* no i18n: the journal's words */
     line = g_ascii_strtoull(at, NULL, 10);
     if (line > 0 && line <= G_MAXUINT) {
         guint line_no = (guint)line;
@@ -150,15 +150,17 @@ ajar_cli_journal_warn(const AjarCliJournal *journal)
             first = line_no;
     }
     if (count == 1)
-        fprintf(stderr,
-                "ajar: " AJAR_JOURNAL_FILE
-                ": 1 malformed line skipped (line %u); run 'ajar verify'\n",
-                first);
+        /* TRANSLATORS: %1$s is the journal's file name, %2$u a line number;
+         * 'ajar verify' is typed as it is. */
+        ajar_cli_error(_("%s: 1 malformed line skipped (line %u); run 'ajar verify'"),
+                       AJAR_JOURNAL_FILE, first);
     else
-        fprintf(stderr,
-                "ajar: " AJAR_JOURNAL_FILE
-                ": %u malformed lines skipped (first at line %u); run 'ajar verify'\n",
-                count, first);
+        /* TRANSLATORS: %1$s is the journal's file name, %2$u how many lines
+         * (always more than one), %3$u the first one's number. */
+        ajar_cli_error(P_("%s: %u malformed line skipped (first at line %u); run 'ajar verify'",
+                          "%s: %u malformed lines skipped (first at line %u); run 'ajar verify'",
+                          count),
+                       AJAR_JOURNAL_FILE, count, first);
 }
 
 GArray *
@@ -206,7 +208,7 @@ ajar_cli_state_name(AjarEventType type)
 {
     const char *name = ajar_event_type_to_string(type);
 
-    return name != NULL ? name : "unknown";
+    return name != NULL ? name : "unknown"; /* no i18n: a state name, as the journal's */
 }
 
 char *

@@ -6,6 +6,7 @@
 #include <glib.h>
 
 #include "ajar/ajar-event.h"
+#include "ajar/ajar-i18n.h"
 #include "ajar/ajar-journal.h"
 #include "ajar/ajar-state.h"
 
@@ -33,6 +34,11 @@ typedef struct {
     char *command_color_option;
     GDateTime *now; /* local time when the command started */
 } AjarCli;
+
+/* A new option context whose --help words (usage line, summary,
+ * description, entries) are translated in Ajar's domain. Mark the strings
+ * given to it with N_(), not _(). Returns: (transfer full). */
+GOptionContext *ajar_cli_option_context_new(const char *parameter_string);
 
 /* Adds the options every subcommand accepts (--dir; with @color also
  * --color) to @context's main entries; they point into @cli's command_*

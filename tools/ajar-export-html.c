@@ -8,6 +8,7 @@
 #include "ajar/ajar-text.h"
 #include "ajar/ajar-stats.h"
 
+/* no i18n begin: the page's style and HTML entities */
 static const char page_style[] =
     "body{font:16px/1.5 system-ui,sans-serif;max-width:46em;margin:2em auto;padding:0 1em;"
     "color:#222;background:#fdfdfb}\n"
@@ -22,6 +23,23 @@ static const char page_style[] =
     "@media (prefers-color-scheme:dark){body{color:#ddd;background:#1b1b1b}"
     "header p,.meta{color:#999}h2{border-color:#444}article{border-color:#555}}\n";
 
+/* Escapes "&", "<" and ">", and with @quotes also both quotes. */
+static void
+append_entities(GString *out, const char *text, gboolean quotes)
+{
+    for (const char *p = text; *p != '\0'; p++) {
+        switch (*p) {
+        case '&': g_string_append(out, "&amp;"); break;
+        case '<': g_string_append(out, "&lt;"); break;
+        case '>': g_string_append(out, "&gt;"); break;
+        case '"': g_string_append(out, quotes ? "&quot;" : "\""); break;
+        case '\'': g_string_append(out, quotes ? "&#39;" : "'"); break;
+        default: g_string_append_c(out, *p); break;
+        }
+    }
+}
+/* no i18n end */
+
 /* @text (any bytes) made safe (see ajar_cli_append_safe()), then escaped for
  * HTML text and attribute values alike. */
 static void
@@ -30,16 +48,39 @@ append_escaped(GString *out, const char *text, gssize len)
     g_autoptr(GString) safe = g_string_new(NULL);
 
     ajar_cli_append_safe(safe, text, len, AJAR_CLI_SAFE_KEEP_NEWLINES | AJAR_CLI_SAFE_KEEP_TABS);
-    for (const char *p = safe->str; *p != '\0'; p++) {
-        switch (*p) {
-        case '&': g_string_append(out, "&amp;"); break;
-        case '<': g_string_append(out, "&lt;"); break;
-        case '>': g_string_append(out, "&gt;"); break;
-        case '"': g_string_append(out, "&quot;"); break;
-        case '\'': g_string_append(out, "&#39;"); break;
-        default: g_string_append_c(out, *p); break;
-        }
-    }
+    append_entities(out, safe->str, TRUE);
+}
+
+/* Appends translated @words as text, never markup (quotes need not be
+ * escaped outside attributes). */
+static void
+append_words(GString *out, const char *words)
+{
+    append_entities(out, words, FALSE);
+}
+
+/* Appends @format (translated words, see append_words()) with its
+ * arguments, which are HTML already, put in as they are. */
+static void G_GNUC_PRINTF(2, 3)
+append_html_printf(GString *out, const char *format, ...)
+{
+    g_autoptr(GString) words = g_string_new(NULL);
+    va_list args;
+
+    append_words(words, format);
+    va_start(args, format);
+    g_string_append_vprintf(out, words->str, args);
+    va_end(args);
+}
+
+/* @text made safe and escaped (append_escaped()). Transfer full. */
+static char *
+escaped(const char *text)
+{
+    GString *out = g_string_new(NULL);
+
+    append_escaped(out, text, -1);
+    return g_string_free(out, FALSE);
 }
 
 static gint
@@ -54,11 +95,13 @@ compare_rule_names(gconstpointer a, gconstpointer b)
     return order != 0 ? order : strcmp(x, y);
 }
 
+/* no i18n begin: the page's structure (tags, classes, attributes); its words are marked */
 static void
 append_message(GString *out, const AjarItem *item, GDateTime *now)
 {
     g_autofree char *iso = ajar_cli_iso_time(item->time);
     g_autofree char *when = ajar_format_local_time(item->time, now);
+    g_autofree char *buddy = escaped(item->buddy);
     gboolean outgoing = item->dir == AJAR_DIRECTION_OUT;
     const char *state = ajar_cli_state_name(item->state);
 
@@ -69,20 +112,29 @@ append_message(GString *out, const AjarItem *item, GDateTime *now)
     append_escaped(out, iso, -1);
     g_string_append(out, "\">");
     append_escaped(out, when, -1);
-    g_string_append_printf(out, "</time> · %s ", outgoing ? "to" : "from");
-    append_escaped(out, item->buddy, -1);
+    g_string_append(out, "</time> · ");
+    /* The same words as `ajar list`'s. */
+    append_html_printf(out, outgoing ? _("to %s") : _("from %s"), buddy);
+    /* The state as the journal names it, as `ajar list` shows it. */
     g_string_append_printf(out, " · <span class=\"state\">%s</span>", state);
     if (item->due > 0 && ajar_item_in_custody(item)) {
         g_autofree char *due = ajar_format_local_time(item->due, now);
-        g_string_append(out, " until ");
-        append_escaped(out, due, -1);
+        g_autofree char *due_html = escaped(due);
+        g_string_append_c(out, ' ');
+        /* TRANSLATORS: when a message waits for (the HTML export, after its
+         * state); %s is a date and time. */
+        append_html_printf(out, _("until %s"), due_html);
     }
-    if (item->interrupted && ajar_item_in_custody(item))
-        g_string_append(out, outgoing ? " · may already have been sent"
-                                      : " · may already have been shown");
+    if (item->interrupted && ajar_item_in_custody(item)) {
+        g_string_append(out, " · ");
+        append_words(out,
+                     outgoing ? _("may already have been sent") : _("may already have been shown"));
+    }
     g_string_append(out, "</p>\n");
     if (item->text == NULL || item->text_len == 0) {
-        g_string_append(out, "<p class=\"text empty\">(no text)</p>\n");
+        g_string_append(out, "<p class=\"text empty\">");
+        append_words(out, _("(no text)"));
+        g_string_append(out, "</p>\n");
     } else {
         /* As a person reads it (markup gone, entities decoded), then escaped:
          * nothing a message says can become markup on this page. */
@@ -101,7 +153,13 @@ ajar_cli_export_html(GString *out, const AjarCliJournal *journal, const GPtrArra
     g_autoptr(GHashTable) by_rule =
         g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
     g_autoptr(GPtrArray) rules = g_ptr_array_new();
-    g_autofree char *exported = g_date_time_format(now, "%a %-d %b %Y %H:%M");
+    /* xgettext:no-c-format */
+    /* TRANSLATORS: a date and time with the year: a g_date_time_format()
+     * format (%a weekday, %b month, %-d day, %Y year, %H:%M time). */
+    g_autofree char *exported = g_date_time_format(now, _("%a %-d %b %Y %H:%M"));
+    g_autofree char *exported_html = escaped(exported);
+    g_autofree char *path_html = escaped(journal->path);
+    g_autofree char *code = g_strdup_printf("<code>%s</code>", path_html);
     guint in_custody = 0;
 
     for (guint i = 0; i < items->len; i++) {
@@ -120,22 +178,37 @@ ajar_cli_export_html(GString *out, const AjarCliJournal *journal, const GPtrArra
     }
     g_ptr_array_sort(rules, compare_rule_names);
 
+    g_string_append(out, "<!DOCTYPE html>\n<html lang=\"");
+    /* TRANSLATORS: the language of your translation as an HTML lang
+     * attribute's value ("de", "es", "pt-BR"). */
+    append_escaped(out, _("en"), -1);
     g_string_append(out,
-                    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                    "\">\n<head>\n<meta charset=\"utf-8\">\n"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                     "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
-                    "'none'; style-src 'unsafe-inline'\">\n"
-                    "<title>Ajar: kept messages</title>\n<style>\n");
+                    "'none'; style-src 'unsafe-inline'\">\n<title>");
+    /* TRANSLATORS: the HTML export's title (a browser's tab). */
+    append_words(out, _("Ajar: kept messages"));
+    g_string_append(out, "</title>\n<style>\n");
     g_string_append(out, page_style);
-    g_string_append(out, "</style>\n</head>\n<body>\n<header>\n<h1>Messages Ajar kept</h1>\n<p>");
-    g_string_append_printf(out, "%u message%s, %u still in Ajar's keeping. Exported ", items->len,
-                           items->len == 1 ? "" : "s", in_custody);
-    append_escaped(out, exported, -1);
-    g_string_append(out, " from <code>");
-    append_escaped(out, journal->path, -1);
-    g_string_append(out, "</code>.</p>\n</header>\n<main>\n");
-    if (items->len == 0)
-        g_string_append(out, "<p class=\"empty\">No messages yet.</p>\n");
+    g_string_append(out, "</style>\n</head>\n<body>\n<header>\n<h1>");
+    /* TRANSLATORS: the HTML export's heading. */
+    append_words(out, _("Messages Ajar kept"));
+    g_string_append(out, "</h1>\n<p>");
+    /* TRANSLATORS: %1$u messages in the export, %2$u of them still kept. */
+    append_html_printf(out,
+                       P_("%u message, %u still in Ajar's keeping.",
+                          "%u messages, %u still in Ajar's keeping.", items->len),
+                       items->len, in_custody);
+    g_string_append_c(out, ' ');
+    /* TRANSLATORS: %1$s is when the export was made, %2$s the journal's path. */
+    append_html_printf(out, _("Exported %s from %s."), exported_html, code);
+    g_string_append(out, "</p>\n</header>\n<main>\n");
+    if (items->len == 0) {
+        g_string_append(out, "<p class=\"empty\">");
+        append_words(out, _("No messages yet."));
+        g_string_append(out, "</p>\n");
+    }
 
     for (guint r = 0; r < rules->len; r++) {
         const char *rule = g_ptr_array_index(rules, r);
@@ -145,7 +218,8 @@ ajar_cli_export_html(GString *out, const AjarCliJournal *journal, const GPtrArra
         if (rule[0] != '\0')
             append_escaped(out, rule, -1);
         else
-            g_string_append(out, "(no rule)");
+            /* TRANSLATORS: the heading over messages that name no rule. */
+            append_words(out, _("(no rule)"));
         g_string_append(out, "</h2>\n");
         for (guint i = 0; i < group->len; i++)
             append_message(out, g_ptr_array_index(group, i), now);
@@ -153,3 +227,4 @@ ajar_cli_export_html(GString *out, const AjarCliJournal *journal, const GPtrArra
     }
     g_string_append(out, "</main>\n</body>\n</html>\n");
 }
+/* no i18n end */

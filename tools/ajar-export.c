@@ -8,6 +8,9 @@
 #include "ajar/ajar-files.h"
 #include "ajar/ajar-json.h"
 
+#define COMMAND "export" /* no i18n: the command's name */
+
+/* no i18n begin: the JSON that `list --json` and `export` write */
 static void
 append_member(GString *out, const char *key, const char *value)
 {
@@ -90,6 +93,7 @@ export_json(GString *out, const AjarCliJournal *journal, const GPtrArray *items,
     }
     g_string_append(out, "\n]\n}\n");
 }
+/* no i18n end */
 
 /* -o FILE: written whole to a private (0600) temporary file next to it, then
  * renamed over it, so a reader never sees half an export. */
@@ -112,43 +116,57 @@ ajar_cli_export(AjarCli *cli, int argc, char **argv)
 {
     g_autofree char *format = NULL;
     g_autofree char *output = NULL;
-    g_autoptr(GOptionContext) context = g_option_context_new(NULL);
+    g_autoptr(GOptionContext) context = ajar_cli_option_context_new(NULL);
     g_autoptr(AjarCliJournal) journal = NULL;
     g_autoptr(GPtrArray) items = NULL;
     g_autoptr(GString) out = g_string_new(NULL);
     gboolean html;
     int status = AJAR_CLI_EXIT_OK;
     GOptionEntry entries[] = {
-        { "format", 'f', 0, G_OPTION_ARG_STRING, &format,
-          "json (one document, with every message's history) or html (one page to read in a "
-          "browser)",
-          "FORMAT" },
-        { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
-          "Write to FILE (created readable by you only) instead of the standard output", "FILE" },
+        { "format", 'f', 0, G_OPTION_ARG_STRING, &format, /* no i18n: option name */
+          /* TRANSLATORS: json and html are the values --format takes: keep
+           * them as they are. */
+          N_("json (one document, with every message's history) or html (one page to read in a "
+             "browser)"),
+          /* TRANSLATORS: an option's placeholder ("--format=FORMAT"). */
+          N_("FORMAT") },
+        { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, /* no i18n: option name */
+          /* TRANSLATORS: FILE is the option's placeholder (translated
+           * apart); both must agree. */
+          N_("Write to FILE (created readable by you only) instead of the standard output"),
+          /* TRANSLATORS: an option's placeholder ("--output=FILE"). */
+          N_("FILE") },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
 
     g_option_context_set_summary(context,
-                                 "Exports every message Ajar has seen, with what became of it. "
-                                 "The export holds private messages: keep it somewhere safe.");
+                                 N_("Exports every message Ajar has seen, with what became of it. "
+                                    "The export holds private messages: keep it somewhere safe."));
     g_option_context_add_main_entries(context, entries, NULL);
     ajar_cli_add_shared_options(cli, context, FALSE);
-    if (!ajar_cli_parse(cli, context, "export", &argc, &argv))
+    if (!ajar_cli_parse(cli, context, COMMAND, &argc, &argv))
         return AJAR_CLI_EXIT_USAGE;
     if (argc > 1)
-        return ajar_cli_usage_error("export", "unexpected argument '%s'", argv[1]);
+        return ajar_cli_usage_error(COMMAND, _("unexpected argument '%s'"), argv[1]);
     if (format == NULL)
-        return ajar_cli_usage_error("export", "which format? Give --format json or --format html");
+        /* TRANSLATORS: --format json and --format html are typed as they are. */
+        return ajar_cli_usage_error(COMMAND,
+                                    _("which format? Give --format json or --format html"));
     if (strcmp(format, "json") != 0 && strcmp(format, "html") != 0)
-        return ajar_cli_usage_error("export", "--format takes json or html, not '%s'", format);
+        /* TRANSLATORS: --format, json and html are typed as they are; %s is
+         * what the user gave. */
+        return ajar_cli_usage_error(COMMAND, _("--format takes json or html, not '%s'"), format);
     html = strcmp(format, "html") == 0;
 
     journal = ajar_cli_journal_load_or_report(cli, TRUE, &status);
     if (journal == NULL)
         return status;
     ajar_cli_journal_warn(journal);
-    if (journal->missing)
-        fprintf(stderr, "No journal yet at %s. The export is empty.\n", journal->path);
+    if (journal->missing) {
+        /* TRANSLATORS: %s is the journal file's path. */
+        fprintf(stderr, _("No journal yet at %s. The export is empty."), journal->path);
+        fputc('\n', stderr);
+    }
 
     items = ajar_cli_sorted_items(journal->state);
     if (html)

@@ -6,6 +6,8 @@
 #include "ajar/ajar-text.h"
 #include "ajar/ajar-stats.h"
 
+#define COMMAND "list" /* no i18n: the command's name */
+
 /* The longest "from BUDDY" column before it is cut with "…". */
 #define WHO_MAX_WIDTH 32
 /* On a narrow terminal "from BUDDY" gives way first, down to this. */
@@ -26,8 +28,10 @@ static const struct {
     const char *name;
     StateFilter filter;
 } state_filters[] = {
+    /* no i18n begin: the values --state takes */
     { "custody", FILTER_CUSTODY }, { "held", FILTER_HELD },     { "archived", FILTER_ARCHIVED },
     { "delayed", FILTER_DELAYED }, { "queued", FILTER_QUEUED }, { "all", FILTER_ALL },
+    /* no i18n end */
 };
 
 static gboolean
@@ -254,7 +258,13 @@ make_row(const AjarItem *item, guint id_length, GDateTime *now)
     row.id = g_utf8_substring(safe_id, 0, MIN((glong)id_length, id_chars));
     row.state = ajar_cli_state_name(item->state);
     row.state_type = item->state;
-    row.who = g_strdup_printf("%s %s", item->dir == AJAR_DIRECTION_OUT ? "to" : "from", buddy);
+    if (item->dir == AJAR_DIRECTION_OUT)
+        /* TRANSLATORS: who your message was to (`ajar list`, the HTML
+         * export); %s is their address. */
+        row.who = g_strdup_printf(_("to %s"), buddy);
+    else
+        /* TRANSLATORS: who a message was from; %s is their address. */
+        row.who = g_strdup_printf(_("from %s"), buddy);
     row.text = first_line(item);
     return row;
 }
@@ -278,7 +288,7 @@ ajar_cli_list(AjarCli *cli, int argc, char **argv)
     g_autofree char *contact = NULL;
     g_autofree char *state_name = NULL;
     gboolean json = FALSE;
-    g_autoptr(GOptionContext) context = g_option_context_new(NULL);
+    g_autoptr(GOptionContext) context = ajar_cli_option_context_new(NULL);
     g_autoptr(AjarCliJournal) journal = NULL;
     g_autoptr(GPtrArray) items = NULL;
     g_autoptr(GPtrArray) shown = NULL;
@@ -288,26 +298,35 @@ ajar_cli_list(AjarCli *cli, int argc, char **argv)
     int status = AJAR_CLI_EXIT_OK;
     guint id_length;
     GOptionEntry entries[] = {
-        { "contact", 'c', 0, G_OPTION_ARG_STRING, &contact,
-          "Only messages of this rule or buddy (any case; an XMPP resource is ignored)", "NAME" },
-        { "state", 's', 0, G_OPTION_ARG_STRING, &state_name,
-          "held (their held messages and your unsent letters), archived, delayed, queued, or all "
-          "(every message ever seen). Default: everything in Ajar's keeping",
-          "STATE" },
-        { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "One JSON array instead of lines", NULL },
+        { "contact", 'c', 0, G_OPTION_ARG_STRING, &contact, /* no i18n: option name */
+          N_("Only messages of this rule or buddy (any case; an XMPP resource is ignored)"),
+          /* TRANSLATORS: an option's placeholder ("--contact=NAME"). */
+          N_("NAME") },
+        { "state", 's', 0, G_OPTION_ARG_STRING, &state_name, /* no i18n: option name */
+          /* TRANSLATORS: held, archived, delayed, queued and all are the
+           * values --state takes: keep them as they are. */
+          N_("held (their held messages and your unsent letters), archived, delayed, queued, or "
+             "all (every message ever seen). Default: everything in Ajar's keeping"),
+          /* TRANSLATORS: an option's placeholder ("--state=STATE"). */
+          N_("STATE") },
+        { "json", 'j', 0, G_OPTION_ARG_NONE, &json, /* no i18n: option name */
+          N_("One JSON array instead of lines"), NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
 
-    g_option_context_set_summary(context, "Lists the messages in Ajar's keeping, newest last.");
+    g_option_context_set_summary(context, N_("Lists the messages in Ajar's keeping, newest last."));
     g_option_context_add_main_entries(context, entries, NULL);
     ajar_cli_add_shared_options(cli, context, TRUE);
-    if (!ajar_cli_parse(cli, context, "list", &argc, &argv))
+    if (!ajar_cli_parse(cli, context, COMMAND, &argc, &argv))
         return AJAR_CLI_EXIT_USAGE;
     if (argc > 1)
-        return ajar_cli_usage_error("list", "unexpected argument '%s'", argv[1]);
+        return ajar_cli_usage_error(COMMAND, _("unexpected argument '%s'"), argv[1]);
     if (!parse_filter(state_name, &filter))
+        /* TRANSLATORS: --state and its values are typed as they are; %s is
+         * what the user gave. */
         return ajar_cli_usage_error(
-            "list", "--state takes held, archived, delayed, queued or all, not '%s'", state_name);
+            COMMAND, _("--state takes held, archived, delayed, queued or all, not '%s'"),
+            state_name);
 
     journal = ajar_cli_journal_load_or_report(cli, FALSE, &status);
     if (journal == NULL)
@@ -325,11 +344,14 @@ ajar_cli_list(AjarCli *cli, int argc, char **argv)
         return print_json(shown);
 
     if (journal->missing)
-        g_string_append_printf(out, "No journal yet at %s.\n", journal->path);
+        /* TRANSLATORS: %s is the journal file's path. */
+        g_string_append_printf(out, _("No journal yet at %s."), journal->path);
     else if (shown->len == 0 && filter == FILTER_CUSTODY && contact == NULL)
-        g_string_append(out, "Nothing is in Ajar's keeping.\n");
+        g_string_append(out, _("Nothing is in Ajar's keeping."));
     else if (shown->len == 0)
-        g_string_append(out, "No messages match.\n");
+        g_string_append(out, _("No messages match."));
+    if (journal->missing || shown->len == 0)
+        g_string_append_c(out, '\n');
     id_length = ajar_cli_short_id_length(journal->state);
     rows = g_array_sized_new(FALSE, FALSE, sizeof(Row), shown->len);
     g_array_set_clear_func(rows, row_clear);

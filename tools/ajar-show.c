@@ -8,7 +8,16 @@
 #include "ajar/ajar-text.h"
 #include "ajar/ajar-stats.h"
 
+/* The labels' column: at least this wide, and two spaces after the longest. */
 #define LABEL_WIDTH 9
+
+#define COMMAND "show" /* no i18n: the command's name */
+
+static const char *const labels[] = {
+    /* TRANSLATORS: the labels of `ajar show`, each before its value. */
+    N_("To"),    N_("From"), N_("Account"), N_("Rule"), N_("Time"),
+    N_("State"), N_("Due"),  N_("Note"),    N_("Id"),
+};
 
 /* Finds the message @wanted names: its whole id, or a unique prefix of it
  * (ignoring case: ids are Crockford base32). */
@@ -40,12 +49,23 @@ find_item(const AjarCliJournal *journal, const char *wanted, guint *matches, GPt
     return *matches == 1 ? found : NULL;
 }
 
+static int
+label_width(void)
+{
+    int width = LABEL_WIDTH;
+
+    for (gsize i = 0; i < G_N_ELEMENTS(labels); i++)
+        width = MAX(width, ajar_cli_text_width(_(labels[i])) + 2);
+    return width;
+}
+
+/* @label: one of labels[], untranslated. */
 static void
 append_field(GString *out, const char *label, const char *value, const char *color)
 {
     g_autofree char *safe = ajar_cli_safe_line(value != NULL ? value : "", -1);
 
-    ajar_cli_append_padded(out, label, LABEL_WIDTH);
+    ajar_cli_append_padded(out, _(label), label_width());
     if (color != NULL)
         g_string_append_printf(out, "%s%s\033[0m\n", color, safe);
     else
@@ -61,25 +81,28 @@ append_message(GString *out, const AjarItem *item, const GArray *history, GDateT
     g_autoptr(GString) text = g_string_new(NULL);
     int width = ajar_cli_terminal_width();
 
-    append_field(out, item->dir == AJAR_DIRECTION_OUT ? "To" : "From", item->buddy, NULL);
+    append_field(out, item->dir == AJAR_DIRECTION_OUT ? N_("To") : N_("From"), item->buddy, NULL);
+    /* An account and its protocol: names, not words. */
     account = g_strdup_printf("%s (%s)", item->account != NULL ? item->account : "",
                               item->protocol != NULL ? item->protocol : "");
-    append_field(out, "Account", account, NULL);
-    append_field(out, "Rule", item->rule, NULL);
-    append_field(out, "Time", when, NULL);
-    append_field(out, "State", ajar_cli_state_name(item->state),
+    append_field(out, N_("Account"), account, NULL);
+    append_field(out, N_("Rule"), item->rule, NULL);
+    append_field(out, N_("Time"), when, NULL);
+    /* The state as the journal names it, as --state takes it. */
+    append_field(out, N_("State"), ajar_cli_state_name(item->state),
                  color ? ajar_cli_state_color(item->state) : NULL);
     if (item->due > 0) {
         g_autofree char *due = ajar_format_local_time(item->due, now);
-        append_field(out, "Due", due, NULL);
+        append_field(out, N_("Due"), due, NULL);
     }
     if (item->interrupted && ajar_item_in_custody(item))
-        append_field(out, "Note",
+        append_field(out, N_("Note"),
                      item->dir == AJAR_DIRECTION_OUT
-                         ? "Ajar stopped while sending it: it may already have reached them."
-                         : "Ajar stopped while showing it: it may already be in the conversation.",
+                         ? _("Ajar stopped while sending it: it may already have reached them.")
+                         : _("Ajar stopped while showing it: it may already be in the "
+                             "conversation."),
                      NULL);
-    append_field(out, "Id", item->id, NULL);
+    append_field(out, N_("Id"), item->id, NULL);
     g_string_append_c(out, '\n');
 
     {
@@ -88,19 +111,22 @@ append_message(GString *out, const AjarItem *item, const GArray *history, GDateT
         ajar_cli_append_safe(text, plain, -1, AJAR_CLI_SAFE_KEEP_NEWLINES);
     }
     if (text->len == 0)
-        g_string_append(out, "(no text)\n");
+        g_string_append_printf(out, "%s\n", _("(no text)"));
     else
         ajar_cli_append_wrapped(out, text->str, width, "");
 
     if (history == NULL || history->len == 0)
         return;
-    g_string_append(out, "\nHistory\n");
+    /* TRANSLATORS: the heading over a message's events in `ajar show`. */
+    g_string_append_printf(out, "\n%s\n", _("History"));
     for (guint i = 0; i < history->len; i++) {
         const AjarCliHistoryEntry *entry = &g_array_index(history, AjarCliHistoryEntry, i);
         g_autofree char *ts = ajar_format_local_time(entry->ts, now);
         g_autofree char *name = ajar_cli_safe_line(entry->name != NULL ? entry->name : "?", -1);
 
-        g_string_append_printf(out, "  %s  %-9s  seq %" G_GINT64_FORMAT "\n", ts, name, entry->seq);
+        /* The journal's own words: the event's name, its seq. */
+        g_string_append_printf(out, "  %s  %-9s  seq %" G_GINT64_FORMAT "\n", /* no i18n: journal */
+                               ts, name, entry->seq);
     }
 }
 
@@ -117,14 +143,18 @@ report_ambiguous(const char *wanted, const GPtrArray *candidates)
     }
     if (candidates->len > 5)
         g_string_append(list, ", …");
-    ajar_cli_error("'%s' could be %u messages (%s); give more of the id", safe, candidates->len,
-                   list->str);
+    /* TRANSLATORS: %1$s is the id the user gave, %2$u how many messages
+     * its beginning fits, %3$s a list of their ids. */
+    ajar_cli_error(P_("'%s' could be %u message (%s); give more of the id",
+                      "'%s' could be %u messages (%s); give more of the id", candidates->len),
+                   safe, candidates->len, list->str);
 }
 
 int
 ajar_cli_show(AjarCli *cli, int argc, char **argv)
 {
-    g_autoptr(GOptionContext) context = g_option_context_new("ID");
+    /* TRANSLATORS: the placeholder in `ajar show`'s usage line. */
+    g_autoptr(GOptionContext) context = ajar_cli_option_context_new(N_("ID"));
     g_autoptr(AjarCliJournal) journal = NULL;
     g_autoptr(GPtrArray) candidates = NULL;
     g_autoptr(GString) out = g_string_new(NULL);
@@ -132,16 +162,18 @@ ajar_cli_show(AjarCli *cli, int argc, char **argv)
     int status = AJAR_CLI_EXIT_OK;
     guint matches;
 
-    g_option_context_set_summary(context,
-                                 "Shows one message in full, with its history. ID is the id "
-                                 "'ajar list' shows, or any unique beginning of it.");
+    /* TRANSLATORS: ID is the placeholder of the usage line (translated
+     * apart); 'ajar list' is typed as it is. */
+    g_option_context_set_summary(context, N_("Shows one message in full, with its history. ID is "
+                                             "the id 'ajar list' shows, or any unique beginning of "
+                                             "it."));
     ajar_cli_add_shared_options(cli, context, TRUE);
-    if (!ajar_cli_parse(cli, context, "show", &argc, &argv))
+    if (!ajar_cli_parse(cli, context, COMMAND, &argc, &argv))
         return AJAR_CLI_EXIT_USAGE;
     if (argc < 2)
-        return ajar_cli_usage_error("show", "which message? Give its id (see 'ajar list')");
+        return ajar_cli_usage_error(COMMAND, _("which message? Give its id (see 'ajar list')"));
     if (argc > 2)
-        return ajar_cli_usage_error("show", "unexpected argument '%s'", argv[2]);
+        return ajar_cli_usage_error(COMMAND, _("unexpected argument '%s'"), argv[2]);
 
     journal = ajar_cli_journal_load_or_report(cli, TRUE, &status);
     if (journal == NULL)
@@ -156,9 +188,12 @@ ajar_cli_show(AjarCli *cli, int argc, char **argv)
     if (item == NULL) {
         g_autofree char *safe = ajar_cli_safe_line(argv[1], -1);
         if (journal->missing)
-            ajar_cli_error("no message '%s': there is no journal yet at %s", safe, journal->path);
+            /* TRANSLATORS: %1$s is the id the user gave, %2$s the journal's path. */
+            ajar_cli_error(_("no message '%s': there is no journal yet at %s"), safe,
+                           journal->path);
         else
-            ajar_cli_error("no message '%s' in %s", safe, journal->path);
+            /* TRANSLATORS: %1$s is the id the user gave, %2$s the journal's path. */
+            ajar_cli_error(_("no message '%s' in %s"), safe, journal->path);
         return AJAR_CLI_EXIT_FAILED;
     }
     append_message(out, item, ajar_cli_journal_history(journal, item->id), cli->now,

@@ -5,7 +5,17 @@
 #include "ajar-cli.h"
 #include "ajar/ajar-stats.h"
 
+/* The labels' column: at least this wide, and a space after the longest. */
 #define LABEL_WIDTH 13
+
+#define VERIFY "verify" /* no i18n: a command's name */
+#define STATS "stats"   /* no i18n: a command's name */
+
+static const char *const labels[] = {
+    /* TRANSLATORS: the labels of `ajar verify`, each before its figures. */
+    N_("Journal"),   N_("Lines"),    N_("Events"),   N_("In keeping"),   N_("Malformed"),
+    N_("Last line"), N_("Repaired"), N_("Seq gaps"), N_("Seq disorder"), N_("Orphans"),
+};
 
 /* The states in Ajar's keeping, in the order verify lists them. */
 static const AjarEventType custody_states[] = {
@@ -16,12 +26,16 @@ static const AjarEventType custody_states[] = {
 static void append_line(GString *out, const char *label, const char *format, ...)
     G_GNUC_PRINTF(3, 4);
 
+/* @label: one of labels[] (untranslated), or "". */
 static void
 append_line(GString *out, const char *label, const char *format, ...)
 {
+    int width = LABEL_WIDTH;
     va_list args;
 
-    ajar_cli_append_padded(out, label, LABEL_WIDTH);
+    for (gsize i = 0; i < G_N_ELEMENTS(labels); i++)
+        width = MAX(width, ajar_cli_text_width(_(labels[i])) + 1);
+    ajar_cli_append_padded(out, label[0] != '\0' ? _(label) : "", width);
     va_start(args, format);
     g_string_append_vprintf(out, format, args);
     va_end(args);
@@ -44,13 +58,20 @@ append_custody(GString *out, const AjarState *state)
     g_autoptr(GString) parts = g_string_new(NULL);
     guint total = ajar_state_count_custody(state);
 
+    /* "3 held, 1 queued": the journal's state names, as --state takes them. */
     for (gsize i = 0; i < G_N_ELEMENTS(custody_states); i++) {
         guint count = ajar_state_count_in_state(state, custody_states[i]);
         if (count > 0)
-            g_string_append_printf(parts, "%s%u %s", parts->len > 0 ? ", " : ": ", count,
+            g_string_append_printf(parts, "%s%u %s", parts->len > 0 ? ", " : "", count,
                                    ajar_cli_state_name(custody_states[i]));
     }
-    append_line(out, "In keeping", "%u message%s%s", total, total == 1 ? "" : "s", parts->str);
+    if (parts->len == 0)
+        append_line(out, N_("In keeping"), P_("%u message", "%u messages", total), total);
+    else
+        /* TRANSLATORS: %2$s lists the messages by state, as the journal
+         * names states: "3 held, 1 queued". */
+        append_line(out, N_("In keeping"), P_("%u message: %s", "%u messages: %s", total), total,
+                    parts->str);
 }
 
 /* Malformed lines, except those a repair event explains. */
@@ -62,7 +83,7 @@ append_malformed(GString *out, const AjarCliJournal *journal, guint count)
     guint listed = 0;
 
     if (count == 0) {
-        append_line(out, "Malformed", "0 lines");
+        append_line(out, N_("Malformed"), P_("%u line", "%u lines", count), count);
         return;
     }
     for (guint i = 0; lines != NULL && i < lines->len; i++) {
@@ -73,12 +94,20 @@ append_malformed(GString *out, const AjarCliJournal *journal, guint count)
         listed++;
     }
     if (listed < count)
-        g_string_append_printf(numbers, " and %u more", count - listed);
-    append_line(out, "Malformed", "%u line%s: %s %s", count, count == 1 ? "" : "s",
-                count == 1 ? "line" : "lines", numbers->str);
+        /* TRANSLATORS: %1$u damaged lines in all; %2$s the numbers of the
+         * first of them ("4, 9, 12"), %3$u how many more there are. */
+        append_line(out, N_("Malformed"),
+                    P_("%u line: lines %s and %u more", "%u lines: lines %s and %u more", count),
+                    count, numbers->str, count - listed);
+    else
+        /* TRANSLATORS: %2$s is the damaged line's number, or a list of
+         * them ("4, 9, 12"). */
+        append_line(out, N_("Malformed"), P_("%u line: line %s", "%u lines: lines %s", count),
+                    count, numbers->str);
     if (journal->report.first_malformed_reason != NULL) {
         g_autofree char *reason = ajar_cli_safe_line(journal->report.first_malformed_reason, -1);
-        append_line(out, "", "first: %s", reason);
+        /* TRANSLATORS: why the first damaged line could not be read. */
+        append_line(out, "", _("first: %s"), reason);
     }
 }
 
@@ -86,26 +115,35 @@ static void
 append_repairs(GString *out, const AjarCliJournal *journal)
 {
     const AjarJournalReport *report = &journal->report;
+    guint repaired = report->repaired_tails;
     g_autoptr(GString) numbers = g_string_new(NULL);
+    g_autofree char *what = NULL;
 
-    if (report->repaired_tails == 0)
+    if (repaired == 0)
         return;
     for (guint i = 0; i < journal->repaired_lines->len; i++)
-        g_string_append_printf(numbers, "%s%u", i > 0 ? ", " : " (line ",
+        g_string_append_printf(numbers, "%s%u", i > 0 ? ", " : "",
                                g_array_index(journal->repaired_lines, guint, i));
     if (numbers->len > 0)
-        g_string_append_c(numbers, ')');
-    append_line(out, "Repaired",
-                "%u line%s cut by a crash%s; Ajar ended %s and noted it. Nothing was lost: a "
-                "message is only withheld once its line is written.",
-                report->repaired_tails, report->repaired_tails == 1 ? "" : "s", numbers->str,
-                report->repaired_tails == 1 ? "it" : "them");
+        /* TRANSLATORS: %2$s is the line's number, or a list of them ("4, 9"). */
+        what = g_strdup_printf(P_("%u line cut by a crash (line %s); Ajar ended it and noted it.",
+                                  "%u lines cut by a crash (line %s); Ajar ended them and noted "
+                                  "it.",
+                                  repaired),
+                               repaired, numbers->str);
+    else
+        what =
+            g_strdup_printf(P_("%u line cut by a crash; Ajar ended it and noted it.",
+                               "%u lines cut by a crash; Ajar ended them and noted it.", repaired),
+                            repaired);
+    append_line(out, N_("Repaired"), "%s %s", what,
+                _("Nothing was lost: a message is only withheld once its line is written."));
 }
 
 int
 ajar_cli_verify(AjarCli *cli, int argc, char **argv)
 {
-    g_autoptr(GOptionContext) context = g_option_context_new(NULL);
+    g_autoptr(GOptionContext) context = ajar_cli_option_context_new(NULL);
     g_autoptr(AjarCliJournal) journal = NULL;
     g_autoptr(GString) out = g_string_new(NULL);
     const AjarJournalReport *report;
@@ -114,43 +152,54 @@ ajar_cli_verify(AjarCli *cli, int argc, char **argv)
     gboolean ok;
 
     g_option_context_set_summary(
-        context, "Checks the journal: lines, messages in Ajar's keeping, damaged lines, seq "
-                 "order. Exit status 1 when something is wrong.");
+        context, N_("Checks the journal: lines, messages in Ajar's keeping, damaged lines, seq "
+                    "order. Exit status 1 when something is wrong."));
     ajar_cli_add_shared_options(cli, context, FALSE);
-    if (!ajar_cli_parse(cli, context, "verify", &argc, &argv))
+    if (!ajar_cli_parse(cli, context, VERIFY, &argc, &argv))
         return AJAR_CLI_EXIT_USAGE;
     if (argc > 1)
-        return ajar_cli_usage_error("verify", "unexpected argument '%s'", argv[1]);
+        return ajar_cli_usage_error(VERIFY, _("unexpected argument '%s'"), argv[1]);
 
     journal = ajar_cli_journal_load_or_report(cli, FALSE, &status);
     if (journal == NULL)
         return status;
     if (journal->missing) {
-        g_string_append_printf(out, "No journal yet at %s. Nothing to check.\n", journal->path);
+        /* TRANSLATORS: %s is the journal file's path. */
+        g_string_append_printf(out, _("No journal yet at %s. Nothing to check."), journal->path);
+        g_string_append_c(out, '\n');
         return ajar_cli_write_stdout(out->str, out->len) ? AJAR_CLI_EXIT_OK : AJAR_CLI_EXIT_FAILED;
     }
     report = &journal->report;
     malformed = ajar_cli_journal_unexplained_malformed(journal);
     orphans = ajar_state_get_orphans(journal->state);
 
-    append_line(out, "Journal", "%s", journal->path);
-    append_line(out, "Lines", "%u", report->lines);
-    append_line(out, "Events", "%u", report->events);
+    append_line(out, N_("Journal"), "%s", journal->path);
+    append_line(out, N_("Lines"), "%u", report->lines);
+    append_line(out, N_("Events"), "%u", report->events);
     append_custody(out, journal->state);
     append_malformed(out, journal, malformed);
     if (report->incomplete_tail)
-        append_line(out, "Last line",
-                    "%" G_GSIZE_FORMAT " bytes without a line end: being written, or cut by a "
-                    "crash (not an error)",
-                    report->incomplete_tail_bytes);
+        append_line(out, N_("Last line"),
+                    P_("%lu byte without a line end: being written, or cut by a crash (not an "
+                       "error)",
+                       "%lu bytes without a line end: being written, or cut by a crash (not an "
+                       "error)",
+                       report->incomplete_tail_bytes),
+                    (unsigned long)report->incomplete_tail_bytes);
     append_repairs(out, journal);
-    append_line(out, "Seq gaps", "%u", report->seq_gaps);
-    append_line(out, "Seq disorder", "%u", report->seq_disorder);
-    append_line(out, "Orphans", "%u%s", orphans,
-                orphans > 0 ? " (events for messages whose first line is missing)" : "");
+    append_line(out, N_("Seq gaps"), "%u", report->seq_gaps);
+    append_line(out, N_("Seq disorder"), "%u", report->seq_disorder);
+    if (orphans > 0)
+        append_line(out, N_("Orphans"),
+                    /* TRANSLATORS: the parenthesis says what "Orphans" are,
+                     * whatever their number. */
+                    _("%u (events for messages whose first line is missing)"), orphans);
+    else
+        append_line(out, N_("Orphans"), "%u", orphans);
 
     ok = malformed == 0 && report->seq_gaps == 0 && report->seq_disorder == 0 && orphans == 0;
-    g_string_append(out, ok ? "OK\n" : "PROBLEMS FOUND\n");
+    /* TRANSLATORS: `ajar verify`'s last line: all is well, or not. */
+    g_string_append_printf(out, "%s\n", ok ? _("OK") : _("PROBLEMS FOUND"));
     if (!ajar_cli_write_stdout(out->str, out->len))
         return AJAR_CLI_EXIT_FAILED;
     return ok ? AJAR_CLI_EXIT_OK : AJAR_CLI_EXIT_FAILED;
@@ -159,27 +208,28 @@ ajar_cli_verify(AjarCli *cli, int argc, char **argv)
 int
 ajar_cli_stats(AjarCli *cli, int argc, char **argv)
 {
-    g_autoptr(GOptionContext) context = g_option_context_new(NULL);
+    g_autoptr(GOptionContext) context = ajar_cli_option_context_new(NULL);
     g_autoptr(AjarCliJournal) journal = NULL;
     g_autoptr(GPtrArray) stats = NULL;
     g_autofree char *text = NULL;
     gboolean json = FALSE;
     int status = AJAR_CLI_EXIT_OK;
     GOptionEntry entries[] = {
-        { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "One JSON object instead of text", NULL },
+        { "json", 'j', 0, G_OPTION_ARG_NONE, &json, /* no i18n: option name */
+          N_("One JSON object instead of text"), NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
 
     g_option_context_set_summary(context,
-                                 "Shows, per rule, when you last wrote to them, the times you "
-                                 "held back, and what is waiting: the same figures as the "
-                                 "plugin's Statistics.");
+                                 N_("Shows, per rule, when you last wrote to them, the times you "
+                                    "held back, and what is waiting: the same figures as the "
+                                    "plugin's Statistics."));
     g_option_context_add_main_entries(context, entries, NULL);
     ajar_cli_add_shared_options(cli, context, FALSE);
-    if (!ajar_cli_parse(cli, context, "stats", &argc, &argv))
+    if (!ajar_cli_parse(cli, context, STATS, &argc, &argv))
         return AJAR_CLI_EXIT_USAGE;
     if (argc > 1)
-        return ajar_cli_usage_error("stats", "unexpected argument '%s'", argv[1]);
+        return ajar_cli_usage_error(STATS, _("unexpected argument '%s'"), argv[1]);
 
     journal = ajar_cli_journal_load_or_report(cli, FALSE, &status);
     if (journal == NULL)
