@@ -66,6 +66,17 @@ AJAR_FINCH_PACKAGES=(
     procps          # pgrep: checks that nothing is left running
 )
 
+# What building the Debian package (scripts/package) and installing it (the
+# package suite) need besides debian/control's Build-Depends, which
+# scripts/package installs itself.
+# shellcheck disable=SC2034  # used by the scripts that source this file
+AJAR_PACKAGE_PACKAGES=(
+    dpkg-dev        # dpkg-buildpackage, dpkg-checkbuilddeps
+    debhelper       # dh, with meson
+    lintian
+    man-db          # man -w ajar, in the package suite
+)
+
 # What the libFuzzer build (scripts/fuzz, and scripts/test's fuzz stage) adds.
 # shellcheck disable=SC2034  # used by the scripts that source this file
 AJAR_FUZZ_PACKAGES=(
