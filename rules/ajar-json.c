@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ajar/ajar-i18n.h"
+
 G_DEFINE_QUARK(ajar_json_error_quark, ajar_json_error)
 
 typedef struct {
@@ -37,20 +39,23 @@ reader_fail(Reader *r, const char *at, AjarJsonError code, const char *format, .
                 reason);
 }
 
-/* Describes the character at @at for an error message, always printable. */
+/* Describes the character at @at for an error message, always printable:
+ * what "found %s" and "unexpected %s" below put in. */
 static char *
 describe_char(const Reader *r, const char *at)
 {
     unsigned char c;
 
     if (at >= r->end)
-        return g_strdup("end of file");
+        /* TRANSLATORS: as in "expected ':' after a key, found end of file". */
+        return g_strdup(_("end of file"));
     c = (unsigned char)*at;
     if (c >= 0x21 && c < 0x7f && c != '\'')
         return g_strdup_printf("'%c'", c);
     if (c == '\'')
         return g_strdup("\"'\"");
-    return g_strdup_printf("byte 0x%02X", c);
+    /* TRANSLATORS: as in "expected a value, found byte 0x1B". */
+    return g_strdup_printf(_("byte 0x%02X"), c);
 }
 
 static void
@@ -110,13 +115,14 @@ read_hex4(Reader *r, const char *at, gunichar *out)
     gunichar v = 0;
 
     if (r->end - at < 4) {
-        reader_fail(r, at, AJAR_JSON_ERROR_SYNTAX, "\\u must be followed by four hex digits");
+        reader_fail(r, at, AJAR_JSON_ERROR_SYNTAX, _("\\u must be followed by four hex digits"));
         return FALSE;
     }
     for (int i = 0; i < 4; i++) {
         int h = hex_value(at[i]);
         if (h < 0) {
-            reader_fail(r, at, AJAR_JSON_ERROR_SYNTAX, "\\u must be followed by four hex digits");
+            reader_fail(r, at, AJAR_JSON_ERROR_SYNTAX,
+                        _("\\u must be followed by four hex digits"));
             return FALSE;
         }
         v = (v << 4) | (gunichar)h;
@@ -145,13 +151,13 @@ read_string(Reader *r, char **out, gsize *out_len)
 
         if (r->p > run) {
             if (!g_utf8_validate(run, r->p - run, &bad)) {
-                reader_fail(r, bad, AJAR_JSON_ERROR_SYNTAX, "invalid UTF-8 in a string");
+                reader_fail(r, bad, AJAR_JSON_ERROR_SYNTAX, _("invalid UTF-8 in a string"));
                 return FALSE;
             }
             g_string_append_len(buf, run, r->p - run);
         }
         if (r->p >= r->end) {
-            reader_fail(r, start, AJAR_JSON_ERROR_SYNTAX, "unterminated string");
+            reader_fail(r, start, AJAR_JSON_ERROR_SYNTAX, _("unterminated string"));
             return FALSE;
         }
         if (*r->p == '"') {
@@ -160,13 +166,15 @@ read_string(Reader *r, char **out, gsize *out_len)
         }
         if ((unsigned char)*r->p < 0x20) {
             reader_fail(r, r->p, AJAR_JSON_ERROR_SYNTAX,
-                        "control character (byte 0x%02X) in a string; write it as \\u%04X",
+                        /* TRANSLATORS: the same byte twice, as a number and as JSON's
+                         * escape for it; keep \u as it is. */
+                        _("control character (byte 0x%02X) in a string; write it as \\u%04X"),
                         (unsigned char)*r->p, (unsigned char)*r->p);
             return FALSE;
         }
         /* a backslash */
         if (r->end - r->p < 2) {
-            reader_fail(r, start, AJAR_JSON_ERROR_SYNTAX, "unterminated string");
+            reader_fail(r, start, AJAR_JSON_ERROR_SYNTAX, _("unterminated string"));
             return FALSE;
         }
         switch (r->p[1]) {
@@ -207,7 +215,7 @@ read_string(Reader *r, char **out, gsize *out_len)
             if (!read_hex4(r, r->p + 2, &cp))
                 return FALSE;
             if (cp >= 0xDC00 && cp <= 0xDFFF) {
-                reader_fail(r, r->p, AJAR_JSON_ERROR_SYNTAX, "lone low surrogate \\u%04X", cp);
+                reader_fail(r, r->p, AJAR_JSON_ERROR_SYNTAX, _("lone low surrogate \\u%04X"), cp);
                 return FALSE;
             }
             if (cp >= 0xD800 && cp <= 0xDBFF) {
@@ -215,8 +223,8 @@ read_string(Reader *r, char **out, gsize *out_len)
                 if (r->end - r->p < 12 || r->p[6] != '\\' || r->p[7] != 'u' ||
                     !read_hex4(r, r->p + 8, &low) || low < 0xDC00 || low > 0xDFFF) {
                     if (r->error == NULL || *r->error == NULL)
-                        reader_fail(r, r->p, AJAR_JSON_ERROR_SYNTAX, "lone high surrogate \\u%04X",
-                                    cp);
+                        reader_fail(r, r->p, AJAR_JSON_ERROR_SYNTAX,
+                                    _("lone high surrogate \\u%04X"), cp);
                     return FALSE;
                 }
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
@@ -229,7 +237,8 @@ read_string(Reader *r, char **out, gsize *out_len)
         }
         default: {
             g_autofree char *what = describe_char(r, r->p + 1);
-            reader_fail(r, r->p, AJAR_JSON_ERROR_SYNTAX, "unknown escape \\ followed by %s", what);
+            reader_fail(r, r->p, AJAR_JSON_ERROR_SYNTAX, _("unknown escape \\ followed by %s"),
+                        what);
             return FALSE;
         }
         }
@@ -253,11 +262,11 @@ read_number(Reader *r, AjarJsonValue *v)
     if (q < r->end && *q == '-')
         q++;
     if (q >= r->end || !g_ascii_isdigit(*q)) {
-        reader_fail(r, start, AJAR_JSON_ERROR_SYNTAX, "invalid number");
+        reader_fail(r, start, AJAR_JSON_ERROR_SYNTAX, _("invalid number"));
         return FALSE;
     }
     if (*q == '0' && q + 1 < r->end && g_ascii_isdigit(q[1])) {
-        reader_fail(r, start, AJAR_JSON_ERROR_SYNTAX, "numbers must not start with 0");
+        reader_fail(r, start, AJAR_JSON_ERROR_SYNTAX, _("numbers must not start with 0"));
         return FALSE;
     }
     while (q < r->end && g_ascii_isdigit(*q))
@@ -266,7 +275,8 @@ read_number(Reader *r, AjarJsonValue *v)
         integral = FALSE;
         q++;
         if (q >= r->end || !g_ascii_isdigit(*q)) {
-            reader_fail(r, start, AJAR_JSON_ERROR_SYNTAX, "invalid number: digits must follow '.'");
+            reader_fail(r, start, AJAR_JSON_ERROR_SYNTAX,
+                        _("invalid number: digits must follow '.'"));
             return FALSE;
         }
         while (q < r->end && g_ascii_isdigit(*q))
@@ -279,7 +289,7 @@ read_number(Reader *r, AjarJsonValue *v)
             q++;
         if (q >= r->end || !g_ascii_isdigit(*q)) {
             reader_fail(r, start, AJAR_JSON_ERROR_SYNTAX,
-                        "invalid number: digits must follow the exponent");
+                        _("invalid number: digits must follow the exponent"));
             return FALSE;
         }
         while (q < r->end && g_ascii_isdigit(*q))
@@ -328,7 +338,7 @@ read_container(Reader *r, gboolean is_object)
     char close = is_object ? '}' : ']';
 
     if (++r->depth > AJAR_JSON_MAX_DEPTH) {
-        reader_fail(r, r->p, AJAR_JSON_ERROR_TOO_DEEP, "nested deeper than %d levels",
+        reader_fail(r, r->p, AJAR_JSON_ERROR_TOO_DEEP, _("nested deeper than %d levels"),
                     AJAR_JSON_MAX_DEPTH);
         return NULL;
     }
@@ -354,7 +364,7 @@ read_container(Reader *r, gboolean is_object)
             if (r->p >= r->end || *r->p != '"') {
                 g_autofree char *what = describe_char(r, r->p);
                 reader_fail(r, r->p, AJAR_JSON_ERROR_SYNTAX,
-                            "expected a key in double quotes, found %s", what);
+                            _("expected a key in double quotes, found %s"), what);
                 return NULL;
             }
             key_line = r->line;
@@ -364,7 +374,7 @@ read_container(Reader *r, gboolean is_object)
             if (key_seen(seen, key, key_len)) {
                 g_autofree char *shown = g_strescape(key, NULL);
                 r->p = key_at; /* point at the second occurrence */
-                reader_fail(r, key_at, AJAR_JSON_ERROR_DUPLICATE, "key \"%s\" appears twice",
+                reader_fail(r, key_at, AJAR_JSON_ERROR_DUPLICATE, _("key \"%s\" appears twice"),
                             shown);
                 g_free(key);
                 return NULL;
@@ -372,8 +382,8 @@ read_container(Reader *r, gboolean is_object)
             skip_space(r);
             if (r->p >= r->end || *r->p != ':') {
                 g_autofree char *what = describe_char(r, r->p);
-                reader_fail(r, r->p, AJAR_JSON_ERROR_SYNTAX, "expected ':' after a key, found %s",
-                            what);
+                reader_fail(r, r->p, AJAR_JSON_ERROR_SYNTAX,
+                            _("expected ':' after a key, found %s"), what);
                 g_free(key);
                 return NULL;
             }
@@ -395,7 +405,8 @@ read_container(Reader *r, gboolean is_object)
             r->p++;
             skip_space(r);
             if (r->p < r->end && *r->p == close) {
-                reader_fail(r, r->p, AJAR_JSON_ERROR_SYNTAX, "trailing comma before '%c'", close);
+                reader_fail(r, r->p, AJAR_JSON_ERROR_SYNTAX, _("trailing comma before '%c'"),
+                            close);
                 return NULL;
             }
             continue;
@@ -406,7 +417,7 @@ read_container(Reader *r, gboolean is_object)
         }
         {
             g_autofree char *what = describe_char(r, r->p);
-            reader_fail(r, r->p, AJAR_JSON_ERROR_SYNTAX, "expected ',' or '%c', found %s", close,
+            reader_fail(r, r->p, AJAR_JSON_ERROR_SYNTAX, _("expected ',' or '%c', found %s"), close,
                         what);
         }
         return NULL;
@@ -422,7 +433,7 @@ read_value(Reader *r)
 
     skip_space(r);
     if (r->p >= r->end) {
-        reader_fail(r, r->p, AJAR_JSON_ERROR_SYNTAX, "expected a value, found end of file");
+        reader_fail(r, r->p, AJAR_JSON_ERROR_SYNTAX, _("expected a value, found end of file"));
         return NULL;
     }
     switch (*r->p) {
@@ -455,7 +466,7 @@ read_value(Reader *r)
     }
     {
         g_autofree char *what = describe_char(r, r->p);
-        reader_fail(r, r->p, AJAR_JSON_ERROR_SYNTAX, "expected a value, found %s", what);
+        reader_fail(r, r->p, AJAR_JSON_ERROR_SYNTAX, _("expected a value, found %s"), what);
     }
     return NULL;
 }
@@ -482,14 +493,14 @@ ajar_json_parse(const char *text, gssize len, GError **error)
     root = read_value(&r);
     if (root == NULL) {
         if (error != NULL && *error == NULL)
-            g_set_error_literal(error, AJAR_JSON_ERROR, AJAR_JSON_ERROR_SYNTAX,
-                                "1:1: invalid JSON");
+            g_set_error(error, AJAR_JSON_ERROR, AJAR_JSON_ERROR_SYNTAX, "1:1: %s",
+                        _("invalid JSON"));
         return NULL;
     }
     skip_space(&r);
     if (r.p < r.end) {
         g_autofree char *what = describe_char(&r, r.p);
-        reader_fail(&r, r.p, AJAR_JSON_ERROR_SYNTAX, "unexpected %s after the end of the value",
+        reader_fail(&r, r.p, AJAR_JSON_ERROR_SYNTAX, _("unexpected %s after the end of the value"),
                     what);
         return NULL;
     }
@@ -516,15 +527,17 @@ ajar_json_object_get(const AjarJsonValue *object, const char *key)
 const char *
 ajar_json_type_name(AjarJsonType type)
 {
+    /* TRANSLATORS: a kind of JSON value, as in "must be a string, not %s";
+     * null, true and false are JSON's own words. */
     switch (type) {
-    case AJAR_JSON_NULL: return "null";
-    case AJAR_JSON_BOOLEAN: return "true or false";
-    case AJAR_JSON_NUMBER: return "a number";
-    case AJAR_JSON_STRING: return "a string";
-    case AJAR_JSON_ARRAY: return "a list";
-    case AJAR_JSON_OBJECT: return "an object";
+    case AJAR_JSON_NULL: return _("null");
+    case AJAR_JSON_BOOLEAN: return _("true or false");
+    case AJAR_JSON_NUMBER: return _("a number");
+    case AJAR_JSON_STRING: return _("a string");
+    case AJAR_JSON_ARRAY: return _("a list");
+    case AJAR_JSON_OBJECT: return _("an object");
     }
-    return "a value";
+    return _("a value");
 }
 
 void
