@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "ajar/ajar-i18n.h"
 #include "ajar/ajar-json.h"
 #include "ajar-event-fields.h"
 #include "ajar-event-private.h"
@@ -62,12 +63,16 @@ get_string(const Fields *fields, Field field, gboolean required, const char *eve
     *out = NULL;
     if (!v->present) {
         if (required)
-            return fail(error, "%s: missing (required in %s events)",
+            /* TRANSLATORS: %1$s is a field of a journal line ("buddy"),
+             * %2$s the event's name ("held"); both as the journal has them. */
+            return fail(error, _("%s: missing (required in %s events)"),
                         ajar_event_fields_known[field].name, event_name);
         return TRUE;
     }
     if (v->type != AJAR_JSON_STRING)
-        return fail(error, "%s: must be a string, not %s", ajar_event_fields_known[field].name,
+        /* TRANSLATORS: %1$s is a field of a journal line; %2$s the kind of
+         * value found instead ("a number", see "must be a string, not %s"). */
+        return fail(error, _("%s: must be a string, not %s"), ajar_event_fields_known[field].name,
                     ajar_json_type_name(v->type));
     *out = v;
     return TRUE;
@@ -81,7 +86,8 @@ get_text_field(const Fields *fields, Field field, gboolean required, const char 
     if (!get_string(fields, field, required, event_name, out, error))
         return FALSE;
     if (*out != NULL && !(*out)->no_nul && memchr((*out)->str, '\0', (*out)->len) != NULL)
-        return fail(error, "%s: must not contain a NUL character (\\u0000)",
+        /* TRANSLATORS: %s is a field of a journal line. */
+        return fail(error, _("%s: must not contain a NUL character (\\u0000)"),
                     ajar_event_fields_known[field].name);
     return TRUE;
 }
@@ -147,7 +153,8 @@ get_time(const Fields *fields, Field field, gboolean required, const char *event
     if (ajar_time_parse_iso8601(buf, out))
         return TRUE;
 bad:
-    return fail(error, "%s: must be a time with a UTC offset, like 2026-11-27T21:04:09Z",
+    /* TRANSLATORS: %s is a field of a journal line; keep the example as it is. */
+    return fail(error, _("%s: must be a time with a UTC offset, like 2026-11-27T21:04:09Z"),
                 ajar_event_fields_known[field].name);
 }
 
@@ -178,7 +185,8 @@ get_text(const Fields *fields, gboolean required, const char *event_name, AjarEv
         !get_string(fields, FIELD_TEXT_BASE64, FALSE, NULL, &b64, error))
         return FALSE;
     if (text != NULL && b64 != NULL)
-        return fail(error, "text, text_base64: only one of them may be present");
+        /* TRANSLATORS: text and text_base64 are fields of a journal line. */
+        return fail(error, _("text, text_base64: only one of them may be present"));
     if (text != NULL) {
         event->text = copy_name(scratch, text->str, text->len);
         event->text_len = text->len;
@@ -187,12 +195,14 @@ get_text(const Fields *fields, gboolean required, const char *event_name, AjarEv
         g_autofree guchar *bytes = NULL;
         gsize len = 0;
         if (!is_base64(b64->str, b64->len))
-            return fail(error, "text_base64: must be base64 (RFC 4648, with padding)");
+            /* TRANSLATORS: text_base64 is a field of a journal line. */
+            return fail(error, _("text_base64: must be base64 (RFC 4648, with padding)"));
         bytes = g_base64_decode(copy, &len);
         event->text = copy_name(scratch, (const char *)bytes, len);
         event->text_len = len;
     } else if (required) {
-        return fail(error, "text: missing (required in %s events)", event_name);
+        /* TRANSLATORS: text is a field of a journal line, %s an event's name. */
+        return fail(error, _("text: missing (required in %s events)"), event_name);
     }
     return TRUE;
 }
@@ -217,8 +227,9 @@ check_fields(const Fields *fields, AjarEvent *event, const char *name, AjarEvent
     if (event->type == AJAR_EVENT_SENT && !fields->v[FIELD_ID].present) {
         needs_id = FALSE;
         if (!fields->v[FIELD_RULE].present)
-            return fail(error, "id: missing (a sent event needs an id, or a rule for a message "
-                               "that passed)");
+            /* TRANSLATORS: id, sent and rule are the journal's words. */
+            return fail(error, _("id: missing (a sent event needs an id, or a rule for a message "
+                                 "that passed)"));
     }
     if (!get_name(fields, FIELD_ID, needs_id, name, scratch, &event->id, error) ||
         !get_text_field(fields, FIELD_DIR, custody, name, &dir, error) ||
@@ -238,7 +249,8 @@ check_fields(const Fields *fields, AjarEvent *event, const char *name, AjarEvent
         else if (dir->len == 3 && memcmp(dir->str, "out", 3) == 0)
             event->dir = AJAR_DIRECTION_OUT;
         else
-            return fail(error, "dir: must be \"in\" or \"out\"");
+            /* TRANSLATORS: dir, "in" and "out" are the journal's words. */
+            return fail(error, _("dir: must be \"in\" or \"out\""));
         event->has_dir = TRUE;
     }
     return TRUE;
@@ -256,22 +268,23 @@ event_from_fields(const Fields *fields, AjarEvent *event, AjarEventScratch *scra
     const char *name;
 
     if (!seq->present) {
-        fail(error, "seq: missing");
+        /* TRANSLATORS: seq, ts and event are fields of a journal line. */
+        fail(error, _("seq: missing"));
         return FALSE;
     }
     if (seq->type != AJAR_JSON_NUMBER || !seq->is_integer || seq->integer < 1) {
-        fail(error, "seq: must be a positive whole number");
+        fail(error, _("seq: must be a positive whole number"));
         return FALSE;
     }
     event->seq = seq->integer;
     if (!fields->v[FIELD_TS].present) {
-        fail(error, "ts: missing");
+        fail(error, _("ts: missing"));
         return FALSE;
     }
     if (!get_time(fields, FIELD_TS, TRUE, NULL, scratch, &event->ts, error))
         return FALSE;
     if (!fields->v[FIELD_EVENT].present) {
-        fail(error, "event: missing");
+        fail(error, _("event: missing"));
         return FALSE;
     }
     if (!get_text_field(fields, FIELD_EVENT, TRUE, NULL, &name_value, error))
@@ -284,7 +297,7 @@ event_from_fields(const Fields *fields, AjarEvent *event, AjarEventScratch *scra
         name = long_name = g_strndup(name_value->str, name_value->len);
     }
     if (name[0] == '\0') {
-        fail(error, "event: must not be empty");
+        fail(error, _("event: must not be empty"));
         return FALSE;
     }
     event->type = ajar_event_type_from_string(name);
@@ -313,19 +326,22 @@ decode_strict(const char *line, gsize len, AjarEvent *event, AjarEventScratch *s
     for (i = 0; i < len && g_ascii_isspace(line[i]); i++)
         ;
     if (i == len)
-        return fail(error, "empty line");
+        return fail(error, _("empty line"));
     if (len > G_MAXSSIZE)
-        return fail(error, "line too long");
+        return fail(error, _("line too long"));
     root = ajar_json_parse(line, (gssize)len, &json_error);
     if (root == NULL) {
         /* A line holds no newline, so the reader's "1:COLUMN" is just a column. */
         const char *where = json_error->message;
         if (g_str_has_prefix(where, "1:"))
-            return fail(error, "not JSON: column %s", where + 2);
-        return fail(error, "not JSON: %s", where);
+            /* TRANSLATORS: %s is "COLUMN: REASON" ("5: unterminated string"). */
+            return fail(error, _("not JSON: column %s"), where + 2);
+        /* TRANSLATORS: %s is "LINE:COLUMN: REASON". */
+        return fail(error, _("not JSON: %s"), where);
     }
     if (root->type != AJAR_JSON_OBJECT)
-        return fail(error, "must be a JSON object, not %s", ajar_json_type_name(root->type));
+        /* TRANSLATORS: %s is the kind of value found ("a list"). */
+        return fail(error, _("must be a JSON object, not %s"), ajar_json_type_name(root->type));
     fields_from_tree(root, &fields);
     ok = event_from_fields(&fields, event, scratch, error);
     ajar_event_fields_clear(&fields);

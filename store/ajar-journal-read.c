@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ajar/ajar-i18n.h"
 #include "ajar-event-private.h"
 #include "ajar-journal-private.h"
 
@@ -82,7 +83,9 @@ malformed(LineReader *r, guint line_no, const char *reason)
     if (report->malformed_lines->len < AJAR_JOURNAL_MAX_REPORTED)
         g_array_append_val(report->malformed_lines, line_no);
     if (report->first_malformed_reason == NULL)
-        report->first_malformed_reason = g_strdup_printf("line %u: %s", line_no, reason);
+        /* TRANSLATORS: %1$u is a line's number in the journal, %2$s why it
+         * could not be read. */
+        report->first_malformed_reason = g_strdup_printf(_("line %u: %s"), line_no, reason);
 }
 
 static void
@@ -95,7 +98,9 @@ process_line(LineReader *r, const char *line, gsize len, gboolean too_long)
 
     if (too_long) {
         g_autofree char *reason =
-            g_strdup_printf("longer than %d bytes; skipped", AJAR_JOURNAL_MAX_LINE_BYTES);
+            g_strdup_printf(P_("longer than %d byte; skipped", "longer than %d bytes; skipped",
+                               AJAR_JOURNAL_MAX_LINE_BYTES),
+                            AJAR_JOURNAL_MAX_LINE_BYTES);
         malformed(r, line_no, reason);
         return;
     }
@@ -174,8 +179,8 @@ ajar_journal_read_fd(int fd, const char *path, AjarJournalLineEventFunc func, gp
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO, "%s: could not read: %s",
-                        path, g_strerror(errno));
+            g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO,
+                        _("%s: could not read: %s"), path, g_strerror(errno));
             ok = FALSE;
             break;
         }
@@ -199,13 +204,13 @@ gboolean
 ajar_journal_check_regular(int fd, const char *path, struct stat *st, GError **error)
 {
     if (fstat(fd, st) != 0) {
-        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO, "%s: could not read: %s",
+        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO, _("%s: could not read: %s"),
                     path, g_strerror(errno));
         return FALSE;
     }
     if (!S_ISREG(st->st_mode)) {
-        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO, "%s: is not a regular file",
-                    path);
+        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO,
+                    _("%s: is not a regular file"), path);
         return FALSE;
     }
     return TRUE;
@@ -229,8 +234,8 @@ ajar_journal_read_file(const char *path, AjarJournalEventFunc func, gpointer use
     if (fd < 0) {
         ok = errno == ENOENT; /* no journal yet: nothing happened */
         if (!ok)
-            g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO, "%s: could not open: %s",
-                        path, g_strerror(errno));
+            g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO,
+                        _("%s: could not open: %s"), path, g_strerror(errno));
     } else {
         ok = ajar_journal_check_regular(fd, path, &st, error) &&
              ajar_journal_read_fd(fd, path, func, user_data, report, NULL, error);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "ajar/ajar-files.h"
+#include "ajar/ajar-i18n.h"
 #include "ajar-journal-private.h"
 
 G_DEFINE_QUARK(ajar_journal_error_quark, ajar_journal_error)
@@ -187,7 +188,7 @@ sync_thread_cb(gpointer data)
         if (rc != 0 && journal->sync_error == NULL)
             journal->sync_error =
                 g_error_new(AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_SYNC,
-                            "%s: could not sync to disk: %s", journal->path, g_strerror(saved));
+                            _("%s: could not sync to disk: %s"), journal->path, g_strerror(saved));
     }
     g_mutex_unlock(&journal->lock);
     return NULL;
@@ -207,13 +208,13 @@ ajar_journal_sync(AjarJournal *journal, GError **error)
 {
     g_return_val_if_fail(journal != NULL, FALSE);
     if (journal->fd < 0) {
-        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_CLOSED, "%s: is closed",
+        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_CLOSED, _("%s: is closed"),
                     journal->path);
         return FALSE;
     }
     if (fdatasync_retry(journal->fd) != 0) {
         g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_SYNC,
-                    "%s: could not sync to disk: %s", journal->path, g_strerror(errno));
+                    _("%s: could not sync to disk: %s"), journal->path, g_strerror(errno));
         return FALSE;
     }
     return TRUE;
@@ -255,10 +256,10 @@ take_lock(AjarJournal *journal, GError **error)
         return TRUE;
     if (errno == EWOULDBLOCK)
         g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_BUSY,
-                    "%s: is in use by another program (is the messenger running twice?)",
+                    _("%s: is in use by another program (is the messenger running twice?)"),
                     journal->path);
     else
-        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO, "%s: could not lock: %s",
+        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO, _("%s: could not lock: %s"),
                     journal->path, g_strerror(errno));
     return FALSE;
 }
@@ -351,7 +352,7 @@ ajar_journal_open(const char *dir, AjarFlushPolicy policy, GError **error)
      * block the open. */
     journal->fd = open(journal->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0600);
     if (journal->fd < 0) {
-        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO, "%s: could not open: %s",
+        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO, _("%s: could not open: %s"),
                     journal->path, g_strerror(errno));
         goto failed;
     }
@@ -359,7 +360,7 @@ ajar_journal_open(const char *dir, AjarFlushPolicy policy, GError **error)
         goto failed;
     if ((st.st_mode & 077) != 0 && fchmod(journal->fd, 0600) != 0) {
         g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO,
-                    "%s: could not set the file's permissions to 0600: %s", journal->path,
+                    _("%s: could not set the file's permissions to 0600: %s"), journal->path,
                     g_strerror(errno));
         goto failed;
     }
@@ -370,7 +371,7 @@ ajar_journal_open(const char *dir, AjarFlushPolicy policy, GError **error)
             g_thread_try_new("ajar-journal-sync", sync_thread_cb, journal, &local_error);
         if (journal->sync_thread == NULL) {
             g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO,
-                        "%s: could not start the sync thread: %s", journal->path,
+                        _("%s: could not start the sync thread: %s"), journal->path,
                         local_error->message);
             goto failed;
         }
@@ -414,7 +415,7 @@ static gboolean
 fail_closed(AjarJournal *journal, GError **error)
 {
     g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_CLOSED,
-                "%s: an earlier write failed and could not be undone; reopen the journal",
+                _("%s: an earlier write failed and could not be undone; reopen the journal"),
                 journal->path);
     return FALSE;
 }
@@ -432,8 +433,8 @@ still_at_path(AjarJournal *journal, GError **error)
         open_file.st_dev == at_path.st_dev && open_file.st_ino == at_path.st_ino)
         return TRUE;
     g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_CLOSED,
-                "%s: was deleted or replaced while in use, so nothing more is written to it; "
-                "restart Ajar to use the file there now",
+                _("%s: was deleted or replaced while in use, so nothing more is written to it; "
+                  "restart Ajar to use the file there now"),
                 journal->path);
     return FALSE;
 }
@@ -454,7 +455,7 @@ write_or_undo(AjarJournal *journal, const GString *buf, GError **error)
      * replays without having been applied, or a tail the next write ends. */
     if (written > 0 && ftruncate(journal->fd, st.st_size) != 0)
         journal->broken = TRUE;
-    g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO, "%s: could not write: %s",
+    g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO, _("%s: could not write: %s"),
                 journal->path, g_strerror(saved));
     return FALSE;
 }
@@ -498,6 +499,7 @@ ajar_journal_append(AjarJournal *journal, AjarEvent *event, GError **error)
              * hostile journal then repeats one; see replay()). */
             seq = seq < G_MAXINT64 ? seq + 1 : seq;
             cut_repair->ts = event->ts;
+            /* Never translated: the journal's words, which readers look for. */
             cut_repair->message = g_strdup_printf(AJAR_JOURNAL_REPAIRED_PREFIX
                                                   " a line a crash cut, ended by an earlier repair "
                                                   "that a crash cut too, line %u; kept as it was",
@@ -508,6 +510,7 @@ ajar_journal_append(AjarJournal *journal, AjarEvent *event, GError **error)
         repair->seq = seq;
         seq = seq < G_MAXINT64 ? seq + 1 : seq;
         repair->ts = event->ts;
+        /* Never translated, as above. */
         repair->message = g_strdup_printf(AJAR_JOURNAL_REPAIRED_PREFIX
                                           " an incomplete last line (%" G_GSIZE_FORMAT
                                           " bytes, line %u) left by a crash; kept as it was",
@@ -521,8 +524,10 @@ ajar_journal_append(AjarJournal *journal, AjarEvent *event, GError **error)
     if (buf->len - line_start - 1 > AJAR_JOURNAL_MAX_LINE_BYTES) {
         event->seq = old_seq;
         g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_TOO_LARGE,
-                    "%s: could not write: the event is longer than %d bytes", journal->path,
-                    AJAR_JOURNAL_MAX_LINE_BYTES);
+                    P_("%s: could not write: the event is longer than %d byte",
+                       "%s: could not write: the event is longer than %d bytes",
+                       AJAR_JOURNAL_MAX_LINE_BYTES),
+                    journal->path, AJAR_JOURNAL_MAX_LINE_BYTES);
         return FALSE;
     }
     /* One write for the repair and the event: both land, or neither. */
@@ -548,7 +553,7 @@ ajar_journal_append(AjarJournal *journal, AjarEvent *event, GError **error)
     if (journal->policy == AJAR_FLUSH_EVERY_EVENT && ajar_event_type_is_custody(event->type)) {
         if (fdatasync_retry(journal->fd) != 0) {
             g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_SYNC,
-                        "%s: the event was written but could not be synced to disk: %s",
+                        _("%s: the event was written but could not be synced to disk: %s"),
                         journal->path, g_strerror(errno));
             return FALSE;
         }

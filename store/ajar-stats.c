@@ -5,9 +5,24 @@
 #include <string.h>
 
 #include "ajar/ajar-event.h"
+#include "ajar/ajar-i18n.h"
 #include "ajar/ajar-json.h"
 
+/* The labels' column: at least this wide, wider for longer labels. */
 #define LABEL_WIDTH 24
+
+static const char *const labels[] = {
+    /* TRANSLATORS: the labels of the statistics (`ajar stats`, the plugin's
+     * Statistics), each before its figures. */
+    N_("You last wrote to them"),
+    N_("Times you held back"),
+    N_("Their messages held"),
+    N_("Archived"),
+    N_("Delayed"),
+    N_("Cooling off now"),
+    N_("Unsent letters"),
+    N_("Let through by a keyword"),
+};
 
 void
 ajar_rule_stats_free(AjarRuleStats *stats)
@@ -112,23 +127,28 @@ ajar_stats_compute(const AjarState *state)
 char *
 ajar_format_duration(gint64 microseconds)
 {
-    gint64 minutes = microseconds / (60 * G_USEC_PER_SEC);
-    gint64 hours = minutes / 60;
-    gint64 days = hours / 24;
+    gint64 total_minutes = microseconds / (60 * G_USEC_PER_SEC);
+    /* Minutes and hours as shown (below 60 and 24), and days, which fit a
+     * long for any time a gint64 of microseconds holds. */
+    long minutes = (long)(total_minutes % 60);
+    long hours = (long)(total_minutes / 60 % 24);
+    long days = (long)(total_minutes / (60 * 24));
 
-    if (minutes < 1)
-        return g_strdup("less than a minute");
-    if (hours < 1)
-        return g_strdup_printf("%" G_GINT64_FORMAT " min", minutes);
+    if (total_minutes < 1)
+        return g_strdup(_("less than a minute"));
+    if (days < 1 && hours < 1)
+        /* TRANSLATORS: a duration in minutes (an abbreviation, as in "5 min"). */
+        return g_strdup_printf(P_("%ld min", "%ld min", minutes), minutes);
+    if (days < 1 && minutes == 0)
+        /* TRANSLATORS: a duration in hours (an abbreviation, as in "2 h"). */
+        return g_strdup_printf(P_("%ld h", "%ld h", hours), hours);
     if (days < 1)
-        return minutes % 60 == 0
-                   ? g_strdup_printf("%" G_GINT64_FORMAT " h", hours)
-                   : g_strdup_printf("%" G_GINT64_FORMAT " h %" G_GINT64_FORMAT " min", hours,
-                                     minutes % 60);
-    if (days < 7 && hours % 24 != 0)
-        return g_strdup_printf("%" G_GINT64_FORMAT " %s %" G_GINT64_FORMAT " h", days,
-                               days == 1 ? "day" : "days", hours % 24);
-    return g_strdup_printf("%" G_GINT64_FORMAT " %s", days, days == 1 ? "day" : "days");
+        /* TRANSLATORS: hours and minutes ("2 h 5 min"). */
+        return g_strdup_printf(P_("%ld h %ld min", "%ld h %ld min", hours), hours, minutes);
+    if (days < 7 && hours != 0)
+        /* TRANSLATORS: days and hours ("3 days 4 h"). */
+        return g_strdup_printf(P_("%ld day %ld h", "%ld days %ld h", days), days, hours);
+    return g_strdup_printf(P_("%ld day", "%ld days", days), days);
 }
 
 char *
@@ -144,19 +164,31 @@ ajar_format_local_time(gint64 unix_us, GDateTime *now)
     if (local == NULL)
         return g_strdup("?");
     if (g_date_time_get_year(local) != g_date_time_get_year(now))
-        return g_date_time_format(local, "%a %-d %b %Y %H:%M");
-    return g_date_time_format(local, "%a %-d %b %H:%M");
+        /* xgettext:no-c-format */
+        /* TRANSLATORS: a date and time with the year: a g_date_time_format()
+         * format (%a weekday, %b month, %-d day, %Y year, %H:%M time). */
+        return g_date_time_format(local, _("%a %-d %b %Y %H:%M"));
+    /* xgettext:no-c-format */
+    /* TRANSLATORS: a date and time in this year: a g_date_time_format()
+     * format (%a weekday, %b month, %-d day, %H:%M time). */
+    return g_date_time_format(local, _("%a %-d %b %H:%M"));
 }
 
 static void append_line(GString *out, const char *label, const char *format, ...)
     G_GNUC_PRINTF(3, 4);
 
+/* @label: one of labels[], untranslated. */
 static void
 append_line(GString *out, const char *label, const char *format, ...)
 {
     va_list args;
-    glong pad = LABEL_WIDTH - g_utf8_strlen(label, -1);
+    glong width = LABEL_WIDTH;
+    glong pad;
 
+    for (gsize i = 0; i < G_N_ELEMENTS(labels); i++)
+        width = MAX(width, g_utf8_strlen(_(labels[i]), -1));
+    label = _(label);
+    pad = width - g_utf8_strlen(label, -1);
     g_string_append_printf(out, "  %s", label);
     for (glong i = 0; i < MAX(pad, 1); i++)
         g_string_append_c(out, ' ');
@@ -175,21 +207,34 @@ append_rule_text(GString *out, const AjarRuleStats *s, GDateTime *now)
     if (s->last_sent > 0) {
         g_autofree char *when = ajar_format_local_time(s->last_sent, now);
         g_autofree char *since = ajar_format_duration(now_us - s->last_sent);
-        append_line(out, "You last wrote to them", "%s, %s ago", when, since);
+        append_line(out, N_("You last wrote to them"),
+                    /* TRANSLATORS: %1$s is a date and time, %2$s how long ago
+                     * that was ("3 days 4 h"). */
+                    _("%s, %s ago"), when, since);
     } else {
-        append_line(out, "You last wrote to them", "not since Ajar began keeping notes");
+        append_line(out, N_("You last wrote to them"), _("not since Ajar began keeping notes"));
     }
-    append_line(out, "Times you held back", "%u", s->held_back);
-    append_line(out, "Their messages held", "%u in all, %u waiting", s->held_total, s->held_now);
-    append_line(out, "Archived", "%u in all, %u unread", s->archived_total, s->archived_unread_now);
+    append_line(out, N_("Times you held back"), "%u", s->held_back);
+    append_line(out, N_("Their messages held"),
+                /* TRANSLATORS: %1$u messages ever, %2$u of them waiting now
+                 * (the plural follows the second number). */
+                P_("%u in all, %u waiting", "%u in all, %u waiting", s->held_now), s->held_total,
+                s->held_now);
+    append_line(out, N_("Archived"),
+                /* TRANSLATORS: %1$u messages ever archived, %2$u of them not
+                 * read yet (the plural follows the second number). */
+                P_("%u in all, %u unread", "%u in all, %u unread", s->archived_unread_now),
+                s->archived_total, s->archived_unread_now);
     if (s->delayed_total > 0 || s->delayed_now > 0)
-        append_line(out, "Delayed", "%u in all, %u waiting", s->delayed_total, s->delayed_now);
+        append_line(out, N_("Delayed"),
+                    P_("%u in all, %u waiting", "%u in all, %u waiting", s->delayed_now),
+                    s->delayed_total, s->delayed_now);
     if (s->queued_now > 0)
-        append_line(out, "Cooling off now", "%u", s->queued_now);
+        append_line(out, N_("Cooling off now"), "%u", s->queued_now);
     if (s->letters_now > 0)
-        append_line(out, "Unsent letters", "%u", s->letters_now);
+        append_line(out, N_("Unsent letters"), "%u", s->letters_now);
     if (s->passed_total > 0)
-        append_line(out, "Let through by a keyword", "%u", s->passed_total);
+        append_line(out, N_("Let through by a keyword"), "%u", s->passed_total);
 }
 
 char *
@@ -199,7 +244,8 @@ ajar_stats_format_text(const GPtrArray *stats, GDateTime *now)
 
     g_return_val_if_fail(stats != NULL && now != NULL, NULL);
     if (stats->len == 0) {
-        g_string_append(out, "No rules have filtered anything yet.\n");
+        g_string_append(out, _("No rules have filtered anything yet."));
+        g_string_append_c(out, '\n');
         return g_string_free(out, FALSE);
     }
     for (guint i = 0; i < stats->len; i++) {

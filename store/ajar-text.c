@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "ajar/ajar-i18n.h"
+
 typedef struct {
     const char *name;
     gunichar value;
@@ -164,7 +166,9 @@ ajar_text_from_markup(const char *markup, gssize len)
                 g_string_append_c(out, '\n');
             } else if (strcmp(name, "img") == 0) {
                 g_autofree char *alt = tag_attribute(p, close, "alt");
-                g_string_append(out, alt != NULL && *alt != '\0' ? alt : "[image]");
+                /* TRANSLATORS: stands for a picture without a description
+                 * in a message's text. */
+                g_string_append(out, alt != NULL && *alt != '\0' ? alt : _("[image]"));
             } else if (strcmp(name, "a") == 0 && !closing) {
                 g_free(link);
                 link = tag_attribute(p, close, "href");
