@@ -195,8 +195,9 @@ ajar_cli_export_html(GString *out, const AjarCliJournal *journal, const GPtrArra
     /* TRANSLATORS: the HTML export's heading. */
     append_words(out, _("Messages Ajar kept"));
     g_string_append(out, "</h1>\n<p>");
-    /* TRANSLATORS: %1$u messages in the export, %2$u of them still kept. */
     append_html_printf(out,
+                       /* TRANSLATORS: %1$u messages in the export, %2$u of them
+                        * still kept. */
                        P_("%u message, %u still in Ajar's keeping.",
                           "%u messages, %u still in Ajar's keeping.", items->len),
                        items->len, in_custody);

@@ -68,10 +68,10 @@ append_custody(GString *out, const AjarState *state)
     if (parts->len == 0)
         append_line(out, N_("In keeping"), P_("%u message", "%u messages", total), total);
     else
-        /* TRANSLATORS: %2$s lists the messages by state, as the journal
-         * names states: "3 held, 1 queued". */
-        append_line(out, N_("In keeping"), P_("%u message: %s", "%u messages: %s", total), total,
-                    parts->str);
+        append_line(out, N_("In keeping"),
+                    /* TRANSLATORS: %2$s lists the messages by state, as the
+                     * journal names states: "3 held, 1 queued". */
+                    P_("%u message: %s", "%u messages: %s", total), total, parts->str);
 }
 
 /* Malformed lines, except those a repair event explains. */
@@ -94,16 +94,16 @@ append_malformed(GString *out, const AjarCliJournal *journal, guint count)
         listed++;
     }
     if (listed < count)
-        /* TRANSLATORS: %1$u damaged lines in all; %2$s the numbers of the
-         * first of them ("4, 9, 12"), %3$u how many more there are. */
         append_line(out, N_("Malformed"),
+                    /* TRANSLATORS: %1$u damaged lines in all; %2$s the numbers
+                     * of the first of them ("4, 9, 12"), %3$u how many more. */
                     P_("%u line: lines %s and %u more", "%u lines: lines %s and %u more", count),
                     count, numbers->str, count - listed);
     else
-        /* TRANSLATORS: %2$s is the damaged line's number, or a list of
-         * them ("4, 9, 12"). */
-        append_line(out, N_("Malformed"), P_("%u line: line %s", "%u lines: lines %s", count),
-                    count, numbers->str);
+        append_line(out, N_("Malformed"),
+                    /* TRANSLATORS: %2$s is the damaged line's number, or a list
+                     * of them ("4, 9, 12"). */
+                    P_("%u line: line %s", "%u lines: lines %s", count), count, numbers->str);
     if (journal->report.first_malformed_reason != NULL) {
         g_autofree char *reason = ajar_cli_safe_line(journal->report.first_malformed_reason, -1);
         /* TRANSLATORS: why the first damaged line could not be read. */
