@@ -7,26 +7,32 @@
 #include "ajar-contact.h"
 #include "ajar-custody.h"
 #include "ajar-review.h"
+#include "ajar-status-text.h"
 
 #include <cmds.h>
 #include <string.h>
 
+#include "ajar/ajar-i18n.h"
 #include "ajar/ajar-stats.h"
 #include "ajar/ajar-text.h"
 
-static const char usage[] =
-    "/ajar status — what Ajar does for this person, and what it keeps\n"
-    "/ajar hold — keep their messages out of sight until you review them\n"
-    "/ajar archive — store their messages unread, never announced\n"
-    "/ajar delay MINUTES | /ajar delay HH:MM — their messages come later, or daily at HH:MM\n"
-    "/ajar pass — let their messages through again\n"
-    "/ajar cooloff MINUTES | /ajar cooloff off — let your messages wait before they go\n"
-    "/ajar review — read what was kept\n"
-    "/ajar release [all|ID] — show their kept messages here (all when no ID)\n"
-    "/ajar cancel [all|ID] — keep your waiting messages unsent\n"
-    "/ajar send [all|ID] — send your cooling-off messages now (all: unsent letters too)\n"
-    "/ajar undiscard [all|ID] — bring back messages you discarded (the last 30 days)\n"
-    "/ajar help — this list";
+static const char *const usage =
+    /* TRANSLATORS: /ajar's help, one command a line. Keep "/ajar", the
+     * command words (status, hold, archive, delay, pass, cooloff, off,
+     * review, release, cancel, send, undiscard, help, all) and HH:MM as they
+     * are: they are what is typed. MINUTES and ID may be translated. */
+    N_("/ajar status — what Ajar does for this person, and what it keeps\n"
+       "/ajar hold — keep their messages out of sight until you review them\n"
+       "/ajar archive — store their messages unread, never announced\n"
+       "/ajar delay MINUTES | /ajar delay HH:MM — their messages come later, or daily at HH:MM\n"
+       "/ajar pass — let their messages through again\n"
+       "/ajar cooloff MINUTES | /ajar cooloff off — let your messages wait before they go\n"
+       "/ajar review — read what was kept\n"
+       "/ajar release [all|ID] — show their kept messages here (all when no ID)\n"
+       "/ajar cancel [all|ID] — keep your waiting messages unsent\n"
+       "/ajar send [all|ID] — send your cooling-off messages now (all: unsent letters too)\n"
+       "/ajar undiscard [all|ID] — bring back messages you discarded (the last 30 days)\n"
+       "/ajar help — this list");
 
 static void
 say(PurpleConversation *conv, const char *text)
@@ -36,48 +42,6 @@ say(PurpleConversation *conv, const char *text)
 
     purple_conversation_write(conv, NULL, escaped, PURPLE_MESSAGE_SYSTEM | PURPLE_MESSAGE_NO_LOG,
                               time(NULL));
-}
-
-static char *
-describe_rule(const AjarRule *rule)
-{
-    GString *out = g_string_new(NULL);
-    const AjarDirectionRule *in = &rule->incoming, *out_rule = &rule->outgoing;
-
-    switch (in->action) {
-    case AJAR_ACTION_HOLD: g_string_append(out, "their messages are held for you"); break;
-    case AJAR_ACTION_ARCHIVE: g_string_append(out, "their messages are archived unread"); break;
-    case AJAR_ACTION_DELAY:
-        if (in->delay_kind == AJAR_DELAY_AT)
-            g_string_append_printf(out, "their messages come at %02d:%02d", in->at_minute / 60,
-                                   in->at_minute % 60);
-        else
-            g_string_append_printf(out, "their messages come %" G_GINT64_FORMAT " min late",
-                                   (in->seconds + 59) / 60);
-        break;
-    default: g_string_append(out, "their messages come through"); break;
-    }
-    if (out_rule->action == AJAR_ACTION_DELAY)
-        g_string_append_printf(out, "; yours wait %" G_GINT64_FORMAT " min%s",
-                               (out_rule->seconds + 59) / 60,
-                               out_rule->confirm ? " and ask first" : "");
-    else if (out_rule->action == AJAR_ACTION_HOLD)
-        g_string_append(out, "; yours are kept as unsent letters");
-    return g_string_free(out, FALSE);
-}
-
-/* What a kept message Ajar stopped showing or sending halfway means.
- * Returns: (transfer full). */
-static char *
-interrupted_note(AjarDirection dir, guint count)
-{
-    return g_strdup_printf(
-        dir == AJAR_DIRECTION_IN
-            ? "Ajar stopped while showing %u of their messages, so %s may already be in "
-              "this conversation; kept until you choose: /ajar release ID shows one again."
-            : "Ajar stopped while sending %u of your messages, so %s may already have "
-              "reached them; kept unsent until you choose: /ajar send ID sends one again.",
-        count, count == 1 ? "it" : "they");
 }
 
 static void
@@ -92,11 +56,11 @@ status(AjarPlugin *ajar, PurpleConversation *conv)
     guint shown_maybe = 0, sent_maybe = 0;
 
     if (index < 0) {
-        g_string_append(text, "Ajar: nothing is filtered for this person.");
+        g_string_append(text, _("Ajar: nothing is filtered for this person."));
     } else {
-        const AjarRule *rule = ajar_rules_get_rule(ajar->rules, (guint)index);
-        g_autofree char *what = describe_rule(rule);
-        g_string_append_printf(text, "Ajar (%s): %s.", rule->name, what);
+        g_autofree char *what =
+            ajar_status_text_rule(ajar_rules_get_rule(ajar->rules, (guint)index));
+        g_string_append(text, what);
     }
     for (guint i = 0; i < items->len; i++) {
         const AjarItem *item = g_ptr_array_index(items, i);
@@ -119,18 +83,29 @@ status(AjarPlugin *ajar, PurpleConversation *conv)
         else if (item->interrupted)
             sent_maybe++;
     }
-    if (items->len > 0)
-        g_string_append_printf(text,
-                               " Kept: %u held, %u archived (%u unread), %u delayed; %u of yours "
-                               "waiting, %u unsent %s.",
-                               held, archived, unread, delayed, waiting, letters,
-                               letters == 1 ? "letter" : "letters");
+    /* Sentences follow each other after a space. */
+    if (items->len > 0) {
+        g_string_append_c(text, ' ');
+        g_string_append_printf(
+            text,
+            /* TRANSLATORS: counts of what is kept for this person: held,
+             * archived (of which unread), delayed, yours waiting to be sent,
+             * yours kept as unsent letters. The plural form follows the last
+             * number (letters); word the other counts so that they read well
+             * with any number (e.g. "held: %u"). */
+            P_("Kept: %u held, %u archived (%u unread), %u delayed; %u of yours waiting, %u "
+               "unsent letter.",
+               "Kept: %u held, %u archived (%u unread), %u delayed; %u of yours waiting, %u "
+               "unsent letters.",
+               letters),
+            held, archived, unread, delayed, waiting, letters);
+    }
     if (shown_maybe > 0) {
-        g_autofree char *note = interrupted_note(AJAR_DIRECTION_IN, shown_maybe);
+        g_autofree char *note = ajar_status_text_interrupted(AJAR_DIRECTION_IN, shown_maybe);
         g_string_append_printf(text, " %s", note);
     }
     if (sent_maybe > 0) {
-        g_autofree char *note = interrupted_note(AJAR_DIRECTION_OUT, sent_maybe);
+        g_autofree char *note = ajar_status_text_interrupted(AJAR_DIRECTION_OUT, sent_maybe);
         g_string_append_printf(text, " %s", note);
     }
     say(conv, text->str);
@@ -147,12 +122,36 @@ typedef enum {
     PICK_BY_ID_ONLY,
 } Pick;
 
+/* What was done to the messages a command took, for the line that says so. */
+typedef enum {
+    DONE_RELEASED,
+    DONE_KEPT_UNSENT,
+    DONE_SENT,
+} Done;
+
+/* "Ajar: 3 messages released." Returns: (transfer full). */
+static char *
+done_line(Done deed, guint count)
+{
+    switch (deed) {
+    case DONE_RELEASED:
+        return g_strdup_printf(
+            P_("Ajar: %u message released.", "Ajar: %u messages released.", count), count);
+    case DONE_KEPT_UNSENT:
+        return g_strdup_printf(
+            P_("Ajar: %u message kept unsent.", "Ajar: %u messages kept unsent.", count), count);
+    default:
+        return g_strdup_printf(P_("Ajar: %u message sent.", "Ajar: %u messages sent.", count),
+                               count);
+    }
+}
+
 /* Runs @action on the chosen items of this conversation's buddy: "all", one
  * id (or a unique start of one), or the default set. */
 static PurpleCmdRet
 on_items(AjarPlugin *ajar, PurpleConversation *conv, const char *arg, ItemAction action,
-         Pick (*wanted)(const AjarItem *item, gboolean all), const char *none,
-         const char *done_verb, char **error_out)
+         Pick (*wanted)(const AjarItem *item, gboolean all), const char *none, Done deed,
+         char **error_out)
 {
     PurpleAccount *account = purple_conversation_get_account(conv);
     g_autoptr(GPtrArray) items =
@@ -178,13 +177,14 @@ on_items(AjarPlugin *ajar, PurpleConversation *conv, const char *arg, ItemAction
         }
     }
     if (arg != NULL && !all && ids->len != 1) {
-        *error_out = g_strdup_printf(ids->len == 0 ? "No kept message here has the id %s."
-                                                   : "More than one message starts with %s.",
+        /* TRANSLATORS: %s is the id (or the start of one) that was typed. */
+        *error_out = g_strdup_printf(ids->len == 0 ? _("No kept message here has the id %s.")
+                                                   : _("More than one message starts with %s."),
                                      arg);
         return PURPLE_CMD_RET_FAILED;
     }
     if (interrupted > 0 && (ids->len > 0 || none != NULL)) {
-        g_autofree char *note = interrupted_note(interrupted_dir, interrupted);
+        g_autofree char *note = ajar_status_text_interrupted(interrupted_dir, interrupted);
         say(conv, note);
     }
     if (ids->len == 0) {
@@ -201,8 +201,7 @@ on_items(AjarPlugin *ajar, PurpleConversation *conv, const char *arg, ItemAction
         done++;
     }
     {
-        g_autofree char *line =
-            g_strdup_printf("Ajar: %u message%s %s.", done, done == 1 ? "" : "s", done_verb);
+        g_autofree char *line = done_line(deed, done);
         say(conv, line);
     }
     return PURPLE_CMD_RET_OK;
@@ -256,17 +255,27 @@ undiscard(AjarPlugin *ajar, PurpleConversation *conv, const char *arg, char **er
         g_autoptr(GDateTime) now = g_date_time_new_now_local();
 
         if (items->len == 0) {
-            say(conv, "Ajar: nothing here was discarded in the last 30 days.");
+            say(conv, _("Ajar: nothing here was discarded in the last 30 days."));
             return PURPLE_CMD_RET_OK;
         }
-        g_string_append(text, "Ajar: discarded in the last 30 days (/ajar undiscard ID "
-                              "brings one back):");
+        /* TRANSLATORS: "/ajar undiscard ID" is a command: keep /ajar and
+         * undiscard as they are. */
+        g_string_append(text, _("Ajar: discarded in the last 30 days (/ajar undiscard ID "
+                                "brings one back):"));
         for (guint i = 0; i < items->len; i++) {
             const AjarItem *item = g_ptr_array_index(items, i);
             g_autofree char *when = ajar_format_local_time(item->time, now);
+
+            g_string_append_c(text, '\n');
             /* The whole id: short ones of a burst can share their start. */
-            g_string_append_printf(text, "\n%s  %s, %s", item->id,
-                                   item->dir == AJAR_DIRECTION_IN ? "theirs" : "yours", when);
+            if (item->dir == AJAR_DIRECTION_IN)
+                /* TRANSLATORS: a line of the list of discarded messages: the
+                 * message's id, then when it came (e.g. "today 21:04"). */
+                g_string_append_printf(text, _("%s  theirs, %s"), item->id, when);
+            else
+                /* TRANSLATORS: a line of the list of discarded messages: the
+                 * message's id, then when you wrote it (e.g. "today 21:04"). */
+                g_string_append_printf(text, _("%s  yours, %s"), item->id, when);
         }
         say(conv, text->str);
         return PURPLE_CMD_RET_OK;
@@ -277,13 +286,13 @@ undiscard(AjarPlugin *ajar, PurpleConversation *conv, const char *arg, char **er
             g_ptr_array_add(ids, item->id);
     }
     if (all && ids->len == 0) {
-        say(conv, "Ajar: nothing here was discarded in the last 30 days.");
+        say(conv, _("Ajar: nothing here was discarded in the last 30 days."));
         return PURPLE_CMD_RET_OK;
     }
     if (!all && ids->len != 1) {
         *error_out =
-            g_strdup_printf(ids->len == 0 ? "No message discarded here lately has the id %s."
-                                          : "More than one message starts with %s.",
+            g_strdup_printf(ids->len == 0 ? _("No message discarded here lately has the id %s.")
+                                          : _("More than one message starts with %s."),
                             arg);
         return PURPLE_CMD_RET_FAILED;
     }
@@ -301,10 +310,9 @@ undiscard(AjarPlugin *ajar, PurpleConversation *conv, const char *arg, char **er
                 return PURPLE_CMD_RET_FAILED;
             }
         }
-        line = g_strdup_printf(g_strv_length(wanted) == 1 ? "Ajar: %u message brought back; it is "
-                                                            "kept again."
-                                                          : "Ajar: %u messages brought back; they "
-                                                            "are kept again.",
+        line = g_strdup_printf(P_("Ajar: %u message brought back; it is kept again.",
+                                  "Ajar: %u messages brought back; they are kept again.",
+                                  g_strv_length(wanted)),
                                g_strv_length(wanted));
         say(conv, line);
     }
@@ -314,8 +322,9 @@ undiscard(AjarPlugin *ajar, PurpleConversation *conv, const char *arg, char **er
 static PurpleCmdRet
 usage_error(char **error_out)
 {
-    *error_out =
-        g_strdup_printf("Ajar did not understand that, so nothing was changed.\n%s", usage);
+    *error_out = g_strdup_printf(
+        /* TRANSLATORS: %s is /ajar's help, the list of its commands. */
+        _("Ajar did not understand that, so nothing was changed.\n%s"), _(usage));
     return PURPLE_CMD_RET_FAILED;
 }
 
@@ -327,7 +336,8 @@ change_rule(AjarPlugin *ajar, PurpleConversation *conv, AjarContactSetting *chan
 
     if (!ajar_contact_set(ajar, purple_conversation_get_account(conv),
                           purple_conversation_get_name(conv), change, &error)) {
-        *error_out = g_strdup_printf("Nothing was changed: %s", error->message);
+        /* TRANSLATORS: %s is why (one sentence). */
+        *error_out = g_strdup_printf(_("Nothing was changed: %s"), error->message);
         return PURPLE_CMD_RET_FAILED;
     }
     say(conv, done);
@@ -346,13 +356,13 @@ run_command(PurpleConversation *conv, gchar **args, gchar **error_out, AjarPlugi
         if (**w != '\0')
             g_ptr_array_add(argv, *w);
     }
-    sub = argv->len > 0 ? g_ptr_array_index(argv, 0) : "status";
+    sub = argv->len > 0 ? g_ptr_array_index(argv, 0) : "status"; /* no i18n: command word */
     arg = argv->len > 1 ? g_ptr_array_index(argv, 1) : NULL;
     if (argv->len > 2)
         return usage_error(error_out);
 
     if (strcmp(sub, "help") == 0 && arg == NULL) {
-        say(conv, usage);
+        say(conv, _(usage));
         return PURPLE_CMD_RET_OK;
     }
     if (strcmp(sub, "status") == 0 && arg == NULL) {
@@ -365,18 +375,22 @@ run_command(PurpleConversation *conv, gchar **args, gchar **error_out, AjarPlugi
                              : sub[0] == 'a' ? AJAR_ACTION_ARCHIVE
                                              : AJAR_ACTION_PASS;
         return change_rule(ajar, conv, &change,
-                           sub[0] == 'h'   ? "Ajar: their messages will be held for you."
-                           : sub[0] == 'a' ? "Ajar: their messages will be archived unread."
-                                           : "Ajar: their messages will come through again.",
+                           sub[0] == 'h'   ? _("Ajar: their messages will be held for you.")
+                           : sub[0] == 'a' ? _("Ajar: their messages will be archived unread.")
+                                           : _("Ajar: their messages will come through again."),
                            error_out);
     }
     if (strcmp(sub, "delay") == 0 && ajar_parse_delay(arg, TRUE, &change.what)) {
+        int minutes = (int)(change.what.seconds / 60);
         g_autofree char *done =
             change.what.delay_kind == AJAR_DELAY_AT
-                ? g_strdup_printf("Ajar: their messages will come once a day, at %02d:%02d.",
+                /* TRANSLATORS: %02d:%02d is a time of day (hours, minutes). */
+                ? g_strdup_printf(_("Ajar: their messages will come once a day, at %02d:%02d."),
                                   change.what.at_minute / 60, change.what.at_minute % 60)
-                : g_strdup_printf("Ajar: their messages will come %" G_GINT64_FORMAT " min late.",
-                                  change.what.seconds / 60);
+                /* TRANSLATORS: "min" is minutes. */
+                : g_strdup_printf(P_("Ajar: their messages will come %d min late.",
+                                     "Ajar: their messages will come %d min late.", minutes),
+                                  minutes);
         return change_rule(ajar, conv, &change, done, error_out);
     }
     if (strcmp(sub, "cooloff") == 0 && arg != NULL) {
@@ -384,14 +398,16 @@ run_command(PurpleConversation *conv, gchar **args, gchar **error_out, AjarPlugi
         change.outgoing = TRUE;
         if (strcmp(arg, "off") == 0) {
             change.what.action = AJAR_ACTION_PASS;
-            return change_rule(ajar, conv, &change, "Ajar: your messages go at once again.",
+            return change_rule(ajar, conv, &change, _("Ajar: your messages go at once again."),
                                error_out);
         }
         if (!ajar_parse_delay(arg, FALSE, &change.what))
             return usage_error(error_out);
-        done = g_strdup_printf("Ajar: your messages will wait %" G_GINT64_FORMAT
-                               " min before they go.",
-                               change.what.seconds / 60);
+        /* TRANSLATORS: "min" is minutes. */
+        done = g_strdup_printf(P_("Ajar: your messages will wait %d min before they go.",
+                                  "Ajar: your messages will wait %d min before they go.",
+                                  (int)(change.what.seconds / 60)),
+                               (int)(change.what.seconds / 60));
         return change_rule(ajar, conv, &change, done, error_out);
     }
     if (strcmp(sub, "review") == 0 && arg == NULL) {
@@ -401,10 +417,10 @@ run_command(PurpleConversation *conv, gchar **args, gchar **error_out, AjarPlugi
     }
     if (strcmp(sub, "release") == 0)
         return on_items(ajar, conv, arg, ajar_custody_release, releasable,
-                        "Ajar: nothing of theirs is kept.", "released", error_out);
+                        _("Ajar: nothing of theirs is kept."), DONE_RELEASED, error_out);
     if (strcmp(sub, "cancel") == 0)
         return on_items(ajar, conv, arg, ajar_custody_cancel, cancellable,
-                        "Ajar: nothing of yours is waiting.", "kept unsent", error_out);
+                        _("Ajar: nothing of yours is waiting."), DONE_KEPT_UNSENT, error_out);
     if (strcmp(sub, "undiscard") == 0)
         return undiscard(ajar, conv, arg, error_out);
     if (strcmp(sub, "send") == 0) {
@@ -415,12 +431,13 @@ run_command(PurpleConversation *conv, gchar **args, gchar **error_out, AjarPlugi
                                                 purple_conversation_get_name(conv))
                 : 0;
         if (unsaved > 0) {
-            g_autofree char *line = g_strdup_printf("Ajar: %u unsaved message%s sent.", unsaved,
-                                                    unsaved == 1 ? "" : "s");
+            g_autofree char *line = g_strdup_printf(
+                P_("Ajar: %u unsaved message sent.", "Ajar: %u unsaved messages sent.", unsaved),
+                unsaved);
             say(conv, line);
         }
         return on_items(ajar, conv, arg, ajar_custody_send, sendable,
-                        unsaved > 0 ? NULL : "Ajar: nothing of yours is waiting.", "sent",
+                        unsaved > 0 ? NULL : _("Ajar: nothing of yours is waiting."), DONE_SENT,
                         error_out);
     }
     return usage_error(error_out);
@@ -445,11 +462,13 @@ void
 ajar_commands_register(AjarPlugin *ajar)
 {
     ajar->command = purple_cmd_register(
-        "ajar", "s", PURPLE_CMD_P_PLUGIN, PURPLE_CMD_FLAG_IM | PURPLE_CMD_FLAG_ALLOW_WRONG_ARGS,
-        AJAR_PLUGIN_ID, ajar_cmd_cb,
-        "ajar [status|hold|archive|delay MINUTES|delay HH:MM|pass|cooloff MINUTES|cooloff off|review|"
-        "release [all|ID]|cancel [all|ID]|send [all|ID]|undiscard [all|ID]|help]: what Ajar does "
-        "for this person",
+        "ajar", "s", PURPLE_CMD_P_PLUGIN, /* no i18n: the command's name */
+        PURPLE_CMD_FLAG_IM | PURPLE_CMD_FLAG_ALLOW_WRONG_ARGS, AJAR_PLUGIN_ID, ajar_cmd_cb,
+        /* TRANSLATORS: /help ajar. Keep everything before the colon as it
+         * is, but MINUTES and ID: it is what is typed. */
+        _("ajar [status|hold|archive|delay MINUTES|delay HH:MM|pass|cooloff MINUTES|cooloff off|"
+          "review|release [all|ID]|cancel [all|ID]|send [all|ID]|undiscard [all|ID]|help]: what "
+          "Ajar does for this person"),
         ajar);
 }
 

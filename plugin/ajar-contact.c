@@ -9,6 +9,8 @@
 #include <blist.h>
 #include <string.h>
 
+#include "ajar/ajar-i18n.h"
+
 int
 ajar_contact_rule_index(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
 {
@@ -62,7 +64,9 @@ ajar_contact_new_rule(AjarPlugin *ajar, PurpleAccount *account, const char *budd
                         : buddy != NULL ? purple_buddy_get_alias(buddy)
                                         : buddy_name;
     g_autofree char *clean = rule_name_from(shown != NULL && *shown != '\0' ? shown : buddy_name);
-    g_autofree char *name = unique_name(ajar, *clean != '\0' ? clean : "Contact");
+    /* TRANSLATORS: the name of a new rule for someone with no name to show;
+     * it is saved in rules.json and stays as it was written. */
+    g_autofree char *name = unique_name(ajar, *clean != '\0' ? clean : _("Contact"));
     AjarRule *rule = ajar_rule_new(name);
 
     if (contact == NULL) {
@@ -115,14 +119,16 @@ ajar_contact_set(AjarPlugin *ajar, PurpleAccount *account, const char *buddy,
     /* Never write over rules Ajar could not read: they are the user's. */
     if (ajar->journal == NULL) {
         g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                            "Ajar is not holding anything back, because its journal could not "
-                            "be opened; the rules stay as they are.");
+                            _("Ajar is not holding anything back, because its journal could not "
+                              "be opened; the rules stay as they are."));
         return FALSE;
     }
     if (ajar->rules_error != NULL) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                    "rules.json has a mistake (%s); fix it first, so that your edit is not "
-                    "overwritten.",
+                    /* TRANSLATORS: %s is the mistake, e.g. "rules.json:3:5:
+                     * rules[0].name: must be text". */
+                    _("rules.json has a mistake (%s); fix it first, so that your edit is not "
+                      "overwritten."),
                     ajar->rules_error);
         return FALSE;
     }

@@ -6,6 +6,8 @@
 #include <debug.h>
 #include <notify.h>
 
+#include "ajar/ajar-i18n.h"
+
 gint64
 ajar_context_now(void)
 {
@@ -52,7 +54,7 @@ ajar_context_report(AjarPlugin *ajar, const char *what, const char *why)
     report->ajar = ajar;
     report->key = g_strdup(key);
     g_hash_table_insert(ajar->open_reports, report->key, report);
-    if (purple_notify_message(ajar->plugin, PURPLE_NOTIFY_MSG_ERROR, "Ajar", what, why,
+    if (purple_notify_message(ajar->plugin, PURPLE_NOTIFY_MSG_ERROR, _("Ajar"), what, why,
                               report_closed_cb, report) == NULL)
         g_hash_table_remove(ajar->open_reports, key); /* no box (or already gone) */
 }
@@ -94,7 +96,7 @@ ajar_context_sync_failed(AjarPlugin *ajar, const GError *sync_error)
     if (ajar->sync_reported)
         return;
     ajar->sync_reported = TRUE;
-    ajar_context_report(ajar, "Ajar could not make sure its journal reached the disk.",
+    ajar_context_report(ajar, _("Ajar could not make sure its journal reached the disk."),
                         sync_error->message);
 }
 
@@ -126,7 +128,10 @@ ajar_context_journal(AjarPlugin *ajar, AjarEvent *event, GError **error)
 {
     if (ajar->journal == NULL) {
         g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_CLOSED,
-                    "%s/%s could not be opened when Ajar started.", ajar->dir, AJAR_JOURNAL_FILE);
+                    /* TRANSLATORS: %s/%s is the journal's path (Ajar's folder,
+                     * then the file's name). */
+                    _("%s/%s could not be opened when Ajar started."), ajar->dir,
+                    AJAR_JOURNAL_FILE);
         return FALSE;
     }
     check_sync(ajar);

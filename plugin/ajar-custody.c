@@ -16,6 +16,8 @@
 #include <server.h>
 #include <util.h>
 
+#include "ajar/ajar-i18n.h"
+
 const AjarItem *
 ajar_custody_lookup(AjarPlugin *ajar, const char *id, GError **error)
 {
@@ -26,7 +28,8 @@ ajar_custody_lookup(AjarPlugin *ajar, const char *id, GError **error)
      * out of Ajar's hands, whatever the journal says. */
     if (item == NULL || !ajar_item_in_custody(item) ||
         g_hash_table_contains(ajar->done_unnoted, item->id)) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "No kept message has the id %s.", id);
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No kept message has the id %s."),
+                    id);
         return NULL;
     }
     return item;
@@ -60,10 +63,10 @@ ajar_custody_note_done(AjarPlugin *ajar, AjarEventType type, const char *id)
     g_hash_table_add(ajar->done_unnoted, g_strdup(id));
     ajar_context_report(ajar,
                         type == AJAR_EVENT_SENT
-                            ? "Your message was sent, but Ajar could not note that in its "
-                              "journal. After a restart it may ask to send it again."
-                            : "The message was shown, but Ajar could not note that in its "
-                              "journal. After a restart it may be kept again.",
+                            ? _("Your message was sent, but Ajar could not note that in its "
+                                "journal. After a restart it may ask to send it again.")
+                            : _("The message was shown, but Ajar could not note that in its "
+                                "journal. After a restart it may be kept again."),
                         error->message);
     return TRUE;
 }
@@ -175,13 +178,15 @@ ajar_custody_release(AjarPlugin *ajar, const char *id, GError **error)
         return FALSE;
     if (item->dir != AJAR_DIRECTION_IN) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                    "%s is your own message: /ajar send sends it.", id);
+                    /* TRANSLATORS: %s is a message's id; "/ajar send" is a
+                     * command: keep it as it is. */
+                    _("%s is your own message: /ajar send sends it."), id);
         return FALSE;
     }
     account = ajar_custody_find_account(item);
     if (account == NULL) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                    "The account %s is gone, so the message stays kept.", item->account);
+                    _("The account %s is gone, so the message stays kept."), item->account);
         return FALSE;
     }
     ajar_due_queue_forget(ajar, item->id);
@@ -240,8 +245,8 @@ ajar_custody_undiscard(AjarPlugin *ajar, const char *id, GError **error)
         ajar->journal != NULL ? ajar_state_lookup(ajar_journal_get_state(ajar->journal), id) : NULL;
 
     if (item == NULL || item->state != AJAR_EVENT_DISCARDED) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "No discarded message has the id %s.",
-                    id);
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                    _("No discarded message has the id %s."), id);
         return FALSE;
     }
     /* Kept again, and only kept: theirs wait in the review (a delayed one
@@ -291,8 +296,9 @@ ajar_custody_cancel(AjarPlugin *ajar, const char *id, GError **error)
     /* A message Ajar stopped sending halfway is kept unsent the same way. */
     if (item->dir != AJAR_DIRECTION_OUT ||
         (item->state != AJAR_EVENT_QUEUED && item->state != AJAR_EVENT_SENDING)) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "%s is not waiting to be sent.",
-                    id);
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                    /* TRANSLATORS: %s is a message's id. */
+                    _("%s is not waiting to be sent."), id);
         return FALSE;
     }
     ajar_due_queue_forget(ajar, item->id);
@@ -309,13 +315,16 @@ ajar_custody_send(AjarPlugin *ajar, const char *id, GError **error)
         return FALSE;
     if (item->dir != AJAR_DIRECTION_OUT) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                    "%s is their message: /ajar release shows it.", id);
+                    /* TRANSLATORS: %s is a message's id; "/ajar release" is a
+                     * command: keep it as it is. */
+                    _("%s is their message: /ajar release shows it."), id);
         return FALSE;
     }
     account = ajar_custody_find_account(item);
     if (!ajar_custody_account_online(account)) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                    "%s is offline, so the message stays unsent.", item->account);
+                    /* TRANSLATORS: %s is your account, e.g. me@example.org. */
+                    _("%s is offline, so the message stays unsent."), item->account);
         return FALSE;
     }
     /* "sending", sent, "sent": after a crash between the first and the
@@ -329,8 +338,9 @@ ajar_custody_send(AjarPlugin *ajar, const char *id, GError **error)
 
         if (!note_intent(ajar, AJAR_EVENT_SENDING, kept_id, &journal_error)) {
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                        "Ajar could not write to its journal, so the message was not sent; it "
-                        "stays kept. (%s)",
+                        /* TRANSLATORS: %s is why. */
+                        _("Ajar could not write to its journal, so the message was not sent; it "
+                          "stays kept. (%s)"),
                         journal_error->message);
             return FALSE;
         }

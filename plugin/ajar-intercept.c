@@ -10,6 +10,8 @@
 #include <notify.h>
 #include <util.h>
 
+#include "ajar/ajar-i18n.h"
+
 static AjarFacts
 facts_for(PurpleAccount *account, AjarDirection direction, const char *buddy, const char *plain,
           PurpleMessageFlags flags)
@@ -88,14 +90,23 @@ notify_withheld(AjarPlugin *ajar, const AjarDecision *decision)
     /* Counted by the state as events apply: listing every kept message for
      * each new one made a flood slower with every message held. */
     waiting = ajar_state_count_waiting(ajar_journal_get_state(ajar->journal), decision->rule_name);
-    primary = waiting == 1 ? g_strdup_printf("A message from %s is waiting. Nothing was shown.",
-                                             decision->rule_name)
-                           : g_strdup_printf("%u messages from %s are waiting. Nothing was shown.",
-                                             waiting, decision->rule_name);
+    /* One message has a sentence without a number (as the gettext manual
+     * advises); the plural forms are for two or more. */
+    if (waiting == 1)
+        /* TRANSLATORS: %s is the person's name (their rule's name). */
+        primary = g_strdup_printf(_("A message from %s is waiting. Nothing was shown."),
+                                  decision->rule_name);
+    else
+        primary = g_strdup_printf(
+            /* TRANSLATORS: %u (two or more) messages; %s is the person's
+             * name (their rule's name). */
+            P_("%u message from %s is waiting. Nothing was shown.",
+               "%u messages from %s are waiting. Nothing was shown.", waiting),
+            waiting, decision->rule_name);
     /* One note, kept up to date, not one box per message. */
     if (ajar->withheld_notice != NULL)
         purple_notify_close(PURPLE_NOTIFY_MESSAGE, ajar->withheld_notice);
-    ajar->withheld_notice = purple_notify_info(ajar->plugin, "Ajar", primary, NULL);
+    ajar->withheld_notice = purple_notify_info(ajar->plugin, _("Ajar"), primary, NULL);
 }
 
 static gboolean
@@ -144,9 +155,10 @@ receiving_im_msg_cb(PurpleAccount *account, char **sender, char **message, Purpl
     event->due = decision.due;
     /* The custody rule: written before withheld; if not written, shown. */
     if (!ajar_context_journal(ajar, event, &error)) {
-        g_autofree char *what =
-            g_strdup_printf("Ajar could not keep a message from %s safe, so it was shown as usual.",
-                            decision.rule_name);
+        /* TRANSLATORS: %s is the person's name (their rule's name). */
+        g_autofree char *what = g_strdup_printf(
+            _("Ajar could not keep a message from %s safe, so it was shown as usual."),
+            decision.rule_name);
         ajar_context_report(ajar, what, error->message);
         return FALSE;
     }
@@ -172,12 +184,13 @@ write_system_line(PurpleAccount *account, const char *receiver, const char *text
                                   time(NULL));
 }
 
-static char *
-minutes_text(gint64 microseconds)
+/* Whole minutes, rounded up, at least one. */
+static int
+minutes_of(gint64 microseconds)
 {
     gint64 minutes = (microseconds + 59 * G_USEC_PER_SEC) / (60 * G_USEC_PER_SEC);
 
-    return minutes <= 1 ? g_strdup("1 min") : g_strdup_printf("%" G_GINT64_FORMAT " min", minutes);
+    return (int)CLAMP(minutes, 1, G_MAXINT);
 }
 
 static void
@@ -222,26 +235,36 @@ sending_im_msg_cb(PurpleAccount *account, const char *receiver, char **message, 
         g_autofree char *shown = g_markup_escape_text(plain, -1); /* the window reads markup */
         g_ptr_array_add(ajar->unjournaled, ajar_event_copy(event));
         ajar_context_report(ajar,
-                            "Ajar could not write your message to its journal. It was not sent; "
-                            "it is kept until you quit, and /ajar send sends it.",
+                            /* TRANSLATORS: "/ajar send" is a command: keep it. */
+                            _("Ajar could not write your message to its journal. It was not sent; "
+                              "it is kept until you quit, and /ajar send sends it."),
                             error->message);
-        line = g_strdup_printf("Ajar could not save this message to disk, so it was not sent. "
-                               "It is kept until you quit; /ajar send sends it. It said: %s",
+        /* TRANSLATORS: written into the conversation; %s is the text of your
+         * message. "/ajar send" is a command: keep it as it is. */
+        line = g_strdup_printf(_("Ajar could not save this message to disk, so it was not sent. "
+                                 "It is kept until you quit; /ajar send sends it. It said: %s"),
                                shown);
         write_system_line(account, receiver, line);
     } else if (event->type == AJAR_EVENT_QUEUED) {
-        g_autofree char *wait = minutes_text(event->due - event->ts);
-        g_autofree char *line =
-            g_strdup_printf("Ajar: this will be sent in %s. /ajar cancel keeps it unsent, /ajar "
-                            "send sends it now.",
-                            wait);
+        int wait = minutes_of(event->due - event->ts);
+        g_autofree char *line = g_strdup_printf(
+            /* TRANSLATORS: written into the conversation; "min" is minutes.
+             * "/ajar cancel" and "/ajar send" are commands: keep them. */
+            P_("Ajar: this will be sent in %d min. /ajar cancel keeps it unsent, /ajar send sends "
+               "it now.",
+               "Ajar: this will be sent in %d min. /ajar cancel keeps it unsent, /ajar send sends "
+               "it now.",
+               wait),
+            wait);
         ajar_schedule_item(ajar,
                            ajar_state_lookup(ajar_journal_get_state(ajar->journal), event->id));
         write_system_line(account, receiver, line);
     } else {
         /* A letter goes only when asked for by its id (or "all"). */
+        /* TRANSLATORS: written into the conversation; %s is the message's
+         * id. "/ajar send" and "/ajar review" are commands: keep them. */
         g_autofree char *line = g_strdup_printf(
-            "Ajar: kept as an unsent letter. /ajar send %s sends it, /ajar review shows it.",
+            _("Ajar: kept as an unsent letter. /ajar send %s sends it, /ajar review shows it."),
             event->id);
         write_system_line(account, receiver, line);
     }

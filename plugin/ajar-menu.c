@@ -10,6 +10,8 @@
 #include <request.h>
 #include <string.h>
 
+#include "ajar/ajar-i18n.h"
+
 static PurpleBuddy *
 node_buddy(PurpleBlistNode *node)
 {
@@ -29,7 +31,7 @@ apply(AjarPlugin *ajar, PurpleBuddy *buddy, AjarContactSetting *change)
         return;
     if (!ajar_contact_set(ajar, purple_buddy_get_account(buddy), purple_buddy_get_name(buddy),
                           change, &error))
-        ajar_context_report(ajar, "Ajar could not change the rule; nothing was changed.",
+        ajar_context_report(ajar, _("Ajar could not change the rule; nothing was changed."),
                             error->message);
 }
 
@@ -91,11 +93,12 @@ minutes_ok_cb(MinutesQuestion *question, const char *text)
 
     /* Their messages may also come as a daily digest ("19:00"). */
     if (!ajar_parse_delay(text, !question->outgoing, &change.what))
-        ajar_context_report(question->ajar, "Nothing was changed.",
-                            question->outgoing
-                                ? "The wait must be a whole number of minutes, from 1 to 525600."
-                                : "The delay must be a whole number of minutes, from 1 to 525600, "
-                                  "or a time of day such as 19:00.");
+        ajar_context_report(
+            question->ajar, _("Nothing was changed."),
+            question->outgoing
+                ? _("The wait must be a whole number of minutes, from 1 to 525600.")
+                : _("The delay must be a whole number of minutes, from 1 to 525600, or a time of "
+                    "day such as 19:00."));
     else if (buddy != NULL)
         apply(question->ajar, buddy, &change);
     ajar_context_dialog_done(question->ajar, question);
@@ -127,14 +130,16 @@ ask_minutes(AjarPlugin *ajar, PurpleBlistNode *node, gboolean outgoing)
     question->buddy = g_strdup(purple_buddy_get_name(buddy));
     question->outgoing = outgoing;
     ajar_context_dialog_open(ajar, question, (GDestroyNotify)minutes_question_free);
-    purple_request_input(ajar->plugin, "Ajar",
-                         outgoing ? "How long should your messages wait before they go?"
-                                  : "When should their messages come?",
-                         outgoing ? "Minutes:"
-                                  : "Minutes, or a time of day for a daily digest (HH:MM):",
-                         default_minutes, FALSE, FALSE, NULL, "OK", G_CALLBACK(minutes_ok_cb),
-                         "Cancel", G_CALLBACK(minutes_cancel_cb), purple_buddy_get_account(buddy),
-                         question->buddy, NULL, question);
+    purple_request_input(ajar->plugin, _("Ajar"),
+                         outgoing ? _("How long should your messages wait before they go?")
+                                  : _("When should their messages come?"),
+                         outgoing ? _("Minutes:")
+                                  /* TRANSLATORS: HH:MM is how the time is typed
+                                   * (hours:minutes, 24-hour clock). */
+                                  : _("Minutes, or a time of day for a daily digest (HH:MM):"),
+                         default_minutes, FALSE, FALSE, NULL, _("OK"), G_CALLBACK(minutes_ok_cb),
+                         _("Cancel"), G_CALLBACK(minutes_cancel_cb),
+                         purple_buddy_get_account(buddy), question->buddy, NULL, question);
 }
 
 static void
@@ -157,19 +162,20 @@ extended_menu_cb(PurpleBlistNode *node, GList **menu, gpointer data)
 
     if (node_buddy(node) == NULL)
         return;
-    items = g_list_append(
-        items, purple_menu_action_new("Hold their messages", PURPLE_CALLBACK(hold_cb), ajar, NULL));
-    items = g_list_append(
-        items, purple_menu_action_new("Archive unread", PURPLE_CALLBACK(archive_cb), ajar, NULL));
-    items = g_list_append(items, purple_menu_action_new("Delay their messages…",
+    /* TRANSLATORS: the buddy list's "Ajar ▸" menu on a person. */
+    items = g_list_append(items, purple_menu_action_new(_("Hold their messages"),
+                                                        PURPLE_CALLBACK(hold_cb), ajar, NULL));
+    items = g_list_append(items, purple_menu_action_new(_("Archive unread"),
+                                                        PURPLE_CALLBACK(archive_cb), ajar, NULL));
+    items = g_list_append(items, purple_menu_action_new(_("Delay their messages…"),
                                                         PURPLE_CALLBACK(delay_cb), ajar, NULL));
-    items = g_list_append(items, purple_menu_action_new("Cooling-off on my messages…",
+    items = g_list_append(items, purple_menu_action_new(_("Cooling-off on my messages…"),
                                                         PURPLE_CALLBACK(cooloff_cb), ajar, NULL));
-    items = g_list_append(items, purple_menu_action_new("Review held messages…",
+    items = g_list_append(items, purple_menu_action_new(_("Review held messages…"),
                                                         PURPLE_CALLBACK(review_cb), ajar, NULL));
-    items = g_list_append(items,
-                          purple_menu_action_new("Turn off", PURPLE_CALLBACK(off_cb), ajar, NULL));
-    *menu = g_list_append(*menu, purple_menu_action_new("Ajar", NULL, NULL, items));
+    items = g_list_append(
+        items, purple_menu_action_new(_("Turn off"), PURPLE_CALLBACK(off_cb), ajar, NULL));
+    *menu = g_list_append(*menu, purple_menu_action_new(_("Ajar"), NULL, NULL, items));
 }
 
 void

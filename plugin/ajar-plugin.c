@@ -50,9 +50,10 @@ ajar_plugin_actions(PurplePlugin *plugin, gpointer context)
 {
     GList *actions = NULL;
 
+    actions = g_list_append(actions,
+                            purple_plugin_action_new(_("Review held messages…"), review_action_cb));
     actions =
-        g_list_append(actions, purple_plugin_action_new("Review held messages…", review_action_cb));
-    actions = g_list_append(actions, purple_plugin_action_new("Statistics…", statistics_action_cb));
+        g_list_append(actions, purple_plugin_action_new(_("Statistics…"), statistics_action_cb));
     return actions;
 }
 
@@ -95,8 +96,8 @@ open_journal(AjarPlugin *ajar)
     ajar->journal = ajar_journal_open(ajar->dir, AJAR_FLUSH_BATCHED, &error);
     if (ajar->journal == NULL) {
         ajar_context_report(ajar,
-                            "Ajar cannot open its journal, so it will not hold anything back: "
-                            "every message is shown as usual.",
+                            _("Ajar cannot open its journal, so it will not hold anything back: "
+                              "every message is shown as usual."),
                             error->message);
         return;
     }
@@ -106,13 +107,46 @@ open_journal(AjarPlugin *ajar)
         gboolean reason_fits = report->malformed_lines->len > 0 &&
                                first == g_array_index(report->malformed_lines, guint, 0) &&
                                report->first_malformed_reason != NULL;
-        g_autofree char *where = first > 0 ? g_strdup_printf("line %u", first) : g_strdup("?");
-        g_autofree char *why = g_strdup_printf(
-            "%u line(s) of %s could not be read (first: %s). The rest is in use; 'ajar verify' "
-            "lists them.",
-            damaged, ajar_journal_get_path(ajar->journal),
-            reason_fits ? report->first_malformed_reason : where);
-        ajar_context_report(ajar, "Part of Ajar's journal is damaged.", why);
+        const char *path = ajar_journal_get_path(ajar->journal);
+        g_autofree char *why = NULL;
+
+        /* One whole sentence for each way of naming the first damaged line.
+         * (English says "line(s)" for any number; the plural forms are
+         * there for the languages that need them.) */
+        if (reason_fits)
+            why = g_strdup_printf(
+                /* TRANSLATORS: %u is how many lines, %s the journal's path, the
+                 * last %s why the first one could not be read. 'ajar verify' is
+                 * a command: keep it as it is. */
+                P_("%u line(s) of %s could not be read (first: %s). The rest is in use; "
+                   "'ajar verify' lists them.",
+                   "%u line(s) of %s could not be read (first: %s). The rest is in use; "
+                   "'ajar verify' lists them.",
+                   damaged),
+                damaged, path, report->first_malformed_reason);
+        else if (first > 0)
+            why = g_strdup_printf(
+                /* TRANSLATORS: the first %u is how many lines, %s the
+                 * journal's path, the last %u the number of the first of them.
+                 * 'ajar verify' is a command: keep it as it is. */
+                P_("%u line(s) of %s could not be read (first: line %u). The rest is in use; "
+                   "'ajar verify' lists them.",
+                   "%u line(s) of %s could not be read (first: line %u). The rest is in use; "
+                   "'ajar verify' lists them.",
+                   damaged),
+                damaged, path, first);
+        else
+            why = g_strdup_printf(
+                /* TRANSLATORS: %u is how many lines, %s the journal's path;
+                 * which line came first is not known. 'ajar verify' is a
+                 * command: keep it as it is. */
+                P_("%u line(s) of %s could not be read (first: ?). The rest is in use; "
+                   "'ajar verify' lists them.",
+                   "%u line(s) of %s could not be read (first: ?). The rest is in use; "
+                   "'ajar verify' lists them.",
+                   damaged),
+                damaged, path);
+        ajar_context_report(ajar, _("Part of Ajar's journal is damaged."), why);
     }
 }
 
@@ -180,21 +214,24 @@ ajar_plugin_pref_frame(PurplePlugin *plugin)
     PurplePluginPref *pref;
 
     pref = purple_plugin_pref_new_with_name_and_label(AJAR_PREFS_ROOT "/notify",
-                                                      "When a message is held back");
+                                                      _("When a message is held back"));
     purple_plugin_pref_set_type(pref, PURPLE_PLUGIN_PREF_CHOICE);
-    /* Short: Finch gives the list half of a narrow window. */
-    purple_plugin_pref_add_choice(pref, "Say nothing", "silent");
-    purple_plugin_pref_add_choice(pref, "Counts where I look", "count");
-    purple_plugin_pref_add_choice(pref, "A short note", "message");
+    /* Short: Finch gives the list half of a narrow window. The second of
+     * each pair is the value rules.json keeps ("notify"). */
+    /* TRANSLATORS: the choices for "When a message is held back"; keep
+     * them short (Finch gives them half of a narrow window). */
+    purple_plugin_pref_add_choice(pref, _("Say nothing"), "silent"); /* no i18n: setting value */
+    purple_plugin_pref_add_choice(pref, _("Counts where I look"), "count"); /* no i18n: value */
+    purple_plugin_pref_add_choice(pref, _("A short note"), "message");      /* no i18n: value */
     purple_plugin_pref_frame_add(frame, pref);
 
     pref = purple_plugin_pref_new_with_name_and_label(AJAR_PREFS_ROOT "/cooloff_minutes",
-                                                      "Default cooling-off (minutes)");
+                                                      _("Default cooling-off (minutes)"));
     purple_plugin_pref_set_bounds(pref, 1, 7 * 24 * 60);
     purple_plugin_pref_frame_add(frame, pref);
 
     pref = purple_plugin_pref_new_with_name_and_label(AJAR_PREFS_ROOT "/digest_time",
-                                                      "Default digest time (HH:MM)");
+                                                      _("Default digest time (HH:MM)"));
     purple_plugin_pref_set_max_length(pref, 5);
     purple_plugin_pref_frame_add(frame, pref);
     return frame;
@@ -211,13 +248,16 @@ static PurplePluginInfo ajar_plugin_info = {
     .type = PURPLE_PLUGIN_STANDARD,
     .priority = PURPLE_PRIORITY_DEFAULT,
     .id = AJAR_PLUGIN_ID,
-    .name = "Ajar",
+    /* Translated in ajar_plugin_init(), once Ajar's domain is bound. */
+    /* TRANSLATORS: the plugin's name, in Tools ▸ Plugins and as the title of
+     * Ajar's dialogs and menu; a name, usually kept as it is. */
+    .name = N_("Ajar"),
     .version = AJAR_VERSION,
-    .summary = "Keep the door to one person neither open nor locked.",
-    .description = "Hold, delay or archive messages from a chosen contact, and let your own "
-                   "messages to them cool off before they are sent. Every withheld message is "
-                   "kept safe in a journal until you decide.",
-    .author = "The Ajar developers",
+    .summary = N_("Keep the door to one person neither open nor locked."),
+    .description = N_("Hold, delay or archive messages from a chosen contact, and let your own "
+                      "messages to them cool off before they are sent. Every withheld message is "
+                      "kept safe in a journal until you decide."),
+    .author = N_("The Ajar developers"),
     .homepage = "",
     .load = ajar_plugin_load,
     .unload = ajar_plugin_unload,
@@ -229,6 +269,12 @@ static void
 ajar_plugin_init(PurplePlugin *plugin)
 {
     ajar_i18n_init(AJAR_LOCALEDIR);
+    /* As Pidgin's plugins do: libpurple shows these as they are, and would
+     * look them up (if at all) in the client's domain, not Ajar's. */
+    ajar_plugin_info.name = (char *)_(ajar_plugin_info.name);
+    ajar_plugin_info.summary = (char *)_(ajar_plugin_info.summary);
+    ajar_plugin_info.description = (char *)_(ajar_plugin_info.description);
+    ajar_plugin_info.author = (char *)_(ajar_plugin_info.author);
     purple_prefs_add_none(AJAR_PREFS_ROOT);
     purple_prefs_add_string(AJAR_PREFS_ROOT "/notify", "count");
     purple_prefs_add_int(AJAR_PREFS_ROOT "/cooloff_minutes", 10);

@@ -8,6 +8,7 @@
 #include "ajar-contact.h"
 #include "ajar-custody.h"
 
+#include "ajar/ajar-i18n.h"
 #include "ajar/ajar-stats.h"
 
 /* What the "Discard?" question needs when it is answered. */
@@ -29,7 +30,7 @@ discard_yes_cb(Discarding *discarding, int button)
     AjarPlugin *ajar = discarding->ajar;
 
     ajar_review_do_each(ajar, discarding->ids, ajar_custody_discard,
-                        "Some messages could not be discarded; they stay kept.");
+                        _("Some messages could not be discarded; they stay kept."));
     ajar_context_dialog_done(ajar, discarding);
 }
 
@@ -51,16 +52,23 @@ ajar_review_confirm_discard(AjarPlugin *ajar, const char *rule, GPtrArray *ids)
     /* Closing the window answers nothing, so nothing is discarded; the
      * data then waits for unload. */
     ajar_context_dialog_open(ajar, discarding, (GDestroyNotify)discarding_destroy);
-    question = ids->len == 1 ? g_strdup_printf("Discard 1 message from %s?", rule)
-                             : g_strdup_printf("Discard %u messages from %s?", ids->len, rule);
-    explained = ajar_review_wrap(ids->len == 1
-                                     ? "It stays in the journal's history until it is compacted. "
-                                       "Review ▸ Recently discarded brings it back."
-                                     : "They stay in the journal's history until it is compacted. "
-                                       "Review ▸ Recently discarded brings them back.");
-    purple_request_action(ajar->plugin, "Ajar — discard", question, explained, 1, NULL, NULL, NULL,
-                          discarding, 2, "Discard", G_CALLBACK(discard_yes_cb), "Keep them",
-                          G_CALLBACK(discard_no_cb));
+    /* TRANSLATORS: %s is the person's name (their rule's name). */
+    question =
+        g_strdup_printf(P_("Discard %u message from %s?", "Discard %u messages from %s?", ids->len),
+                        ids->len, rule);
+    /* No number in these: one message or several (as the gettext manual
+     * advises for a sentence without its number). */
+    explained = ajar_review_wrap(
+        ids->len == 1
+            /* TRANSLATORS: "Review ▸ Recently discarded" names the review's
+             * "Recently discarded" line; translate both as they are there. */
+            ? _("It stays in the journal's history until it is compacted. Review ▸ Recently "
+                "discarded brings it back.")
+            : _("They stay in the journal's history until it is compacted. Review ▸ Recently "
+                "discarded brings them back."));
+    purple_request_action(ajar->plugin, _("Ajar — discard"), question, explained, 1, NULL, NULL,
+                          NULL, discarding, 2, _("Discard"), G_CALLBACK(discard_yes_cb),
+                          _("Keep them"), G_CALLBACK(discard_no_cb));
 }
 
 /* Returns: (transfer container): what was discarded lately: all of it, or,
@@ -92,7 +100,11 @@ ajar_review_describe_discarded(AjarPlugin *ajar, PurpleAccount *account, const c
     for (guint i = 0; i < items->len; i++)
         newest = MAX(newest, ((const AjarItem *)g_ptr_array_index(items, i))->state_ts);
     ago = ajar_format_duration(ajar_context_now() - newest);
-    return g_strdup_printf("Recently discarded: %u, newest %s ago", items->len, ago);
+    /* TRANSLATORS: the review's last line: how many messages were discarded
+     * lately, and how long ago the newest was (e.g. "2 h"). */
+    return g_strdup_printf(P_("Recently discarded: %u, newest %s ago",
+                              "Recently discarded: %u, newest %s ago", items->len),
+                           items->len, ago);
 }
 
 enum {
@@ -108,7 +120,7 @@ static void
 discarded_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
 {
     AjarPlugin *ajar = step->ajar;
-    int what = ajar_review_get_option(fields, "action", DO_LEAVE);
+    int what = ajar_review_get_option(fields, "action", DO_LEAVE); /* no i18n: field id */
     const char *buddy;
     PurpleAccount *account = ajar_review_step_person(step, &buddy);
     g_autoptr(GPtrArray) ids = NULL;
@@ -127,11 +139,11 @@ discarded_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
         ids = ajar_review_chosen_ids(step, fields);
     }
     if (what == DO_BRING_BACK_CHOSEN && ids->len == 0)
-        purple_notify_info(ajar->plugin, "Ajar", "No message was chosen, so nothing changed.",
-                           "Tick the messages first, then choose what to do with them.");
+        purple_notify_info(ajar->plugin, _("Ajar"), _("No message was chosen, so nothing changed."),
+                           _("Tick the messages first, then choose what to do with them."));
     if (what != DO_LEAVE)
         ajar_review_do_each(ajar, ids, ajar_custody_undiscard,
-                            "Some messages could not be brought back; they stay discarded.");
+                            _("Some messages could not be brought back; they stay discarded."));
     ajar_review_step_free(step);
 }
 
@@ -147,7 +159,7 @@ open_page(AjarPlugin *ajar, PurpleAccount *account, const char *buddy, guint sta
     g_autofree char *title = NULL;
 
     if (items->len == 0) {
-        purple_notify_info(ajar->plugin, "Ajar", "Nothing was discarded lately.", NULL);
+        purple_notify_info(ajar->plugin, _("Ajar"), _("Nothing was discarded lately."), NULL);
         return;
     }
     step = ajar_review_step_new(ajar);
@@ -157,19 +169,20 @@ open_page(AjarPlugin *ajar, PurpleAccount *account, const char *buddy, guint sta
     group = purple_request_field_group_new(NULL);
     purple_request_fields_add_group(fields, group);
     texts = ajar_review_add_page(step, group, items, start,
-                                 "Tick the messages to bring back, then choose below.");
-    field = purple_request_field_list_new("action", NULL);
+                                 _("Tick the messages to bring back, then choose below."));
+    field = purple_request_field_list_new("action", NULL); /* no i18n: field id */
     purple_request_field_list_set_multi_select(field, FALSE);
-    ajar_review_add_option(field, "Leave them discarded", DO_LEAVE, TRUE);
-    ajar_review_add_option(field, "Bring back the chosen (kept again)", DO_BRING_BACK_CHOSEN,
+    ajar_review_add_option(field, _("Leave them discarded"), DO_LEAVE, TRUE);
+    ajar_review_add_option(field, _("Bring back the chosen (kept again)"), DO_BRING_BACK_CHOSEN,
                            FALSE);
-    ajar_review_add_option(field, "Bring back all", DO_BRING_BACK_ALL, FALSE);
+    ajar_review_add_option(field, _("Bring back all"), DO_BRING_BACK_ALL, FALSE);
     if (step->next > 0)
-        ajar_review_add_option(field, "Show the next messages", DO_NEXT_PAGE, FALSE);
+        ajar_review_add_option(field, _("Show the next messages"), DO_NEXT_PAGE, FALSE);
     purple_request_field_group_add_field(group, field);
-    title = ajar_review_page_title("Recently discarded", start, step->keys->len, items->len);
-    purple_request_fields(ajar->plugin, "Ajar — review", title, texts, fields, "OK",
-                          G_CALLBACK(discarded_ok_cb), "Close",
+    /* TRANSLATORS: the title of the discarded messages' page in the review. */
+    title = ajar_review_page_title(_("Recently discarded"), start, step->keys->len, items->len);
+    purple_request_fields(ajar->plugin, _("Ajar — review"), title, texts, fields, _("OK"),
+                          G_CALLBACK(discarded_ok_cb), _("Close"),
                           G_CALLBACK(ajar_review_step_cancel_cb), NULL, NULL, NULL, step);
 }
 

@@ -8,6 +8,7 @@
 #include <core.h>
 #include <request.h>
 
+#include "ajar/ajar-i18n.h"
 #include "ajar/ajar-stats.h"
 #include "ajar/ajar-text.h"
 
@@ -124,16 +125,20 @@ static const char *
 state_word(const AjarItem *item)
 {
     if (item->interrupted)
-        return item->dir == AJAR_DIRECTION_OUT ? "kept unsent, may already have been sent"
-                                               : "held, may already be shown";
+        /* TRANSLATORS: here and below, what became of one kept message, on
+         * its check box line after its time ("3. today 21:04, held — are you
+         * awake?"); keep them short. */
+        return item->dir == AJAR_DIRECTION_OUT ? _("kept unsent, may already have been sent")
+                                               : _("held, may already be shown");
     switch (item->state) {
-    case AJAR_EVENT_HELD: return item->dir == AJAR_DIRECTION_OUT ? "your unsent letter" : "held";
-    case AJAR_EVENT_ARCHIVED: return "archived";
-    case AJAR_EVENT_READ: return "archived, read";
-    case AJAR_EVENT_DELAYED: return "delayed";
-    case AJAR_EVENT_QUEUED: return "yours, cooling off";
-    case AJAR_EVENT_CANCELLED: return "yours, kept unsent";
-    case AJAR_EVENT_DISCARDED: return item->dir == AJAR_DIRECTION_OUT ? "yours" : "";
+    case AJAR_EVENT_HELD:
+        return item->dir == AJAR_DIRECTION_OUT ? _("your unsent letter") : _("held");
+    case AJAR_EVENT_ARCHIVED: return _("archived");
+    case AJAR_EVENT_READ: return _("archived, read");
+    case AJAR_EVENT_DELAYED: return _("delayed");
+    case AJAR_EVENT_QUEUED: return _("yours, cooling off");
+    case AJAR_EVENT_CANCELLED: return _("yours, kept unsent");
+    case AJAR_EVENT_DISCARDED: return item->dir == AJAR_DIRECTION_OUT ? _("yours") : "";
     default: return "";
     }
 }
@@ -155,8 +160,12 @@ ajar_review_page_title(const char *what, guint start, guint shown, guint total)
     if (start == 0 && shown == total)
         return g_strdup(what);
     if (shown == 1)
-        return g_strdup_printf("%s (%u of %u)", what, start + 1, total);
-    return g_strdup_printf("%s (%u–%u of %u)", what, start + 1, start + shown, total);
+        /* TRANSLATORS: a review page's title: what it shows, then which
+         * message of how many (e.g. "Recently discarded (3 of 12)"). */
+        return g_strdup_printf(_("%s (%u of %u)"), what, start + 1, total);
+    /* TRANSLATORS: a review page's title: what it shows, then the first and
+     * last message on it, of how many (e.g. "Kept messages: Sam (1–8 of 12)"). */
+    return g_strdup_printf(_("%s (%u–%u of %u)"), what, start + 1, start + shown, total);
 }
 
 char *
@@ -180,7 +189,7 @@ ajar_review_add_page(ReviewStep *step, PurpleRequestFieldGroup *group, GPtrArray
         g_autofree char *time_text = NULL;
         g_autofree char *when = NULL;
         g_autofree char *first = NULL;
-        g_autofree char *id = g_strdup_printf("chosen-%u", i + 1);
+        g_autofree char *id = g_strdup_printf("chosen-%u", i + 1); /* no i18n: field id */
         g_autofree char *label = NULL;
         const char *word = state_word(item);
 
@@ -192,11 +201,14 @@ ajar_review_add_page(ReviewStep *step, PurpleRequestFieldGroup *group, GPtrArray
          * away (and in the HTML export). */
         if (cost > budget) {
             g_autofree char *short_id = g_strndup(item->id, 10);
+            /* TRANSLATORS: the end of a text too long for the page; %s is the
+             * start of the message's id. "ajar show" is a command: keep it. */
+            g_autofree char *rest = g_strdup_printf(_("… (all of it: ajar show %s)"), short_id);
             guint count = g_strv_length(lines), keep = budget - 1; /* the last: the note */
 
             for (guint j = keep - 1; j < count; j++)
                 g_free(lines[j]);
-            lines[keep - 1] = g_strdup_printf("   … (all of it: ajar show %s)", short_id);
+            lines[keep - 1] = g_strconcat("   ", rest, NULL); /* indented as its text */
             lines[keep] = NULL;
             cost = budget;
         }

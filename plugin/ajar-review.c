@@ -17,6 +17,7 @@
 #include <request.h>
 #include <string.h>
 
+#include "ajar/ajar-i18n.h"
 #include "ajar/ajar-stats.h"
 
 /* One person's kept messages, by rule name. */
@@ -83,25 +84,64 @@ people(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
     return out;
 }
 
+/* One count of a person's list ("2 held"), after a separator if it is not
+ * the first. */
+static void
+add_count(GString *counts, const char *count)
+{
+    if (counts->len > 0)
+        /* TRANSLATORS: between the counts of a person's line in the review
+         * ("2 held, 0 archived unread, 1 delayed"). */
+        g_string_append(counts, _(", "));
+    g_string_append(counts, count);
+}
+
+/* "Sam: 3 held, 2 archived unread, newest 2 h ago". The counts are a list
+ * (each one whole, in its plural form); the line around them is one
+ * sentence. Returns: (transfer full). */
 static char *
 describe_person(const Person *person)
 {
     g_autofree char *ago = ajar_format_duration(ajar_context_now() - person->newest);
-    GString *out = g_string_new(NULL);
+    g_autoptr(GString) counts = g_string_new(NULL);
+    g_autofree char *held = NULL, *unread = NULL, *read = NULL, *delayed = NULL, *yours = NULL;
 
-    g_string_append_printf(out, "%s: %u held, %u archived unread", person->rule, person->held,
-                           person->archived_unread);
-    if (person->archived_read > 0)
-        g_string_append_printf(out, ", %u archived read", person->archived_read);
-    if (person->delayed > 0)
-        g_string_append_printf(out, ", %u delayed", person->delayed);
-    if (person->yours > 0)
-        g_string_append_printf(out, ", %u of yours unsent", person->yours);
+    /* TRANSLATORS: the counts of one person's line in the review's first
+     * step ("Sam: 3 held, 2 archived unread, newest 2 h ago"). */
+    held = g_strdup_printf(P_("%u held", "%u held", person->held), person->held);
+    unread =
+        g_strdup_printf(P_("%u archived unread", "%u archived unread", person->archived_unread),
+                        person->archived_unread);
+    add_count(counts, held);
+    add_count(counts, unread);
+    if (person->archived_read > 0) {
+        read = g_strdup_printf(P_("%u archived read", "%u archived read", person->archived_read),
+                               person->archived_read);
+        add_count(counts, read);
+    }
+    if (person->delayed > 0) {
+        delayed = g_strdup_printf(P_("%u delayed", "%u delayed", person->delayed), person->delayed);
+        add_count(counts, delayed);
+    }
+    if (person->yours > 0) {
+        yours = g_strdup_printf(P_("%u of yours unsent", "%u of yours unsent", person->yours),
+                                person->yours);
+        add_count(counts, yours);
+    }
     if (person->interrupted > 0)
-        g_string_append_printf(out, " (%u may already have been shown or sent)",
-                               person->interrupted);
-    g_string_append_printf(out, ", newest %s ago", ago);
-    return g_string_free(out, FALSE);
+        return g_strdup_printf(
+            /* TRANSLATORS: a person's line in the review: their name, the
+             * counts ("3 held, 2 archived unread"), how many of them Ajar
+             * stopped showing or sending halfway, and how long ago the newest
+             * came (e.g. "2 h"). */
+            P_("%s: %s (%u may already have been shown or sent), newest %s ago",
+               "%s: %s (%u may already have been shown or sent), newest %s ago",
+               person->interrupted),
+            person->rule, counts->str, person->interrupted, ago);
+    /* TRANSLATORS: a person's line in the review: their name, the counts
+     * ("3 held, 2 archived unread"), and how long ago the newest came
+     * (e.g. "2 h"). */
+    return g_strdup_printf(_("%s: %s, newest %s ago"), person->rule, counts->str, ago);
 }
 
 enum {
@@ -145,7 +185,7 @@ static void
 messages_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
 {
     AjarPlugin *ajar = step->ajar;
-    int what = ajar_review_get_option(fields, "action", DO_KEEP);
+    int what = ajar_review_get_option(fields, "action", DO_KEEP); /* no i18n: field id */
     g_autoptr(GPtrArray) ids = ajar_review_chosen_ids(step, fields);
 
     if (what == DO_RELEASE_ALL) {
@@ -160,13 +200,13 @@ messages_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
         }
     }
     if ((what == DO_RELEASE_CHOSEN || what == DO_DISCARD_CHOSEN) && ids->len == 0)
-        purple_notify_info(ajar->plugin, "Ajar", "No message was chosen, so nothing changed.",
-                           "Tick the messages first, then choose what to do with them.");
+        purple_notify_info(ajar->plugin, _("Ajar"), _("No message was chosen, so nothing changed."),
+                           _("Tick the messages first, then choose what to do with them."));
     else if (what == DO_DISCARD_CHOSEN)
         ajar_review_confirm_discard(ajar, step->rule, ids);
     else if (what == DO_RELEASE_CHOSEN || what == DO_RELEASE_ALL)
         ajar_review_do_each(ajar, ids, release_theirs,
-                            "Some messages could not be handled; they stay kept.");
+                            _("Some messages could not be handled; they stay kept."));
     else if (what == DO_NEXT_PAGE)
         open_messages(ajar, step->rule, step->next);
     ajar_review_step_free(step);
@@ -183,13 +223,15 @@ open_messages(AjarPlugin *ajar, const char *rule, guint start)
     PurpleRequestFieldGroup *group = purple_request_field_group_new(NULL);
     PurpleRequestField *field;
     ReviewStep *step;
-    g_autofree char *what = g_strdup_printf("Kept messages: %s", rule);
+    /* TRANSLATORS: the title of a person's messages in the review; %s is
+     * their name. */
+    g_autofree char *what = g_strdup_printf(_("Kept messages: %s"), rule);
     g_autofree char *title = NULL;
     g_autofree char *texts = NULL;
     gboolean interrupted = FALSE;
 
     if (mine->len == 0) {
-        purple_notify_info(ajar->plugin, "Ajar", "Nothing is being kept.", NULL);
+        purple_notify_info(ajar->plugin, _("Ajar"), _("Nothing is being kept."), NULL);
         return;
     }
     step = ajar_review_step_new(ajar);
@@ -197,7 +239,7 @@ open_messages(AjarPlugin *ajar, const char *rule, guint start)
     start = MIN(start, mine->len - 1);
     purple_request_fields_add_group(fields, group);
     texts = ajar_review_add_page(step, group, mine, start,
-                                 "Tick the messages, then choose below what to do with them.");
+                                 _("Tick the messages, then choose below what to do with them."));
     for (guint i = 0; i < mine->len; i++) {
         const AjarItem *item = g_ptr_array_index(mine, i);
         interrupted |= item->interrupted && item->dir == AJAR_DIRECTION_IN;
@@ -213,31 +255,33 @@ open_messages(AjarPlugin *ajar, const char *rule, guint start)
     }
     /* The options have no label of their own: Finch gives a label half of
      * the line, which would cut them. */
-    field = purple_request_field_list_new("action", NULL);
+    field = purple_request_field_list_new("action", NULL); /* no i18n: field id */
     purple_request_field_list_set_multi_select(field, FALSE);
-    ajar_review_add_option(field, "Keep them for now", DO_KEEP, TRUE);
-    ajar_review_add_option(field, "Release the chosen into the conversation", DO_RELEASE_CHOSEN,
+    /* TRANSLATORS: the review's choices for the ticked messages; keep them
+     * within a line of an 80-column terminal (Finch). */
+    ajar_review_add_option(field, _("Keep them for now"), DO_KEEP, TRUE);
+    ajar_review_add_option(field, _("Release the chosen into the conversation"), DO_RELEASE_CHOSEN,
                            FALSE);
     ajar_review_add_option(field,
-                           interrupted ? "Release all into the conversation (not those that may "
-                                         "already be there)"
-                                       : "Release all into the conversation",
+                           interrupted ? _("Release all into the conversation (not those that "
+                                           "may already be there)")
+                                       : _("Release all into the conversation"),
                            DO_RELEASE_ALL, FALSE);
-    ajar_review_add_option(field, "Discard the chosen…", DO_DISCARD_CHOSEN, FALSE);
+    ajar_review_add_option(field, _("Discard the chosen…"), DO_DISCARD_CHOSEN, FALSE);
     if (step->next > 0)
-        ajar_review_add_option(field, "Show the next messages", DO_NEXT_PAGE, FALSE);
+        ajar_review_add_option(field, _("Show the next messages"), DO_NEXT_PAGE, FALSE);
     purple_request_field_group_add_field(group, field);
     title = ajar_review_page_title(what, start, step->keys->len, mine->len);
-    purple_request_fields(ajar->plugin, "Ajar — review", title, texts, fields, "OK",
-                          G_CALLBACK(messages_ok_cb), "Close",
+    purple_request_fields(ajar->plugin, _("Ajar — review"), title, texts, fields, _("OK"),
+                          G_CALLBACK(messages_ok_cb), _("Close"),
                           G_CALLBACK(ajar_review_step_cancel_cb), NULL, NULL, NULL, step);
 }
 
 static void
 choose_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
 {
-    GList *chosen =
-        purple_request_field_list_get_selected(purple_request_fields_get_field(fields, "person"));
+    GList *chosen = purple_request_field_list_get_selected(
+        purple_request_fields_get_field(fields, "person")); /* no i18n: field id */
     const char *rule = chosen != NULL ? ajar_review_step_key(step, chosen->data) : NULL;
 
     if (chosen != NULL && rule == NULL) {
@@ -261,8 +305,8 @@ ajar_review_open(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
     ReviewStep *step;
 
     if (found->len == 0 && discarded == NULL) {
-        purple_notify_info(ajar->plugin, "Ajar", "Nothing is being kept.",
-                           buddy != NULL ? "No messages from or to this person are waiting."
+        purple_notify_info(ajar->plugin, _("Ajar"), _("Nothing is being kept."),
+                           buddy != NULL ? _("No messages from or to this person are waiting.")
                                          : NULL);
         return;
     }
@@ -272,7 +316,7 @@ ajar_review_open(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
     group = purple_request_field_group_new(NULL);
     purple_request_fields_add_group(fields, group);
     /* No label: Finch would give it half of the line and cut the counts. */
-    list = purple_request_field_list_new("person", NULL);
+    list = purple_request_field_list_new("person", NULL); /* no i18n: field id */
     purple_request_field_list_set_multi_select(list, FALSE);
     for (guint i = 0; i < found->len; i++) {
         const Person *person = g_ptr_array_index(found, i);
@@ -292,9 +336,13 @@ ajar_review_open(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
             purple_request_field_list_add_selected(list, discarded);
     }
     purple_request_field_group_add_field(group, list);
-    explained = ajar_review_wrap("Only counts here. Choose a person and press Read: their "
-                                 "messages come on the next step.");
-    purple_request_fields(ajar->plugin, "Ajar — review", "What is being kept", explained, fields,
-                          "Read", G_CALLBACK(choose_ok_cb), "Not now",
+    /* TRANSLATORS: "Read" is the button below ("Read" the messages). */
+    explained = ajar_review_wrap(_("Only counts here. Choose a person and press Read: their "
+                                   "messages come on the next step."));
+    purple_request_fields(ajar->plugin, _("Ajar — review"), _("What is being kept"), explained,
+                          fields,
+                          /* TRANSLATORS: a button: read the chosen person's
+                           * messages. */
+                          _("Read"), G_CALLBACK(choose_ok_cb), _("Not now"),
                           G_CALLBACK(ajar_review_step_cancel_cb), NULL, NULL, NULL, step);
 }

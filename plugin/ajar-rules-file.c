@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "ajar/ajar-files.h"
+#include "ajar/ajar-i18n.h"
 
 #define RELOAD_DELAY_MS 150
 
@@ -57,7 +58,7 @@ notify_pref_cb(const char *name, PurplePrefType type, gconstpointer value, gpoin
         return;
     changed = ajar_rules_with_notify(ajar->rules, notify, &error);
     if (changed == NULL || !ajar_rules_file_replace(ajar, changed, &error))
-        ajar_context_report(ajar, "Ajar could not save the notify setting.", error->message);
+        ajar_context_report(ajar, _("Ajar could not save the notify setting."), error->message);
 }
 
 static void
@@ -92,7 +93,7 @@ reload(AjarPlugin *ajar, gboolean at_load)
         return;
     }
     if (text == NULL) {
-        ajar_context_report(ajar, "Ajar could not read rules.json; the rules in force stay.",
+        ajar_context_report(ajar, _("Ajar could not read rules.json; the rules in force stay."),
                             error->message);
         return;
     }
@@ -115,10 +116,9 @@ reload(AjarPlugin *ajar, gboolean at_load)
         if (g_strcmp0(ajar->rules_error, error->message) != 0) {
             g_free(ajar->rules_error);
             ajar->rules_error = g_strdup(error->message);
-            ajar_context_report(ajar,
-                                "rules.json has a mistake, so Ajar keeps using the last valid "
-                                "rules.",
-                                error->message);
+            ajar_context_report(
+                ajar, _("rules.json has a mistake, so Ajar keeps using the last valid rules."),
+                error->message);
         }
         return;
     }
@@ -200,7 +200,7 @@ ajar_rules_file_watch(AjarPlugin *ajar)
     purple_prefs_connect_callback(ajar->plugin, AJAR_PREFS_ROOT "/notify", notify_pref_cb, ajar);
     ajar->rules_monitor = g_file_monitor_file(file, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
     if (ajar->rules_monitor == NULL) {
-        ajar_context_report(ajar, "Ajar cannot watch rules.json; edits take effect on restart.",
+        ajar_context_report(ajar, _("Ajar cannot watch rules.json; edits take effect on restart."),
                             error->message);
         return;
     }

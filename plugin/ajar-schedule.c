@@ -10,6 +10,7 @@
 
 #include "ajar-custody.h"
 #include "ajar-due-queue.h"
+#include "ajar/ajar-i18n.h"
 #include "ajar/ajar-text.h"
 
 /* What waits for an account to come online. */
@@ -24,7 +25,7 @@ enum {
 static void
 report_failure(AjarPlugin *ajar, const char *what, GError *error)
 {
-    ajar_context_report(ajar, what, error != NULL ? error->message : "unknown error");
+    ajar_context_report(ajar, what, error != NULL ? error->message : _("unknown error"));
 }
 
 static void
@@ -43,7 +44,7 @@ answer_send_cb(AjarQuestion *question, int action)
         ajar_due_queue_wait_for_account(ajar, id, WAIT_SEND);
         return;
     }
-    report_failure(ajar, "Ajar could not send the message; it stays kept.", error);
+    report_failure(ajar, _("Ajar could not send the message; it stays kept."), error);
 }
 
 static void
@@ -60,7 +61,7 @@ answer_keep_cb(AjarQuestion *question, int action)
      * halfway, becomes an unsent letter. */
     if (item != NULL && (item->state == AJAR_EVENT_QUEUED || item->state == AJAR_EVENT_SENDING) &&
         !ajar_custody_cancel(ajar, id, &error))
-        report_failure(ajar, "Ajar could not note your answer.", error);
+        report_failure(ajar, _("Ajar could not note your answer."), error);
 }
 
 /* Asks before sending; the default answer is not to send. */
@@ -71,15 +72,22 @@ ask_before_sending(AjarPlugin *ajar, const AjarItem *item, int why)
     PurpleAccount *account = ajar_custody_find_account(item);
     g_autofree char *plain = ajar_text_from_markup(item->text, (gssize)item->text_len);
     g_autofree char *preview = ajar_text_first_line(plain, 200);
-    g_autofree char *primary = g_strdup_printf(
-        why == WAIT_ASK_AGAIN     ? "Ajar stopped while sending your message to %s, so it may "
-                                    "already have reached them. Send it again?"
-        : why == WAIT_ASK_RESTART ? "Your message to %s was due while Ajar was not running. "
-                                    "Send it now?"
-        : why == WAIT_ASK         ? "Your message to %s was due while you were offline. Send it "
-                                    "now?"
-                                  : "Your message to %s is due. Send it now?",
-        item->buddy);
+    g_autofree char *primary = NULL;
+
+    if (why == WAIT_ASK_AGAIN)
+        /* TRANSLATORS: this and the next three: a question before one of
+         * your messages is sent; %s is whom it is for (their address). */
+        primary = g_strdup_printf(_("Ajar stopped while sending your message to %s, so it may "
+                                    "already have reached them. Send it again?"),
+                                  item->buddy);
+    else if (why == WAIT_ASK_RESTART)
+        primary = g_strdup_printf(
+            _("Your message to %s was due while Ajar was not running. Send it now?"), item->buddy);
+    else if (why == WAIT_ASK)
+        primary = g_strdup_printf(
+            _("Your message to %s was due while you were offline. Send it now?"), item->buddy);
+    else
+        primary = g_strdup_printf(_("Your message to %s is due. Send it now?"), item->buddy);
 
     if (g_hash_table_contains(ajar->asking, item->id))
         return;
@@ -88,9 +96,9 @@ ask_before_sending(AjarPlugin *ajar, const AjarItem *item, int why)
     question->id = g_strdup(item->id);
     g_hash_table_insert(ajar->asking, g_strdup(item->id), question);
     question->handle = purple_request_action(
-        ajar->plugin, "Ajar", primary, preview, 1, account, item->buddy, NULL, question, 2,
-        why == WAIT_ASK_AGAIN ? "Send again" : "Send", G_CALLBACK(answer_send_cb), "Keep it unsent",
-        G_CALLBACK(answer_keep_cb));
+        ajar->plugin, _("Ajar"), primary, preview, 1, account, item->buddy, NULL, question, 2,
+        why == WAIT_ASK_AGAIN ? _("Send again") : _("Send"), G_CALLBACK(answer_send_cb),
+        _("Keep it unsent"), G_CALLBACK(answer_keep_cb));
 }
 
 /* Whether the rule that queued @item asks before sending. A rule that is
@@ -135,7 +143,7 @@ due(AjarPlugin *ajar, const AjarItem *item, gboolean after_restart)
     if (item->dir == AJAR_DIRECTION_IN) {
         ajar_custody_show(ajar, item, account, AJAR_EVENT_DELIVERED);
     } else if (!ajar_custody_send(ajar, item->id, &error)) {
-        report_failure(ajar, "Ajar could not send your message; it stays kept.", error);
+        report_failure(ajar, _("Ajar could not send your message; it stays kept."), error);
     }
 }
 
@@ -227,7 +235,7 @@ signed_on_cb(PurpleConnection *gc, gpointer data)
         g_hash_table_remove(ajar->waiting_for_account, id);
         if (what == WAIT_SEND) {
             if (!ajar_custody_send(ajar, id, &error))
-                report_failure(ajar, "Ajar could not send your message; it stays kept.", error);
+                report_failure(ajar, _("Ajar could not send your message; it stays kept."), error);
         } else if (what == WAIT_ASK || what == WAIT_ASK_RESTART || what == WAIT_ASK_AGAIN) {
             ask_before_sending(ajar, item, what);
         } else {

@@ -6,6 +6,7 @@
 
 #include <notify.h>
 
+#include "ajar/ajar-i18n.h"
 #include "ajar/ajar-journal.h"
 #include "ajar/ajar-stats.h"
 
@@ -29,7 +30,8 @@ ajar_statistics_show(AjarPlugin *ajar)
     /* Reading needs no lock and changes nothing: a line being written now is
      * an incomplete tail, skipped. */
     if (!ajar_journal_read_file(path, apply_cb, state, &report, &error)) {
-        purple_notify_error(ajar->plugin, "Ajar", "Statistics could not be read.", error->message);
+        purple_notify_error(ajar->plugin, _("Ajar"), _("Statistics could not be read."),
+                            error->message);
         ajar_journal_report_clear(&report);
         return;
     }
@@ -45,10 +47,11 @@ ajar_statistics_show(AjarPlugin *ajar)
 
         for (const char *p = escaped; *p != '\0'; p++) {
             if (*p == '\n')
-                g_string_append(html, "<br>");
+                g_string_append(html, "<br>"); /* no i18n: markup */
             else
                 g_string_append_c(html, *p);
         }
-        purple_notify_formatted(ajar->plugin, "Ajar", "Statistics", NULL, html->str, NULL, NULL);
+        purple_notify_formatted(ajar->plugin, _("Ajar"), _("Statistics"), NULL, html->str, NULL,
+                                NULL);
     }
 }
