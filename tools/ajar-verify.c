@@ -199,7 +199,7 @@ ajar_cli_verify(AjarCli *cli, int argc, char **argv)
 
     ok = malformed == 0 && report->seq_gaps == 0 && report->seq_disorder == 0 && orphans == 0;
     /* TRANSLATORS: `ajar verify`'s last line: all is well, or not. */
-    g_string_append_printf(out, "%s\n", ok ? _("OK") : _("PROBLEMS FOUND"));
+    g_string_append_printf(out, "%s\n", ok ? C_("verify result", "OK") : _("PROBLEMS FOUND"));
     if (!ajar_cli_write_stdout(out->str, out->len))
         return AJAR_CLI_EXIT_FAILED;
     return ok ? AJAR_CLI_EXIT_OK : AJAR_CLI_EXIT_FAILED;

@@ -7,6 +7,9 @@
  *   _("text")                 a translated string
  *   N_("text")                marked only, translated where it is used
  *   P_("%u message", "%u messages", n)   plural forms (ngettext)
+ *   C_("context", "text")     the same English words that other languages
+ *                             may say differently ("OK" the button and "OK"
+ *                             the result of a check)
  *
  * Plain dgettext(), not GLib's g_dgettext(): that one turns a library's
  * translations off when the program's own domain (Pidgin's) has none for
@@ -26,7 +29,19 @@
 #define P_(singular, plural, n) \
     ((const char *)dngettext(GETTEXT_PACKAGE, (singular), (plural), (unsigned long)(n)))
 
+#define C_(context, text) ajar_i18n_pgettext(context "\004" text, (text))
+
 G_BEGIN_DECLS
+
+/* pgettext(): glibc's libintl has no such call; msgids with a context are
+ * "context\004text" in the catalogue. Returns @text when not translated. */
+static inline const char *
+ajar_i18n_pgettext(const char *context_and_text, const char *text)
+{
+    const char *translated = dgettext(GETTEXT_PACKAGE, context_and_text);
+
+    return translated == context_and_text ? text : translated;
+}
 
 /* Binds Ajar's domain to @localedir (UTF-8 output); the installed
  * AJAR_LOCALEDIR unless a test points elsewhere. Safe to call again. */
