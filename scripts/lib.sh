@@ -28,6 +28,7 @@ AJAR_BUILD_PACKAGES=(
     libpurple-dev
     valgrind
     git
+    gettext         # msgfmt (the .mo files), xgettext and msgmerge (scripts/check-translations)
     tzdata          # tests set TZ
 )
 
@@ -76,6 +77,28 @@ AJAR_PACKAGE_PACKAGES=(
     lintian
     man-db          # man -w ajar, in the package suite
 )
+
+# The languages Ajar ships (po/LINGUAS) as real locales: the translation tests
+# run the plugin and the CLI in them, dates and all (gettext alone would leave
+# weekday and month names to the C locale).
+# shellcheck disable=SC2034  # used by the scripts that source this file
+AJAR_LOCALE_PACKAGES=(
+    locales         # localedef and the locale sources
+)
+AJAR_TEST_LOCALES=(es_ES de_DE)
+
+# Generates the UTF-8 locales of AJAR_TEST_LOCALES that `locale -a` lacks.
+ajar_ensure_locales() {
+    local name have
+    have=$(locale -a 2>/dev/null)
+    for name in "${AJAR_TEST_LOCALES[@]}"; do
+        if printf '%s\n' "$have" | grep -qx "$name.utf8"; then
+            continue
+        fi
+        ajar_say "locales: generating $name.UTF-8"
+        ajar_as_root localedef -i "$name" -c -f UTF-8 "$name.UTF-8"
+    done
+}
 
 # What the libFuzzer build (scripts/fuzz, and scripts/test's fuzz stage) adds.
 # shellcheck disable=SC2034  # used by the scripts that source this file
