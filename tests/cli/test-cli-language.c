@@ -54,6 +54,16 @@ run_in(const Sample *s, const char *locale_setting, const char *const *args)
     return cli_run(&s->base, (const char *const *)overrides, (const char *const *)argv->pdata);
 }
 
+/* run_in(), which must succeed. */
+static CliRun *
+run_ok(const Sample *s, const char *locale_setting, const char *const *args)
+{
+    CliRun *run = run_in(s, locale_setting, args);
+
+    cli_assert_status(run, 0);
+    return run;
+}
+
 static gboolean
 require_german(void)
 {
@@ -75,10 +85,8 @@ test_stats_german(Sample *s, gconstpointer data)
 
     if (!require_german())
         return;
-    english = run_in(s, "LC_ALL=C.UTF-8", args);
-    german = run_in(s, GERMAN, args);
-    cli_assert_status(english, 0);
-    cli_assert_status(german, 0);
+    english = run_ok(s, "LC_ALL=C.UTF-8", args);
+    german = run_ok(s, GERMAN, args);
     g_test_message("ajar stats in German:\n%s", german->out);
     /* The same rules, in the same order, by their (untranslated) names. */
     cli_assert_contains(german->out, "Sam\n");
@@ -107,11 +115,9 @@ test_json_unchanged(Sample *s, gconstpointer data)
     if (!require_german())
         return;
     for (guint c = 0; c < G_N_ELEMENTS(commands); c++) {
-        g_autoptr(CliRun) english = run_in(s, "LC_ALL=C.UTF-8", commands[c]);
-        g_autoptr(CliRun) german = run_in(s, GERMAN, commands[c]);
+        g_autoptr(CliRun) english = run_ok(s, "LC_ALL=C.UTF-8", commands[c]);
+        g_autoptr(CliRun) german = run_ok(s, GERMAN, commands[c]);
 
-        cli_assert_status(english, 0);
-        cli_assert_status(german, 0);
         g_assert_cmpstr(german->out, ==, english->out);
     }
 }
@@ -168,18 +174,14 @@ test_exports_unchanged(Sample *s, gconstpointer data)
 
     if (!require_german())
         return;
-    json_en = run_in(s, "LC_ALL=C.UTF-8", json);
-    json_de = run_in(s, GERMAN, json);
-    cli_assert_status(json_en, 0);
-    cli_assert_status(json_de, 0);
+    json_en = run_ok(s, "LC_ALL=C.UTF-8", json);
+    json_de = run_ok(s, GERMAN, json);
     json_en_data = export_without_time(json_en->out);
     json_de_data = export_without_time(json_de->out);
     g_assert_cmpstr(json_de_data, ==, json_en_data);
 
-    html_en = run_in(s, "LC_ALL=C.UTF-8", html);
-    html_de = run_in(s, GERMAN, html);
-    cli_assert_status(html_en, 0);
-    cli_assert_status(html_de, 0);
+    html_en = run_ok(s, "LC_ALL=C.UTF-8", html);
+    html_de = run_ok(s, GERMAN, html);
     tags_en = html_structure(html_en->out);
     tags_de = html_structure(html_de->out);
     g_assert_cmpstr(tags_de, ==, tags_en);
