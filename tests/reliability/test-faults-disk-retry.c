@@ -27,9 +27,9 @@ static const char rules_confirm[] =
                "\"outgoing\": {\"action\": \"delay\", \"seconds\": 1, \"confirm\": true}}]}";
 static const char rules_delayed[] = RULES_HEAD "{\"action\": \"delay\", \"seconds\": 1}}]}";
 
-#define REFUSED_PRIMARY                                                                      \
-    "Ajar could not write to its journal, so your message to " SAM " was not sent. It goes " \
-    "when Ajar can write again; /ajar cancel keeps it unsent."
+#define REFUSED_PRIMARY                                                                   \
+    "Your message to " SAM " goes as soon as Ajar can write to its journal again; /ajar " \
+    "cancel keeps it unsent."
 #define WENT_LINE "Ajar: its journal can be written again, so your message was sent."
 
 /* Every write to the journal fails with ENOSPC until disarmed. */
