@@ -183,6 +183,88 @@ test_retried_alone(void)
     assert_sent_once_for_good(id, "refused for a while");
 }
 
+/* Two messages fall due together on a full disk: one box for both (the
+ * same trouble), and one write that works sends both, each once. */
+static void
+test_two_refused(void)
+{
+    PurpleAccount *account = faults_fresh(rules_cooling);
+    g_autofree char *first = NULL;
+    g_autofree char *second = NULL;
+
+    test_client_open_im(account, SAM);
+    first = send_cooling(account, "first of two");
+    second = send_cooling(account, "second of two");
+    faults_arm(&disk_full);
+    ajar_test_run_for(1500);
+    g_assert_cmpuint(faults_disarm(), >=, 2);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
+    assert_told_refused_once();
+
+    faults_receive_held(account, "a write that works");
+    test_client_iterate(20);
+    g_assert_cmpuint(take_sends_of("first of two"), ==, 1);
+    g_assert_cmpuint(take_sends_of("second of two"), ==, 0); /* (taken with the first) */
+    g_assert_cmpint(ajar_test_item_state(first), ==, AJAR_EVENT_SENT);
+    g_assert_cmpint(ajar_test_item_state(second), ==, AJAR_EVENT_SENT);
+    g_assert_cmpuint(sends_of("first of two", 2500, FALSE), ==, 0);
+    g_assert_cmpuint(ajar_test_count_events(AJAR_EVENT_SENT, second), ==, 1);
+    assert_sent_once_for_good(first, "first of two");
+}
+
+/* Refused, then room returns and the user types /ajar send before any
+ * retry: it goes once, by hand, and the retry finds nothing left to do. */
+static void
+test_sent_by_hand_while_refused(void)
+{
+    PurpleAccount *account = faults_fresh(rules_cooling);
+    g_autofree char *id = NULL;
+
+    test_client_open_im(account, SAM);
+    id = send_cooling(account, "sent by hand after all");
+    faults_arm(&disk_full);
+    g_assert_cmpuint(sends_of("sent by hand after all", 1500, FALSE), ==, 0);
+    g_assert_cmpuint(faults_disarm(), >=, 1);
+    assert_told_refused_once();
+
+    g_assert_cmpint(test_client_command(account, SAM, "ajar send"), ==, PURPLE_CMD_STATUS_OK);
+    g_assert_cmpuint(take_sends_of("sent by hand after all"), ==, 1);
+    g_assert_cmpuint(sends_of("sent by hand after all", 3000, FALSE), ==, 0);
+    assert_sent_once_for_good(id, "sent by hand after all");
+}
+
+/* Refused, and the account goes offline before room returns: it is late
+ * for that reason too, so it is not sent on reconnecting but asked about
+ * ("due while you were offline"), as any late message of yours. */
+static void
+test_offline_while_refused(void)
+{
+    PurpleAccount *account = faults_fresh(rules_cooling);
+    g_autofree char *id = NULL;
+    g_autoptr(GPtrArray) requests = NULL;
+    TestRequest *question;
+
+    test_client_open_im(account, SAM);
+    id = send_cooling(account, "refused, then offline");
+    faults_arm(&disk_full);
+    g_assert_cmpuint(sends_of("refused, then offline", 1500, FALSE), ==, 0);
+    g_assert_cmpuint(faults_disarm(), >=, 1);
+    assert_told_refused_once();
+
+    test_client_disconnect(account);
+    ajar_test_run_for(2500); /* the retry comes and finds the account offline */
+    test_client_connect(account);
+    test_client_iterate(100);
+    g_assert_cmpuint(sends_of("refused, then offline", 1500, FALSE), ==, 0);
+    requests = test_client_take_requests();
+    g_assert_cmpuint(requests->len, ==, 1);
+    question = g_ptr_array_index(requests, 0);
+    g_assert_nonnull(strstr(question->primary, "was due while you were offline"));
+    test_client_request_answer(question, test_client_request_find_action(question, "Send"));
+    g_assert_cmpuint(take_sends_of("refused, then offline"), ==, 1);
+    assert_sent_once_for_good(id, "refused, then offline");
+}
+
 /* `confirm: true`: at its due time Ajar asks, the user says Send, and the
  * disk is full. The user said yes, so when room returns it goes, once,
  * without asking again. */
@@ -309,6 +391,9 @@ main(int argc, char **argv)
 
     g_test_add_func("/reliability/faults/disk-retry/after-a-write", test_retried_after_a_write);
     g_test_add_func("/reliability/faults/disk-retry/alone", test_retried_alone);
+    g_test_add_func("/reliability/faults/disk-retry/two", test_two_refused);
+    g_test_add_func("/reliability/faults/disk-retry/by-hand", test_sent_by_hand_while_refused);
+    g_test_add_func("/reliability/faults/disk-retry/offline", test_offline_while_refused);
     g_test_add_func("/reliability/faults/disk-retry/confirmed", test_confirmed_send_retried);
     g_test_add_func("/reliability/faults/disk-retry/restart", test_restart_while_refused);
     g_test_add_func("/reliability/faults/disk-retry/cancelled", test_cancelled_while_refused);
