@@ -1,8 +1,9 @@
 /* ajar-schedule.c — what happens when a kept message is due: theirs is
  * delivered, yours sent or asked about ("send it now?", default no), and
  * what is due while its account is offline waits for it. Nothing of yours
- * queued before Ajar started is sent without asking. The timers themselves
- * are ajar-due-queue.c's. */
+ * queued before Ajar started is sent without asking. A send the journal
+ * could not note beforehand (a full disk) waits for room and goes once it
+ * can. The timers themselves are ajar-due-queue.c's. */
 #include "ajar-schedule.h"
 
 #include <connection.h>
