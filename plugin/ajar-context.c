@@ -148,6 +148,9 @@ ajar_context_journal(AjarPlugin *ajar, AjarEvent *event, GError **error)
      * then: not only when (if ever) the next message comes. */
     if (ajar->sync_check_source == 0)
         ajar->sync_check_source = g_timeout_add(AJAR_SYNC_CHECK_MS, sync_check_cb, ajar);
+    /* A write that worked: what waits for room in the journal may go. */
+    if (ajar->journal_ok_func != NULL)
+        ajar->journal_ok_func(ajar);
     return TRUE;
 }
 
