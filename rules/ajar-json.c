@@ -1,4 +1,5 @@
-/* ajar-json.c — strict JSON reader with positions, and the string writer. */
+/* ajar-json.c — strict JSON reader with positions (the string writer is
+ * ajar-json-write.c). */
 #include "ajar/ajar-json.h"
 
 #include <errno.h>
@@ -15,6 +16,7 @@ typedef struct {
     const char *line_start;
     guint line;
     guint depth;
+    guint values, max_values; /* read so far; the most allowed (0: any number) */
     GError **error;
 } Reader;
 
@@ -436,6 +438,12 @@ read_value(Reader *r)
         reader_fail(r, r->p, AJAR_JSON_ERROR_SYNTAX, _("expected a value, found end of file"));
         return NULL;
     }
+    /* Stops a hostile file early: each value costs a node (~100 bytes). */
+    if (r->max_values > 0 && ++r->values > r->max_values) {
+        reader_fail(r, r->p, AJAR_JSON_ERROR_TOO_MANY, _("the file has more than %u values"),
+                    r->max_values);
+        return NULL;
+    }
     switch (*r->p) {
     case '{': return read_container(r, TRUE);
     case '[': return read_container(r, FALSE);
@@ -474,7 +482,13 @@ read_value(Reader *r)
 AjarJsonValue *
 ajar_json_parse(const char *text, gssize len, GError **error)
 {
-    Reader r = { 0 };
+    return ajar_json_parse_limited(text, len, 0, error);
+}
+
+AjarJsonValue *
+ajar_json_parse_limited(const char *text, gssize len, guint max_values, GError **error)
+{
+    Reader r = { .max_values = max_values };
     g_autoptr(AjarJsonValue) root = NULL;
 
     g_return_val_if_fail(text != NULL || len == 0, NULL);
@@ -538,55 +552,4 @@ ajar_json_type_name(AjarJsonType type)
     case AJAR_JSON_OBJECT: return _("an object");
     }
     return _("a value");
-}
-
-void
-ajar_json_append_string(GString *out, const char *str, gssize len)
-{
-    static const char hex[] = "0123456789abcdef";
-    const char *p, *end, *run;
-
-    if (len < 0)
-        len = (gssize)strlen(str);
-    p = str;
-    end = str + len;
-    g_string_append_c(out, '"');
-    run = p;
-    while (p < end) {
-        unsigned char c = (unsigned char)*p;
-        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-            p++;
-            continue;
-        }
-        if (c >= 0x80) {
-            gunichar ch = g_utf8_get_char_validated(p, end - p);
-            if (ch == (gunichar)-1 || ch == (gunichar)-2) {
-                g_string_append_len(out, run, p - run);
-                g_string_append(out, "\xEF\xBF\xBD"); /* U+FFFD */
-                p++;
-                run = p;
-            } else {
-                p = g_utf8_next_char(p);
-            }
-            continue;
-        }
-        g_string_append_len(out, run, p - run);
-        switch (c) {
-        case '"': g_string_append(out, "\\\""); break;
-        case '\\': g_string_append(out, "\\\\"); break;
-        case '\n': g_string_append(out, "\\n"); break;
-        case '\r': g_string_append(out, "\\r"); break;
-        case '\t': g_string_append(out, "\\t"); break;
-        case '\b': g_string_append(out, "\\b"); break;
-        case '\f': g_string_append(out, "\\f"); break;
-        default:
-            g_string_append(out, "\\u00");
-            g_string_append_c(out, hex[c >> 4]);
-            g_string_append_c(out, hex[c & 15]);
-        }
-        p++;
-        run = p;
-    }
-    g_string_append_len(out, run, p - run);
-    g_string_append_c(out, '"');
 }

@@ -22,8 +22,16 @@ typedef enum {
     AJAR_RULES_ERROR_VERSION,     /* "version" is not 1 */
 } AjarRulesError;
 
-/* Largest rules file accepted (bytes); 10,000 rules fit in a fraction of it. */
+/* Largest rules file accepted (bytes). */
 #define AJAR_RULES_MAX_FILE_SIZE (16 * 1024 * 1024)
+/* Most rules in a file: far more people than anyone keeps at a distance; a
+ * file of 1,000 is read in tens of milliseconds. */
+#define AJAR_RULES_MAX_RULES 1000
+/* Most JSON values (objects, lists, strings, numbers...) in a file: 1,000
+ * rules of ten buddies and ten keywords each have about 40,000. Reading
+ * stops at the one over it, so no file, whatever it holds, costs more than
+ * reading this many (a few tens of milliseconds, a few MB). */
+#define AJAR_RULES_MAX_VALUES 100000
 #define AJAR_RULES_MAX_SECONDS 31536000 /* one year */
 
 typedef enum {

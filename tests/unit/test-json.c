@@ -81,6 +81,33 @@ test_too_deep(void)
     g_assert_cmpstr(error->message, ==, "1:65: nested deeper than 64 levels");
 }
 
+/* A limit on the number of values stops reading at the first one over it,
+ * wherever it is (a container counts, and so does each member); without a
+ * limit, or within it, the text reads as usual. */
+static void
+test_too_many(void)
+{
+    static const char text[] = "{\"a\": [1, 2],\n \"b\": {\"c\": null}}";
+    g_autoptr(GError) error = NULL;
+    AjarJsonValue *v;
+
+    /* 6 values: the object, the list and its 2 numbers, "b"'s object and its null. */
+    for (guint limit = 0; limit <= 7; limit++) {
+        v = ajar_json_parse_limited(text, -1, limit, &error);
+        if (limit == 0 || limit >= 6) {
+            g_assert_no_error(error);
+            g_assert_nonnull(v);
+            ajar_json_value_free(v);
+            continue;
+        }
+        g_assert_null(v);
+        g_assert_error(error, AJAR_JSON_ERROR, AJAR_JSON_ERROR_TOO_MANY);
+        g_clear_error(&error);
+    }
+    g_assert_null(ajar_json_parse_limited(text, -1, 5, &error));
+    g_assert_cmpstr(error->message, ==, "2:13: the file has more than 5 values");
+}
+
 static void
 test_positions(void)
 {
@@ -263,6 +290,7 @@ main(int argc, char **argv)
         g_test_add_data_func(path, &misread_cases[i], test_json_glib_misreads);
     }
     g_test_add_func("/json/parse/too-deep", test_too_deep);
+    g_test_add_func("/json/parse/too-many", test_too_many);
     g_test_add_func("/json/parse/positions", test_positions);
     g_test_add_func("/json/parse/values", test_values);
     g_test_add_func("/json/parse/bom-and-space", test_bom_and_space);
