@@ -321,8 +321,14 @@ match_word(Reader *r, const char *word)
 
 static AjarJsonValue *read_value(Reader *r);
 
+/* Objects up to this many members look for a key twice by comparing with
+ * each member (every object in Ajar's files is that small); larger ones
+ * with a table. A table for each small object cost more than the rest of
+ * reading it. */
+#define KEY_SCAN_MAX 16
+
 static gboolean
-key_seen(GHashTable *seen, const char *key, gsize key_len)
+key_in_table(GHashTable *seen, const char *key, gsize key_len)
 {
     /* Keys with NUL bytes compare by their full length. */
     g_autofree char *hashed = g_base64_encode((const guchar *)key, key_len);
@@ -330,6 +336,29 @@ key_seen(GHashTable *seen, const char *key, gsize key_len)
         return TRUE;
     g_hash_table_add(seen, g_steal_pointer(&hashed));
     return FALSE;
+}
+
+/* Whether @members (the object's so far) has @key; *@seen: the table, made
+ * when the object grows past KEY_SCAN_MAX. */
+static gboolean
+key_seen(GHashTable **seen, GPtrArray *members, const char *key, gsize key_len)
+{
+    if (*seen == NULL && members->len < KEY_SCAN_MAX) {
+        for (guint i = 0; i < members->len; i++) {
+            const AjarJsonValue *member = g_ptr_array_index(members, i);
+            if (member->key_len == key_len && memcmp(member->key, key, key_len) == 0)
+                return TRUE;
+        }
+        return FALSE;
+    }
+    if (*seen == NULL) {
+        *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        for (guint i = 0; i < members->len; i++) {
+            const AjarJsonValue *member = g_ptr_array_index(members, i);
+            key_in_table(*seen, member->key, member->key_len);
+        }
+    }
+    return key_in_table(*seen, key, key_len);
 }
 
 static AjarJsonValue *
@@ -345,8 +374,6 @@ read_container(Reader *r, gboolean is_object)
         return NULL;
     }
     v->items = g_ptr_array_new_with_free_func((GDestroyNotify)ajar_json_value_free);
-    if (is_object)
-        seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     r->p++;
     skip_space(r);
     if (r->p < r->end && *r->p == close) {
@@ -373,7 +400,7 @@ read_container(Reader *r, gboolean is_object)
             key_column = reader_column(r, key_at);
             if (!read_string(r, &key, &key_len))
                 return NULL;
-            if (key_seen(seen, key, key_len)) {
+            if (key_seen(&seen, v->items, key, key_len)) {
                 g_autofree char *shown = g_strescape(key, NULL);
                 r->p = key_at; /* point at the second occurrence */
                 reader_fail(r, key_at, AJAR_JSON_ERROR_DUPLICATE, _("key \"%s\" appears twice"),

@@ -227,7 +227,7 @@ test_bad_too_many_rules(void)
     g_assert_null(refused);
     g_assert_error(error, AJAR_RULES_ERROR, AJAR_RULES_ERROR_VALUE);
     g_assert_cmpstr(error->message, ==,
-                    "rules.json:1002:2: rules: 1001 rules; a rules file may have at most 1000");
+                    "rules.json:10002:2: rules: 10001 rules; a rules file may have at most 10000");
 }
 
 /* A file of many small values (here 16 MiB of "0,") is refused at the
