@@ -24,6 +24,21 @@ static const BadCase bad_cases[] = {
       "2:3: expected a key in double quotes, found '/'" },
     { "duplicate-key", "{\"a\": 1,\n \"a\": 2}", AJAR_JSON_ERROR_DUPLICATE,
       "2:2: key \"a\" appears twice" },
+    /* Small objects are searched member by member, large ones (over 16
+     * members) with a table: a repeated key is found either way. */
+    { "duplicate-key-16",
+      "{\"k0\": 0,\"k1\": 1,\"k2\": 2,\"k3\": 3,\"k4\": 4,\"k5\": 5,\"k6\": 6,"
+      "\"k7\": 7,\"k8\": 8,\"k9\": 9,\"k10\": 10,\"k11\": 11,\"k12\": 12,\"k13\": 13,"
+      "\"k14\": 14,\"k15\": 15, \"k3\": 0}",
+      AJAR_JSON_ERROR_DUPLICATE, "1:143: key \"k3\" appears twice" },
+    { "duplicate-key-20",
+      "{\"k0\": 0,\"k1\": 1,\"k2\": 2,\"k3\": 3,\"k4\": 4,\"k5\": 5,\"k6\": 6,"
+      "\"k7\": 7,\"k8\": 8,\"k9\": 9,\"k10\": 10,\"k11\": 11,\"k12\": 12,\"k13\": 13,"
+      "\"k14\": 14,\"k15\": 15,\"k16\": 16,\"k17\": 17,\"k18\": 18,\"k19\": 19,"
+      " \"k3\": 0}",
+      AJAR_JSON_ERROR_DUPLICATE, "1:183: key \"k3\" appears twice" },
+    { "duplicate-key-nul", "{\"a\\u0000b\": 1, \"a\\u0000c\": 2, \"a\\u0000b\": 3}",
+      AJAR_JSON_ERROR_DUPLICATE, "1:32: key \"a\" appears twice" },
     { "nan", "[NaN]", AJAR_JSON_ERROR_SYNTAX, "1:2: expected a value, found 'N'" },
     { "leading-zero", "[012]", AJAR_JSON_ERROR_SYNTAX, "1:2: numbers must not start with 0" },
     { "bare-minus", "[-]", AJAR_JSON_ERROR_SYNTAX, "1:2: invalid number" },
