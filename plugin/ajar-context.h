@@ -39,16 +39,17 @@ struct _AjarPlugin {
     char *dir; /* <purple user dir>/ajar */
 
     AjarJournal *journal; /* NULL when it could not be opened (the user was told) */
+    AjarRuleSet *rules;   /* the rules in force; never NULL */
+    char *rules_text;     /* the bytes they were read from, to spot our own writes */
+    char *rules_error;    /* the last error reported for rules.json, to report it once */
+    GFileMonitor *rules_monitor;
+    guint rules_reload_source;
+
     /* Another messenger on this profile has the journal (its lock): Ajar
      * holds nothing back here and says so. @journal_holder: its pid, 0 when
      * it cannot be told. */
     gboolean journal_busy;
     int journal_holder;
-    AjarRuleSet *rules; /* the rules in force; never NULL */
-    char *rules_text;   /* the bytes they were read from, to spot our own writes */
-    char *rules_error;  /* the last error reported for rules.json, to report it once */
-    GFileMonitor *rules_monitor;
-    guint rules_reload_source;
 
     /* Messages waiting for their due time, soonest first, and one timer for
      * the soonest: a timer each would cost every turn of the main loop a
