@@ -365,6 +365,18 @@ run_command(PurpleConversation *conv, gchar **args, gchar **error_out, AjarPlugi
         say(conv, _(usage));
         return PURPLE_CMD_RET_OK;
     }
+    if (ajar->journal_busy) {
+        /* Another messenger's Ajar keeps this profile's messages: what is
+         * true here is that nothing is held, and nothing can be done. */
+        g_autofree char *text =
+            strcmp(sub, "status") == 0 && arg == NULL ? ajar_context_busy_text(ajar) : NULL;
+        if (text != NULL) {
+            say(conv, text);
+            return PURPLE_CMD_RET_OK;
+        }
+        *error_out = ajar_context_busy_refusal(ajar);
+        return PURPLE_CMD_RET_FAILED;
+    }
     if (strcmp(sub, "status") == 0 && arg == NULL) {
         status(ajar, conv);
         return PURPLE_CMD_RET_OK;

@@ -116,7 +116,13 @@ ajar_contact_set(AjarPlugin *ajar, PurpleAccount *account, const char *buddy,
     g_autoptr(AjarRuleSet) changed = NULL;
     guint count = ajar_rules_get_count(ajar->rules);
 
-    /* Never write over rules Ajar could not read: they are the user's. */
+    /* Never write over rules Ajar could not read: they are the user's (and
+     * another messenger's Ajar may be using them). */
+    if (ajar->journal_busy) {
+        g_autofree char *why = ajar_context_busy_text(ajar);
+        g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_BUSY, why);
+        return FALSE;
+    }
     if (ajar->journal == NULL) {
         g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_FAILED,
                             _("Ajar is not holding anything back, because its journal could not "

@@ -14,6 +14,33 @@ ajar_context_now(void)
     return g_get_real_time();
 }
 
+char *
+ajar_context_busy_text(AjarPlugin *ajar)
+{
+    if (ajar->journal_holder > 0)
+        /* TRANSLATORS: said once when a second messenger (Pidgin and Finch
+         * on one --config folder) starts Ajar; %d is the process id of the
+         * one that already runs it. */
+        return g_strdup_printf(_("Ajar is already running for this profile (process %d); "
+                                 "messages are not being held here."),
+                               ajar->journal_holder);
+    return g_strdup(_("Ajar is already running for this profile; messages are not being held "
+                      "here."));
+}
+
+char *
+ajar_context_busy_refusal(AjarPlugin *ajar)
+{
+    if (ajar->journal_holder > 0)
+        /* TRANSLATORS: the answer to /ajar or a menu item in a second
+         * messenger on the same profile; %d is the process id of the one
+         * that runs Ajar. */
+        return g_strdup_printf(
+            _("Nothing was done here: Ajar is already running for this profile (process %d)."),
+            ajar->journal_holder);
+    return g_strdup(_("Nothing was done here: Ajar is already running for this profile."));
+}
+
 /* An error box on screen, by what it says ("what\nwhy"). */
 typedef struct {
     AjarPlugin *ajar;

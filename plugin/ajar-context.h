@@ -45,6 +45,12 @@ struct _AjarPlugin {
     GFileMonitor *rules_monitor;
     guint rules_reload_source;
 
+    /* Another messenger on this profile has the journal (its lock): Ajar
+     * holds nothing back here and says so. @journal_holder: its pid, 0 when
+     * it cannot be told. */
+    gboolean journal_busy;
+    int journal_holder;
+
     /* Messages waiting for their due time, soonest first, and one timer for
      * the soonest: a timer each would cost every turn of the main loop a
      * look at every one of them. */
@@ -109,6 +115,12 @@ void ajar_context_sync_failed(AjarPlugin *ajar, const GError *sync_error);
 /* Tells the user something went wrong, in one calm sentence and the reason.
  * The same sentence again while its box is still open is only logged. */
 void ajar_context_report(AjarPlugin *ajar, const char *what, const char *why);
+/* With another messenger holding the journal (ajar->journal_busy): the one
+ * sentence that says so, "Ajar is already running for this profile
+ * (process N); messages are not being held here.", and the one line that
+ * refuses what would need the journal. Returns: (transfer full). */
+char *ajar_context_busy_text(AjarPlugin *ajar);
+char *ajar_context_busy_refusal(AjarPlugin *ajar);
 /* The wall clock, unix microseconds: the only place plugin/ reads it. */
 gint64 ajar_context_now(void);
 /* Remembers @data of a dialog just opened; ajar_context_dialog_done() frees

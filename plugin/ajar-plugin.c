@@ -26,6 +26,7 @@
 #include "ajar/ajar-event.h"
 #include "ajar/ajar-files.h"
 #include "ajar/ajar-i18n.h"
+#include "ajar/ajar-lock.h"
 
 static void
 review_action_cb(PurplePluginAction *action)
@@ -94,6 +95,22 @@ open_journal(AjarPlugin *ajar)
     /* Batched: the sync thread makes each line durable well within a second
      * without blocking the messenger on the disk. */
     ajar->journal = ajar_journal_open(ajar->dir, AJAR_FLUSH_BATCHED, &error);
+    if (ajar->journal == NULL &&
+        g_error_matches(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_BUSY)) {
+        /* Another messenger on this profile (Pidgin and Finch with one
+         * --config) runs Ajar: it alone writes the journal, so nothing can
+         * be kept safe here. Said once, in one sentence; the path and the
+         * lock go to the debug log. */
+        g_autofree char *path = g_build_filename(ajar->dir, AJAR_JOURNAL_FILE, NULL);
+        g_autofree char *sentence = NULL;
+
+        ajar->journal_busy = TRUE;
+        ajar->journal_holder = ajar_lock_find_holder(path);
+        sentence = ajar_context_busy_text(ajar);
+        purple_debug_warning("ajar", "%s\n", error->message);
+        ajar_context_report(ajar, sentence, NULL);
+        return;
+    }
     if (ajar->journal == NULL) {
         ajar_context_report(ajar,
                             _("Ajar cannot open its journal, so it will not hold anything back: "

@@ -304,6 +304,12 @@ ajar_review_open(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
     PurpleRequestField *list;
     ReviewStep *step;
 
+    if (ajar->journal_busy) {
+        /* What is kept is in the other messenger's Ajar. */
+        g_autofree char *refusal = ajar_context_busy_refusal(ajar);
+        purple_notify_info(ajar->plugin, _("Ajar"), refusal, NULL);
+        return;
+    }
     if (found->len == 0 && discarded == NULL) {
         purple_notify_info(ajar->plugin, _("Ajar"), _("Nothing is being kept."),
                            buddy != NULL ? _("No messages from or to this person are waiting.")

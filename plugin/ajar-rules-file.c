@@ -93,8 +93,15 @@ reload(AjarPlugin *ajar, gboolean at_load)
         return;
     }
     if (text == NULL) {
-        ajar_context_report(ajar, _("Ajar could not read rules.json; the rules in force stay."),
-                            error->message);
+        /* Too large, a device, unreadable: like a mistake, told once, and
+         * the rules in force stay (at load: rules.json.last-good's), and no
+         * edit writes over it. */
+        if (g_strcmp0(ajar->rules_error, error->message) != 0) {
+            g_free(ajar->rules_error);
+            ajar->rules_error = g_strdup(error->message);
+            ajar_context_report(ajar, _("Ajar could not read rules.json; the rules in force stay."),
+                                error->message);
+        }
         return;
     }
     {

@@ -1,4 +1,5 @@
-/* ajar-json.c — strict JSON reader with positions, and the string writer. */
+/* ajar-json.c — strict JSON reader with positions (the string writer is
+ * ajar-json-write.c). */
 #include "ajar/ajar-json.h"
 
 #include <errno.h>
@@ -15,6 +16,7 @@ typedef struct {
     const char *line_start;
     guint line;
     guint depth;
+    guint values, max_values; /* read so far; the most allowed (0: any number) */
     GError **error;
 } Reader;
 
@@ -319,8 +321,14 @@ match_word(Reader *r, const char *word)
 
 static AjarJsonValue *read_value(Reader *r);
 
+/* Objects up to this many members look for a key twice by comparing with
+ * each member (every object in Ajar's files is that small); larger ones
+ * with a table. A table for each small object cost more than the rest of
+ * reading it. */
+#define KEY_SCAN_MAX 16
+
 static gboolean
-key_seen(GHashTable *seen, const char *key, gsize key_len)
+key_in_table(GHashTable *seen, const char *key, gsize key_len)
 {
     /* Keys with NUL bytes compare by their full length. */
     g_autofree char *hashed = g_base64_encode((const guchar *)key, key_len);
@@ -328,6 +336,29 @@ key_seen(GHashTable *seen, const char *key, gsize key_len)
         return TRUE;
     g_hash_table_add(seen, g_steal_pointer(&hashed));
     return FALSE;
+}
+
+/* Whether @members (the object's so far) has @key; *@seen: the table, made
+ * when the object grows past KEY_SCAN_MAX. */
+static gboolean
+key_seen(GHashTable **seen, GPtrArray *members, const char *key, gsize key_len)
+{
+    if (*seen == NULL && members->len < KEY_SCAN_MAX) {
+        for (guint i = 0; i < members->len; i++) {
+            const AjarJsonValue *member = g_ptr_array_index(members, i);
+            if (member->key_len == key_len && memcmp(member->key, key, key_len) == 0)
+                return TRUE;
+        }
+        return FALSE;
+    }
+    if (*seen == NULL) {
+        *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        for (guint i = 0; i < members->len; i++) {
+            const AjarJsonValue *member = g_ptr_array_index(members, i);
+            key_in_table(*seen, member->key, member->key_len);
+        }
+    }
+    return key_in_table(*seen, key, key_len);
 }
 
 static AjarJsonValue *
@@ -343,8 +374,6 @@ read_container(Reader *r, gboolean is_object)
         return NULL;
     }
     v->items = g_ptr_array_new_with_free_func((GDestroyNotify)ajar_json_value_free);
-    if (is_object)
-        seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     r->p++;
     skip_space(r);
     if (r->p < r->end && *r->p == close) {
@@ -371,7 +400,7 @@ read_container(Reader *r, gboolean is_object)
             key_column = reader_column(r, key_at);
             if (!read_string(r, &key, &key_len))
                 return NULL;
-            if (key_seen(seen, key, key_len)) {
+            if (key_seen(&seen, v->items, key, key_len)) {
                 g_autofree char *shown = g_strescape(key, NULL);
                 r->p = key_at; /* point at the second occurrence */
                 reader_fail(r, key_at, AJAR_JSON_ERROR_DUPLICATE, _("key \"%s\" appears twice"),
@@ -436,6 +465,12 @@ read_value(Reader *r)
         reader_fail(r, r->p, AJAR_JSON_ERROR_SYNTAX, _("expected a value, found end of file"));
         return NULL;
     }
+    /* Stops a hostile file early: each value costs a node (~100 bytes). */
+    if (r->max_values > 0 && ++r->values > r->max_values) {
+        reader_fail(r, r->p, AJAR_JSON_ERROR_TOO_MANY, _("the file has more than %u values"),
+                    r->max_values);
+        return NULL;
+    }
     switch (*r->p) {
     case '{': return read_container(r, TRUE);
     case '[': return read_container(r, FALSE);
@@ -474,7 +509,13 @@ read_value(Reader *r)
 AjarJsonValue *
 ajar_json_parse(const char *text, gssize len, GError **error)
 {
-    Reader r = { 0 };
+    return ajar_json_parse_limited(text, len, 0, error);
+}
+
+AjarJsonValue *
+ajar_json_parse_limited(const char *text, gssize len, guint max_values, GError **error)
+{
+    Reader r = { .max_values = max_values };
     g_autoptr(AjarJsonValue) root = NULL;
 
     g_return_val_if_fail(text != NULL || len == 0, NULL);
@@ -538,55 +579,4 @@ ajar_json_type_name(AjarJsonType type)
     case AJAR_JSON_OBJECT: return _("an object");
     }
     return _("a value");
-}
-
-void
-ajar_json_append_string(GString *out, const char *str, gssize len)
-{
-    static const char hex[] = "0123456789abcdef";
-    const char *p, *end, *run;
-
-    if (len < 0)
-        len = (gssize)strlen(str);
-    p = str;
-    end = str + len;
-    g_string_append_c(out, '"');
-    run = p;
-    while (p < end) {
-        unsigned char c = (unsigned char)*p;
-        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-            p++;
-            continue;
-        }
-        if (c >= 0x80) {
-            gunichar ch = g_utf8_get_char_validated(p, end - p);
-            if (ch == (gunichar)-1 || ch == (gunichar)-2) {
-                g_string_append_len(out, run, p - run);
-                g_string_append(out, "\xEF\xBF\xBD"); /* U+FFFD */
-                p++;
-                run = p;
-            } else {
-                p = g_utf8_next_char(p);
-            }
-            continue;
-        }
-        g_string_append_len(out, run, p - run);
-        switch (c) {
-        case '"': g_string_append(out, "\\\""); break;
-        case '\\': g_string_append(out, "\\\\"); break;
-        case '\n': g_string_append(out, "\\n"); break;
-        case '\r': g_string_append(out, "\\r"); break;
-        case '\t': g_string_append(out, "\\t"); break;
-        case '\b': g_string_append(out, "\\b"); break;
-        case '\f': g_string_append(out, "\\f"); break;
-        default:
-            g_string_append(out, "\\u00");
-            g_string_append_c(out, hex[c >> 4]);
-            g_string_append_c(out, hex[c & 15]);
-        }
-        p++;
-        run = p;
-    }
-    g_string_append_len(out, run, p - run);
-    g_string_append_c(out, '"');
 }

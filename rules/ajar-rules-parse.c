@@ -380,6 +380,16 @@ parse_root(AjarRulesCheck *ctx, const AjarJsonValue *root, GPtrArray *rules, Aja
         !ajar_rules_expect_type(ctx, value, AJAR_JSON_ARRAY, "rules",
                                 _("must be a list of rules, not %s"), AJAR_RULES_FOUND(value)))
         return FALSE;
+    if (value->items->len > AJAR_RULES_MAX_RULES) {
+        const AjarJsonValue *first_over = g_ptr_array_index(value->items, AJAR_RULES_MAX_RULES);
+        return ajar_rules_fail(ctx, first_over->line, first_over->column, AJAR_RULES_ERROR_VALUE,
+                               "rules",
+                               /* TRANSLATORS: %1$u (more than 1000) rules in the file;
+                                * %2$d the most allowed. */
+                               P_("%u rule; a rules file may have at most %d",
+                                  "%u rules; a rules file may have at most %d", value->items->len),
+                               value->items->len, AJAR_RULES_MAX_RULES);
+    }
     for (guint i = 0; i < value->items->len; i++) {
         g_autofree char *where = g_strdup_printf("rules[%u]", i);
         const AjarJsonValue *item = g_ptr_array_index(value->items, i);
@@ -446,7 +456,7 @@ ajar_rules_parse(const char *json, gssize len, const char *origin, AjarNormalize
             return NULL;
         }
     }
-    root = ajar_json_parse(json, (gssize)size, &json_error);
+    root = ajar_json_parse_limited(json, (gssize)size, AJAR_RULES_MAX_VALUES, &json_error);
     if (root == NULL) {
         g_set_error(error, AJAR_RULES_ERROR,
                     g_error_matches(json_error, AJAR_JSON_ERROR, AJAR_JSON_ERROR_DUPLICATE)

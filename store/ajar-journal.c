@@ -11,6 +11,7 @@
 
 #include "ajar/ajar-files.h"
 #include "ajar/ajar-i18n.h"
+#include "ajar/ajar-lock.h"
 #include "ajar-journal-private.h"
 
 G_DEFINE_QUARK(ajar_journal_error_quark, ajar_journal_error)
@@ -155,20 +156,26 @@ apply_cb(const AjarEvent *event, gpointer user_data)
 static gboolean
 take_lock(AjarJournal *journal, GError **error)
 {
-    int rc;
+    int rc, saved_errno, holder; /* holder: a pid */
 
     do
         rc = flock(journal->fd, LOCK_EX | LOCK_NB);
     while (rc != 0 && errno == EINTR);
     if (rc == 0)
         return TRUE;
-    if (errno == EWOULDBLOCK)
+    saved_errno = errno; /* the holder's lookup below may change errno */
+    if (saved_errno == EWOULDBLOCK && (holder = ajar_lock_find_holder(journal->path)) > 0)
+        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_BUSY,
+                    /* TRANSLATORS: %s is the journal's path, %d the process that has it. */
+                    _("%s: is in use by process %d (is the messenger running twice?)"),
+                    journal->path, holder);
+    else if (saved_errno == EWOULDBLOCK)
         g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_BUSY,
                     _("%s: is in use by another program (is the messenger running twice?)"),
                     journal->path);
     else
         g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO, _("%s: could not lock: %s"),
-                    journal->path, g_strerror(errno));
+                    journal->path, g_strerror(saved_errno));
     return FALSE;
 }
 

@@ -24,6 +24,7 @@ typedef enum {
     AJAR_JSON_ERROR_SYNTAX,    /* not JSON */
     AJAR_JSON_ERROR_DUPLICATE, /* an object has the same key twice */
     AJAR_JSON_ERROR_TOO_DEEP,  /* nesting beyond AJAR_JSON_MAX_DEPTH */
+    AJAR_JSON_ERROR_TOO_MANY,  /* more values than ajar_json_parse_limited() allows */
 } AjarJsonError;
 
 #define AJAR_JSON_MAX_DEPTH 64
@@ -63,6 +64,12 @@ struct _AjarJsonValue {
  * Returns: (transfer full) (nullable): the root, or NULL with @error set
  * (AJAR_JSON_ERROR, message "LINE:COLUMN: reason", without an origin). */
 AjarJsonValue *ajar_json_parse(const char *text, gssize len, GError **error);
+
+/* The same, refusing a text with more than @max_values values (arrays,
+ * objects and their members each count; 0: no limit) as soon as it gets
+ * there, so a hostile file costs no more than that. */
+AjarJsonValue *ajar_json_parse_limited(const char *text, gssize len, guint max_values,
+                                       GError **error);
 
 /* Frees a tree returned by ajar_json_parse(). NULL is fine. */
 void ajar_json_value_free(AjarJsonValue *value);

@@ -22,8 +22,16 @@ typedef enum {
     AJAR_RULES_ERROR_VERSION,     /* "version" is not 1 */
 } AjarRulesError;
 
-/* Largest rules file accepted (bytes); 10,000 rules fit in a fraction of it. */
+/* Largest rules file accepted (bytes). */
 #define AJAR_RULES_MAX_FILE_SIZE (16 * 1024 * 1024)
+/* Most rules in a file: far more people than anyone keeps at a distance,
+ * and the scale bench/ measures decisions at (bench/README.md, figure 4). */
+#define AJAR_RULES_MAX_RULES 10000
+/* Most JSON values (objects, lists, strings, numbers...) in a file: 10,000
+ * rules of a buddy with account and protocol and two keywords have 120,000.
+ * Reading stops at the value over it, so no file, whatever it holds, costs
+ * more than reading this many. */
+#define AJAR_RULES_MAX_VALUES 150000
 #define AJAR_RULES_MAX_SECONDS 31536000 /* one year */
 
 typedef enum {

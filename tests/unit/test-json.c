@@ -24,6 +24,21 @@ static const BadCase bad_cases[] = {
       "2:3: expected a key in double quotes, found '/'" },
     { "duplicate-key", "{\"a\": 1,\n \"a\": 2}", AJAR_JSON_ERROR_DUPLICATE,
       "2:2: key \"a\" appears twice" },
+    /* Small objects are searched member by member, large ones (over 16
+     * members) with a table: a repeated key is found either way. */
+    { "duplicate-key-16",
+      "{\"k0\": 0,\"k1\": 1,\"k2\": 2,\"k3\": 3,\"k4\": 4,\"k5\": 5,\"k6\": 6,"
+      "\"k7\": 7,\"k8\": 8,\"k9\": 9,\"k10\": 10,\"k11\": 11,\"k12\": 12,\"k13\": 13,"
+      "\"k14\": 14,\"k15\": 15, \"k3\": 0}",
+      AJAR_JSON_ERROR_DUPLICATE, "1:143: key \"k3\" appears twice" },
+    { "duplicate-key-20",
+      "{\"k0\": 0,\"k1\": 1,\"k2\": 2,\"k3\": 3,\"k4\": 4,\"k5\": 5,\"k6\": 6,"
+      "\"k7\": 7,\"k8\": 8,\"k9\": 9,\"k10\": 10,\"k11\": 11,\"k12\": 12,\"k13\": 13,"
+      "\"k14\": 14,\"k15\": 15,\"k16\": 16,\"k17\": 17,\"k18\": 18,\"k19\": 19,"
+      " \"k3\": 0}",
+      AJAR_JSON_ERROR_DUPLICATE, "1:183: key \"k3\" appears twice" },
+    { "duplicate-key-nul", "{\"a\\u0000b\": 1, \"a\\u0000c\": 2, \"a\\u0000b\": 3}",
+      AJAR_JSON_ERROR_DUPLICATE, "1:32: key \"a\" appears twice" },
     { "nan", "[NaN]", AJAR_JSON_ERROR_SYNTAX, "1:2: expected a value, found 'N'" },
     { "leading-zero", "[012]", AJAR_JSON_ERROR_SYNTAX, "1:2: numbers must not start with 0" },
     { "bare-minus", "[-]", AJAR_JSON_ERROR_SYNTAX, "1:2: invalid number" },
@@ -79,6 +94,33 @@ test_too_deep(void)
     g_assert_null(v);
     g_assert_error(error, AJAR_JSON_ERROR, AJAR_JSON_ERROR_TOO_DEEP);
     g_assert_cmpstr(error->message, ==, "1:65: nested deeper than 64 levels");
+}
+
+/* A limit on the number of values stops reading at the first one over it,
+ * wherever it is (a container counts, and so does each member); without a
+ * limit, or within it, the text reads as usual. */
+static void
+test_too_many(void)
+{
+    static const char text[] = "{\"a\": [1, 2],\n \"b\": {\"c\": null}}";
+    g_autoptr(GError) error = NULL;
+    AjarJsonValue *v;
+
+    /* 6 values: the object, the list and its 2 numbers, "b"'s object and its null. */
+    for (guint limit = 0; limit <= 7; limit++) {
+        v = ajar_json_parse_limited(text, -1, limit, &error);
+        if (limit == 0 || limit >= 6) {
+            g_assert_no_error(error);
+            g_assert_nonnull(v);
+            ajar_json_value_free(v);
+            continue;
+        }
+        g_assert_null(v);
+        g_assert_error(error, AJAR_JSON_ERROR, AJAR_JSON_ERROR_TOO_MANY);
+        g_clear_error(&error);
+    }
+    g_assert_null(ajar_json_parse_limited(text, -1, 5, &error));
+    g_assert_cmpstr(error->message, ==, "2:13: the file has more than 5 values");
 }
 
 static void
@@ -263,6 +305,7 @@ main(int argc, char **argv)
         g_test_add_data_func(path, &misread_cases[i], test_json_glib_misreads);
     }
     g_test_add_func("/json/parse/too-deep", test_too_deep);
+    g_test_add_func("/json/parse/too-many", test_too_many);
     g_test_add_func("/json/parse/positions", test_positions);
     g_test_add_func("/json/parse/values", test_values);
     g_test_add_func("/json/parse/bom-and-space", test_bom_and_space);

@@ -196,6 +196,64 @@ test_bad_too_large(void)
                     "16777216");
 }
 
+/* N distinct rules, one buddy each. Returns: (transfer full). */
+static char *
+rules_text(guint n)
+{
+    GString *text = g_string_new("{\"version\": 1, \"rules\": [\n");
+
+    for (guint i = 0; i < n; i++)
+        g_string_append_printf(text,
+                               "%s{\"name\": \"r%u\", \"match\": [{\"buddy\": \"b%u\"}], "
+                               "\"incoming\": {\"action\": \"hold\"}}\n",
+                               i > 0 ? "," : "", i, i);
+    g_string_append(text, "]}\n");
+    return g_string_free(text, FALSE);
+}
+
+/* At most AJAR_RULES_MAX_RULES rules: the first one over it is named. */
+static void
+test_bad_too_many_rules(void)
+{
+    g_autofree char *most = rules_text(AJAR_RULES_MAX_RULES);
+    g_autofree char *over = rules_text(AJAR_RULES_MAX_RULES + 1);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(AjarRuleSet) rules = ajar_rules_parse(most, -1, "rules.json", NULL, NULL, &error);
+    g_autoptr(AjarRuleSet) refused = NULL;
+
+    g_assert_no_error(error);
+    g_assert_cmpuint(ajar_rules_get_count(rules), ==, AJAR_RULES_MAX_RULES);
+    refused = ajar_rules_parse(over, -1, "rules.json", NULL, NULL, &error);
+    g_assert_null(refused);
+    g_assert_error(error, AJAR_RULES_ERROR, AJAR_RULES_ERROR_VALUE);
+    g_assert_cmpstr(error->message, ==,
+                    "rules.json:10002:2: rules: 10001 rules; a rules file may have at most 10000");
+}
+
+/* A file of many small values (here 16 MiB of "0,") is refused at the
+ * value over AJAR_RULES_MAX_VALUES, before it is all read. */
+static void
+test_bad_too_many_values(void)
+{
+    g_autoptr(GString) text = g_string_new("{\"version\": 1, \"rules\": [");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(AjarRuleSet) rules = NULL;
+    g_autofree char *expected = NULL;
+
+    while (text->len < AJAR_RULES_MAX_FILE_SIZE - 10)
+        g_string_append(text, "0,");
+    g_string_append(text, "0]}");
+    rules = ajar_rules_parse(text->str, (gssize)text->len, "rules.json", NULL, NULL, &error);
+    g_assert_null(rules);
+    g_assert_error(error, AJAR_RULES_ERROR, AJAR_RULES_ERROR_SYNTAX);
+    /* The root, "version" and "rules" are the first three. */
+    expected = g_strdup_printf("rules.json:1:%u: the file has more than %u values",
+                               (guint)strlen("{\"version\": 1, \"rules\": [") + 1 +
+                                   2 * (AJAR_RULES_MAX_VALUES - 3),
+                               AJAR_RULES_MAX_VALUES);
+    g_assert_cmpstr(error->message, ==, expected);
+}
+
 static void
 test_bad_long_buddy(void)
 {
@@ -378,6 +436,8 @@ main(int argc, char **argv)
     }
     g_test_add_func("/rules/parse/bad/too-large", test_bad_too_large);
     g_test_add_func("/rules/parse/bad/long-buddy", test_bad_long_buddy);
+    g_test_add_func("/rules/parse/bad/too-many-rules", test_bad_too_many_rules);
+    g_test_add_func("/rules/parse/bad/too-many-values", test_bad_too_many_values);
     g_test_add_func("/rules/parse/bad/every-truncation", test_bad_every_truncation);
     g_test_add_func("/rules/parse/good/product-example", test_good_product_example);
     g_test_add_func("/rules/parse/good/defaults", test_good_defaults);
