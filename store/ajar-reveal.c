@@ -290,9 +290,8 @@ ajar_reveal_name(const char *name)
     g_autofree char *valid = NULL;
     GString *out;
 
-    g_return_val_if_fail(name != NULL, NULL);
-    /* A name read from a hand-edited journal may not be UTF-8. */
-    valid = g_utf8_make_valid(name, -1);
+    /* A name read from a hand-edited journal may not be UTF-8, or be missing. */
+    valid = g_utf8_make_valid(name != NULL ? name : "", -1);
     out = g_string_new(NULL);
     ajar_reveal_append(out, valid, -1);
     if (ajar_reveal_name_mixes_scripts(valid)) {

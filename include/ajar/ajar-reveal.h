@@ -67,9 +67,9 @@ gboolean ajar_reveal_name_mixes_scripts(const char *name);
  * "[mixed alphabets]" (translated). Returns: (transfer none). */
 const char *ajar_reveal_mixed_marker(void);
 
-/* @name (valid UTF-8) as Ajar shows it: hidden characters marked, and
- * when it mixes scripts, followed by a space and ajar_reveal_mixed_marker().
- * Returns: (transfer full). */
+/* @name (nullable: ""; bytes that are not UTF-8 become U+FFFD) as Ajar
+ * shows it: hidden characters marked, and when it mixes scripts, followed
+ * by a space and ajar_reveal_mixed_marker(). Returns: (transfer full). */
 char *ajar_reveal_name(const char *name);
 
 G_END_DECLS
