@@ -21,7 +21,7 @@ control_picture(gunichar c)
     return c == 0x7F ? 0x2421 : 0x2400 + c;
 }
 
-/* ajar_cli_append_safe() but for hidden characters. */
+/* What ajar_cli_append_safe() does, less marking hidden characters. */
 static void
 append_without_controls(GString *out, const char *text, gssize len, AjarCliSafeFlags flags)
 {
