@@ -11,6 +11,7 @@
 #include <util.h>
 
 #include "ajar/ajar-i18n.h"
+#include "ajar/ajar-reveal.h"
 
 static AjarFacts
 facts_for(PurpleAccount *account, AjarDirection direction, const char *buddy, const char *plain,
@@ -79,6 +80,7 @@ static void
 notify_withheld(AjarPlugin *ajar, const AjarDecision *decision)
 {
     g_autofree char *primary = NULL;
+    g_autofree char *name = NULL;
     guint waiting;
 
     /* Archived messages are never announced; "count" shows counts on request
@@ -90,19 +92,19 @@ notify_withheld(AjarPlugin *ajar, const AjarDecision *decision)
     /* Counted by the state as events apply: listing every kept message for
      * each new one made a flood slower with every message held. */
     waiting = ajar_state_count_waiting(ajar_journal_get_state(ajar->journal), decision->rule_name);
+    name = ajar_reveal_name(decision->rule_name);
     /* One message has a sentence without a number (as the gettext manual
      * advises); the plural forms are for two or more. */
     if (waiting == 1)
         /* TRANSLATORS: %s is the person's name (their rule's name). */
-        primary = g_strdup_printf(_("A message from %s is waiting. Nothing was shown."),
-                                  decision->rule_name);
+        primary = g_strdup_printf(_("A message from %s is waiting. Nothing was shown."), name);
     else
         primary = g_strdup_printf(
             /* TRANSLATORS: %u (two or more) messages; %s is the person's
              * name (their rule's name). */
             P_("%u message from %s is waiting. Nothing was shown.",
                "%u messages from %s are waiting. Nothing was shown.", waiting),
-            waiting, decision->rule_name);
+            waiting, name);
     /* One note, kept up to date, not one box per message. */
     if (ajar->withheld_notice != NULL)
         purple_notify_close(PURPLE_NOTIFY_MESSAGE, ajar->withheld_notice);

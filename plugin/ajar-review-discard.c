@@ -9,6 +9,7 @@
 #include "ajar-custody.h"
 
 #include "ajar/ajar-i18n.h"
+#include "ajar/ajar-reveal.h"
 #include "ajar/ajar-stats.h"
 
 /* What the "Discard?" question needs when it is answered. */
@@ -46,6 +47,7 @@ ajar_review_confirm_discard(AjarPlugin *ajar, const char *rule, GPtrArray *ids)
     Discarding *discarding = g_new0(Discarding, 1);
     g_autofree char *question = NULL;
     g_autofree char *explained = NULL;
+    g_autofree char *name = ajar_reveal_name(rule);
 
     discarding->ajar = ajar;
     discarding->ids = g_ptr_array_ref(ids);
@@ -55,7 +57,7 @@ ajar_review_confirm_discard(AjarPlugin *ajar, const char *rule, GPtrArray *ids)
     /* TRANSLATORS: %s is the person's name (their rule's name). */
     question =
         g_strdup_printf(P_("Discard %u message from %s?", "Discard %u messages from %s?", ids->len),
-                        ids->len, rule);
+                        ids->len, name);
     /* No number in these: one message or several (as the gettext manual
      * advises for a sentence without its number). */
     explained = ajar_review_wrap(

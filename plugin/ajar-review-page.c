@@ -9,6 +9,7 @@
 #include <request.h>
 
 #include "ajar/ajar-i18n.h"
+#include "ajar/ajar-reveal.h"
 #include "ajar/ajar-stats.h"
 #include "ajar/ajar-text.h"
 
@@ -181,7 +182,10 @@ ajar_review_add_page(ReviewStep *step, PurpleRequestFieldGroup *group, GPtrArray
     step->next = 0;
     for (guint i = start; i < items->len; i++) {
         const AjarItem *item = g_ptr_array_index(items, i);
-        g_autofree char *plain = ajar_text_from_markup(item->text, (gssize)item->text_len);
+        g_autofree char *unmarked = ajar_text_from_markup(item->text, (gssize)item->text_len);
+        /* Shown, not stored: what hides or reorders is a visible mark here;
+         * the journal and a release keep the text as it came. */
+        g_autofree char *plain = ajar_reveal_text(unmarked, -1);
         g_autofree char *number = g_strdup_printf("%u. ", i + 1);
         g_autofree char *numbered = g_strconcat(number, plain, NULL);
         g_auto(GStrv) lines = ajar_text_wrap(numbered, AJAR_REVIEW_WRAP_COLUMNS, "   ");

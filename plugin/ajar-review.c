@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "ajar/ajar-i18n.h"
+#include "ajar/ajar-reveal.h"
 #include "ajar/ajar-stats.h"
 
 /* One person's kept messages, by rule name. */
@@ -103,6 +104,9 @@ static char *
 describe_person(const Person *person)
 {
     g_autofree char *ago = ajar_format_duration(ajar_context_now() - person->newest);
+    /* The name as every place shows one (ajar-reveal.h); the key stays
+     * the rule's own name. */
+    g_autofree char *name = ajar_reveal_name(person->rule);
     g_autoptr(GString) counts = g_string_new(NULL);
     g_autofree char *held = NULL, *unread = NULL, *read = NULL, *delayed = NULL, *yours = NULL;
 
@@ -137,11 +141,11 @@ describe_person(const Person *person)
             P_("%s: %s (%u may already have been shown or sent), newest %s ago",
                "%s: %s (%u may already have been shown or sent), newest %s ago",
                person->interrupted),
-            person->rule, counts->str, person->interrupted, ago);
+            name, counts->str, person->interrupted, ago);
     /* TRANSLATORS: a person's line in the review: their name, the counts
      * ("3 held, 2 archived unread"), and how long ago the newest came
      * (e.g. "2 h"). */
-    return g_strdup_printf(_("%s: %s, newest %s ago"), person->rule, counts->str, ago);
+    return g_strdup_printf(_("%s: %s, newest %s ago"), name, counts->str, ago);
 }
 
 enum {
@@ -223,9 +227,10 @@ open_messages(AjarPlugin *ajar, const char *rule, guint start)
     PurpleRequestFieldGroup *group = purple_request_field_group_new(NULL);
     PurpleRequestField *field;
     ReviewStep *step;
+    g_autofree char *name = ajar_reveal_name(rule);
     /* TRANSLATORS: the title of a person's messages in the review; %s is
      * their name. */
-    g_autofree char *what = g_strdup_printf(_("Kept messages: %s"), rule);
+    g_autofree char *what = g_strdup_printf(_("Kept messages: %s"), name);
     g_autofree char *title = NULL;
     g_autofree char *texts = NULL;
     gboolean interrupted = FALSE;

@@ -12,6 +12,7 @@
 #include "ajar-custody.h"
 #include "ajar-due-queue.h"
 #include "ajar/ajar-i18n.h"
+#include "ajar/ajar-reveal.h"
 #include "ajar/ajar-text.h"
 
 /* What waits for an account to come online. */
@@ -158,8 +159,11 @@ ask_before_sending(AjarPlugin *ajar, const AjarItem *item, int why)
 {
     AjarQuestion *question;
     PurpleAccount *account = ajar_custody_find_account(item);
-    g_autofree char *plain = ajar_text_from_markup(item->text, (gssize)item->text_len);
+    g_autofree char *unmarked = ajar_text_from_markup(item->text, (gssize)item->text_len);
+    /* Shown as the review shows it (ajar-reveal.h); what is sent is the text as written. */
+    g_autofree char *plain = ajar_reveal_text(unmarked, -1);
     g_autofree char *preview = ajar_text_first_line(plain, 200);
+    g_autofree char *buddy = ajar_reveal_name(item->buddy);
     g_autofree char *primary = NULL;
 
     if (why == WAIT_ASK_AGAIN)
@@ -167,15 +171,15 @@ ask_before_sending(AjarPlugin *ajar, const AjarItem *item, int why)
          * your messages is sent; %s is whom it is for (their address). */
         primary = g_strdup_printf(_("Ajar stopped while sending your message to %s, so it may "
                                     "already have reached them. Send it again?"),
-                                  item->buddy);
+                                  buddy);
     else if (why == WAIT_ASK_RESTART)
         primary = g_strdup_printf(
-            _("Your message to %s was due while Ajar was not running. Send it now?"), item->buddy);
+            _("Your message to %s was due while Ajar was not running. Send it now?"), buddy);
     else if (why == WAIT_ASK)
         primary = g_strdup_printf(
-            _("Your message to %s was due while you were offline. Send it now?"), item->buddy);
+            _("Your message to %s was due while you were offline. Send it now?"), buddy);
     else
-        primary = g_strdup_printf(_("Your message to %s is due. Send it now?"), item->buddy);
+        primary = g_strdup_printf(_("Your message to %s is due. Send it now?"), buddy);
 
     if (g_hash_table_contains(ajar->asking, item->id))
         return;

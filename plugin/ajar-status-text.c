@@ -7,6 +7,7 @@
 #include "ajar-status-text.h"
 
 #include "ajar/ajar-i18n.h"
+#include "ajar/ajar-reveal.h"
 
 /* What happens to your messages to them. */
 typedef enum {
@@ -23,7 +24,8 @@ char *
 ajar_status_text_rule(const AjarRule *rule)
 {
     const AjarDirectionRule *in = &rule->incoming, *out = &rule->outgoing;
-    const char *name = rule->name;
+    /* As the review shows it: hidden characters marked, a lookalike noticed. */
+    g_autofree char *name = ajar_reveal_name(rule->name);
     int late = (int)((in->seconds + 59) / 60), wait = (int)((out->seconds + 59) / 60);
     int hour = in->at_minute / 60, minute = in->at_minute % 60;
     Yours yours = out->action == AJAR_ACTION_DELAY  ? (out->confirm ? YOURS_WAIT_ASK : YOURS_WAIT)

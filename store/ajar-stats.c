@@ -7,6 +7,7 @@
 #include "ajar/ajar-event.h"
 #include "ajar/ajar-i18n.h"
 #include "ajar/ajar-json.h"
+#include "ajar/ajar-reveal.h"
 
 /* The labels' column: at least this wide, wider for longer labels. */
 #define LABEL_WIDTH 24
@@ -203,7 +204,11 @@ append_rule_text(GString *out, const AjarRuleStats *s, GDateTime *now)
 {
     gint64 now_us = g_date_time_to_unix(now) * G_USEC_PER_SEC + g_date_time_get_microsecond(now);
 
-    g_string_append_printf(out, "%s\n", s->rule);
+    g_autofree char *name = ajar_reveal_name(s->rule);
+
+    /* The name as every place shows one: hidden characters marked, a
+     * lookalike noticed (ajar-reveal.h). */
+    g_string_append_printf(out, "%s\n", name);
     if (s->last_sent > 0) {
         g_autofree char *when = ajar_format_local_time(s->last_sent, now);
         g_autofree char *since = ajar_format_duration(now_us - s->last_sent);

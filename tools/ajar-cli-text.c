@@ -1,13 +1,15 @@
 /* ajar-cli-text.c — putting message text on a terminal safely: nothing a
  * message contains may reach the terminal as a control sequence (a text from
- * someone else is hostile input), and columns are counted as a terminal
- * counts them. */
+ * someone else is hostile input), nothing in it may hide or reorder what is
+ * shown (ajar-reveal.h), and columns are counted as a terminal counts them. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "ajar-cli.h"
+
+#include "ajar/ajar-reveal.h"
 
 #define REPLACEMENT_CHARACTER 0xFFFD
 #define TAB_SPACES "    "
@@ -19,17 +21,12 @@ control_picture(gunichar c)
     return c == 0x7F ? 0x2421 : 0x2400 + c;
 }
 
-void
-ajar_cli_append_safe(GString *out, const char *text, gssize len, AjarCliSafeFlags flags)
+/* What ajar_cli_append_safe() does, less marking hidden characters. */
+static void
+append_without_controls(GString *out, const char *text, gssize len, AjarCliSafeFlags flags)
 {
-    const char *p, *end;
+    const char *p = text, *end = text + len;
 
-    if (text == NULL)
-        return;
-    if (len < 0)
-        len = (gssize)strlen(text);
-    p = text;
-    end = text + len;
     while (p < end) {
         guchar byte = (guchar)*p;
         gunichar c;
@@ -62,6 +59,26 @@ ajar_cli_append_safe(GString *out, const char *text, gssize len, AjarCliSafeFlag
             g_string_append_len(out, p, g_utf8_skip[byte]);
         p += g_utf8_skip[byte];
     }
+}
+
+void
+ajar_cli_append_safe(GString *out, const char *text, gssize len, AjarCliSafeFlags flags)
+{
+    g_autoptr(GString) safe = NULL;
+
+    if (text == NULL)
+        return;
+    if (len < 0)
+        len = (gssize)strlen(text);
+    if (flags & AJAR_CLI_SAFE_KEEP_HIDDEN) {
+        append_without_controls(out, text, len, flags);
+        return;
+    }
+    /* Marked after the controls are pictures: the marks then see the
+     * characters as they will be shown around them. */
+    safe = g_string_sized_new((gsize)len);
+    append_without_controls(safe, text, len, flags);
+    ajar_reveal_append(out, safe->str, (gssize)safe->len);
 }
 
 int

@@ -131,12 +131,17 @@ typedef enum {
     AJAR_CLI_SAFE_ONE_LINE = 0,           /* newlines and tabs become visible/spaces */
     AJAR_CLI_SAFE_KEEP_NEWLINES = 1 << 0, /* "\n" kept ("\r\n" becomes "\n") */
     AJAR_CLI_SAFE_KEEP_TABS = 1 << 1,     /* "\t" kept, else it becomes spaces */
+    /* Hidden characters kept: for a caller that marks them its own way
+     * (the HTML export) or text they are marked in already. */
+    AJAR_CLI_SAFE_KEEP_HIDDEN = 1 << 2,
 } AjarCliSafeFlags;
 
 /* Appends @text (any bytes, @len or -1) to @out so that nothing in it can
  * command a terminal: bytes that are not UTF-8 become U+FFFD, control
  * characters (C0 and DEL) become their visible pictures (ESC is shown as
- * U+241B), C1 controls become U+FFFD. */
+ * U+241B), C1 controls become U+FFFD; and nothing in it can hide or reorder
+ * what is shown: bidi controls, zero-width and other hidden characters
+ * become marks such as "<U+202E>" (ajar_reveal_append()). */
 void ajar_cli_append_safe(GString *out, const char *text, gssize len, AjarCliSafeFlags flags);
 /* Columns @c takes on a terminal: 0, 1 or 2. */
 int ajar_cli_char_width(gunichar c);

@@ -1,12 +1,16 @@
 /* ajar-export-html.c — every message as one HTML page to read in a browser.
  * Message texts come from other people: everything is escaped, nothing is
- * interpreted as markup, and the page can load and run nothing. */
+ * interpreted as markup, and the page can load and run nothing. Nothing can
+ * hide or reorder either: hidden characters are shown as styled marks
+ * (ajar-reveal.h), and names and texts are isolated (<bdi>, dir="auto") so
+ * that a right-to-left one cannot reorder the words around it. */
 #include <string.h>
 
 #include "ajar-export.h"
 
-#include "ajar/ajar-text.h"
+#include "ajar/ajar-reveal.h"
 #include "ajar/ajar-stats.h"
+#include "ajar/ajar-text.h"
 
 /* no i18n begin: the page's style and HTML entities */
 static const char page_style[] =
@@ -20,14 +24,22 @@ static const char page_style[] =
     ".meta{margin:0}.state{font-variant:small-caps}\n"
     ".text{white-space:pre-wrap;overflow-wrap:anywhere;margin:.3em 0 0}\n"
     ".empty{color:#999;font-style:italic}\n"
+    /* a hidden character's mark must not pass for their words */
+    ".hidden-char{font:.75em/1 monospace;color:#a33;border:1px solid;border-radius:3px;"
+    "padding:0 .2em;white-space:nowrap}\n"
+    ".mixed-scripts{color:#a33;font-size:.85em}\n"
     "@media (prefers-color-scheme:dark){body{color:#ddd;background:#1b1b1b}"
-    "header p,.meta{color:#999}h2{border-color:#444}article{border-color:#555}}\n";
+    "header p,.meta{color:#999}h2{border-color:#444}article{border-color:#555}"
+    ".hidden-char,.mixed-scripts{color:#f99}}\n";
 
-/* Escapes "&", "<" and ">", and with @quotes also both quotes. */
+/* Escapes "&", "<" and ">", and with @quotes also both quotes, in @len
+ * bytes of @text (-1: up to its NUL). */
 static void
-append_entities(GString *out, const char *text, gboolean quotes)
+append_entities(GString *out, const char *text, gssize len, gboolean quotes)
 {
-    for (const char *p = text; *p != '\0'; p++) {
+    const char *end = text + (len < 0 ? (gssize)strlen(text) : len);
+
+    for (const char *p = text; p < end; p++) {
         switch (*p) {
         case '&': g_string_append(out, "&amp;"); break;
         case '<': g_string_append(out, "&lt;"); break;
@@ -38,25 +50,44 @@ append_entities(GString *out, const char *text, gboolean quotes)
         }
     }
 }
-/* no i18n end */
 
 /* @text (any bytes) made safe (see ajar_cli_append_safe()), then escaped for
- * HTML text and attribute values alike. */
+ * HTML text and attribute values alike, each hidden character as a mark
+ * in a span (text only: never put this in an attribute). */
 static void
 append_escaped(GString *out, const char *text, gssize len)
 {
     g_autoptr(GString) safe = g_string_new(NULL);
+    const char *p, *run, *end;
 
-    ajar_cli_append_safe(safe, text, len, AJAR_CLI_SAFE_KEEP_NEWLINES | AJAR_CLI_SAFE_KEEP_TABS);
-    append_entities(out, safe->str, TRUE);
+    ajar_cli_append_safe(safe, text, len,
+                         AJAR_CLI_SAFE_KEEP_NEWLINES | AJAR_CLI_SAFE_KEEP_TABS |
+                             AJAR_CLI_SAFE_KEEP_HIDDEN);
+    end = safe->str + safe->len;
+    run = safe->str;
+    for (p = safe->str; p < end; p = g_utf8_next_char(p)) {
+        g_autoptr(GString) mark = NULL;
+
+        if ((guchar)*p < 0x80 || !ajar_reveal_is_hidden(safe->str, end, p))
+            continue;
+        mark = g_string_new(NULL);
+        ajar_reveal_append_mark(mark, g_utf8_get_char(p));
+        append_entities(out, run, p - run, TRUE);
+        g_string_append(out, "<span class=\"hidden-char\">");
+        append_entities(out, mark->str, -1, TRUE);
+        g_string_append(out, "</span>");
+        run = g_utf8_next_char(p);
+    }
+    append_entities(out, run, end - run, TRUE);
 }
+/* no i18n end */
 
 /* Appends translated @words as text, never markup (quotes need not be
  * escaped outside attributes). */
 static void
 append_words(GString *out, const char *words)
 {
-    append_entities(out, words, FALSE);
+    append_entities(out, words, -1, FALSE);
 }
 
 /* Appends @format (translated words, see append_words()) with its
@@ -78,6 +109,38 @@ append_html_printf(GString *out, const char *format, ...)
 #pragma GCC diagnostic pop
     va_end(args);
 }
+
+/* no i18n begin: markup around names */
+/* @text (ours: a time, a language code) as an attribute's value: made safe,
+ * escaped, no marks (they are markup). */
+static void
+append_attribute(GString *out, const char *text)
+{
+    g_autoptr(GString) safe = g_string_new(NULL);
+
+    ajar_cli_append_safe(safe, text, -1, AJAR_CLI_SAFE_ONE_LINE);
+    append_entities(out, safe->str, (gssize)safe->len, TRUE);
+}
+
+/* A name as text: isolated in <bdi>, hidden characters marked, and a
+ * marker after it when it mixes alphabets (ajar-reveal.h). */
+static void
+append_name(GString *out, const char *name)
+{
+    g_autoptr(GString) safe = g_string_new(NULL);
+
+    ajar_cli_append_safe(safe, name, -1, AJAR_CLI_SAFE_ONE_LINE | AJAR_CLI_SAFE_KEEP_HIDDEN);
+    g_string_append(out, "<bdi>");
+    append_escaped(out, safe->str, (gssize)safe->len);
+    g_string_append(out, "</bdi>");
+    if (ajar_reveal_name_mixes_scripts(safe->str)) {
+        g_string_append(out, " <span class=\"mixed-scripts\">");
+        append_words(out, ajar_reveal_mixed_marker());
+        g_string_append(out, "</span>");
+    }
+}
+
+/* no i18n end */
 
 /* @text made safe and escaped (append_escaped()). Transfer full. */
 static char *
@@ -107,7 +170,7 @@ append_message(GString *out, const AjarItem *item, GDateTime *now)
 {
     g_autofree char *iso = ajar_cli_iso_time(item->time);
     g_autofree char *when = ajar_format_local_time(item->time, now);
-    g_autofree char *buddy = escaped(item->buddy);
+    g_autoptr(GString) buddy = g_string_new(NULL);
     gboolean outgoing = item->dir == AJAR_DIRECTION_OUT;
     const char *state = ajar_cli_state_name(item->state);
 
@@ -115,12 +178,13 @@ append_message(GString *out, const AjarItem *item, GDateTime *now)
     g_string_append_printf(out,
                            "<article class=\"%s state-%s\">\n<p class=\"meta\"><time datetime=\"",
                            outgoing ? "out" : "in", state);
-    append_escaped(out, iso, -1);
+    append_attribute(out, iso);
     g_string_append(out, "\">");
     append_escaped(out, when, -1);
     g_string_append(out, "</time> · ");
     /* The same words as `ajar list`'s. */
-    append_html_printf(out, outgoing ? _("to %s") : _("from %s"), buddy);
+    append_name(buddy, item->buddy != NULL ? item->buddy : "");
+    append_html_printf(out, outgoing ? _("to %s") : _("from %s"), buddy->str);
     /* The state as the journal names it, as `ajar list` shows it. */
     g_string_append_printf(out, " · <span class=\"state\">%s</span>", state);
     if (item->due > 0 && ajar_item_in_custody(item)) {
@@ -145,7 +209,8 @@ append_message(GString *out, const AjarItem *item, GDateTime *now)
         /* As a person reads it (markup gone, entities decoded), then escaped:
          * nothing a message says can become markup on this page. */
         g_autofree char *plain = ajar_text_from_markup(item->text, (gssize)item->text_len);
-        g_string_append(out, "<p class=\"text\">");
+        /* Its own paragraph, its direction from its own first letter. */
+        g_string_append(out, "<p class=\"text\" dir=\"auto\">");
         append_escaped(out, plain, -1);
         g_string_append(out, "</p>\n");
     }
@@ -187,7 +252,7 @@ ajar_cli_export_html(GString *out, const AjarCliJournal *journal, const GPtrArra
     g_string_append(out, "<!DOCTYPE html>\n<html lang=\"");
     /* TRANSLATORS: the language of your translation as an HTML lang
      * attribute's value ("de", "es", "pt-BR"). */
-    append_escaped(out, _("en"), -1);
+    append_attribute(out, _("en"));
     g_string_append(out,
                     "\">\n<head>\n<meta charset=\"utf-8\">\n"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -223,7 +288,7 @@ ajar_cli_export_html(GString *out, const AjarCliJournal *journal, const GPtrArra
 
         g_string_append(out, "<section>\n<h2>");
         if (rule[0] != '\0')
-            append_escaped(out, rule, -1);
+            append_name(out, rule);
         else
             /* TRANSLATORS: the heading over messages that name no rule. */
             append_words(out, _("(no rule)"));

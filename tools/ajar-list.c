@@ -3,8 +3,9 @@
 
 #include "ajar-cli.h"
 
-#include "ajar/ajar-text.h"
+#include "ajar/ajar-reveal.h"
 #include "ajar/ajar-stats.h"
+#include "ajar/ajar-text.h"
 
 #define COMMAND "list" /* no i18n: the command's name */
 
@@ -177,6 +178,7 @@ typedef struct {
     const char *state;
     AjarEventType state_type;
     char *who;
+    const char *who_marker; /* after a name that mixes alphabets, or NULL */
     char *text;
 } Row;
 
@@ -204,6 +206,27 @@ append_cell(GString *out, const char *text, int width, const char *color)
     g_string_append(out, "  ");
 }
 
+/* Columns the marker after a row's name takes, with its space. */
+static int
+marker_width(const Row *row)
+{
+    return row->who_marker != NULL ? 1 + ajar_cli_text_width(row->who_marker) : 0;
+}
+
+/* "from NAME", cut to @width, and the marker after it whole: a lookalike
+ * name says so however narrow the column. */
+static void
+append_who(GString *out, const Row *row, int width)
+{
+    if (row->who_marker == NULL) {
+        ajar_cli_append_fitted(out, row->who, width);
+        return;
+    }
+    ajar_cli_append_fitted(out, row->who, MAX(width - marker_width(row), WHO_MIN_WIDTH));
+    g_string_append_c(out, ' ');
+    g_string_append(out, row->who_marker);
+}
+
 static void
 print_rows(GString *out, const GArray *rows, gboolean color)
 {
@@ -213,12 +236,13 @@ print_rows(GString *out, const GArray *rows, gboolean color)
 
     for (guint i = 0; i < rows->len; i++) {
         const Row *row = &g_array_index(rows, Row, i);
+        int who = MIN(ajar_cli_text_width(row->who), WHO_MAX_WIDTH) + marker_width(row);
+
         time_width = MAX(time_width, ajar_cli_text_width(row->time));
         id_width = MAX(id_width, ajar_cli_text_width(row->id));
         state_width = MAX(state_width, ajar_cli_text_width(row->state));
-        who_width = MAX(who_width, ajar_cli_text_width(row->who));
+        who_width = MAX(who_width, who);
     }
-    who_width = MIN(who_width, WHO_MAX_WIDTH);
     text_width = width - (time_width + id_width + state_width + who_width + 4 * 2);
     if (text_width < TEXT_MIN_WIDTH) {
         who_width = MAX(who_width - (TEXT_MIN_WIDTH - text_width), MIN(who_width, WHO_MIN_WIDTH));
@@ -236,7 +260,7 @@ print_rows(GString *out, const GArray *rows, gboolean color)
         append_cell(out, row->id, id_width, color ? "\033[2m" : NULL);
         append_cell(out, row->state, state_width,
                     color ? ajar_cli_state_color(row->state_type) : NULL);
-        ajar_cli_append_fitted(who, row->who, who_width);
+        append_who(who, row, who_width);
         append_cell(out, who->str, who_width, NULL);
         ajar_cli_append_fitted(out, row->text, text_width);
         while (out->len > 0 && out->str[out->len - 1] == ' ')
@@ -265,6 +289,8 @@ make_row(const AjarItem *item, guint id_length, GDateTime *now)
     else
         /* TRANSLATORS: who a message was from; %s is their address. */
         row.who = g_strdup_printf(_("from %s"), buddy);
+    if (ajar_reveal_name_mixes_scripts(buddy))
+        row.who_marker = ajar_reveal_mixed_marker();
     row.text = first_line(item);
     return row;
 }

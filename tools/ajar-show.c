@@ -5,8 +5,9 @@
 
 #include "ajar-cli.h"
 
-#include "ajar/ajar-text.h"
+#include "ajar/ajar-reveal.h"
 #include "ajar/ajar-stats.h"
+#include "ajar/ajar-text.h"
 
 /* The labels' column: at least this wide, and two spaces after the longest. */
 #define LABEL_WIDTH 9
@@ -72,6 +73,19 @@ append_field(GString *out, const char *label, const char *value, const char *col
         g_string_append_printf(out, "%s\n", safe);
 }
 
+/* A name's field: marked when it mixes alphabets (ajar-reveal.h). */
+static void
+append_name_field(GString *out, const char *label, const char *name)
+{
+    g_autofree char *safe = ajar_cli_safe_line(name != NULL ? name : "", -1);
+
+    ajar_cli_append_padded(out, _(label), label_width());
+    g_string_append(out, safe);
+    if (ajar_reveal_name_mixes_scripts(safe))
+        g_string_append_printf(out, " %s", ajar_reveal_mixed_marker());
+    g_string_append_c(out, '\n');
+}
+
 static void
 append_message(GString *out, const AjarItem *item, const GArray *history, GDateTime *now,
                gboolean color)
@@ -81,12 +95,12 @@ append_message(GString *out, const AjarItem *item, const GArray *history, GDateT
     g_autoptr(GString) text = g_string_new(NULL);
     int width = ajar_cli_terminal_width();
 
-    append_field(out, item->dir == AJAR_DIRECTION_OUT ? N_("To") : N_("From"), item->buddy, NULL);
+    append_name_field(out, item->dir == AJAR_DIRECTION_OUT ? N_("To") : N_("From"), item->buddy);
     /* An account and its protocol: names, not words. */
     account = g_strdup_printf("%s (%s)", item->account != NULL ? item->account : "",
                               item->protocol != NULL ? item->protocol : "");
     append_field(out, N_("Account"), account, NULL);
-    append_field(out, N_("Rule"), item->rule, NULL);
+    append_name_field(out, N_("Rule"), item->rule);
     append_field(out, N_("Time"), when, NULL);
     /* The state as the journal names it, as --state takes it. */
     append_field(out, N_("State"), ajar_cli_state_name(item->state),

@@ -243,9 +243,12 @@ ajar_cli_stats(AjarCli *cli, int argc, char **argv)
         GString *safe = g_string_new(NULL);
 
         /* The same words as the plugin; a hand-edited journal's rule names
-         * must still not drive the terminal (a no-op for ordinary text). */
+         * must still not drive the terminal (a no-op for ordinary text).
+         * Their hidden characters are marked already (ajar_stats_format_text()),
+         * and a translation's own direction marks are the translator's. */
         ajar_cli_append_safe(safe, words, -1,
-                             AJAR_CLI_SAFE_KEEP_NEWLINES | AJAR_CLI_SAFE_KEEP_TABS);
+                             AJAR_CLI_SAFE_KEEP_NEWLINES | AJAR_CLI_SAFE_KEEP_TABS |
+                                 AJAR_CLI_SAFE_KEEP_HIDDEN);
         text = g_string_free(safe, FALSE);
     }
     return ajar_cli_write_stdout(text, strlen(text)) ? AJAR_CLI_EXIT_OK : AJAR_CLI_EXIT_FAILED;

@@ -45,7 +45,8 @@ GPtrArray *ajar_stats_compute(const AjarState *state);
  *     Their messages held     12 in all, 3 waiting
  *     Archived                4 in all, 2 unread
  *
- * (lines for delays, cooling-off, letters and keywords only when not zero).
+ * (lines for delays, cooling-off, letters and keywords only when not zero;
+ * each rule's name as ajar_reveal_name() shows it).
  * Local times are in @now's time zone; "… ago" is measured from @now.
  * "No rules have filtered anything yet." when @stats is empty.
  * Returns: (transfer full): text ending in "\n". */

@@ -8,13 +8,18 @@
  * byte at all except the newlines and tabs a flag keeps, valid UTF-8.
  * For the HTML export (ajar_cli_export_html()): a message whose text, buddy
  * and rule are the input adds no markup to the page: the page has exactly as
- * many '<' as one made with harmless words. */
+ * many '<' as one made with harmless words, but for the marks it puts where
+ * a hidden character was and after a name that mixes alphabets.
+ * Text that lies about itself (ajar-reveal.h): no bidi control, zero-width
+ * or other hidden character reaches the terminal filter's output or the
+ * page raw; each is there as a mark ("<U+202E>"). */
 #include "fuzz-target.h"
 
 #include <string.h>
 
 #include <glib.h>
 
+#include "ajar/ajar-reveal.h"
 #include "ajar/ajar-text.h"
 
 #include "ajar-cli.h"
@@ -48,6 +53,28 @@ check_safe(const char *what, const char *text, gsize len, gboolean newlines, gbo
                what, bad);
 }
 
+/* The hidden characters of @text (valid UTF-8) left raw: none. */
+static void
+check_revealed(const char *what, const char *text, gsize len)
+{
+    const char *end = text + len;
+
+    for (const char *p = text; p < end; p = g_utf8_next_char(p))
+        FUZZ_CHECK(!ajar_reveal_is_hidden(text, end, p), "%s: U+%04X raw at byte %zu", what,
+                   (unsigned)g_utf8_get_char(p), (gsize)(p - text));
+}
+
+static guint
+count_occurrences(const GString *page, const char *needle)
+{
+    guint count = 0;
+
+    for (const char *p = strstr(page->str, needle); p != NULL; p = strstr(p + 1, needle))
+        count++;
+    return count;
+}
+
+/* The page's '<', less those of the marks the export adds (a span each). */
 static guint
 count_tags(const GString *page)
 {
@@ -55,7 +82,8 @@ count_tags(const GString *page)
 
     for (gsize i = 0; i < page->len; i++)
         count += page->str[i] == '<';
-    return count;
+    return count - 2 * count_occurrences(page, "<span class=\"hidden-char\">&lt;U+") -
+           2 * count_occurrences(page, "<span class=\"mixed-scripts\">");
 }
 
 static GString *
@@ -114,12 +142,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ajar_cli_append_safe(terminal, text, (gssize)size,
                          AJAR_CLI_SAFE_KEEP_NEWLINES | AJAR_CLI_SAFE_KEEP_TABS);
     check_safe("terminal text", terminal->str, terminal->len, TRUE, TRUE);
+    check_revealed("terminal text", terminal->str, terminal->len);
     ajar_cli_append_safe(one_line, text, (gssize)size, AJAR_CLI_SAFE_ONE_LINE);
     check_safe("terminal line", one_line->str, one_line->len, FALSE, FALSE);
+    check_revealed("terminal line", one_line->str, one_line->len);
+    {
+        /* What the review shows: the plain text, revealed. */
+        g_autofree char *shown = ajar_reveal_text(plain, -1);
+        g_autofree char *name = ajar_reveal_name(plain);
+
+        check_revealed("revealed text", shown, strlen(shown));
+        check_revealed("revealed name", name, strlen(name));
+    }
 
     page = export_page(text, size);
-    harmless = export_page("x", 1);
+    /* A rule name that is empty (or starts with a NUL: names are strings)
+     * is "(no rule)", words of the page's own, not a name in <bdi>. */
+    harmless = size > 0 && text[0] != '\0' ? export_page("x", 1) : export_page("", 0);
     check_safe("HTML page", page->str, page->len, TRUE, TRUE);
+    check_revealed("HTML page", page->str, page->len);
     FUZZ_CHECK(count_tags(page) == count_tags(harmless), "the text added %d '<' to the page",
                (int)count_tags(page) - (int)count_tags(harmless));
     return 0;

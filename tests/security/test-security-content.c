@@ -171,7 +171,7 @@ assert_own_tags_only(const char *page)
 {
     static const char *const own[] = { "!doctype", "html",    "head",    "meta", "title", "style",
                                        "body",     "header",  "h1",      "h2",   "p",     "code",
-                                       "main",     "section", "article", "time", "span" };
+                                       "main",     "section", "article", "time", "span",  "bdi" };
 
     for (const char *p = page; (p = strchr(p, '<')) != NULL; p++) {
         const char *end = strchr(p, '>');
