@@ -384,7 +384,7 @@ parse_root(AjarRulesCheck *ctx, const AjarJsonValue *root, GPtrArray *rules, Aja
         const AjarJsonValue *first_over = g_ptr_array_index(value->items, AJAR_RULES_MAX_RULES);
         return ajar_rules_fail(ctx, first_over->line, first_over->column, AJAR_RULES_ERROR_VALUE,
                                "rules",
-                               /* TRANSLATORS: %1$u (more than 1000) rules in the file;
+                               /* TRANSLATORS: %1$u (more than the most allowed) rules in the file;
                                 * %2$d the most allowed. */
                                P_("%u rule; a rules file may have at most %d",
                                   "%u rules; a rules file may have at most %d", value->items->len),
