@@ -71,6 +71,18 @@ struct _AjarPlugin {
      * signals Ajar listens to, and must not be caught again. */
     gboolean delivering;
     gboolean resending;
+    /* What became of the kept message Ajar is sending, from libpurple's
+     * signals while `resending` (ajar-custody.c). */
+    struct {
+        PurpleAccount *account;
+        gboolean reached_protocol; /* sent-im-msg: the protocol's send_im ran */
+        gboolean echoed;           /* written to the window as sent: send_im succeeded */
+        gboolean connection_lost;  /* its connection reported an error meanwhile */
+    } send_watch;
+    /* Called with the id of a message of yours whose send failed or whose
+     * connection broke as it went: it is kept, and may or may not have
+     * gone (set by ajar-schedule.c, which asks about it). */
+    void (*send_failed_func)(AjarPlugin *ajar, const char *id, gboolean connection_lost);
 
     PurpleCmdId command;
     void *withheld_notice; /* the "messages are waiting" note, replaced as the count grows */

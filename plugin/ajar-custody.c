@@ -16,6 +16,8 @@
 #include <server.h>
 #include <util.h>
 
+#include <string.h>
+
 #include "ajar/ajar-i18n.h"
 
 const AjarItem *
@@ -44,7 +46,12 @@ ajar_custody_find_account(const AjarItem *item)
 gboolean
 ajar_custody_account_online(PurpleAccount *account)
 {
-    return account != NULL && purple_account_is_connected(account);
+    PurpleConnection *gc = account != NULL ? purple_account_get_connection(account) : NULL;
+
+    /* A connection that reported an error is going away: libpurple signs
+     * it off on the next main loop turn, and what it is given now is lost
+     * (its protocol writes to a dead socket). */
+    return gc != NULL && purple_account_is_connected(account) && gc->disconnect_timeout == 0;
 }
 
 /* Journals the outcome of something already done (shown, sent). If that
@@ -131,21 +138,61 @@ deliver(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account)
     }
 }
 
-/* Sends your message through the normal send path, so other plugins (OTR)
- * see it and the conversation shows it. */
+/* What libpurple does with a message Ajar sends (purple_conv_im_send(),
+ * which returns nothing): it calls the protocol's send_im, then emits
+ * sent-im-msg whatever send_im returned, and writes the message into the
+ * window as sent only if send_im succeeded. A protocol whose write fails
+ * (XMPP, IRC: the server died) reports a connection error there and then. */
 static void
-send_now(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account)
+watch_sent_cb(PurpleAccount *account, const char *receiver, const char *message, AjarPlugin *ajar)
+{
+    if (ajar->resending && account == ajar->send_watch.account)
+        ajar->send_watch.reached_protocol = TRUE;
+}
+
+static gboolean
+watch_writing_cb(PurpleAccount *account, const char *who, char **message, PurpleConversation *conv,
+                 PurpleMessageFlags flags, AjarPlugin *ajar)
+{
+    if (ajar->resending && account == ajar->send_watch.account && (flags & PURPLE_MESSAGE_SEND))
+        ajar->send_watch.echoed = TRUE;
+    return FALSE;
+}
+
+static void
+watch_connection_error_cb(PurpleConnection *gc, PurpleConnectionError reason,
+                          const char *description, AjarPlugin *ajar)
+{
+    if (ajar->resending && purple_connection_get_account(gc) == ajar->send_watch.account)
+        ajar->send_watch.connection_lost = TRUE;
+}
+
+/* Sends your message through the normal send path, so other plugins (OTR)
+ * see it and the conversation shows it. Returns FALSE when it may not have
+ * gone: the protocol refused it, or its connection broke as it went
+ * (*@connection_lost); TRUE when the protocol took it, or another plugin
+ * did before it (an encryption plugin that sends it once its session is
+ * up: out of Ajar's hands, as anything you send). */
+static gboolean
+send_now(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account, gboolean *connection_lost)
 {
     PurpleConversation *conv =
         purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM, item->buddy, account);
     g_autofree char *text = g_strndup(item->text != NULL ? item->text : "", item->text_len);
+    gboolean lost;
 
     if (conv == NULL)
         conv = purple_conversation_new(PURPLE_CONV_TYPE_IM, account, item->buddy);
+    memset(&ajar->send_watch, 0, sizeof ajar->send_watch);
+    ajar->send_watch.account = account;
     /* purple_conv_im_send() runs sending-im-msg again: let it through once. */
     ajar->resending = TRUE;
     purple_conv_im_send(PURPLE_CONV_IM(conv), text);
     ajar->resending = FALSE;
+    lost = ajar->send_watch.connection_lost || !ajar_custody_account_online(account);
+    if (connection_lost != NULL)
+        *connection_lost = lost;
+    return !lost && (ajar->send_watch.echoed || !ajar->send_watch.reached_protocol);
 }
 
 void
@@ -335,6 +382,7 @@ ajar_custody_send(AjarPlugin *ajar, const char *id, GError **error)
     {
         g_autofree char *kept_id = g_strdup(item->id);
         g_autoptr(GError) journal_error = NULL;
+        gboolean connection_lost = FALSE;
 
         if (!note_intent(ajar, AJAR_EVENT_SENDING, kept_id, &journal_error)) {
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
@@ -345,7 +393,16 @@ ajar_custody_send(AjarPlugin *ajar, const char *id, GError **error)
             return FALSE;
         }
         ajar_due_queue_forget(ajar, kept_id);
-        send_now(ajar, item, account);
+        if (!send_now(ajar, item, account, &connection_lost)) {
+            /* It stays "sending": kept, and marked as perhaps gone, here
+             * and after a restart. The layer above asks about it again. */
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+                        _("The connection failed while your message was being sent, so it may "
+                          "or may not have reached them; it stays kept."));
+            if (ajar->send_failed_func != NULL)
+                ajar->send_failed_func(ajar, kept_id, connection_lost);
+            return FALSE;
+        }
         return ajar_custody_note_done(ajar, AJAR_EVENT_SENT, kept_id);
     }
 }
@@ -372,7 +429,9 @@ ajar_custody_send_unjournaled(AjarPlugin *ajar, PurpleAccount *account, const ch
         item.buddy = event->buddy;
         item.text = event->text;
         item.text_len = event->text_len;
-        send_now(ajar, &item, account);
+        /* Not taken: it stays in memory for the next /ajar send. */
+        if (!send_now(ajar, &item, account, NULL))
+            break;
         g_ptr_array_remove_index(ajar->unjournaled, i);
         sent++;
     }
@@ -398,8 +457,19 @@ ajar_custody_list(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
 void
 ajar_custody_init(AjarPlugin *ajar)
 {
+    void *conversations = purple_conversations_get_handle();
+
     ajar->done_unnoted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     ajar->unjournaled = g_ptr_array_new_with_free_func((GDestroyNotify)ajar_event_free);
+    /* Unload disconnects these with the plugin's other handlers. The write
+     * watch runs first, before any plugin that may stop the line showing. */
+    purple_signal_connect(conversations, "sent-im-msg", ajar->plugin,
+                          PURPLE_CALLBACK(watch_sent_cb), ajar);
+    purple_signal_connect_priority(conversations, "writing-im-msg", ajar->plugin,
+                                   PURPLE_CALLBACK(watch_writing_cb), ajar,
+                                   PURPLE_SIGNAL_PRIORITY_LOWEST);
+    purple_signal_connect(purple_connections_get_handle(), "connection-error", ajar->plugin,
+                          PURPLE_CALLBACK(watch_connection_error_cb), ajar);
 }
 
 void
