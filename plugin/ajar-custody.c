@@ -9,14 +9,13 @@
 
 #include "ajar-due-queue.h"
 #include "ajar-normalize.h"
+#include "ajar-send-watch.h"
 
 #include <connection.h>
 #include <debug.h>
 #include <privacy.h>
 #include <server.h>
 #include <util.h>
-
-#include <string.h>
 
 #include "ajar/ajar-i18n.h"
 
@@ -46,12 +45,7 @@ ajar_custody_find_account(const AjarItem *item)
 gboolean
 ajar_custody_account_online(PurpleAccount *account)
 {
-    PurpleConnection *gc = account != NULL ? purple_account_get_connection(account) : NULL;
-
-    /* A connection that reported an error is going away: libpurple signs
-     * it off on the next main loop turn, and what it is given now is lost
-     * (its protocol writes to a dead socket). */
-    return gc != NULL && purple_account_is_connected(account) && gc->disconnect_timeout == 0;
+    return ajar_send_watch_usable(account);
 }
 
 /* Journals the outcome of something already done (shown, sent). If that
@@ -138,61 +132,25 @@ deliver(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account)
     }
 }
 
-/* What libpurple does with a message Ajar sends (purple_conv_im_send(),
- * which returns nothing): it calls the protocol's send_im, then emits
- * sent-im-msg whatever send_im returned, and writes the message into the
- * window as sent only if send_im succeeded. A protocol whose write fails
- * (XMPP, IRC: the server died) reports a connection error there and then. */
-static void
-watch_sent_cb(PurpleAccount *account, const char *receiver, const char *message, AjarPlugin *ajar)
-{
-    if (ajar->resending && account == ajar->send_watch.account)
-        ajar->send_watch.reached_protocol = TRUE;
-}
-
-static gboolean
-watch_writing_cb(PurpleAccount *account, const char *who, char **message, PurpleConversation *conv,
-                 PurpleMessageFlags flags, AjarPlugin *ajar)
-{
-    if (ajar->resending && account == ajar->send_watch.account && (flags & PURPLE_MESSAGE_SEND))
-        ajar->send_watch.echoed = TRUE;
-    return FALSE;
-}
-
-static void
-watch_connection_error_cb(PurpleConnection *gc, PurpleConnectionError reason,
-                          const char *description, AjarPlugin *ajar)
-{
-    if (ajar->resending && purple_connection_get_account(gc) == ajar->send_watch.account)
-        ajar->send_watch.connection_lost = TRUE;
-}
-
 /* Sends your message through the normal send path, so other plugins (OTR)
  * see it and the conversation shows it. Returns FALSE when it may not have
  * gone: the protocol refused it, or its connection broke as it went
- * (*@connection_lost); TRUE when the protocol took it, or another plugin
- * did before it (an encryption plugin that sends it once its session is
- * up: out of Ajar's hands, as anything you send). */
+ * (*@connection_lost); see ajar_send_watch_end(). */
 static gboolean
 send_now(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account, gboolean *connection_lost)
 {
     PurpleConversation *conv =
         purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM, item->buddy, account);
     g_autofree char *text = g_strndup(item->text != NULL ? item->text : "", item->text_len);
-    gboolean lost;
 
     if (conv == NULL)
         conv = purple_conversation_new(PURPLE_CONV_TYPE_IM, account, item->buddy);
-    memset(&ajar->send_watch, 0, sizeof ajar->send_watch);
-    ajar->send_watch.account = account;
+    ajar_send_watch_begin(ajar, account);
     /* purple_conv_im_send() runs sending-im-msg again: let it through once. */
     ajar->resending = TRUE;
     purple_conv_im_send(PURPLE_CONV_IM(conv), text);
     ajar->resending = FALSE;
-    lost = ajar->send_watch.connection_lost || !ajar_custody_account_online(account);
-    if (connection_lost != NULL)
-        *connection_lost = lost;
-    return !lost && (ajar->send_watch.echoed || !ajar->send_watch.reached_protocol);
+    return ajar_send_watch_end(ajar, connection_lost);
 }
 
 void
@@ -403,7 +361,11 @@ ajar_custody_send(AjarPlugin *ajar, const char *id, GError **error)
                 ajar->send_failed_func(ajar, kept_id, connection_lost);
             return FALSE;
         }
-        return ajar_custody_note_done(ajar, AJAR_EVENT_SENT, kept_id);
+        ajar_custody_note_done(ajar, AJAR_EVENT_SENT, kept_id);
+        /* Its connection may still turn out to have been dead. */
+        if (!g_hash_table_contains(ajar->done_unnoted, kept_id))
+            ajar_send_watch_settle(ajar, kept_id, account);
+        return TRUE;
     }
 }
 
@@ -457,24 +419,15 @@ ajar_custody_list(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
 void
 ajar_custody_init(AjarPlugin *ajar)
 {
-    void *conversations = purple_conversations_get_handle();
-
     ajar->done_unnoted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     ajar->unjournaled = g_ptr_array_new_with_free_func((GDestroyNotify)ajar_event_free);
-    /* Unload disconnects these with the plugin's other handlers. The write
-     * watch runs first, before any plugin that may stop the line showing. */
-    purple_signal_connect(conversations, "sent-im-msg", ajar->plugin,
-                          PURPLE_CALLBACK(watch_sent_cb), ajar);
-    purple_signal_connect_priority(conversations, "writing-im-msg", ajar->plugin,
-                                   PURPLE_CALLBACK(watch_writing_cb), ajar,
-                                   PURPLE_SIGNAL_PRIORITY_LOWEST);
-    purple_signal_connect(purple_connections_get_handle(), "connection-error", ajar->plugin,
-                          PURPLE_CALLBACK(watch_connection_error_cb), ajar);
+    ajar_send_watch_init(ajar);
 }
 
 void
 ajar_custody_clear(AjarPlugin *ajar)
 {
+    ajar_send_watch_clear(ajar);
     g_clear_pointer(&ajar->done_unnoted, g_hash_table_unref);
     g_clear_pointer(&ajar->unjournaled, g_ptr_array_unref);
 }

@@ -16,6 +16,8 @@
 
 #include <errno.h>
 
+#include <connection.h>
+
 #define ME "me@example.org/Home"
 #define SAM "sam@example.org"
 
@@ -312,6 +314,70 @@ test_send_now_breaks(void)
     finish();
 }
 
+/* What libpurple does when it reads the end of a connection whose server
+ * has died (XMPP and IRC: "Server closed the connection"). */
+static void
+server_closes(PurpleAccount *account)
+{
+    purple_connection_error_reason(purple_account_get_connection(account),
+                                   PURPLE_CONNECTION_ERROR_NETWORK_ERROR,
+                                   "Server closed the connection");
+    test_client_wait_disconnected(account);
+}
+
+/* The send itself goes fine (a write into a connection whose server has
+ * just died does), and a moment later the connection turns out to be
+ * dead: the message may not have arrived. "sending" is journaled again;
+ * once back online you are asked once; "Send again" sends it once. A
+ * connection that fails after a clean sign-off and on again has nothing
+ * to do with what went before. */
+static void
+test_connection_dies_just_after(void)
+{
+    PurpleAccount *account = start();
+    g_autofree char *id = send_queued(account, "sent just before the server died");
+    g_autofree char *other = send_queued(account, "sent before a clean sign-off");
+    g_autofree char *command = g_strdup_printf("ajar send %s", id);
+    g_autofree char *other_command = g_strdup_printf("ajar send %s", other);
+    g_autoptr(AjarState) state = NULL;
+    TestRequest *question;
+
+    g_assert_cmpint(test_client_command(account, SAM, command), ==, PURPLE_CMD_STATUS_OK);
+    g_assert_cmpuint(wire_count(), ==, 1);
+    g_assert_cmpint(ajar_test_item_state(id), ==, AJAR_EVENT_SENT);
+    server_closes(account);
+    ajar_test_run_for(100);
+    state = ajar_test_read_state();
+    g_assert_cmpint(lookup(state, id)->state, ==, AJAR_EVENT_SENDING);
+    g_assert_true(ajar_item_in_custody(lookup(state, id)));
+    g_assert_cmpuint(ajar_test_count_events(AJAR_EVENT_SENT, id), ==, 1);
+    assert_no_question();
+
+    test_client_connect(account);
+    ajar_test_run_for(100);
+    flap(account, 2);
+    question = only_question(BROKEN_QUESTION, "Send again");
+    g_assert_cmpstr(question->secondary, ==, "sent just before the server died");
+    g_assert_cmpuint(wire_count(), ==, 1);
+    test_client_request_answer(question, test_client_request_find_action(question, "Send again"));
+    g_assert_cmpuint(wire_count(), ==, 2);
+    g_assert_cmpint(ajar_test_item_state(id), ==, AJAR_EVENT_SENT);
+
+    /* Sent, signed off cleanly, on again, and that connection fails. */
+    g_assert_cmpint(test_client_command(account, SAM, other_command), ==, PURPLE_CMD_STATUS_OK);
+    g_assert_cmpuint(wire_count(), ==, 3);
+    test_client_disconnect(account);
+    test_client_connect(account);
+    server_closes(account);
+    test_client_connect(account);
+    ajar_test_run_for(100);
+    g_assert_cmpint(ajar_test_item_state(other), ==, AJAR_EVENT_SENT);
+    g_assert_cmpint(ajar_test_item_state(id), ==, AJAR_EVENT_SENT);
+    assert_no_question();
+    g_assert_cmpuint(wire_count(), ==, 3);
+    finish();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -327,6 +393,8 @@ main(int argc, char **argv)
                     test_connection_breaks_while_sending);
     g_test_add_func("/plugin/server-gone/send-refused", test_send_refused);
     g_test_add_func("/plugin/server-gone/send-now-breaks", test_send_now_breaks);
+    g_test_add_func("/plugin/server-gone/connection-dies-just-after",
+                    test_connection_dies_just_after);
     status = g_test_run();
 
     test_client_quit();
