@@ -126,6 +126,8 @@ sync_check_cb(gpointer data)
 gboolean
 ajar_context_journal(AjarPlugin *ajar, AjarEvent *event, GError **error)
 {
+    g_autofree char *renewal_note = NULL;
+
     if (ajar->journal == NULL) {
         g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_CLOSED,
                     /* TRANSLATORS: %s/%s is the journal's path (Ajar's folder,
@@ -137,10 +139,18 @@ ajar_context_journal(AjarPlugin *ajar, AjarEvent *event, GError **error)
     check_sync(ajar);
     if (!ajar_journal_append(ajar->journal, event, error))
         return FALSE;
+    /* The file in use was deleted or replaced, and the journal has just
+     * started a new one with everything it keeps: say so, once. */
+    renewal_note = ajar_journal_take_renewal_note(ajar->journal);
+    if (renewal_note != NULL)
+        ajar_context_report(ajar, renewal_note, NULL);
     /* The line reaches the disk within a second, or the user hears about it
      * then: not only when (if ever) the next message comes. */
     if (ajar->sync_check_source == 0)
         ajar->sync_check_source = g_timeout_add(AJAR_SYNC_CHECK_MS, sync_check_cb, ajar);
+    /* A write that worked: what waits for room in the journal may go. */
+    if (ajar->journal_ok_func != NULL)
+        ajar->journal_ok_func(ajar);
     return TRUE;
 }
 

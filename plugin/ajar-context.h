@@ -58,6 +58,14 @@ struct _AjarPlugin {
     void (*due_func)(AjarPlugin *ajar, const char *id);
     /* Due while their account was offline: sent or delivered at sign-on. */
     GHashTable *waiting_for_account; /* message id -> what to do then */
+    /* Your messages whose send was refused because the journal could not
+     * take their "sending" line (a full disk): message id -> how many tries.
+     * Due again after the next journal write that works, or on their own
+     * after a pause (ajar-due-queue.c). */
+    GHashTable *waiting_for_room;
+    /* Called after each journal write that worked (set by
+     * ajar-due-queue.c): the journal has room again. */
+    void (*journal_ok_func)(AjarPlugin *ajar);
     /* Your messages already queued when Ajar started: never sent without
      * asking ("after a restart nothing is sent without asking"). */
     GHashTable *from_earlier_run;

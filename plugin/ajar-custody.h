@@ -23,6 +23,10 @@ gboolean ajar_custody_undiscard(AjarPlugin *ajar, const char *id, GError **error
  * buddy of one account (both nullable = all), oldest first.
  * Returns: (transfer container). */
 GPtrArray *ajar_custody_list_discarded(AjarPlugin *ajar, PurpleAccount *account, const char *buddy);
+/* Sends your kept message @id ("sending", sent, "sent"). Errors in
+ * G_IO_ERROR: NOT_CONNECTED (its account is offline), FAILED (the journal
+ * could not take "sending", so it was not sent), NOT_FOUND or
+ * INVALID_ARGUMENT (no such message of yours). */
 gboolean ajar_custody_send(AjarPlugin *ajar, const char *id, GError **error);
 gboolean ajar_custody_cancel(AjarPlugin *ajar, const char *id, GError **error);
 /* Items in custody for one buddy of one account (both nullable = all),

@@ -1,8 +1,8 @@
 /* ajar-due-queue.c — what waits, by message id: due times (one timer, for
- * the soonest), messages waiting for their account to come online, and
- * open "send it now?" questions. It knows times and ids, nothing of what a
- * message is: when a time comes it hands the id to ajar->due_func, which
- * the layer above (ajar-schedule.c) set.
+ * the soonest), messages waiting for their account to come online or for
+ * room in the journal, and open "send it now?" questions. It knows times
+ * and ids, nothing of what a message is: when a time comes it hands the id
+ * to ajar->due_func, which the layer above (ajar-schedule.c) set.
  *
  * Timers carry message ids, never pointers; after a restart every pending
  * item is rebuilt from the journal. */
@@ -85,6 +85,7 @@ ajar_due_queue_forget(AjarPlugin *ajar, const char *id)
     if (dequeue(ajar, key))
         arm_timer(ajar);
     g_hash_table_remove(ajar->waiting_for_account, key);
+    g_hash_table_remove(ajar->waiting_for_room, key);
     ajar_due_queue_forget_question(ajar, key, TRUE);
 }
 
@@ -135,6 +136,53 @@ ajar_due_queue_add(AjarPlugin *ajar, const char *id, gint64 due_at)
     arm_timer(ajar);
 }
 
+/* The first pause before a refused send is tried again by itself, and the
+ * longest (the timer's own longest wait): 1 s, 2 s, 4 s, … 1 min. */
+#define ROOM_RETRY_FIRST_MS 1000u
+#define ROOM_RETRY_LONGEST_MS MAX_TIMER_MS
+
+gboolean
+ajar_due_queue_wait_for_room(AjarPlugin *ajar, const char *id)
+{
+    guint tries = GPOINTER_TO_UINT(g_hash_table_lookup(ajar->waiting_for_room, id));
+    guint pause_ms = ROOM_RETRY_LONGEST_MS;
+
+    if (tries < 16)
+        pause_ms = MIN(ROOM_RETRY_FIRST_MS << tries, ROOM_RETRY_LONGEST_MS);
+    g_hash_table_insert(ajar->waiting_for_room, g_strdup(id), GUINT_TO_POINTER(tries + 1));
+    ajar_due_queue_add(ajar, id, ajar_context_now() + (gint64)pause_ms * 1000);
+    return tries == 0;
+}
+
+gboolean
+ajar_due_queue_waits_for_room(AjarPlugin *ajar, const char *id)
+{
+    return g_hash_table_contains(ajar->waiting_for_room, id);
+}
+
+/* ajar->journal_ok_func: a journal write worked, so there is room again:
+ * every refused send is due now (at the next turn of the main loop, not
+ * inside the write, which may be in the middle of handling a message). A
+ * retry's own "sending" line lands here too and brings the others along. */
+static void
+room_again_cb(AjarPlugin *ajar)
+{
+    g_autoptr(GPtrArray) ids = NULL;
+    GHashTableIter iter;
+    gpointer key;
+    gint64 now;
+
+    if (ajar->waiting_for_room == NULL || g_hash_table_size(ajar->waiting_for_room) == 0)
+        return;
+    now = ajar_context_now();
+    ids = g_ptr_array_new_with_free_func(g_free);
+    g_hash_table_iter_init(&iter, ajar->waiting_for_room);
+    while (g_hash_table_iter_next(&iter, &key, NULL))
+        g_ptr_array_add(ids, g_strdup(key));
+    for (guint i = 0; i < ids->len; i++)
+        ajar_due_queue_add(ajar, g_ptr_array_index(ids, i), now);
+}
+
 static gboolean
 due_cb(gpointer data)
 {
@@ -171,6 +219,7 @@ ajar_due_queue_forget_all(AjarPlugin *ajar)
     g_sequence_remove_range(g_sequence_get_begin_iter(ajar->due_queue),
                             g_sequence_get_end_iter(ajar->due_queue));
     g_hash_table_remove_all(ajar->waiting_for_account);
+    g_hash_table_remove_all(ajar->waiting_for_room);
     /* Open questions are closed by purple_request_close_with_handle() in
      * unload; their answers never come, so their data goes here. */
     g_hash_table_remove_all(ajar->asking);
@@ -184,12 +233,16 @@ ajar_due_queue_init(AjarPlugin *ajar)
     ajar->due_entries = g_hash_table_new(g_str_hash, g_str_equal);
     ajar->waiting_for_account = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     ajar->asking = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, question_free);
+    ajar->waiting_for_room = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    ajar->journal_ok_func = room_again_cb;
 }
 
 void
 ajar_due_queue_clear(AjarPlugin *ajar)
 {
     ajar_due_queue_forget_all(ajar);
+    ajar->journal_ok_func = NULL;
+    g_clear_pointer(&ajar->waiting_for_room, g_hash_table_unref);
     g_clear_pointer(&ajar->due_entries, g_hash_table_unref);
     g_clear_pointer(&ajar->due_queue, g_sequence_free);
     g_clear_pointer(&ajar->waiting_for_account, g_hash_table_unref);

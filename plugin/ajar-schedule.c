@@ -1,8 +1,9 @@
 /* ajar-schedule.c — what happens when a kept message is due: theirs is
  * delivered, yours sent or asked about ("send it now?", default no), and
  * what is due while its account is offline waits for it. Nothing of yours
- * queued before Ajar started is sent without asking. The timers themselves
- * are ajar-due-queue.c's. */
+ * queued before Ajar started is sent without asking. A send the journal
+ * could not note beforehand (a full disk) waits for room and goes once it
+ * can. The timers themselves are ajar-due-queue.c's. */
 #include "ajar-schedule.h"
 
 #include <connection.h>
@@ -36,6 +37,94 @@ report_failure(AjarPlugin *ajar, const char *what, GError *error)
     ajar_context_report(ajar, what, error != NULL ? error->message : _("unknown error"));
 }
 
+/* ---- Sends refused for want of room (a full disk) ---- */
+
+/* Your message went after waiting for room: said once, in its
+ * conversation, under the message itself. */
+static void
+tell_sent_after_room(PurpleAccount *account, const char *buddy)
+{
+    PurpleConversation *conv =
+        purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM, buddy, account);
+
+    if (conv != NULL)
+        purple_conversation_write(
+            conv, NULL, _("Ajar: its journal can be written again, so your message was sent."),
+            PURPLE_MESSAGE_SYSTEM | PURPLE_MESSAGE_NO_LOG, time(NULL));
+}
+
+/* Sends your message @id now. If the journal cannot take its "sending"
+ * line, it is not sent (ajar_custody_send()) but waits for room: the user
+ * is told once, and it goes after the next journal write that works
+ * (ajar_due_queue_wait_for_room()). FALSE and @error for anything else,
+ * such as an offline account. */
+static gboolean
+send_or_wait_for_room(AjarPlugin *ajar, const char *id, GError **error)
+{
+    const AjarItem *item = ajar_custody_lookup(ajar, id, error);
+    g_autoptr(GError) send_error = NULL;
+    g_autofree char *buddy = NULL;
+    g_autofree char *primary = NULL;
+    PurpleAccount *account;
+    gboolean retry;
+
+    if (item == NULL)
+        return FALSE;
+    account = ajar_custody_find_account(item);
+    buddy = g_strdup(item->buddy);
+    retry = ajar_due_queue_waits_for_room(ajar, id);
+    if (ajar_custody_send(ajar, id, &send_error)) {
+        if (retry)
+            tell_sent_after_room(account, buddy);
+        return TRUE;
+    }
+    /* (ajar_custody_send()'s G_IO_ERROR_FAILED: "sending" was not written.) */
+    if (!g_error_matches(send_error, G_IO_ERROR, G_IO_ERROR_FAILED)) {
+        g_propagate_error(error, g_steal_pointer(&send_error));
+        return FALSE;
+    }
+    if (!ajar_due_queue_wait_for_room(ajar, id)) {
+        g_debug("still no room for %s: %s", id, send_error->message);
+        return TRUE;
+    }
+    /* TRANSLATORS: %s is whom the message is for (their address); "/ajar
+     * cancel" is a command: keep it as it is. */
+    primary = g_strdup_printf(_("Your message to %s goes as soon as Ajar can write to its journal "
+                                "again; /ajar cancel keeps it unsent."),
+                              buddy);
+    ajar_context_report(ajar, primary, send_error->message);
+    return TRUE;
+}
+
+/* A refused send is due again: it goes without asking, as it would have
+ * at its due time (or as the user said Send). If its account went offline
+ * meanwhile, it is late for that reason too, and asked about once the
+ * account is online, as any message of yours late for that reason. */
+static void
+retry_refused_send(AjarPlugin *ajar, const char *id)
+{
+    const AjarItem *item = ajar_custody_lookup(ajar, id, NULL);
+    g_autoptr(GError) error = NULL;
+
+    if (item == NULL || item->dir != AJAR_DIRECTION_OUT ||
+        (item->state != AJAR_EVENT_QUEUED && item->state != AJAR_EVENT_SENDING)) {
+        ajar_due_queue_forget(ajar, id);
+        return;
+    }
+    if (!ajar_custody_account_online(ajar_custody_find_account(item))) {
+        ajar_due_queue_forget(ajar, id);
+        ajar_due_queue_wait_for_account(ajar, id, WAIT_ASK);
+        return;
+    }
+    /* (A send that broke already waits to be asked about again.) */
+    if (!send_or_wait_for_room(ajar, id, &error) && !send_broke(error)) {
+        ajar_due_queue_forget(ajar, id);
+        report_failure(ajar, _("Ajar could not send your message; it stays kept."), error);
+    }
+}
+
+/* ---- */
+
 static void
 answer_send_cb(AjarQuestion *question, int action)
 {
@@ -45,7 +134,7 @@ answer_send_cb(AjarQuestion *question, int action)
 
     /* The dialog is closing by itself: only forget it (frees @question). */
     ajar_due_queue_forget_question(ajar, id, FALSE);
-    if (action != 0 || ajar_custody_send(ajar, id, &error) || send_broke(error))
+    if (action != 0 || send_or_wait_for_room(ajar, id, &error) || send_broke(error))
         return;
     if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED)) {
         /* You said yes: it goes as soon as the account is online. */
@@ -155,7 +244,7 @@ due(AjarPlugin *ajar, const AjarItem *item, gboolean after_restart)
     }
     if (item->dir == AJAR_DIRECTION_IN) {
         ajar_custody_show(ajar, item, account, AJAR_EVENT_DELIVERED);
-    } else if (!ajar_custody_send(ajar, item->id, &error) && !send_broke(error)) {
+    } else if (!send_or_wait_for_room(ajar, item->id, &error) && !send_broke(error)) {
         report_failure(ajar, _("Ajar could not send your message; it stays kept."), error);
     }
 }
@@ -180,8 +269,13 @@ send_failed_cb(AjarPlugin *ajar, const char *id, gboolean connection_lost)
 static void
 due_cb(AjarPlugin *ajar, const char *id)
 {
-    const AjarItem *item = ajar_custody_lookup(ajar, id, NULL);
+    const AjarItem *item;
 
+    if (ajar_due_queue_waits_for_room(ajar, id)) {
+        retry_refused_send(ajar, id);
+        return;
+    }
+    item = ajar_custody_lookup(ajar, id, NULL);
     if (item == NULL || (item->state != AJAR_EVENT_DELAYED && item->state != AJAR_EVENT_QUEUED))
         return;
     if (item->due > ajar_context_now() + 1000) {
@@ -263,7 +357,7 @@ signed_on_cb(PurpleConnection *gc, gpointer data)
             continue;
         g_hash_table_remove(ajar->waiting_for_account, id);
         if (what == WAIT_SEND) {
-            if (!ajar_custody_send(ajar, id, &error) && !send_broke(error))
+            if (!send_or_wait_for_room(ajar, id, &error) && !send_broke(error))
                 report_failure(ajar, _("Ajar could not send your message; it stays kept."), error);
         } else if (what == WAIT_ASK || what == WAIT_ASK_RESTART || what == WAIT_ASK_AGAIN ||
                    what == WAIT_ASK_BROKEN) {

@@ -32,4 +32,34 @@ gboolean ajar_journal_read_fd(int fd, const char *path, AjarJournalLineEventFunc
                               gpointer user_data, AjarJournalReport *report, GString *tail,
                               GError **error);
 
+/* The last id made by a journal: 48 bits of ms and 80 random bits. */
+typedef struct {
+    gboolean have_last;
+    guint64 hi; /* ms << 16 | the top 16 random bits */
+    guint64 lo; /* the low 64 random bits */
+} AjarIdClock;
+
+/* See ajar_journal_new_id(); @state is the journal's. */
+char *ajar_id_clock_next(AjarIdClock *clock, const AjarState *state, gint64 now);
+
+/* What ajar_journal_renew_file() did. */
+typedef struct {
+    int fd;              /* the new journal.jsonl, open for appending, locked */
+    gint64 next_seq;     /* the seq after its last line */
+    char *user_note;     /* the sentence for the user */
+    GPtrArray *to_apply; /* AjarEvent: its lines the state has not seen (the
+                          * note, the messages taken over), in order */
+} AjarJournalRenewal;
+
+/* Puts a new journal at @path, the file at @old_fd being gone from there:
+ * see ajar_journal_append(). @state is the journal's, @next_seq its next
+ * seq. On failure nothing changed at @path. */
+gboolean ajar_journal_renew_file(const char *path, int old_fd, const AjarState *state,
+                                 gint64 next_seq, gint64 now, AjarJournalRenewal *out,
+                                 GError **error);
+
+/* At open: takes up a journal.jsonl.renew a crash left (see
+ * ajar_journal_open()). */
+gboolean ajar_journal_take_up_renewal(const char *path, GError **error);
+
 G_END_DECLS

@@ -15,10 +15,6 @@
 
 G_DEFINE_QUARK(ajar_journal_error_quark, ajar_journal_error)
 
-#define ULID_LENGTH 26
-
-static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
 struct _AjarJournal {
     char *path;
     int fd;
@@ -38,117 +34,26 @@ struct _AjarJournal {
      * crash cut the repair too. Noted with the tail's repair (0: none). */
     guint cut_line;
 
-    /* The last id made here: 48 bits of ms and 80 random bits. */
-    gboolean have_last_id;
-    guint64 last_id_hi; /* ms << 16 | the top 16 random bits */
-    guint64 last_id_lo; /* the low 64 random bits */
+    AjarIdClock ids;
+
+    /* The sentence for the user after a renewal, until taken. */
+    char *renewal_note;
 
     /* Shared with the sync thread, under @lock. */
     GMutex lock;
     GCond cond;
     GThread *sync_thread;
     gboolean dirty;
+    gboolean syncing; /* the thread is in fdatasync() on fd: a renewal waits */
     gboolean stopping;
     GError *sync_error;
 };
 
-/* ---- ids ---- */
-
-static void
-id_encode(guint64 hi, guint64 lo, char out[ULID_LENGTH + 1])
-{
-    /* 26 base32 digits hold 130 bits; the top two are zero. */
-    for (int i = ULID_LENGTH - 1; i >= 0; i--) {
-        out[i] = crockford[lo & 31];
-        lo = (lo >> 5) | (hi << 59);
-        hi >>= 5;
-    }
-    out[ULID_LENGTH] = '\0';
-}
-
-static gboolean
-id_decode(const char *id, guint64 *hi, guint64 *lo)
-{
-    guint64 h = 0, l = 0;
-
-    if (id == NULL || strlen(id) != ULID_LENGTH || id[0] > '7')
-        return FALSE;
-    for (int i = 0; i < ULID_LENGTH; i++) {
-        const char *digit = strchr(crockford, id[i]);
-        if (digit == NULL || id[i] == '\0')
-            return FALSE;
-        h = (h << 5) | (l >> 59);
-        l = (l << 5) | (guint64)(digit - crockford);
-    }
-    *hi = h;
-    *lo = l;
-    return TRUE;
-}
-
-/* Sets *@hi:*@lo to an id after @last_hi:@last_lo, a random step of up to
- * 2^70 (at least 2^69) further, so that ids made in one burst (one millisecond) still differ
- * within their first 13 characters, which keeps the short ids people type
- * short. (A step of 1, the ULID spec's, makes them differ only in the last.)
- * A burst of some 700 ids carries into the time part, which stays a
- * millisecond or so ahead. Returns FALSE, changing nothing, when no id is
- * left after the last one. */
-static gboolean
-next_after(guint64 last_hi, guint64 last_lo, guint64 *hi, guint64 *lo)
-{
-    guint64 step_lo = ((guint64)g_random_int() << 32) | g_random_int() | 1;
-    guint64 step_hi = 0x20 | (g_random_int() & 0x1f); /* a step of at least 2^69 */
-    guint64 new_lo = last_lo + step_lo;
-    guint64 new_hi = last_hi + step_hi + (new_lo < last_lo ? 1 : 0);
-
-    if (new_hi < last_hi)
-        return FALSE;
-    *hi = new_hi;
-    *lo = new_lo;
-    return TRUE;
-}
-
 char *
 ajar_journal_new_id(AjarJournal *journal, gint64 now)
 {
-    const guint64 max_ms = (G_GUINT64_CONSTANT(1) << 48) - 1;
-    guint64 ms, hi, lo, seen_hi, seen_lo;
-    char out[ULID_LENGTH + 1];
-
     g_return_val_if_fail(journal != NULL, NULL);
-    ms = now <= 0 ? 0 : MIN((guint64)now / 1000, max_ms);
-
-    /* The greatest id known: made here, or read from the journal (which
-     * also holds ids written by an earlier run with a faster clock). */
-    if (id_decode(ajar_state_get_last_id(journal->state), &seen_hi, &seen_lo) &&
-        (!journal->have_last_id || seen_hi > journal->last_id_hi ||
-         (seen_hi == journal->last_id_hi && seen_lo > journal->last_id_lo))) {
-        journal->have_last_id = TRUE;
-        journal->last_id_hi = seen_hi;
-        journal->last_id_lo = seen_lo;
-    }
-
-    if (journal->have_last_id && ms <= journal->last_id_hi >> 16 &&
-        next_after(journal->last_id_hi, journal->last_id_lo, &hi, &lo)) {
-        /* Same millisecond, or the clock went back: an id after the last
-         * one. */
-    } else {
-        hi = (ms << 16) | (g_random_int() & 0xffff);
-        lo = ((guint64)g_random_int() << 32) | g_random_int();
-    }
-    id_encode(hi, lo, out);
-    /* Never an id a kept message already has: a new message under it would
-     * overwrite the old one. Only a journal holding the greatest id there is
-     * (after which the next would wrap to the smallest) gets here; its new
-     * ids cannot sort after that one, but they stay unique. */
-    while (ajar_state_lookup(journal->state, out) != NULL) {
-        hi = (ms << 16) | (g_random_int() & 0xffff);
-        lo = ((guint64)g_random_int() << 32) | g_random_int();
-        id_encode(hi, lo, out);
-    }
-    journal->have_last_id = TRUE;
-    journal->last_id_hi = hi;
-    journal->last_id_lo = lo;
-    return g_strdup(out);
+    return ajar_id_clock_next(&journal->ids, journal->state, now);
 }
 
 /* ---- syncing ---- */
@@ -181,10 +86,13 @@ sync_thread_cb(gpointer data)
         if (!journal->dirty)
             break;
         journal->dirty = FALSE;
+        journal->syncing = TRUE;
         g_mutex_unlock(&journal->lock);
         rc = fdatasync_retry(journal->fd);
         saved = errno;
         g_mutex_lock(&journal->lock);
+        journal->syncing = FALSE;
+        g_cond_broadcast(&journal->cond);
         if (rc != 0 && journal->sync_error == NULL)
             journal->sync_error =
                 g_error_new(AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_SYNC,
@@ -199,7 +107,7 @@ mark_dirty(AjarJournal *journal)
 {
     g_mutex_lock(&journal->lock);
     journal->dirty = TRUE;
-    g_cond_signal(&journal->cond);
+    g_cond_broadcast(&journal->cond);
     g_mutex_unlock(&journal->lock);
 }
 
@@ -342,6 +250,7 @@ ajar_journal_open(const char *dir, AjarFlushPolicy policy, GError **error)
 
     journal = g_new0(AjarJournal, 1);
     journal->path = g_build_filename(dir, AJAR_JOURNAL_FILE, NULL);
+    journal->fd = -1;
     journal->policy = policy;
     journal->state = ajar_state_new();
     g_mutex_init(&journal->lock);
@@ -350,6 +259,8 @@ ajar_journal_open(const char *dir, AjarFlushPolicy policy, GError **error)
     /* Read and write on one descriptor: the file replayed is the file
      * appended to. O_NONBLOCK only so that a FIFO put in its place cannot
      * block the open. */
+    if (!ajar_journal_take_up_renewal(journal->path, error))
+        goto failed;
     journal->fd = open(journal->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0600);
     if (journal->fd < 0) {
         g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO, _("%s: could not open: %s"),
@@ -403,6 +314,7 @@ ajar_journal_close(AjarJournal *journal)
     ajar_journal_report_clear(&journal->report);
     ajar_event_free(journal->tail_event);
     g_clear_error(&journal->sync_error);
+    g_free(journal->renewal_note);
     g_mutex_clear(&journal->lock);
     g_cond_clear(&journal->cond);
     g_free(journal->path);
@@ -422,21 +334,50 @@ fail_closed(AjarJournal *journal, GError **error)
 
 /* Whether the path still names the file we have open. Lines appended to a
  * journal that was deleted or renamed over would vanish at the next start,
- * with the messages they kept: refuse instead, so they are shown or kept in
- * memory and the user is told. */
+ * with the messages they kept. */
 static gboolean
-still_at_path(AjarJournal *journal, GError **error)
+still_at_path(AjarJournal *journal)
 {
     struct stat open_file, at_path;
 
-    if (fstat(journal->fd, &open_file) == 0 && stat(journal->path, &at_path) == 0 &&
-        open_file.st_dev == at_path.st_dev && open_file.st_ino == at_path.st_ino)
-        return TRUE;
-    g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_CLOSED,
-                _("%s: was deleted or replaced while in use, so nothing more is written to it; "
-                  "restart Ajar to use the file there now"),
-                journal->path);
-    return FALSE;
+    return fstat(journal->fd, &open_file) == 0 && stat(journal->path, &at_path) == 0 &&
+           open_file.st_dev == at_path.st_dev && open_file.st_ino == at_path.st_ino;
+}
+
+/* A new journal.jsonl in place of the one gone (ajar-journal-renew.c); the
+ * state stays, and appends go on in the new file. */
+static gboolean
+renew(AjarJournal *journal, gint64 now, GError **error)
+{
+    AjarJournalRenewal renewal;
+    int old_fd;
+
+    /* A valid line a crash left unended is applied now, as ending it would
+     * have: its message is recorded again with the others. */
+    if (journal->tail_event != NULL)
+        ajar_state_apply(journal->state, journal->tail_event);
+    g_clear_pointer(&journal->tail_event, ajar_event_free);
+    journal->tail_bytes = 0;
+    journal->cut_line = 0;
+    if (!ajar_journal_renew_file(journal->path, journal->fd, journal->state, journal->next_seq, now,
+                                 &renewal, error))
+        return FALSE;
+    for (guint i = 0; i < renewal.to_apply->len; i++)
+        ajar_state_apply(journal->state, g_ptr_array_index(renewal.to_apply, i));
+    g_ptr_array_unref(renewal.to_apply);
+    journal->next_seq = renewal.next_seq;
+    g_free(journal->renewal_note);
+    journal->renewal_note = renewal.user_note;
+
+    /* The sync thread may be in fdatasync() on the old descriptor. */
+    g_mutex_lock(&journal->lock);
+    while (journal->syncing)
+        g_cond_wait(&journal->cond, &journal->lock);
+    old_fd = journal->fd;
+    journal->fd = renewal.fd;
+    g_mutex_unlock(&journal->lock);
+    close(old_fd);
+    return TRUE;
 }
 
 /* Writes @buf at the end of the file, or leaves the file as it was. */
@@ -479,12 +420,12 @@ ajar_journal_append(AjarJournal *journal, AjarEvent *event, GError **error)
     g_return_val_if_fail(journal != NULL && event != NULL, FALSE);
     if (journal->fd < 0 || journal->broken)
         return fail_closed(journal, error);
-    if (!still_at_path(journal, error))
-        return FALSE;
 
     /* Milliseconds on disk (PRODUCT.md's format): rounding here makes the
      * state agree with a later replay. */
     event->ts = floor_to_ms(event->ts);
+    if (!still_at_path(journal) && !renew(journal, event->ts, error))
+        return FALSE;
     if (event->id == NULL && ajar_event_type_is_custody(event->type))
         event->id = ajar_journal_new_id(journal, event->ts);
 
@@ -589,4 +530,11 @@ ajar_journal_get_path(const AjarJournal *journal)
 {
     g_return_val_if_fail(journal != NULL, NULL);
     return journal->path;
+}
+
+char *
+ajar_journal_take_renewal_note(AjarJournal *journal)
+{
+    g_return_val_if_fail(journal != NULL, NULL);
+    return g_steal_pointer(&journal->renewal_note);
 }

@@ -35,6 +35,13 @@ typedef enum {
  * "journal.jsonl: repaired an incomplete last line (N bytes, line L) ...". */
 #define AJAR_JOURNAL_REPAIRED_PREFIX AJAR_JOURNAL_FILE ": repaired"
 
+/* The start of the "error" event a new journal.jsonl begins with when the
+ * one in use was deleted, moved or replaced (ajar_journal_append()). */
+#define AJAR_JOURNAL_RENEWED_PREFIX AJAR_JOURNAL_FILE ": started anew"
+/* The new journal while it is written; the next open takes up one a crash
+ * left (see ajar_journal_open()). */
+#define AJAR_JOURNAL_RENEW_SUFFIX ".renew"
+
 typedef enum {
     /* fdatasync before every custody append returns (slow disks: milliseconds) */
     AJAR_FLUSH_EVERY_EVENT,
@@ -82,7 +89,10 @@ typedef struct _AjarJournal AjarJournal;
 /* Opens (creating if needed) @dir (mode 0700, parents included) and
  * @dir/journal.jsonl (mode 0600), takes the writer lock, and replays the file
  * into a state (ajar_journal_get_state()). A folder or file that exists with
- * looser permissions is tightened to 0700/0600.
+ * looser permissions is tightened to 0700/0600. A journal.jsonl.renew that a
+ * crash left (see ajar_journal_append()) becomes journal.jsonl when there is
+ * none; when there is one, it is kept aside as
+ * journal.jsonl.renew.replaced-STAMP.
  * Returns: (transfer full) (nullable). */
 AjarJournal *ajar_journal_open(const char *dir, AjarFlushPolicy policy, GError **error);
 
@@ -98,9 +108,19 @@ void ajar_journal_close(AjarJournal *journal);
  * to the flush policy; others by the next sync.
  * On failure nothing is applied, the file is cut back to where it was, and
  * @error says why (AJAR_JOURNAL_ERROR_IO; if even the cut fails, later appends
- * fail with AJAR_JOURNAL_ERROR_CLOSED until the journal is reopened). When
- * the journal's path no longer names the open file (it was deleted or
- * replaced), nothing is written: AJAR_JOURNAL_ERROR_CLOSED.
+ * fail with AJAR_JOURNAL_ERROR_CLOSED until the journal is reopened).
+ * When the journal's path no longer names the open file (deleted, moved
+ * away, replaced), the journal is first renewed: a new journal.jsonl,
+ * written whole and synced as journal.jsonl.renew and renamed into place,
+ * starts with an "error" event (AJAR_JOURNAL_RENEWED_PREFIX) and then every
+ * message in custody recorded again (ajar_journal_item_events()); a file
+ * found in the journal's place is renamed aside to
+ * journal.jsonl.replaced-STAMP, never overwritten, and the messages in
+ * custody there whose ids this journal never saw are taken over. seq goes on
+ * increasing. ajar_journal_take_renewal_note() then has a sentence for the
+ * user. If the renewal fails, nothing is written (AJAR_JOURNAL_ERROR_IO, or
+ * AJAR_JOURNAL_ERROR_BUSY when another program holds the lock of the file
+ * now in place) and the next append tries again.
  * Exception: AJAR_JOURNAL_ERROR_SYNC (AJAR_FLUSH_EVERY_EVENT only) means the
  * line was written and applied, only its fdatasync failed.
  * event->ts is stored with millisecond precision: it is rounded down to a
@@ -124,6 +144,17 @@ const AjarJournalReport *ajar_journal_get_open_report(const AjarJournal *journal
  * after that append. */
 guint ajar_journal_get_cut_repair_line(const AjarJournal *journal);
 const char *ajar_journal_get_path(const AjarJournal *journal);
+
+/* After an append renewed the journal (see ajar_journal_append()): one
+ * sentence for the user saying what happened, once; else NULL.
+ * Returns: (transfer full) (nullable). */
+char *ajar_journal_take_renewal_note(AjarJournal *journal);
+
+/* Appends to @out the events that, applied in order to a state that never
+ * saw @item's id, give an item like @item: its id, direction, names, time,
+ * text, due and state, and whether it was interrupted (for a message in
+ * custody). Their ts is @ts, their seq 0. */
+void ajar_journal_item_events(const AjarItem *item, gint64 ts, GPtrArray *out);
 
 /* A new message id: 26 characters of Crockford base32 (ULID layout: 48 bits
  * of milliseconds since 1970, 80 random bits), sorting after every id this

@@ -225,8 +225,9 @@ e2e_journal_cb(gpointer data)
 }
 
 /* Waits until the journal has @count events of @type after @after_seq.
- * Returns: (transfer full): those events (AjarEvent*), in order. */
-static inline GPtrArray *
+ * Returns: (transfer full): those events (AjarEvent*), in order; the
+ * caller frees them (the e2e suite runs under LeakSanitizer). */
+static inline G_GNUC_WARN_UNUSED_RESULT GPtrArray *
 e2e_wait_journal(gint64 after_seq, AjarEventType type, guint count)
 {
     E2eJournalWait wait = { after_seq, type, count };

@@ -181,7 +181,7 @@ test_two_resources(void)
 
     /* One person, one window. */
     e2e_ajar(parties.me, parties.sam_name, "release");
-    e2e_wait_journal(seq, AJAR_EVENT_RELEASED, 6);
+    g_ptr_array_unref(e2e_wait_journal(seq, AJAR_EVENT_RELEASED, 6));
     for (int i = 1; i <= 3; i++) {
         g_autofree char *phone_text = g_strdup_printf("phone %d", i);
         g_autofree char *laptop_text = g_strdup_printf("laptop %d", i);

@@ -29,6 +29,10 @@ static unsigned seen[8];         /* matching calls since arming, per operation *
 static unsigned failed;          /* calls failed since arming */
 static int short_pending;        /* a short write happened: the next write fails */
 static char tear_mark[PATH_MAX]; /* made before a torn write kills us */
+static unsigned kill_rename_nth; /* FAULT_SHIM_KILL_RENAME_ENV, parsed */
+static char kill_rename_part[PATH_MAX];
+static int kill_rename_after;
+static unsigned kill_rename_seen;
 
 unsigned fault_shim_control(const Fault *fault);
 
@@ -53,6 +57,27 @@ fault_shim_control(const Fault *fault)
     return result;
 }
 
+static void
+kill_rename_from_environment(void)
+{
+    const char *spec = getenv(FAULT_SHIM_KILL_RENAME_ENV);
+    char *rest = NULL;
+    const char *when;
+
+    if (spec == NULL || *spec == '\0')
+        return;
+    kill_rename_nth = (unsigned)strtoul(spec, &rest, 10);
+    when = rest != NULL && *rest == ':' ? strrchr(rest + 1, ':') : NULL;
+    if (when == NULL || kill_rename_nth == 0) {
+        kill_rename_nth = 0;
+        return;
+    }
+    snprintf(kill_rename_part, sizeof kill_rename_part, "%.*s", (int)(when - rest - 1), rest + 1);
+    kill_rename_after = strcmp(when + 1, "after") == 0;
+    snprintf(tear_mark, sizeof tear_mark, "%s",
+             getenv(FAULT_SHIM_TEAR_MARK_ENV) ? getenv(FAULT_SHIM_TEAR_MARK_ENV) : "");
+}
+
 __attribute__((constructor)) static void
 arm_from_environment(void)
 {
@@ -60,6 +85,7 @@ arm_from_environment(void)
     char *rest = NULL;
     Fault fault = { 0 };
 
+    kill_rename_from_environment();
     if (tear == NULL || *tear == '\0')
         return;
     fault.nth = (unsigned)strtoul(tear, &rest, 10);
@@ -227,12 +253,26 @@ rename(const char *from, const char *to)
     int (*real)(const char *, const char *) = REAL("rename", int (*)(const char *, const char *));
     int err = 0;
 
+    int kill_now = 0, rc;
+
     if (armed_for(FAULT_RENAME) &&
         decide(FAULT_RENAME, path_matches(from) || path_matches(to), &err)) {
         errno = err;
         return -1;
     }
-    return real(from, to);
+    if (kill_rename_nth > 0 && from != NULL && strstr(from, kill_rename_part) != NULL) {
+        pthread_mutex_lock(&lock);
+        kill_now = ++kill_rename_seen == kill_rename_nth;
+        pthread_mutex_unlock(&lock);
+    }
+    if (kill_now && tear_mark[0] != '\0')
+        mkdir(tear_mark, 0700);
+    if (kill_now && !kill_rename_after)
+        kill(getpid(), SIGKILL);
+    rc = real(from, to);
+    if (kill_now)
+        kill(getpid(), SIGKILL);
+    return rc;
 }
 
 static int

@@ -48,6 +48,11 @@ typedef struct {
 /* If set too, the shim makes this folder just before the torn write kills
  * the process, so that whoever started it knows how it died. */
 #define FAULT_SHIM_TEAR_MARK_ENV "AJAR_FAULT_TEAR_MARK"
+/* Set as "N:PATH_PART:before" or "N:PATH_PART:after": the process kills
+ * itself just before (after) the Nth rename() whose source path contains
+ * PATH_PART (making the mark folder above first, if set): a crash at each
+ * step of a journal renewal. */
+#define FAULT_SHIM_KILL_RENAME_ENV "AJAR_FAULT_KILL_RENAME"
 typedef unsigned (*FaultShimControl)(const Fault *fault);
 
 #endif /* AJAR_FAULT_SHIM_H */

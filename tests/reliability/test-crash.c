@@ -24,6 +24,14 @@
  * and the kill came right there: that message's "shown" ("net") was the
  * very last thing its run reported. Shown or sent twice fails, always.
  *
+ * Some runs (3 in 20) also have journal.jsonl replaced under them, as a
+ * sync client does: the child is stopped, the file copied and the copy
+ * renamed over it, the child continued. Ajar then starts a new journal
+ * with everything it keeps (store/ajar-journal-renew.c), and most of these
+ * runs die inside that: halfway through writing journal.jsonl.renew, just
+ * before the first rename, between the two, or just after the second.
+ * The one message box such a run may show is the renewal's.
+ *
  * AJAR_CRASH_KILLS (default 20) kill points, AJAR_CRASH_SEED (default:
  * random, printed) for a run that reproduces. */
 #include "crash-common.h"
@@ -58,6 +66,18 @@ typedef struct {
     gboolean outcome;  /* the journal says released/delivered (in) or sent (out) */
 } TagState;
 
+/* Where a run whose journal is replaced dies (fault-shim.so). */
+typedef enum {
+    RENEW_KILL_NONE,    /* only the driver's timed kill */
+    RENEW_KILL_TEAR,    /* halfway through writing journal.jsonl.renew */
+    RENEW_KILL_BEFORE,  /* just before renaming the copy aside */
+    RENEW_KILL_BETWEEN, /* copy aside, journal.jsonl.renew not yet in */
+    RENEW_KILL_AFTER,   /* the new journal in place */
+} RenewKill;
+
+static const char *const renew_kill_names[] = { "timed", "mid-write", "before the renames",
+                                                "between the renames", "after the renames" };
+
 typedef struct {
     char *dir;        /* the driver's temporary folder */
     char *purple_dir; /* the folder every run shares */
@@ -68,6 +88,9 @@ typedef struct {
     guint torn; /* kill points that came in the middle of a journal write */
     const char *shim;
     guint notices;
+    guint replacements;     /* journal.jsonl replaced under a run */
+    guint renewal_kills[5]; /* kill points inside the renewal, by RenewKill */
+    guint renewal_notices;  /* "Ajar's journal was replaced ..." boxes */
     guint run;
     char *last_line; /* the current run's last report */
 } Crash;
@@ -102,6 +125,10 @@ take_line(Crash *crash, const char *line, GHashTable *answered_send, gboolean *r
     crash->last_line = g_strdup(line);
     if (n >= 1 && strcmp(words[0], "ready") == 0) {
         *ready = TRUE;
+    } else if (n >= 1 && strcmp(words[0], "notice") == 0 &&
+               g_str_has_prefix(line, "notice Ajar's journal was replaced by another file")) {
+        crash->renewal_notices++;
+        g_test_message("run %u: renewal notice: %s", crash->run, line + strlen("notice "));
     } else if (n >= 1 && strcmp(words[0], "notice") == 0) {
         crash->notices++;
         g_test_message("run %u: notice: %s", crash->run, line + strlen("notice "));
@@ -133,7 +160,8 @@ take_line(Crash *crash, const char *line, GHashTable *answered_send, gboolean *r
 }
 
 static pid_t
-spawn_client(Crash *crash, const char *mode, guint32 seed, guint tear_at, int *report_fd)
+spawn_client(Crash *crash, const char *mode, guint32 seed, guint tear_at, RenewKill renew_kill,
+             int *report_fd)
 {
     g_autofree char *run = g_strdup_printf("%u", crash->run);
     g_autofree char *seed_text = g_strdup_printf("%u", seed);
@@ -159,6 +187,20 @@ spawn_client(Crash *crash, const char *mode, guint32 seed, guint tear_at, int *r
             g_autofree char *tear = g_strdup_printf("%u:/ajar/" AJAR_JOURNAL_FILE, tear_at);
             g_autofree char *mark = g_build_filename(crash->dir, "torn", NULL);
             g_setenv(FAULT_SHIM_TEAR_ENV, tear, TRUE);
+            g_setenv(FAULT_SHIM_TEAR_MARK_ENV, mark, TRUE);
+        }
+        if (renew_kill != RENEW_KILL_NONE) {
+            /* The first renames whose source is journal.jsonl...: the copy
+             * aside, then journal.jsonl.renew into place. */
+            static const char *const specs[] = { NULL, NULL, "1:/ajar/" AJAR_JOURNAL_FILE ":before",
+                                                 "1:/ajar/" AJAR_JOURNAL_FILE ":after",
+                                                 "2:/ajar/" AJAR_JOURNAL_FILE ":after" };
+            g_autofree char *mark = g_build_filename(crash->dir, "torn", NULL);
+            if (renew_kill == RENEW_KILL_TEAR)
+                g_setenv(FAULT_SHIM_TEAR_ENV,
+                         "1:/ajar/" AJAR_JOURNAL_FILE AJAR_JOURNAL_RENEW_SUFFIX, TRUE);
+            else
+                g_setenv(FAULT_SHIM_KILL_RENAME_ENV, specs[renew_kill], TRUE);
             g_setenv(FAULT_SHIM_TEAR_MARK_ENV, mark, TRUE);
         }
         execl(crash->client, crash->client, crash->purple_dir, run, seed_text, mode, (char *)NULL);
@@ -224,11 +266,52 @@ print_client_log(Crash *crash)
                        text + (len > 4000 ? len - 4000 : 0));
 }
 
+/* Whether process @pid is stopped (or gone): /proc/PID/stat's state. */
+static gboolean
+process_stopped(pid_t pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/stat", (int)pid);
+    g_autofree char *stat = NULL;
+    const char *close_paren;
+
+    if (!g_file_get_contents(path, &stat, NULL, NULL))
+        return TRUE;
+    close_paren = strrchr(stat, ')');
+    return close_paren == NULL || close_paren[1] == '\0' || strchr("TtZX", close_paren[2]) != NULL;
+}
+
+/* A sync client's replacement: with the child stopped, journal.jsonl is
+ * copied and the copy renamed over it. */
+static void
+replace_journal(Crash *crash, pid_t pid)
+{
+    g_autofree char *path = g_build_filename(crash->purple_dir, "ajar", AJAR_JOURNAL_FILE, NULL);
+    g_autofree char *copy = g_strconcat(path, ".sync-copy", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *bytes = NULL;
+    gsize len = 0;
+
+    g_assert_cmpint(kill(pid, SIGSTOP), ==, 0);
+    while (!process_stopped(pid))
+        g_usleep(1000);
+    if (g_file_get_contents(path, &bytes, &len, NULL)) {
+        g_assert_true(g_file_set_contents(copy, bytes, len, &error));
+        g_assert_no_error(error);
+        g_assert_cmpint(g_chmod(copy, 0600), ==, 0);
+        g_assert_cmpint(g_rename(copy, path), ==, 0);
+        crash->replacements++;
+    }
+    kill(pid, SIGCONT);
+}
+
 /* One run of the child; killed after @kill_after_ms, or (@kill_after_ms 0)
  * left to finish. @tear_at: the child dies halfway through its
- * @tear_at-th journal write (0: no tear), if that comes first. */
+ * @tear_at-th journal write (0: no tear), if that comes first.
+ * @replace_ms (0: never): when the driver replaces journal.jsonl under it,
+ * and @renew_kill where the child then dies in the renewal. */
 static void
-run_client(Crash *crash, const char *mode, guint32 seed, guint kill_after_ms, guint tear_at)
+run_client(Crash *crash, const char *mode, guint32 seed, guint kill_after_ms, guint tear_at,
+           guint replace_ms, RenewKill renew_kill)
 {
     g_autoptr(GHashTable) answered_send =
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -240,10 +323,19 @@ run_client(Crash *crash, const char *mode, guint32 seed, guint kill_after_ms, gu
 
     crash->run++;
     g_clear_pointer(&crash->last_line, g_free);
-    pid = spawn_client(crash, mode, seed, tear_at, &fd);
+    pid = spawn_client(crash, mode, seed, tear_at, renew_kill, &fd);
     if (kill_after_ms > 0) {
-        open = read_reports(crash, fd, pending, g_get_monotonic_time() + kill_after_ms * 1000,
-                            answered_send, &ready);
+        gint64 started = g_get_monotonic_time();
+
+        if (replace_ms > 0) {
+            open = read_reports(crash, fd, pending, started + replace_ms * 1000, answered_send,
+                                &ready);
+            if (open)
+                replace_journal(crash, pid);
+        }
+        if (open)
+            open = read_reports(crash, fd, pending, started + kill_after_ms * 1000, answered_send,
+                                &ready);
         if (open) {
             g_assert_cmpint(kill(pid, SIGKILL), ==, 0);
             crash->kills++;
@@ -262,8 +354,10 @@ run_client(Crash *crash, const char *mode, guint32 seed, guint kill_after_ms, gu
         gboolean torn = g_rmdir(mark) == 0;
 
         g_assert_true(torn || open);
-        g_assert_true(!torn || tear_at > 0);
-        if (torn)
+        g_assert_true(!torn || tear_at > 0 || renew_kill != RENEW_KILL_NONE);
+        if (torn && renew_kill != RENEW_KILL_NONE)
+            crash->renewal_kills[renew_kill]++;
+        else if (torn)
             crash->torn++;
         if (!open) {
             crash->kills++;
@@ -517,10 +611,17 @@ test_crash_anywhere(void)
         guint kind = g_rand_int_range(rng, 0, 20);
         guint kill_ms = kind < 5 ? g_rand_int_range(rng, 1, 80) : g_rand_int_range(rng, 1, 2500);
         guint tear_at = kind >= 16 ? g_rand_int_range(rng, 1, 150) : 0;
+        gboolean replace = kind >= 13 && kind < 16;
+        guint replace_ms = replace ? g_rand_int_range(rng, 30, 1200) : 0;
+        RenewKill renew_kill = replace ? g_rand_int_range(rng, 0, 5) : RENEW_KILL_NONE;
 
-        run_client(&crash, "run", child_seed, tear_at > 0 ? 2500 : kill_ms, tear_at);
+        if (replace)
+            kill_ms =
+                renew_kill == RENEW_KILL_NONE ? replace_ms + g_rand_int_range(rng, 1, 1300) : 2500;
+        run_client(&crash, "run", child_seed, tear_at > 0 ? 2500 : kill_ms, tear_at, replace_ms,
+                   renew_kill);
     }
-    run_client(&crash, "settle", g_rand_int(rng), 0, 0);
+    run_client(&crash, "settle", g_rand_int(rng), 0, 0, 0, RENEW_KILL_NONE);
 
     read_journal(&crash);
     verify_with_cli(&crash);
@@ -535,6 +636,12 @@ test_crash_anywhere(void)
     g_test_message("their messages checked: %u (shown %u, kept %u); yours checked: %u (sent %u, "
                    "kept %u)",
                    f.in_checked, f.shown, f.kept_in, f.out_checked, f.sent, f.kept_out);
+    g_test_message("journal.jsonl replaced under a run: %u times; kill points inside the "
+                   "renewal: %u %s, %u %s, %u %s, %u %s; renewal notices: %u",
+                   crash.replacements, crash.renewal_kills[1], renew_kill_names[1],
+                   crash.renewal_kills[2], renew_kill_names[2], crash.renewal_kills[3],
+                   renew_kill_names[3], crash.renewal_kills[4], renew_kill_names[4],
+                   crash.renewal_notices);
     g_test_message("lost: %u; duplicated (shown or sent twice, or shown/sent and kept "
                    "unmarked): %u; sent after a restart without asking: %u; notices: %u",
                    f.lost, f.duplicated, f.unasked, crash.notices);
@@ -550,6 +657,7 @@ test_crash_anywhere(void)
     g_assert_cmpuint(f.duplicated, ==, 0);
     g_assert_cmpuint(f.unasked, ==, 0);
     g_assert_cmpuint(crash.notices, ==, 0);
+    g_assert_cmpuint(crash.renewal_notices, <=, crash.replacements);
 
     if (g_getenv("AJAR_TEST_KEEP_DIR") != NULL) {
         g_test_message("kept %s", crash.dir);

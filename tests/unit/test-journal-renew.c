@@ -1,0 +1,493 @@
+/* test-journal-renew.c — journal.jsonl deleted, moved or replaced while the
+ * journal is open (issue 16): a new file with every message in custody,
+ * the other file kept aside, seq going on, a crash between the renames
+ * taken up at the next open; and ajar_journal_item_events(), which records
+ * a message again, checked against every way a message can be kept. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "journal-test-util.h"
+
+#define OTHER_ID "01JDX0000000000000000000AB"
+
+static gint64
+max_seq(GPtrArray *events)
+{
+    gint64 seq = 0;
+
+    for (guint i = 0; i < events->len; i++) {
+        const AjarEvent *event = g_ptr_array_index(events, i);
+        g_assert_cmpint(event->seq, >, seq); /* strictly increasing */
+        seq = event->seq;
+    }
+    return seq;
+}
+
+static guint
+count_text(GPtrArray *events, const char *text)
+{
+    guint count = 0;
+
+    for (guint i = 0; i < events->len; i++) {
+        const AjarEvent *event = g_ptr_array_index(events, i);
+        if (ajar_event_type_is_custody(event->type) && g_strcmp0(event->text, text) == 0)
+            count++;
+    }
+    return count;
+}
+
+static char *
+append_text(AjarJournal *journal, AjarEventType type, AjarDirection dir, const char *text,
+            gint64 ts)
+{
+    g_autoptr(AjarEvent) event = test_custody_event(type, NULL, dir, text, ts);
+
+    append_ok(journal, event);
+    return g_strdup(event->id);
+}
+
+static void
+append_outcome(AjarJournal *journal, AjarEventType type, const char *id, gint64 ts)
+{
+    g_autoptr(AjarEvent) event = test_outcome_event(type, id, ts);
+
+    append_ok(journal, event);
+}
+
+/* The only file in @dir whose name starts with @prefix. Transfer full. */
+static char *
+only_file_starting(const char *dir, const char *prefix)
+{
+    GDir *listing = g_dir_open(dir, 0, NULL);
+    const char *name;
+    char *found = NULL;
+
+    g_assert_nonnull(listing);
+    while ((name = g_dir_read_name(listing)) != NULL) {
+        if (g_str_has_prefix(name, prefix)) {
+            g_assert_null(found);
+            found = g_build_filename(dir, name, NULL);
+        }
+    }
+    g_dir_close(listing);
+    g_assert_nonnull(found);
+    return found;
+}
+
+/* ---- recording a message again ---- */
+
+typedef struct {
+    AjarEventType custody;
+    AjarDirection dir;
+    AjarEventType then[3];
+} Story;
+
+/* Every way a message stays in Ajar's custody. */
+static const Story stories[] = {
+    { AJAR_EVENT_HELD, AJAR_DIRECTION_IN, { 0 } },
+    { AJAR_EVENT_ARCHIVED, AJAR_DIRECTION_IN, { 0 } },
+    { AJAR_EVENT_ARCHIVED, AJAR_DIRECTION_IN, { AJAR_EVENT_READ } },
+    { AJAR_EVENT_DELAYED, AJAR_DIRECTION_IN, { 0 } },
+    { AJAR_EVENT_QUEUED, AJAR_DIRECTION_OUT, { 0 } },
+    { AJAR_EVENT_QUEUED, AJAR_DIRECTION_OUT, { AJAR_EVENT_CANCELLED } },
+    { AJAR_EVENT_QUEUED, AJAR_DIRECTION_OUT, { AJAR_EVENT_SENDING } },
+    { AJAR_EVENT_QUEUED, AJAR_DIRECTION_OUT, { AJAR_EVENT_SENDING, AJAR_EVENT_CANCELLED } },
+    { AJAR_EVENT_HELD, AJAR_DIRECTION_OUT, { 0 } },
+    { AJAR_EVENT_HELD, AJAR_DIRECTION_OUT, { AJAR_EVENT_SENDING } },
+    { AJAR_EVENT_HELD, AJAR_DIRECTION_IN, { AJAR_EVENT_SHOWING } },
+    { AJAR_EVENT_DELAYED, AJAR_DIRECTION_IN, { AJAR_EVENT_SHOWING } },
+    { AJAR_EVENT_HELD, AJAR_DIRECTION_IN, { AJAR_EVENT_DISCARDED, AJAR_EVENT_RESTORED } },
+    { AJAR_EVENT_ARCHIVED, AJAR_DIRECTION_IN, { AJAR_EVENT_DISCARDED, AJAR_EVENT_RESTORED } },
+    { AJAR_EVENT_QUEUED, AJAR_DIRECTION_OUT, { AJAR_EVENT_DISCARDED, AJAR_EVENT_RESTORED } },
+    { AJAR_EVENT_DELAYED, AJAR_DIRECTION_IN, { AJAR_EVENT_DISCARDED, AJAR_EVENT_RESTORED } },
+};
+
+static void
+assert_items_alike(const AjarItem *a, const AjarItem *b)
+{
+    g_assert_cmpstr(a->id, ==, b->id);
+    g_assert_cmpint(a->dir, ==, b->dir);
+    g_assert_cmpstr(a->account, ==, b->account);
+    g_assert_cmpstr(a->protocol, ==, b->protocol);
+    g_assert_cmpstr(a->buddy, ==, b->buddy);
+    g_assert_cmpstr(a->rule, ==, b->rule);
+    g_assert_cmpint(a->time, ==, b->time);
+    g_assert_cmpmem(a->text, a->text_len, b->text, b->text_len);
+    g_assert_cmpint(a->due, ==, b->due);
+    g_assert_cmpint(a->state, ==, b->state);
+    g_assert_cmpint(a->interrupted, ==, b->interrupted);
+    g_assert_true(ajar_item_in_custody(b));
+    /* One your unsent letter brought back from "discarded" is recorded as
+     * the letter it is now ("held"), whatever took it in first. */
+    if (a->state != AJAR_EVENT_HELD)
+        g_assert_cmpint(a->custody, ==, b->custody);
+}
+
+/* Each story, and 2,000 random ones: the events recorded again give, in a
+ * state that never saw the message, the item as it was. */
+static void
+test_item_events(void)
+{
+    g_autoptr(AjarState) state = ajar_state_new();
+    g_autoptr(AjarState) again = ajar_state_new();
+    g_autoptr(GPtrArray) custody = NULL;
+    GRand *rand = g_rand_new_with_seed(16);
+    gint64 seq = 1, ts = TEST_T0;
+    guint n = G_N_ELEMENTS(stories) + 2000;
+
+    for (guint s = 0; s < n; s++) {
+        Story random_story = { 0 };
+        const Story *story = s < G_N_ELEMENTS(stories) ? &stories[s] : &random_story;
+        g_autofree char *id = g_strdup_printf("id-%05u", s);
+        g_autofree char *text = g_strdup_printf("text \xff %u", s);
+        g_autoptr(AjarEvent) taken = NULL;
+
+        if (story == &random_story) {
+            static const AjarEventType outcomes[] = {
+                AJAR_EVENT_READ,     AJAR_EVENT_CANCELLED, AJAR_EVENT_SENDING,
+                AJAR_EVENT_SHOWING,  AJAR_EVENT_DISCARDED, AJAR_EVENT_RESTORED,
+                AJAR_EVENT_RELEASED, AJAR_EVENT_SENT,      AJAR_EVENT_DELIVERED,
+            };
+            random_story.custody = AJAR_EVENT_HELD + g_rand_int_range(rand, 0, 4);
+            random_story.dir = g_rand_boolean(rand) ? AJAR_DIRECTION_IN : AJAR_DIRECTION_OUT;
+            for (guint k = g_rand_int_range(rand, 0, 4); k > 0; k--)
+                random_story.then[k - 1] = outcomes[g_rand_int_range(rand, 0, 9)];
+        }
+        taken = test_custody_event(story->custody, id, story->dir, text, ts);
+        taken->seq = seq++;
+        ajar_state_apply(state, taken);
+        for (guint k = 0; k < G_N_ELEMENTS(story->then) && story->then[k] != 0; k++) {
+            g_autoptr(AjarEvent) outcome = test_outcome_event(story->then[k], id, ts + k + 1);
+            outcome->seq = seq++;
+            ajar_state_apply(state, outcome);
+        }
+        ts += G_USEC_PER_SEC;
+    }
+
+    custody = ajar_state_list_custody(state);
+    g_assert_cmpuint(custody->len, >=, G_N_ELEMENTS(stories));
+    for (guint i = 0; i < custody->len; i++) {
+        const AjarItem *item = g_ptr_array_index(custody, i);
+        g_autoptr(GPtrArray) events =
+            g_ptr_array_new_with_free_func((GDestroyNotify)ajar_event_free);
+
+        ajar_journal_item_events(item, TEST_T0 + 1, events);
+        for (guint k = 0; k < events->len; k++) {
+            AjarEvent *event = g_ptr_array_index(events, k);
+            g_autoptr(GString) line = g_string_new(NULL);
+            g_autoptr(AjarEvent) decoded = NULL;
+            g_autoptr(GError) error = NULL;
+
+            /* Each is a valid journal line, as it will be read back. */
+            event->seq = seq++;
+            ajar_event_encode(event, line);
+            decoded = ajar_event_decode(line->str, line->len - 1, &error);
+            g_assert_no_error(error);
+            ajar_state_apply(again, decoded);
+        }
+        assert_items_alike(item, ajar_state_lookup(again, item->id));
+    }
+    g_assert_cmpuint(ajar_state_count_custody(again), ==, custody->len);
+    g_rand_free(rand);
+}
+
+/* ---- the file gone ---- */
+
+/* Deleted: the next append starts a new file with a note, the messages
+ * in custody, then its own line; seq goes on; a message released before
+ * is not brought back. */
+static void
+test_deleted(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GPtrArray) before = NULL;
+    g_autoptr(GPtrArray) after = NULL;
+    AjarJournalReport report;
+    AjarJournal *journal = open_ok(f->dir, AJAR_FLUSH_BATCHED);
+    g_autofree char *released =
+        append_text(journal, AJAR_EVENT_HELD, AJAR_DIRECTION_IN, "released before", TEST_T0);
+    g_autofree char *kept = append_text(journal, AJAR_EVENT_QUEUED, AJAR_DIRECTION_OUT,
+                                        "yours, cooling off", TEST_T0 + 1);
+    g_autofree char *last = NULL;
+    g_autofree char *note = NULL;
+    gint64 last_seq;
+
+    append_outcome(journal, AJAR_EVENT_RELEASED, released, TEST_T0 + 2);
+    before = read_all(f->path, &report);
+    ajar_journal_report_clear(&report);
+    last_seq = max_seq(before);
+    g_assert_null(ajar_journal_take_renewal_note(journal));
+
+    g_assert_cmpint(g_unlink(f->path), ==, 0);
+    last = append_text(journal, AJAR_EVENT_HELD, AJAR_DIRECTION_IN, "after", TEST_T0 + 3);
+    note = ajar_journal_take_renewal_note(journal);
+    g_assert_nonnull(note);
+    g_assert_nonnull(strstr(note, "deleted or moved away"));
+    g_assert_null(ajar_journal_take_renewal_note(journal)); /* once */
+
+    after = read_all(f->path, &report);
+    g_assert_cmpuint(report.malformed, ==, 0);
+    ajar_journal_report_clear(&report);
+    g_assert_cmpuint(after->len, ==, 3);
+    {
+        const AjarEvent *first = g_ptr_array_index(after, 0);
+        g_assert_cmpint(first->type, ==, AJAR_EVENT_FAULT);
+        g_assert_true(g_str_has_prefix(first->message, AJAR_JOURNAL_RENEWED_PREFIX
+                                       " after the file in use was deleted"));
+        g_assert_cmpint(first->seq, >, last_seq);
+    }
+    max_seq(after);
+    g_assert_cmpuint(count_text(after, "released before"), ==, 0);
+    g_assert_cmpuint(count_text(after, "yours, cooling off"), ==, 1);
+    g_assert_cmpuint(count_text(after, "after"), ==, 1);
+    g_assert_cmpuint(test_file_mode(f->path), ==, 0600);
+    ajar_journal_close(journal);
+
+    /* Read again as at the next start: the same messages kept. */
+    journal = open_ok(f->dir, AJAR_FLUSH_BATCHED);
+    g_assert_cmpuint(ajar_state_count_custody(ajar_journal_get_state(journal)), ==, 2);
+    g_assert_nonnull(ajar_state_lookup(ajar_journal_get_state(journal), kept));
+    g_assert_nonnull(ajar_state_lookup(ajar_journal_get_state(journal), last));
+    g_assert_cmpint(ajar_state_lookup(ajar_journal_get_state(journal), kept)->due, ==,
+                    TEST_T0 + 1 + 600 * G_USEC_PER_SEC);
+    ajar_journal_close(journal);
+}
+
+/* Moved away: the moved file is left as it was. */
+static void
+test_moved(Fixture *f, gconstpointer data)
+{
+    g_autofree char *moved = g_strconcat(f->path, ".moved", NULL);
+    AjarJournal *journal = open_ok(f->dir, AJAR_FLUSH_EVERY_EVENT);
+    g_autofree char *moved_bytes = NULL;
+    g_autofree char *still = NULL;
+    g_autoptr(GPtrArray) after = NULL;
+    AjarJournalReport report;
+    gsize moved_len = 0, still_len = 0;
+
+    g_free(append_text(journal, AJAR_EVENT_HELD, AJAR_DIRECTION_IN, "before", TEST_T0));
+    g_assert_cmpint(g_rename(f->path, moved), ==, 0);
+    g_assert_true(g_file_get_contents(moved, &moved_bytes, &moved_len, NULL));
+    g_free(append_text(journal, AJAR_EVENT_HELD, AJAR_DIRECTION_IN, "after", TEST_T0 + 1));
+    after = read_all(f->path, &report);
+    ajar_journal_report_clear(&report);
+    g_assert_true(g_str_has_prefix(((AjarEvent *)g_ptr_array_index(after, 0))->message,
+                                   AJAR_JOURNAL_RENEWED_PREFIX
+                                   " after the file in use was moved away"));
+    g_assert_cmpuint(count_text(after, "before"), ==, 1);
+    g_assert_cmpuint(count_text(after, "after"), ==, 1);
+    g_assert_true(g_file_get_contents(moved, &still, &still_len, NULL));
+    g_assert_cmpmem(moved_bytes, moved_len, still, still_len);
+    g_free(ajar_journal_take_renewal_note(journal));
+    ajar_journal_close(journal);
+}
+
+/* Replaced by another journal (a backup restored): that file is kept
+ * aside byte for byte; a message it holds that this journal never saw is
+ * taken over; one this journal released since stays released. */
+static void
+test_replaced_by_journal(Fixture *f, gconstpointer data)
+{
+    g_autofree char *copy = g_strconcat(f->path, ".copy", NULL);
+    g_autoptr(AjarEvent) foreign = NULL;
+    g_autoptr(GString) backup = g_string_new(NULL);
+    g_autoptr(GPtrArray) after = NULL;
+    g_autofree char *aside = NULL;
+    g_autofree char *aside_bytes = NULL;
+    g_autofree char *note = NULL;
+    g_autofree char *released = NULL;
+    AjarJournalReport report;
+    gsize aside_len = 0;
+    AjarJournal *journal = open_ok(f->dir, AJAR_FLUSH_BATCHED);
+    char *contents = NULL;
+    gsize len = 0;
+
+    released = append_text(journal, AJAR_EVENT_HELD, AJAR_DIRECTION_IN, "released since", TEST_T0);
+    g_free(append_text(journal, AJAR_EVENT_HELD, AJAR_DIRECTION_IN, "still held", TEST_T0 + 1));
+    g_assert_true(g_file_get_contents(f->path, &contents, &len, NULL));
+    g_string_append_len(backup, contents, len);
+    g_free(contents);
+    foreign = test_custody_event(AJAR_EVENT_HELD, OTHER_ID, AJAR_DIRECTION_IN, "only in the backup",
+                                 TEST_T0 + 2);
+    foreign->seq = 99;
+    ajar_event_encode(foreign, backup);
+    append_outcome(journal, AJAR_EVENT_RELEASED, released, TEST_T0 + 3);
+
+    g_assert_true(g_file_set_contents(copy, backup->str, backup->len, NULL));
+    g_assert_cmpint(g_rename(copy, f->path), ==, 0);
+    g_free(append_text(journal, AJAR_EVENT_HELD, AJAR_DIRECTION_IN, "after", TEST_T0 + 4));
+    note = ajar_journal_take_renewal_note(journal);
+    aside = only_file_starting(f->dir, AJAR_JOURNAL_FILE ".replaced-");
+    g_assert_nonnull(strstr(note, aside));
+    g_assert_nonnull(strstr(note, "holds the 2 messages"));
+    g_assert_true(g_file_get_contents(aside, &aside_bytes, &aside_len, NULL));
+    g_assert_cmpmem(aside_bytes, aside_len, backup->str, backup->len);
+    g_assert_cmpuint(test_file_mode(aside), ==, 0600);
+
+    after = read_all(f->path, &report);
+    ajar_journal_report_clear(&report);
+    max_seq(after);
+    g_assert_cmpuint(count_text(after, "released since"), ==, 0);
+    g_assert_cmpuint(count_text(after, "still held"), ==, 1);
+    g_assert_cmpuint(count_text(after, "only in the backup"), ==, 1);
+    g_assert_cmpuint(count_text(after, "after"), ==, 1);
+    /* The running state has it too, as the next start will. */
+    g_assert_nonnull(ajar_state_lookup(ajar_journal_get_state(journal), OTHER_ID));
+    g_assert_cmpint(ajar_state_lookup(ajar_journal_get_state(journal), released)->state, ==,
+                    AJAR_EVENT_RELEASED);
+    ajar_journal_close(journal);
+}
+
+/* Replaced by bytes that are no journal: kept aside as they are. */
+static void
+test_replaced_by_garbage(Fixture *f, gconstpointer data)
+{
+    static const char garbage[] = "not a journal\n\x01\x02\xff{\"seq\":";
+    g_autofree char *aside = NULL;
+    g_autofree char *aside_bytes = NULL;
+    g_autoptr(GPtrArray) after = NULL;
+    AjarJournalReport report;
+    gsize aside_len = 0;
+    AjarJournal *journal = open_ok(f->dir, AJAR_FLUSH_BATCHED);
+
+    g_free(append_text(journal, AJAR_EVENT_ARCHIVED, AJAR_DIRECTION_IN, "before", TEST_T0));
+    g_assert_cmpint(g_unlink(f->path), ==, 0);
+    g_assert_true(g_file_set_contents(f->path, garbage, sizeof garbage - 1, NULL));
+    g_free(append_text(journal, AJAR_EVENT_HELD, AJAR_DIRECTION_IN, "after", TEST_T0 + 1));
+    aside = only_file_starting(f->dir, AJAR_JOURNAL_FILE ".replaced-");
+    g_assert_true(g_file_get_contents(aside, &aside_bytes, &aside_len, NULL));
+    g_assert_cmpmem(aside_bytes, aside_len, garbage, sizeof garbage - 1);
+    after = read_all(f->path, &report);
+    g_assert_cmpuint(report.malformed, ==, 0);
+    ajar_journal_report_clear(&report);
+    g_assert_cmpuint(count_text(after, "before"), ==, 1);
+    g_assert_cmpuint(count_text(after, "after"), ==, 1);
+    g_free(ajar_journal_take_renewal_note(journal));
+    ajar_journal_close(journal);
+}
+
+/* Another program writes the file now in place (holds its lock): Ajar
+ * leaves it alone and writes nothing; once it is free, Ajar renews. */
+static void
+test_replaced_by_busy(Fixture *f, gconstpointer data)
+{
+    g_autoptr(AjarEvent) event = NULL;
+    g_autoptr(GError) error = NULL;
+    AjarJournal *journal = open_ok(f->dir, AJAR_FLUSH_BATCHED);
+    int other;
+
+    g_free(append_text(journal, AJAR_EVENT_HELD, AJAR_DIRECTION_IN, "before", TEST_T0));
+    g_assert_cmpint(g_unlink(f->path), ==, 0);
+    other = open(f->path, O_RDWR | O_CREAT, 0600);
+    g_assert_cmpint(other, >=, 0);
+    g_assert_cmpint(flock(other, LOCK_EX | LOCK_NB), ==, 0);
+
+    event = test_custody_event(AJAR_EVENT_HELD, NULL, AJAR_DIRECTION_IN, "refused", TEST_T0 + 1);
+    g_assert_false(ajar_journal_append(journal, event, &error));
+    g_assert_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_BUSY);
+    g_assert_cmpint(file_size(f->path), ==, 0);
+    g_assert_null(ajar_journal_take_renewal_note(journal));
+
+    close(other);
+    g_free(append_text(journal, AJAR_EVENT_HELD, AJAR_DIRECTION_IN, "after", TEST_T0 + 2));
+    g_free(ajar_journal_take_renewal_note(journal));
+    g_assert_cmpuint(ajar_state_count_custody(ajar_journal_get_state(journal)), ==, 2);
+    ajar_journal_close(journal);
+}
+
+/* Renewed twice: each time a note, seq on, nothing doubled. */
+static void
+test_twice(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GPtrArray) after = NULL;
+    AjarJournalReport report;
+    AjarJournal *journal = open_ok(f->dir, AJAR_FLUSH_BATCHED);
+
+    g_free(append_text(journal, AJAR_EVENT_HELD, AJAR_DIRECTION_IN, "first", TEST_T0));
+    for (int i = 0; i < 2; i++) {
+        g_autofree char *text = g_strdup_printf("after deletion %d", i);
+        g_autofree char *note = NULL;
+        g_assert_cmpint(g_unlink(f->path), ==, 0);
+        g_free(append_text(journal, AJAR_EVENT_HELD, AJAR_DIRECTION_IN, text, TEST_T0 + 1 + i));
+        note = ajar_journal_take_renewal_note(journal);
+        g_assert_nonnull(note);
+    }
+    after = read_all(f->path, &report);
+    ajar_journal_report_clear(&report);
+    max_seq(after);
+    g_assert_cmpuint(count_text(after, "first"), ==, 1);
+    g_assert_cmpuint(count_text(after, "after deletion 0"), ==, 1);
+    g_assert_cmpuint(count_text(after, "after deletion 1"), ==, 1);
+    g_assert_cmpuint(ajar_state_count_custody(ajar_journal_get_state(journal)), ==, 3);
+    ajar_journal_close(journal);
+}
+
+/* ---- a crash between the renames ---- */
+
+static void
+write_renew_file(const char *path, const char *text)
+{
+    g_autofree char *temp = g_strconcat(path, AJAR_JOURNAL_RENEW_SUFFIX, NULL);
+    g_autoptr(AjarEvent) event =
+        test_custody_event(AJAR_EVENT_HELD, OTHER_ID, AJAR_DIRECTION_IN, text, TEST_T0);
+    g_autoptr(GString) line = g_string_new(NULL);
+
+    event->seq = 7;
+    ajar_event_encode(event, line);
+    g_assert_true(g_file_set_contents(temp, line->str, line->len, NULL));
+}
+
+/* No journal.jsonl, a journal.jsonl.renew: that is the journal. */
+static void
+test_take_up_renew(Fixture *f, gconstpointer data)
+{
+    g_autofree char *temp = g_strconcat(f->path, AJAR_JOURNAL_RENEW_SUFFIX, NULL);
+    AjarJournal *journal;
+
+    write_renew_file(f->path, "only in the new file");
+    journal = open_ok(f->dir, AJAR_FLUSH_BATCHED);
+    g_assert_nonnull(ajar_state_lookup(ajar_journal_get_state(journal), OTHER_ID));
+    g_assert_false(g_file_test(temp, G_FILE_TEST_EXISTS));
+    g_free(append_text(journal, AJAR_EVENT_HELD, AJAR_DIRECTION_IN, "next", TEST_T0 + 1));
+    g_assert_cmpint(ajar_state_get_last_seq(ajar_journal_get_state(journal)), ==, 8);
+    ajar_journal_close(journal);
+}
+
+/* Both there: journal.jsonl is used, the other kept aside, not lost. */
+static void
+test_take_up_renew_both(Fixture *f, gconstpointer data)
+{
+    g_autofree char *temp = g_strconcat(f->path, AJAR_JOURNAL_RENEW_SUFFIX, NULL);
+    g_autofree char *aside = NULL;
+    AjarJournal *journal = open_ok(f->dir, AJAR_FLUSH_BATCHED);
+
+    append_held(journal, 1);
+    ajar_journal_close(journal);
+    write_renew_file(f->path, "an unfinished renewal");
+    journal = open_ok(f->dir, AJAR_FLUSH_BATCHED);
+    g_assert_null(ajar_state_lookup(ajar_journal_get_state(journal), OTHER_ID));
+    g_assert_cmpuint(ajar_state_count_custody(ajar_journal_get_state(journal)), ==, 1);
+    g_assert_false(g_file_test(temp, G_FILE_TEST_EXISTS));
+    aside = only_file_starting(f->dir, AJAR_JOURNAL_FILE AJAR_JOURNAL_RENEW_SUFFIX ".replaced-");
+    g_assert_true(g_file_test(aside, G_FILE_TEST_IS_REGULAR));
+    ajar_journal_close(journal);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/journal/renew/item-events", test_item_events);
+#define ADD(path, func) g_test_add(path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+    ADD("/journal/renew/deleted", test_deleted);
+    ADD("/journal/renew/moved", test_moved);
+    ADD("/journal/renew/replaced-by-journal", test_replaced_by_journal);
+    ADD("/journal/renew/replaced-by-garbage", test_replaced_by_garbage);
+    ADD("/journal/renew/replaced-by-busy", test_replaced_by_busy);
+    ADD("/journal/renew/twice", test_twice);
+    ADD("/journal/renew/take-up", test_take_up_renew);
+    ADD("/journal/renew/take-up-both", test_take_up_renew_both);
+#undef ADD
+    return g_test_run();
+}
