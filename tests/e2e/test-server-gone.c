@@ -252,6 +252,19 @@ send_as_server_dies(E2eParties *parties, const char *server)
     g_assert_true(asked_cb(NULL)); /* (gathers any further question) */
     g_assert_cmpuint(asked->len, ==, 1);
     g_clear_pointer(&asked, g_ptr_array_unref);
+    {
+        /* Which way it went: "sending sending sent" when the write failed
+         * there and then, "sending sent sending sending sent" when the
+         * connection was found dead a moment later. */
+        g_autoptr(GPtrArray) events = ajar_test_events_since(0, AJAR_EVENT_UNKNOWN, id);
+        g_autoptr(GString) history = g_string_new(NULL);
+
+        for (guint i = 0; i < events->len; i++)
+            g_string_append_printf(
+                history, " %s",
+                ajar_event_type_to_string(((AjarEvent *)g_ptr_array_index(events, i))->type));
+        g_test_message("its journal:%s", history->str);
+    }
     assert_verify_passes();
     test_client_close_im(me, sam);
 }
