@@ -85,6 +85,20 @@ struct _AjarPlugin {
      * signals Ajar listens to, and must not be caught again. */
     gboolean delivering;
     gboolean resending;
+    /* What became of the kept message Ajar is sending, from libpurple's
+     * signals while `resending`, and of those it sent lately
+     * (ajar-send-watch.c). */
+    struct {
+        PurpleAccount *account;
+        gboolean reached_protocol; /* sent-im-msg: the protocol's send_im ran */
+        gboolean echoed;           /* written to the window as sent: send_im succeeded */
+        gboolean connection_lost;  /* its connection reported an error meanwhile */
+        GPtrArray *recent;         /* sent in the last AJAR_SEND_SETTLE_SECONDS, oldest first */
+    } send_watch;
+    /* Called with the id of a message of yours whose send failed or whose
+     * connection broke as it went: it is kept, and may or may not have
+     * gone (set by ajar-schedule.c, which asks about it). */
+    void (*send_failed_func)(AjarPlugin *ajar, const char *id, gboolean connection_lost);
 
     PurpleCmdId command;
     void *withheld_notice; /* the "messages are waiting" note, replaced as the count grows */

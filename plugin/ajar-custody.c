@@ -9,6 +9,7 @@
 
 #include "ajar-due-queue.h"
 #include "ajar-normalize.h"
+#include "ajar-send-watch.h"
 
 #include <connection.h>
 #include <debug.h>
@@ -44,7 +45,7 @@ ajar_custody_find_account(const AjarItem *item)
 gboolean
 ajar_custody_account_online(PurpleAccount *account)
 {
-    return account != NULL && purple_account_is_connected(account);
+    return ajar_send_watch_usable(account);
 }
 
 /* Journals the outcome of something already done (shown, sent). If that
@@ -132,9 +133,11 @@ deliver(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account)
 }
 
 /* Sends your message through the normal send path, so other plugins (OTR)
- * see it and the conversation shows it. */
-static void
-send_now(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account)
+ * see it and the conversation shows it. Returns FALSE when it may not have
+ * gone: the protocol refused it, or its connection broke as it went
+ * (*@connection_lost); see ajar_send_watch_end(). */
+static gboolean
+send_now(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account, gboolean *connection_lost)
 {
     PurpleConversation *conv =
         purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM, item->buddy, account);
@@ -142,10 +145,12 @@ send_now(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account)
 
     if (conv == NULL)
         conv = purple_conversation_new(PURPLE_CONV_TYPE_IM, account, item->buddy);
+    ajar_send_watch_begin(ajar, account);
     /* purple_conv_im_send() runs sending-im-msg again: let it through once. */
     ajar->resending = TRUE;
     purple_conv_im_send(PURPLE_CONV_IM(conv), text);
     ajar->resending = FALSE;
+    return ajar_send_watch_end(ajar, connection_lost);
 }
 
 void
@@ -335,6 +340,7 @@ ajar_custody_send(AjarPlugin *ajar, const char *id, GError **error)
     {
         g_autofree char *kept_id = g_strdup(item->id);
         g_autoptr(GError) journal_error = NULL;
+        gboolean connection_lost = FALSE;
 
         if (!note_intent(ajar, AJAR_EVENT_SENDING, kept_id, &journal_error)) {
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
@@ -345,8 +351,21 @@ ajar_custody_send(AjarPlugin *ajar, const char *id, GError **error)
             return FALSE;
         }
         ajar_due_queue_forget(ajar, kept_id);
-        send_now(ajar, item, account);
-        return ajar_custody_note_done(ajar, AJAR_EVENT_SENT, kept_id);
+        if (!send_now(ajar, item, account, &connection_lost)) {
+            /* It stays "sending": kept, and marked as perhaps gone, here
+             * and after a restart. The layer above asks about it again. */
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+                        _("The connection failed while your message was being sent, so it may "
+                          "or may not have reached them; it stays kept."));
+            if (ajar->send_failed_func != NULL)
+                ajar->send_failed_func(ajar, kept_id, connection_lost);
+            return FALSE;
+        }
+        ajar_custody_note_done(ajar, AJAR_EVENT_SENT, kept_id);
+        /* Its connection may still turn out to have been dead. */
+        if (!g_hash_table_contains(ajar->done_unnoted, kept_id))
+            ajar_send_watch_settle(ajar, kept_id, account);
+        return TRUE;
     }
 }
 
@@ -372,7 +391,9 @@ ajar_custody_send_unjournaled(AjarPlugin *ajar, PurpleAccount *account, const ch
         item.buddy = event->buddy;
         item.text = event->text;
         item.text_len = event->text_len;
-        send_now(ajar, &item, account);
+        /* Not taken: it stays in memory for the next /ajar send. */
+        if (!send_now(ajar, &item, account, NULL))
+            break;
         g_ptr_array_remove_index(ajar->unjournaled, i);
         sent++;
     }
@@ -400,11 +421,13 @@ ajar_custody_init(AjarPlugin *ajar)
 {
     ajar->done_unnoted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     ajar->unjournaled = g_ptr_array_new_with_free_func((GDestroyNotify)ajar_event_free);
+    ajar_send_watch_init(ajar);
 }
 
 void
 ajar_custody_clear(AjarPlugin *ajar)
 {
+    ajar_send_watch_clear(ajar);
     g_clear_pointer(&ajar->done_unnoted, g_hash_table_unref);
     g_clear_pointer(&ajar->unjournaled, g_ptr_array_unref);
 }

@@ -22,7 +22,15 @@ enum {
     WAIT_ASK_RESTART, /* the same, for a message that was due while Ajar was not running */
     WAIT_SEND,        /* the user said "Send" while it was offline */
     WAIT_ASK_AGAIN,   /* ask "send it again?": Ajar stopped while sending it */
+    WAIT_ASK_BROKEN,  /* ask "send it again?": its send failed or broke its connection */
 };
+
+/* A send that broke asks again; its error says no more (the question does). */
+static gboolean
+send_broke(const GError *error)
+{
+    return g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED);
+}
 
 static void
 report_failure(AjarPlugin *ajar, const char *what, GError *error)
@@ -57,6 +65,7 @@ send_or_wait_for_room(AjarPlugin *ajar, const char *id, GError **error)
     const AjarItem *item = ajar_custody_lookup(ajar, id, error);
     g_autoptr(GError) send_error = NULL;
     g_autofree char *buddy = NULL;
+    g_autofree char *shown = NULL;
     g_autofree char *primary = NULL;
     PurpleAccount *account;
     gboolean retry;
@@ -80,11 +89,12 @@ send_or_wait_for_room(AjarPlugin *ajar, const char *id, GError **error)
         g_debug("still no room for %s: %s", id, send_error->message);
         return TRUE;
     }
+    shown = ajar_reveal_name(buddy); /* as the review shows it */
     /* TRANSLATORS: %s is whom the message is for (their address); "/ajar
      * cancel" is a command: keep it as it is. */
     primary = g_strdup_printf(_("Your message to %s goes as soon as Ajar can write to its journal "
                                 "again; /ajar cancel keeps it unsent."),
-                              buddy);
+                              shown);
     ajar_context_report(ajar, primary, send_error->message);
     return TRUE;
 }
@@ -109,7 +119,8 @@ retry_refused_send(AjarPlugin *ajar, const char *id)
         ajar_due_queue_wait_for_account(ajar, id, WAIT_ASK);
         return;
     }
-    if (!send_or_wait_for_room(ajar, id, &error)) {
+    /* (A send that broke already waits to be asked about again.) */
+    if (!send_or_wait_for_room(ajar, id, &error) && !send_broke(error)) {
         ajar_due_queue_forget(ajar, id);
         report_failure(ajar, _("Ajar could not send your message; it stays kept."), error);
     }
@@ -126,7 +137,7 @@ answer_send_cb(AjarQuestion *question, int action)
 
     /* The dialog is closing by itself: only forget it (frees @question). */
     ajar_due_queue_forget_question(ajar, id, FALSE);
-    if (action != 0 || send_or_wait_for_room(ajar, id, &error))
+    if (action != 0 || send_or_wait_for_room(ajar, id, &error) || send_broke(error))
         return;
     if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED)) {
         /* You said yes: it goes as soon as the account is online. */
@@ -167,10 +178,15 @@ ask_before_sending(AjarPlugin *ajar, const AjarItem *item, int why)
     g_autofree char *primary = NULL;
 
     if (why == WAIT_ASK_AGAIN)
-        /* TRANSLATORS: this and the next three: a question before one of
+        /* TRANSLATORS: this and the next four: a question before one of
          * your messages is sent; %s is whom it is for (their address). */
         primary = g_strdup_printf(_("Ajar stopped while sending your message to %s, so it may "
                                     "already have reached them. Send it again?"),
+                                  buddy);
+    else if (why == WAIT_ASK_BROKEN)
+        primary = g_strdup_printf(_("The connection failed while your message to %s was being "
+                                    "sent, so it may or may not have reached them. Send it "
+                                    "again?"),
                                   buddy);
     else if (why == WAIT_ASK_RESTART)
         primary = g_strdup_printf(
@@ -189,8 +205,8 @@ ask_before_sending(AjarPlugin *ajar, const AjarItem *item, int why)
     g_hash_table_insert(ajar->asking, g_strdup(item->id), question);
     question->handle = purple_request_action(
         ajar->plugin, _("Ajar"), primary, preview, 1, account, item->buddy, NULL, question, 2,
-        why == WAIT_ASK_AGAIN ? _("Send again") : _("Send"), G_CALLBACK(answer_send_cb),
-        _("Keep it unsent"), G_CALLBACK(answer_keep_cb));
+        why == WAIT_ASK_AGAIN || why == WAIT_ASK_BROKEN ? _("Send again") : _("Send"),
+        G_CALLBACK(answer_send_cb), _("Keep it unsent"), G_CALLBACK(answer_keep_cb));
 }
 
 /* Whether the rule that queued @item asks before sending. A rule that is
@@ -234,9 +250,25 @@ due(AjarPlugin *ajar, const AjarItem *item, gboolean after_restart)
     }
     if (item->dir == AJAR_DIRECTION_IN) {
         ajar_custody_show(ajar, item, account, AJAR_EVENT_DELIVERED);
-    } else if (!send_or_wait_for_room(ajar, item->id, &error)) {
+    } else if (!send_or_wait_for_room(ajar, item->id, &error) && !send_broke(error)) {
         report_failure(ajar, _("Ajar could not send your message; it stays kept."), error);
     }
+}
+
+/* Custody's callback: the send of @id failed, or its connection broke as
+ * it went. It is kept ("sending"); you are asked whether to send it again
+ * now if the account is still online, else once it is back. */
+static void
+send_failed_cb(AjarPlugin *ajar, const char *id, gboolean connection_lost)
+{
+    const AjarItem *item = ajar_custody_lookup(ajar, id, NULL);
+
+    if (item == NULL)
+        return;
+    if (!connection_lost && ajar_custody_account_online(ajar_custody_find_account(item)))
+        ask_before_sending(ajar, item, WAIT_ASK_BROKEN);
+    else
+        ajar_due_queue_wait_for_account(ajar, item->id, WAIT_ASK_BROKEN);
 }
 
 /* The due-queue's callback: @id's time came. */
@@ -331,9 +363,10 @@ signed_on_cb(PurpleConnection *gc, gpointer data)
             continue;
         g_hash_table_remove(ajar->waiting_for_account, id);
         if (what == WAIT_SEND) {
-            if (!send_or_wait_for_room(ajar, id, &error))
+            if (!send_or_wait_for_room(ajar, id, &error) && !send_broke(error))
                 report_failure(ajar, _("Ajar could not send your message; it stays kept."), error);
-        } else if (what == WAIT_ASK || what == WAIT_ASK_RESTART || what == WAIT_ASK_AGAIN) {
+        } else if (what == WAIT_ASK || what == WAIT_ASK_RESTART || what == WAIT_ASK_AGAIN ||
+                   what == WAIT_ASK_BROKEN) {
             ask_before_sending(ajar, item, what);
         } else {
             due(ajar, item, FALSE);
@@ -346,6 +379,7 @@ ajar_schedule_connect(AjarPlugin *ajar)
 {
     ajar_due_queue_init(ajar);
     ajar->due_func = due_cb;
+    ajar->send_failed_func = send_failed_cb;
     ajar->from_earlier_run = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     purple_signal_connect(purple_connections_get_handle(), "signed-on", ajar->plugin,
                           PURPLE_CALLBACK(signed_on_cb), ajar);
@@ -356,5 +390,6 @@ ajar_schedule_disconnect(AjarPlugin *ajar)
 {
     ajar_due_queue_clear(ajar);
     ajar->due_func = NULL;
+    ajar->send_failed_func = NULL;
     g_clear_pointer(&ajar->from_earlier_run, g_hash_table_unref);
 }

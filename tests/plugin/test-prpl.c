@@ -19,6 +19,7 @@ typedef struct {
 static GPtrArray *sent;
 static GPtrArray *sent_typing;
 static int send_result = 1;
+static gboolean drop_next_send;
 
 static void
 test_sent_free(TestSent *item)
@@ -115,6 +116,13 @@ prpl_send_im(PurpleConnection *gc, const char *who, const char *message, PurpleM
         sent = g_ptr_array_new_with_free_func((GDestroyNotify)test_sent_free);
     g_ptr_array_add(sent, item);
     purple_debug_info(TEST_PRPL_ICON, "send_im to %s: %s\n", who, message);
+    if (drop_next_send) {
+        drop_next_send = FALSE;
+        /* What prpl-jabber's jabber_send_raw() does when its write fails. */
+        purple_connection_error_reason(gc, PURPLE_CONNECTION_ERROR_NETWORK_ERROR,
+                                       "Lost connection with server: Broken pipe");
+        return 1;
+    }
     return send_result;
 }
 
@@ -252,9 +260,16 @@ test_prpl_set_send_result(int result)
 }
 
 void
+test_prpl_drop_connection_on_next_send(void)
+{
+    drop_next_send = TRUE;
+}
+
+void
 test_prpl_clear(void)
 {
     g_clear_pointer(&sent, g_ptr_array_unref);
     g_clear_pointer(&sent_typing, g_ptr_array_unref);
     send_result = 1;
+    drop_next_send = FALSE;
 }

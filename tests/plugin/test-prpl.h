@@ -66,6 +66,14 @@ GPtrArray *test_prpl_take_sent_typing(void);
  * send. A failed send is still recorded. */
 void test_prpl_set_send_result(int result);
 
+/* The next send_im() loses the connection as it writes, as XMPP and IRC do
+ * when the server has gone away under them: the message is recorded (it may
+ * or may not have reached the network), purple_connection_error_reason()
+ * reports a network error (libpurple signs the account off on the next main
+ * loop turn, and it stays enabled, to be signed on again) and send_im()
+ * returns 1, as theirs do. Only the next one; test_prpl_clear() forgets it. */
+void test_prpl_drop_connection_on_next_send(void);
+
 /* Frees everything recorded. test_client_cleanup() calls it. */
 void test_prpl_clear(void);
 
