@@ -9,6 +9,11 @@
  * - The HTML export of a journal the plugin wrote (`ajar export`) carries
  *   the same texts and hostile buddy names escaped: no element, attribute
  *   or script of theirs, and a page that may load nothing.
+ * - Text that lies about itself (issue 16): a held message with a bidi
+ *   override, zero-width and tag characters, from a sender whose address
+ *   mixes alphabets, is journaled byte for byte, while the review,
+ *   `ajar list` and the HTML export show a visible mark for each hidden
+ *   character and note the lookalike name: none of it reaches them raw.
  * - The journal never holds the text of a message no rule touched: many
  *   messages to and from people without a rule, one whose rule's time is
  *   over, one a keyword let through and one sent to someone whose rule
@@ -135,15 +140,17 @@ test_review_plain(void)
     ajar_test_drain();
 }
 
+/* The built `ajar` on this client's folder: its output (must succeed). */
 static char *
-export_html(void)
+run_cli(const char *command, const char *option)
 {
     g_autofree char *err = NULL;
     char *out = NULL;
     int status = 0;
     g_autoptr(GError) error = NULL;
-    const char *argv[] = { g_getenv("AJAR_CLI"), "--dir", test_client_user_dir(), "export",
-                           "--format=html",      NULL };
+    const char *argv[] = {
+        g_getenv("AJAR_CLI"), "--dir", test_client_user_dir(), command, option, NULL
+    };
 
     g_assert_nonnull(argv[0]);
     g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
@@ -152,6 +159,12 @@ export_html(void)
     g_assert_cmpstr(err, ==, "");
     g_assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     return out;
+}
+
+static char *
+export_html(void)
+{
+    return run_cli("export", "--format=html");
 }
 
 static guint
@@ -236,6 +249,78 @@ test_html_export(void)
     ajar_test_drain();
 }
 
+#define RLO "\xE2\x80\xAE"       /* U+202E RIGHT-TO-LEFT OVERRIDE */
+#define ZWSP "\xE2\x80\x8B"      /* U+200B ZERO WIDTH SPACE */
+#define TAG_I "\xF3\xA0\x81\xA9" /* U+E0069 TAG LATIN SMALL LETTER I */
+#define LYING "invoice" RLO "txt.exe " ZWSP "urgent" TAG_I
+#define LOOKALIKE "s\xD0\xB0m@example.org" /* "sam" with a Cyrillic а (U+0430) */
+
+/* No bidi control, zero-width or tag character in @shown. */
+static void
+assert_no_raw_hidden(const char *what, const char *shown)
+{
+    g_test_message("%s: %s", what, shown);
+    g_assert_true(g_utf8_validate(shown, -1, NULL));
+    g_assert_null(strstr(shown, RLO));
+    g_assert_null(strstr(shown, ZWSP));
+    g_assert_null(strstr(shown, TAG_I));
+}
+
+static void
+test_hidden_characters(void)
+{
+    g_autoptr(GPtrArray) second = NULL;
+    g_autoptr(GPtrArray) events = NULL;
+    g_autofree char *label = NULL;
+    g_autofree char *page = NULL;
+    g_autofree char *listing = NULL;
+    g_autofree char *shown = NULL;
+    g_autofree char *lying_id = NULL;
+    TestRequest *request;
+    guint exact = 0;
+    gint64 seq;
+
+    use_rules("{\"name\": \"Sam\", \"match\": [{\"buddy\": \"" LOOKALIKE "\"}], "
+              "\"incoming\": {\"action\": \"hold\"}}");
+    seq = ajar_test_last_seq();
+    test_client_receive(me(), LOOKALIKE, LYING, 0, time(NULL));
+    test_client_iterate(100);
+    ajar_test_assert_nothing_shown();
+
+    /* Kept byte for byte. */
+    events = ajar_test_events_since(seq, AJAR_EVENT_HELD, NULL);
+    for (guint i = 0; i < events->len; i++) {
+        const AjarEvent *event = g_ptr_array_index(events, i);
+        if (event->text_len == strlen(LYING) && memcmp(event->text, LYING, event->text_len) == 0) {
+            exact++;
+            lying_id = g_strdup(event->id);
+        }
+    }
+    g_assert_cmpuint(exact, ==, 1);
+
+    /* The review: marks where the hidden characters are (it names rules,
+     * not addresses: the lookalike address is checked below). */
+    second = ajar_test_review_read("Sam: ", &label);
+    request = g_ptr_array_index(second, 0);
+    assert_no_raw_hidden("review", request->secondary);
+    g_assert_nonnull(strstr(request->secondary, "invoice<U+202E>txt.exe <U+200B>urgent<U+E0069>"));
+    test_client_request_cancel(request);
+    ajar_test_drain();
+
+    listing = run_cli("list", "--state=held");
+    assert_no_raw_hidden("ajar list", listing);
+    g_assert_nonnull(strstr(listing, "[mixed alphabets]"));
+    shown = run_cli("show", lying_id);
+    assert_no_raw_hidden("ajar show", shown);
+    g_assert_nonnull(strstr(shown, "invoice<U+202E>txt.exe <U+200B>urgent<U+E0069>"));
+
+    page = export_html();
+    assert_no_raw_hidden("export", page);
+    g_assert_nonnull(strstr(page, "<span class=\"hidden-char\">"));
+    g_assert_nonnull(strstr(page, "<bdi>"));
+    g_assert_nonnull(strstr(page, "mixed-scripts"));
+}
+
 /* Words that must never reach the journal. */
 #define SECRET "never-journal-me"
 
@@ -314,6 +399,7 @@ main(int argc, char **argv)
 
     g_test_add_func("/security/content/review-plain-text", test_review_plain);
     g_test_add_func("/security/content/html-export", test_html_export);
+    g_test_add_func("/security/content/hidden-characters", test_hidden_characters);
     g_test_add_func("/security/content/untouched-not-journaled", test_untouched_not_journaled);
     status = g_test_run();
 
