@@ -154,6 +154,7 @@ gboolean
 ajar_context_journal(AjarPlugin *ajar, AjarEvent *event, GError **error)
 {
     g_autofree char *renewal_note = NULL;
+    gboolean ok;
 
     if (ajar->journal == NULL) {
         g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_CLOSED,
@@ -164,13 +165,15 @@ ajar_context_journal(AjarPlugin *ajar, AjarEvent *event, GError **error)
         return FALSE;
     }
     check_sync(ajar);
-    if (!ajar_journal_append(ajar->journal, event, error))
-        return FALSE;
+    ok = ajar_journal_append(ajar->journal, event, error);
     /* The file in use was deleted or replaced, and the journal has just
-     * started a new one with everything it keeps: say so, once. */
+     * started a new one with everything it keeps: say so, once (also when
+     * the line that noticed it then failed: it is told of separately). */
     renewal_note = ajar_journal_take_renewal_note(ajar->journal);
     if (renewal_note != NULL)
         ajar_context_report(ajar, renewal_note, NULL);
+    if (!ok)
+        return FALSE;
     /* The line reaches the disk within a second, or the user hears about it
      * then: not only when (if ever) the next message comes. */
     if (ajar->sync_check_source == 0)

@@ -16,9 +16,6 @@ gboolean ajar_custody_mark_read(AjarPlugin *ajar, const char *id, GError **error
 /* Brings back a message the user discarded: journals "restored", after
  * which it is kept again (theirs as held, yours as an unsent letter). */
 gboolean ajar_custody_undiscard(AjarPlugin *ajar, const char *id, GError **error);
-/* How long a discarded message is offered back in the review and by
- * /ajar undiscard (it stays in the journal either way). */
-#define AJAR_RECENTLY_DISCARDED_DAYS 30
 /* Messages discarded in the last AJAR_RECENTLY_DISCARDED_DAYS days for one
  * buddy of one account (both nullable = all), oldest first.
  * Returns: (transfer container). */

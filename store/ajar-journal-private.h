@@ -45,18 +45,21 @@ char *ajar_id_clock_next(AjarIdClock *clock, const AjarState *state, gint64 now)
 /* What ajar_journal_renew_file() did. */
 typedef struct {
     int fd;              /* the new journal.jsonl, open for appending, locked */
+    gint64 size;         /* its size in bytes */
     gint64 next_seq;     /* the seq after its last line */
     char *user_note;     /* the sentence for the user */
     GPtrArray *to_apply; /* AjarEvent: its lines the state has not seen (the
                           * note, the messages taken over), in order */
 } AjarJournalRenewal;
 
-/* Puts a new journal at @path, the file at @old_fd being gone from there:
- * see ajar_journal_append(). @state is the journal's, @next_seq its next
- * seq. On failure nothing changed at @path. */
+/* Puts a new journal at @path, the file at @old_fd being gone from there
+ * or overwritten: see ajar_journal_append(). @state is the journal's,
+ * @tail (nullable) a valid event the old file's unended last line held
+ * (not applied to @state), @next_seq the next seq. On failure nothing
+ * changed at @path. */
 gboolean ajar_journal_renew_file(const char *path, int old_fd, const AjarState *state,
-                                 gint64 next_seq, gint64 now, AjarJournalRenewal *out,
-                                 GError **error);
+                                 const AjarEvent *tail, gint64 next_seq, gint64 now,
+                                 AjarJournalRenewal *out, GError **error);
 
 /* At open: takes up a journal.jsonl.renew a crash left (see
  * ajar_journal_open()). */

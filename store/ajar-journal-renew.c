@@ -1,17 +1,22 @@
 /* ajar-journal-renew.c — a new journal.jsonl when the one in use was
- * deleted, moved away or replaced while Ajar ran (a clean-up tool, a sync
- * client, a backup restored).
+ * deleted, moved away, replaced or overwritten while Ajar ran (a clean-up
+ * tool, a sync client, a backup restored).
  *
  * What Ajar keeps lives in its state, read from the old file; a message in
  * custody must never exist only in a file nobody will read again. So the new
- * file starts with a note saying what happened and then every message still
- * in custody, recorded again with its id, text, times and state. A file
- * found in the journal's place is never overwritten: it is renamed aside
- * (journal.jsonl.replaced-STAMP), and the messages in custody there that Ajar
- * never knew are taken over. The switch is a rename of a complete, synced
- * file: a crash leaves either the old situation or the new journal whole,
- * and a crash between the two renames leaves the new file as
- * journal.jsonl.renew, which the next open takes up. */
+ * file holds every message still in custody (and those discarded in the
+ * last AJAR_RECENTLY_DISCARDED_DAYS days, still undoable), recorded again
+ * with its id, text, times and state, and ends with a note saying what
+ * happened. A file found in the journal's place is never overwritten: it is
+ * renamed aside (journal.jsonl.replaced-STAMP), and the messages in custody
+ * there that Ajar never knew are taken over. A journal overwritten in place
+ * (the same file, other bytes: a copy written over it, an editor, a
+ * truncation) is noticed by its size and handled the same way. The switch is
+ * a rename of a complete, synced file: a crash leaves either the old
+ * situation or the new journal whole. A crash before or between the two
+ * renames leaves the new file as journal.jsonl.renew, which the next open
+ * takes up: it finishes the renames when that file is whole (ends with the
+ * note), else the file in place wins. */
 #include "ajar/ajar-journal.h"
 
 #include <errno.h>
@@ -28,9 +33,11 @@
 
 /* Where the other file was, what became of it. */
 typedef enum {
-    GONE_DELETED,  /* nothing at the path, and the open file has no name left */
-    GONE_MOVED,    /* nothing at the path; the open file lives on elsewhere */
-    GONE_REPLACED, /* another file at the path */
+    GONE_DELETED,     /* nothing at the path, and the open file has no name left */
+    GONE_MOVED,       /* nothing at the path; the open file lives on elsewhere */
+    GONE_REPLACED,    /* another file at the path */
+    GONE_OVERWRITTEN, /* the same file, its bytes changed under Ajar (a copy
+                       * written over it, an editor, a truncation) */
 } Gone;
 
 static AjarEvent *
@@ -91,11 +98,12 @@ replacement_apply_cb(const AjarEvent *event, gpointer user_data)
 }
 
 /* Reads the file now at @path. Returns FALSE (with @error) only when another
- * process holds its lock: a second Ajar writes there now, and its file is
- * not Ajar's to move. A file that cannot be read, or is not a journal,
- * gives an empty state: it is kept aside all the same. */
+ * process holds its lock (@check_lock; not for the file Ajar itself has
+ * open and locked): a second Ajar writes there now, and its file is not
+ * Ajar's to move. A file that cannot be read, or is not a journal, gives an
+ * empty state: it is kept aside all the same. */
 static gboolean
-read_replacement(const char *path, AjarState **state_out, GError **error)
+read_replacement(const char *path, gboolean check_lock, AjarState **state_out, GError **error)
 {
     AjarState *state = ajar_state_new();
     struct stat st;
@@ -108,7 +116,7 @@ read_replacement(const char *path, AjarState **state_out, GError **error)
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
         AjarJournalReport report;
 
-        if (flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
+        if (check_lock && flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
             close(fd);
             g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_BUSY,
                         _("%s: was replaced by a journal that another program is writing; "
@@ -155,35 +163,36 @@ fsync_dir(const char *dir)
     return rc == 0;
 }
 
-/* The note the new file starts with: the journal's words, never translated. */
+/* The note the new file ends with: the journal's words, never translated. */
 static char *
-journal_note(Gone gone, const char *aside, guint kept, guint taken_over)
+journal_note(Gone gone, const char *aside, guint kept, guint taken_over, guint discarded)
 {
     g_autofree char *aside_base = aside != NULL ? g_path_get_basename(aside) : NULL;
+    g_autofree char *what = NULL;
 
     switch (gone) {
-    case GONE_DELETED:
-        return g_strdup_printf(AJAR_JOURNAL_RENEWED_PREFIX " after the file in use was deleted; "
-                                                           "%u messages in custody recorded again",
-                               kept);
-    case GONE_MOVED:
-        return g_strdup_printf(AJAR_JOURNAL_RENEWED_PREFIX " after the file in use was moved away; "
-                                                           "%u messages in custody recorded again",
-                               kept);
+    case GONE_DELETED: what = g_strdup("after the file in use was deleted"); break;
+    case GONE_MOVED: what = g_strdup("after the file in use was moved away"); break;
+    case GONE_OVERWRITTEN:
+        what = g_strdup_printf("after the file in use was overwritten (kept as %s)", aside_base);
+        break;
     case GONE_REPLACED:
     default:
-        return g_strdup_printf(AJAR_JOURNAL_RENEWED_PREFIX
-                               " after another file took its place (kept as %s); "
-                               "%u messages in custody recorded again, %u of them from that file",
-                               aside_base, kept + taken_over, taken_over);
+        what = g_strdup_printf("after another file took its place (kept as %s)", aside_base);
+        break;
     }
+    return g_strdup_printf(AJAR_JOURNAL_RENEWED_PREFIX
+                           " %s; %u messages in custody recorded again, %u of them from that "
+                           "file; %u discarded in the last %d days, still undoable",
+                           what, kept + taken_over, taken_over, discarded,
+                           AJAR_RECENTLY_DISCARDED_DAYS);
 }
 
 /* The sentence the user reads, once. */
 static char *
 user_note(Gone gone, const char *aside, guint kept)
 {
-    if (gone == GONE_REPLACED)
+    if (gone == GONE_REPLACED || gone == GONE_OVERWRITTEN)
         return g_strdup_printf(
             /* TRANSLATORS: %s is the path the other file was kept at, %u how
              * many messages Ajar keeps. */
@@ -237,30 +246,43 @@ write_new(const char *temp, const GString *lines, GError **error)
     return -1;
 }
 
+/* Discarded messages stay undoable for AJAR_RECENTLY_DISCARDED_DAYS days:
+ * those are recorded again too. */
+static gboolean
+recently_discarded(const AjarItem *item, gint64 now)
+{
+    return item->state == AJAR_EVENT_DISCARDED &&
+           item->state_ts >=
+               now - (gint64)AJAR_RECENTLY_DISCARDED_DAYS * 24 * 3600 * G_USEC_PER_SEC;
+}
+
 gboolean
-ajar_journal_renew_file(const char *path, int old_fd, const AjarState *state, gint64 next_seq,
-                        gint64 now, AjarJournalRenewal *out, GError **error)
+ajar_journal_renew_file(const char *path, int old_fd, const AjarState *state, const AjarEvent *tail,
+                        gint64 next_seq, gint64 now, AjarJournalRenewal *out, GError **error)
 {
     g_autofree char *dir = g_path_get_dirname(path);
     g_autofree char *temp = g_strconcat(path, AJAR_JOURNAL_RENEW_SUFFIX, NULL);
     g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func((GDestroyNotify)ajar_event_free);
-    g_autoptr(GPtrArray) ours = ajar_state_list_custody(state);
+    g_autoptr(GPtrArray) all = ajar_state_list(state);
     g_autoptr(GPtrArray) theirs = NULL;
     g_autoptr(GString) lines = g_string_new(NULL);
     g_autoptr(GError) dir_error = NULL;
     AjarState *other = NULL;
     char *aside = NULL;
     struct stat open_file, at_path;
-    guint taken_over = 0, first_taken;
+    guint kept = 0, discarded = 0, taken_over = 0, first_new;
     gint64 seq = next_seq;
+    gboolean have_open = fstat(old_fd, &open_file) == 0;
     Gone gone;
     int fd;
 
     memset(out, 0, sizeof *out);
     if (lstat(path, &at_path) == 0)
-        gone = GONE_REPLACED;
+        gone = have_open && at_path.st_dev == open_file.st_dev && at_path.st_ino == open_file.st_ino
+                   ? GONE_OVERWRITTEN
+                   : GONE_REPLACED;
     else if (errno == ENOENT || errno == ENOTDIR)
-        gone = fstat(old_fd, &open_file) == 0 && open_file.st_nlink > 0 ? GONE_MOVED : GONE_DELETED;
+        gone = have_open && open_file.st_nlink > 0 ? GONE_MOVED : GONE_DELETED;
     else {
         g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO, _("%s: could not read: %s"),
                     path, g_strerror(errno));
@@ -270,8 +292,9 @@ ajar_journal_renew_file(const char *path, int old_fd, const AjarState *state, gi
         g_set_error_literal(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO, dir_error->message);
         return FALSE;
     }
-    if (gone == GONE_REPLACED) {
-        if (!read_replacement(path, &other, error)) {
+    if (gone == GONE_REPLACED || gone == GONE_OVERWRITTEN) {
+        /* (Overwritten in place, the file is the one Ajar has locked.) */
+        if (!read_replacement(path, gone == GONE_REPLACED, &other, error)) {
             ajar_state_free(other);
             return FALSE;
         }
@@ -279,11 +302,19 @@ ajar_journal_renew_file(const char *path, int old_fd, const AjarState *state, gi
         aside = aside_name(path, now);
     }
 
-    /* The note first: it says what the lines after it are. */
-    g_ptr_array_add(written, note_event(NULL, now));
-    for (guint i = 0; i < ours->len; i++)
-        ajar_journal_item_events(g_ptr_array_index(ours, i), now, written);
-    first_taken = written->len;
+    /* Every message Ajar keeps, and those discarded lately (still
+     * undoable), as they are now. */
+    for (guint i = 0; i < all->len; i++) {
+        const AjarItem *item = g_ptr_array_index(all, i);
+        if (ajar_item_in_custody(item))
+            kept++;
+        else if (recently_discarded(item, now))
+            discarded++;
+        else
+            continue;
+        ajar_journal_item_events(item, now, written);
+    }
+    first_new = written->len;
     for (guint i = 0; theirs != NULL && i < theirs->len; i++) {
         const AjarItem *item = g_ptr_array_index(theirs, i);
         /* Ajar's own word on a message it knows stands: taking over
@@ -293,8 +324,14 @@ ajar_journal_renew_file(const char *path, int old_fd, const AjarState *state, gi
         ajar_journal_item_events(item, now, written);
         taken_over++;
     }
-    ((AjarEvent *)g_ptr_array_index(written, 0))->message =
-        journal_note(gone, aside, ours->len, taken_over);
+    /* A valid line a crash left unended in the old file: what it says
+     * comes after what it changes, as it did there. */
+    if (tail != NULL)
+        g_ptr_array_add(written, ajar_event_copy(tail));
+    /* The note last: a new file that ends with it is whole (see
+     * ajar_journal_take_up_renewal()). */
+    g_ptr_array_add(written,
+                    note_event(journal_note(gone, aside, kept, taken_over, discarded), now));
     for (guint i = 0; i < written->len; i++) {
         AjarEvent *event = g_ptr_array_index(written, i);
         event->seq = seq;
@@ -312,6 +349,9 @@ ajar_journal_renew_file(const char *path, int old_fd, const AjarState *state, gi
      * leaves journal.jsonl.renew alone, which the next open takes up. */
     if ((aside != NULL && rename(path, aside) != 0) || rename(temp, path) != 0) {
         int saved = errno;
+        /* Theirs back in its place: nothing changed at @path. */
+        if (aside != NULL && lstat(path, &at_path) != 0)
+            rename(aside, path);
         close(fd);
         unlink(temp);
         g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO,
@@ -324,36 +364,69 @@ ajar_journal_renew_file(const char *path, int old_fd, const AjarState *state, gi
     fsync_dir(dir);
 
     out->fd = fd;
+    out->size = lines->len;
     out->next_seq = seq;
-    out->user_note = user_note(gone, aside, ours->len + taken_over);
-    /* The note and what was taken over are new to the state; Ajar's own
-     * messages are in it already, as they are. */
+    out->user_note = user_note(gone, aside, kept + taken_over);
+    /* What was taken over, the tail's event and the note are new to the
+     * state; Ajar's own messages are in it already, as they are. */
     out->to_apply = g_ptr_array_new_with_free_func((GDestroyNotify)ajar_event_free);
-    for (guint i = 0; i < written->len; i++) {
-        if (i == 0 || i >= first_taken) {
-            g_ptr_array_add(out->to_apply, written->pdata[i]);
-            written->pdata[i] = NULL;
-        }
+    for (guint i = first_new; i < written->len; i++) {
+        g_ptr_array_add(out->to_apply, written->pdata[i]);
+        written->pdata[i] = NULL;
     }
     g_free(aside);
     return TRUE;
+}
+
+/* Whether the new journal at @temp was written whole: it ends with the
+ * note (written last) and no cut line. */
+static void
+last_event_cb(const AjarEvent *event, gpointer user_data)
+{
+    gboolean *ends_with_note = user_data;
+
+    *ends_with_note = event->type == AJAR_EVENT_FAULT && event->message != NULL &&
+                      g_str_has_prefix(event->message, AJAR_JOURNAL_RENEWED_PREFIX);
+}
+
+static gboolean
+renewal_whole(const char *temp)
+{
+    AjarJournalReport report;
+    gboolean ends_with_note = FALSE;
+    gboolean whole;
+
+    whole = ajar_journal_read_file(temp, last_event_cb, &ends_with_note, &report, NULL) &&
+            ends_with_note && !report.incomplete_tail && report.malformed == 0;
+    ajar_journal_report_clear(&report);
+    return whole;
 }
 
 gboolean
 ajar_journal_take_up_renewal(const char *path, GError **error)
 {
     g_autofree char *temp = g_strconcat(path, AJAR_JOURNAL_RENEW_SUFFIX, NULL);
+    g_autofree char *aside = NULL;
     struct stat st;
 
     if (lstat(temp, &st) != 0)
         return TRUE;
-    /* The journal's place empty: a renewal stopped between its renames. */
     if (lstat(path, &st) != 0 && errno == ENOENT) {
+        /* The journal's place empty: a renewal stopped between its
+         * renames, or before them after a deletion. */
         if (rename(temp, path) == 0)
             return TRUE;
+    } else if (renewal_whole(temp)) {
+        /* Written whole, stopped before its renames: finish them (the file
+         * in place is the one it was to replace, and is kept aside). */
+        aside = aside_name(path, g_get_real_time());
+        if (rename(path, aside) == 0 && rename(temp, path) == 0) {
+            chmod(aside, 0600);
+            return TRUE;
+        }
     } else {
-        /* Both there: the journal in place wins; the other stays, aside. */
-        g_autofree char *aside = aside_name(temp, g_get_real_time());
+        /* Cut short: the journal in place wins; the other stays, aside. */
+        aside = aside_name(temp, g_get_real_time());
         if (rename(temp, aside) == 0)
             return TRUE;
     }

@@ -23,6 +23,8 @@ struct _AjarJournal {
     AjarState *state;
     AjarJournalReport report;
     gint64 next_seq;
+    gint64 size;     /* the file's size after Ajar's last write: any other size
+                      * means someone else wrote over it */
     gboolean broken; /* a failed write could not be cut back: reopen */
 
     /* The bytes after the last "\n" at open, and (if they form a valid event)
@@ -212,6 +214,7 @@ static gboolean
 replay(AjarJournal *journal, GError **error)
 {
     g_autoptr(GString) tail = g_string_new(NULL);
+    struct stat st;
 
     ajar_journal_report_init(&journal->report);
     if (!ajar_journal_read_fd(journal->fd, journal->path, apply_cb, journal->state,
@@ -231,6 +234,12 @@ replay(AjarJournal *journal, GError **error)
             tail_is_cut_repair(tail->str, tail->len))
             journal->cut_line = journal->report.lines;
     }
+    if (fstat(journal->fd, &st) != 0) {
+        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO, _("%s: could not read: %s"),
+                    journal->path, g_strerror(errno));
+        return FALSE;
+    }
+    journal->size = st.st_size;
     /* (A hostile seq near G_MAXINT64 must not overflow: later lines then
      * repeat seqs, reported as disorder, rather than turn negative.) */
     journal->next_seq = MIN(ajar_state_get_last_seq(journal->state), G_MAXINT64 - 2) + 1;
@@ -339,16 +348,19 @@ fail_closed(AjarJournal *journal, GError **error)
     return FALSE;
 }
 
-/* Whether the path still names the file we have open. Lines appended to a
- * journal that was deleted or renamed over would vanish at the next start,
- * with the messages they kept. */
+/* Whether the path still names the file we have open, as Ajar left it.
+ * Lines appended to a journal that was deleted or renamed over would vanish
+ * at the next start, with the messages they kept; lines appended to one
+ * overwritten in place (a backup copied over it) would follow lines that
+ * say other things of the same messages. */
 static gboolean
 still_at_path(AjarJournal *journal)
 {
     struct stat open_file, at_path;
 
     return fstat(journal->fd, &open_file) == 0 && stat(journal->path, &at_path) == 0 &&
-           open_file.st_dev == at_path.st_dev && open_file.st_ino == at_path.st_ino;
+           open_file.st_dev == at_path.st_dev && open_file.st_ino == at_path.st_ino &&
+           open_file.st_size == journal->size;
 }
 
 /* A new journal.jsonl in place of the one gone (ajar-journal-renew.c); the
@@ -359,20 +371,19 @@ renew(AjarJournal *journal, gint64 now, GError **error)
     AjarJournalRenewal renewal;
     int old_fd;
 
-    /* A valid line a crash left unended is applied now, as ending it would
-     * have: its message is recorded again with the others. */
-    if (journal->tail_event != NULL)
-        ajar_state_apply(journal->state, journal->tail_event);
+    /* A valid line a crash left unended goes into the new file (and the
+     * state) as ending it would have; the old file's repair is moot. */
+    if (!ajar_journal_renew_file(journal->path, journal->fd, journal->state, journal->tail_event,
+                                 journal->next_seq, now, &renewal, error))
+        return FALSE;
     g_clear_pointer(&journal->tail_event, ajar_event_free);
     journal->tail_bytes = 0;
     journal->cut_line = 0;
-    if (!ajar_journal_renew_file(journal->path, journal->fd, journal->state, journal->next_seq, now,
-                                 &renewal, error))
-        return FALSE;
     for (guint i = 0; i < renewal.to_apply->len; i++)
         ajar_state_apply(journal->state, g_ptr_array_index(renewal.to_apply, i));
     g_ptr_array_unref(renewal.to_apply);
     journal->next_seq = renewal.next_seq;
+    journal->size = renewal.size;
     g_free(journal->renewal_note);
     journal->renewal_note = renewal.user_note;
 
@@ -483,6 +494,7 @@ ajar_journal_append(AjarJournal *journal, AjarEvent *event, GError **error)
         event->seq = old_seq;
         return FALSE;
     }
+    journal->size += (gint64)buf->len;
 
     if (repair != NULL) {
         /* In file order: the tail line, now ended, then the note about it. */

@@ -40,6 +40,10 @@ typedef struct {
  * message, and says that it may already have gone out or been shown). */
 gboolean ajar_item_in_custody(const AjarItem *item);
 
+/* A discarded message can be brought back ("restored") for this many days:
+ * the review lists it, and a renewed journal records it again. */
+#define AJAR_RECENTLY_DISCARDED_DAYS 30
+
 /* Per-rule counters (keyed by rule name). */
 typedef struct {
     guint held;       /* incoming messages ever held */

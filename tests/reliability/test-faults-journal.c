@@ -42,24 +42,29 @@ has_text(GPtrArray *texts, const char *text)
     return FALSE;
 }
 
-/* Seq increases along the file; the first line notes the renewal. */
+/* Seq increases along the file, from after @after_seq; one line notes the
+ * renewal, after the messages recorded again and before @n_after new ones. */
 static void
-assert_renewed_file(gint64 after_seq, const char *how)
+assert_renewed_file(gint64 after_seq, const char *how, guint n_after)
 {
     g_autoptr(GPtrArray) events = ajar_test_read_journal();
     g_autofree char *prefix = g_strconcat(AJAR_JOURNAL_RENEWED_PREFIX, " ", how, NULL);
-    const AjarEvent *first;
+    guint notes = 0;
     gint64 seq = after_seq;
 
-    g_assert_cmpuint(events->len, >, 0);
-    first = g_ptr_array_index(events, 0);
-    g_assert_cmpint(first->type, ==, AJAR_EVENT_FAULT);
-    g_assert_true(g_str_has_prefix(first->message, prefix));
+    g_assert_cmpuint(events->len, >, n_after);
     for (guint i = 0; i < events->len; i++) {
         const AjarEvent *event = g_ptr_array_index(events, i);
         g_assert_cmpint(event->seq, >, seq);
         seq = event->seq;
+        if (event->type == AJAR_EVENT_FAULT &&
+            g_str_has_prefix(event->message, AJAR_JOURNAL_RENEWED_PREFIX)) {
+            g_assert_true(g_str_has_prefix(event->message, prefix));
+            g_assert_cmpuint(i, ==, events->len - 1 - n_after);
+            notes++;
+        }
     }
+    g_assert_cmpuint(notes, ==, 1);
 }
 
 /* Theirs held and yours cooling off, then the journal taken away by
@@ -85,7 +90,7 @@ run_gone(void (*take_away)(const char *path), const char *how, const char *note)
     g_assert_cmpuint(faults_received_with_text("sent after"), ==, 0);
     g_assert_cmpuint(faults_error_notices(&notices), ==, 1);
     g_assert_true(faults_notice_says(notices, note, NULL));
-    assert_renewed_file(last_seq, how);
+    assert_renewed_file(last_seq, how, 1);
     texts = custody_texts();
     g_assert_cmpuint(texts->len, ==, 3);
     g_assert_true(has_text(texts, "kept before"));
@@ -168,7 +173,7 @@ assert_file_bytes(const char *path, GBytes *expected)
  * held again, not shown again), the unknown one is taken over, the backup
  * file is kept aside as it was, the user is told where. */
 static void
-test_replaced_by_backup(void)
+run_backup(gboolean in_place)
 {
     PurpleAccount *account = faults_fresh(faults_rules);
     g_autofree char *path = ajar_test_path(AJAR_JOURNAL_FILE);
@@ -218,8 +223,16 @@ test_replaced_by_backup(void)
     g_assert_cmpuint(faults_received_with_text("released since"), ==, 1);
     ajar_test_drain();
 
-    g_assert_true(g_file_set_contents(copy, backup->str, backup->len, NULL));
-    g_assert_cmpint(g_rename(copy, path), ==, 0);
+    if (in_place) {
+        /* As cp does: the same file, truncated and written. */
+        FILE *out = fopen(path, "w");
+        g_assert_nonnull(out);
+        g_assert_cmpuint(fwrite(backup->str, 1, backup->len, out), ==, backup->len);
+        fclose(out);
+    } else {
+        g_assert_true(g_file_set_contents(copy, backup->str, backup->len, NULL));
+        g_assert_cmpint(g_rename(copy, path), ==, 0);
+    }
     test_client_receive(account, SAM, "sent after the restore", 0, time(NULL));
     g_assert_cmpuint(faults_received_with_text("sent after the restore"), ==, 0);
 
@@ -251,6 +264,20 @@ test_replaced_by_backup(void)
     g_assert_cmpuint(faults_error_notices(NULL), ==, 0);
 }
 
+static void
+test_replaced_by_backup(void)
+{
+    run_backup(FALSE);
+}
+
+/* The same backup copied over the journal in place (cp: the same file,
+ * other bytes): noticed by its size, handled alike. */
+static void
+test_overwritten_by_backup(void)
+{
+    run_backup(TRUE);
+}
+
 /* Garbage in its place (a broken sync): kept aside as it is; Ajar goes on
  * with a new journal. */
 static void
@@ -270,7 +297,7 @@ test_replaced_by_garbage(void)
     g_assert_cmpint(g_unlink(path), ==, 0);
     g_assert_true(g_file_set_contents(path, garbage, sizeof garbage - 1, NULL));
     faults_receive_held(account, "sent after");
-    assert_renewed_file(last_seq, "after another file took its place");
+    assert_renewed_file(last_seq, "after another file took its place", 1);
     aside = aside_file(AJAR_JOURNAL_FILE ".replaced-");
     assert_file_bytes(aside, garbage_bytes);
     g_assert_cmpuint(faults_error_notices(&notices), ==, 1);
@@ -354,6 +381,7 @@ main(int argc, char **argv)
     g_test_add_func("/reliability/journal/deleted", test_deleted);
     g_test_add_func("/reliability/journal/moved", test_moved);
     g_test_add_func("/reliability/journal/replaced-by-backup", test_replaced_by_backup);
+    g_test_add_func("/reliability/journal/overwritten-by-backup", test_overwritten_by_backup);
     g_test_add_func("/reliability/journal/replaced-by-garbage", test_replaced_by_garbage);
     g_test_add_func("/reliability/journal/renewal-disk-full", test_renewal_disk_full);
     g_test_add_func("/reliability/journal/replaced-by-busy", test_replaced_by_busy);

@@ -25,6 +25,26 @@ max_seq(GPtrArray *events)
     return seq;
 }
 
+/* The renewal's note: the one "started anew" error event, which ends the
+ * new file's own lines (before @n_after lines appended since). */
+static const AjarEvent *
+renewal_note_event(GPtrArray *events, guint n_after)
+{
+    const AjarEvent *note = NULL;
+
+    for (guint i = 0; i < events->len; i++) {
+        const AjarEvent *event = g_ptr_array_index(events, i);
+        if (event->type == AJAR_EVENT_FAULT &&
+            g_str_has_prefix(event->message, AJAR_JOURNAL_RENEWED_PREFIX)) {
+            g_assert_null(note);
+            g_assert_cmpuint(i, ==, events->len - 1 - n_after);
+            note = event;
+        }
+    }
+    g_assert_nonnull(note);
+    return note;
+}
+
 static guint
 count_text(GPtrArray *events, const char *text)
 {
@@ -230,13 +250,11 @@ test_deleted(Fixture *f, gconstpointer data)
     g_assert_cmpuint(report.malformed, ==, 0);
     ajar_journal_report_clear(&report);
     g_assert_cmpuint(after->len, ==, 3);
-    {
-        const AjarEvent *first = g_ptr_array_index(after, 0);
-        g_assert_cmpint(first->type, ==, AJAR_EVENT_FAULT);
-        g_assert_true(g_str_has_prefix(first->message, AJAR_JOURNAL_RENEWED_PREFIX
-                                       " after the file in use was deleted"));
-        g_assert_cmpint(first->seq, >, last_seq);
-    }
+    g_assert_cmpstr(renewal_note_event(after, 1)->message, ==,
+                    AJAR_JOURNAL_RENEWED_PREFIX " after the file in use was deleted; 1 messages in "
+                                                "custody recorded again, 0 of them from that file; "
+                                                "0 discarded in the last 30 days, still undoable");
+    g_assert_cmpint(((AjarEvent *)g_ptr_array_index(after, 0))->seq, >, last_seq);
     max_seq(after);
     g_assert_cmpuint(count_text(after, "released before"), ==, 0);
     g_assert_cmpuint(count_text(after, "yours, cooling off"), ==, 1);
@@ -272,7 +290,7 @@ test_moved(Fixture *f, gconstpointer data)
     g_free(append_text(journal, AJAR_EVENT_HELD, AJAR_DIRECTION_IN, "after", TEST_T0 + 1));
     after = read_all(f->path, &report);
     ajar_journal_report_clear(&report);
-    g_assert_true(g_str_has_prefix(((AjarEvent *)g_ptr_array_index(after, 0))->message,
+    g_assert_true(g_str_has_prefix(renewal_note_event(after, 1)->message,
                                    AJAR_JOURNAL_RENEWED_PREFIX
                                    " after the file in use was moved away"));
     g_assert_cmpuint(count_text(after, "before"), ==, 1);
@@ -423,6 +441,123 @@ test_twice(Fixture *f, gconstpointer data)
     ajar_journal_close(journal);
 }
 
+/* A backup copied over the journal in place (same file, other bytes):
+ * noticed by its size; the copy kept aside, Ajar's word stands. */
+static void
+test_overwritten_in_place(Fixture *f, gconstpointer data)
+{
+    g_autofree char *backup = NULL;
+    g_autofree char *aside = NULL;
+    g_autofree char *aside_bytes = NULL;
+    g_autofree char *released = NULL;
+    g_autoptr(GPtrArray) after = NULL;
+    AjarJournalReport report;
+    gsize backup_len = 0, aside_len = 0;
+    AjarJournal *journal = open_ok(f->dir, AJAR_FLUSH_BATCHED);
+    FILE *out;
+
+    released = append_text(journal, AJAR_EVENT_HELD, AJAR_DIRECTION_IN, "released since", TEST_T0);
+    g_assert_true(g_file_get_contents(f->path, &backup, &backup_len, NULL));
+    append_outcome(journal, AJAR_EVENT_RELEASED, released, TEST_T0 + 1);
+    g_free(append_text(journal, AJAR_EVENT_HELD, AJAR_DIRECTION_IN, "held since", TEST_T0 + 2));
+
+    /* As cp does: the same file, truncated and written. */
+    out = fopen(f->path, "w");
+    g_assert_nonnull(out);
+    g_assert_cmpuint(fwrite(backup, 1, backup_len, out), ==, backup_len);
+    fclose(out);
+
+    g_free(append_text(journal, AJAR_EVENT_HELD, AJAR_DIRECTION_IN, "after", TEST_T0 + 3));
+    g_free(ajar_journal_take_renewal_note(journal));
+    aside = only_file_starting(f->dir, AJAR_JOURNAL_FILE ".replaced-");
+    g_assert_true(g_file_get_contents(aside, &aside_bytes, &aside_len, NULL));
+    g_assert_cmpmem(aside_bytes, aside_len, backup, backup_len);
+    after = read_all(f->path, &report);
+    ajar_journal_report_clear(&report);
+    g_assert_true(g_str_has_prefix(renewal_note_event(after, 1)->message,
+                                   AJAR_JOURNAL_RENEWED_PREFIX
+                                   " after the file in use was overwritten (kept as "));
+    g_assert_cmpuint(count_text(after, "released since"), ==, 0);
+    g_assert_cmpuint(count_text(after, "held since"), ==, 1);
+    g_assert_cmpuint(count_text(after, "after"), ==, 1);
+    ajar_journal_close(journal);
+
+    /* Truncated to nothing (a clean-up tool): noticed too. */
+    journal = open_ok(f->dir, AJAR_FLUSH_BATCHED);
+    g_assert_cmpint(truncate(f->path, 0), ==, 0);
+    g_free(
+        append_text(journal, AJAR_EVENT_HELD, AJAR_DIRECTION_IN, "after truncation", TEST_T0 + 4));
+    g_free(ajar_journal_take_renewal_note(journal));
+    g_assert_cmpuint(ajar_state_count_custody(ajar_journal_get_state(journal)), ==, 3);
+    ajar_journal_close(journal);
+    journal = open_ok(f->dir, AJAR_FLUSH_BATCHED);
+    g_assert_cmpuint(ajar_state_count_custody(ajar_journal_get_state(journal)), ==, 3);
+    ajar_journal_close(journal);
+}
+
+/* A message discarded lately stays undoable in the new file; one
+ * discarded long ago is history and stays behind. */
+static void
+test_discarded(Fixture *f, gconstpointer data)
+{
+    gint64 now = g_get_real_time();
+    gint64 long_ago = now - (gint64)(AJAR_RECENTLY_DISCARDED_DAYS + 1) * 24 * 3600 * G_USEC_PER_SEC;
+    AjarJournal *journal = open_ok(f->dir, AJAR_FLUSH_BATCHED);
+    g_autofree char *old =
+        append_text(journal, AJAR_EVENT_HELD, AJAR_DIRECTION_IN, "old", long_ago);
+    g_autofree char *recent =
+        append_text(journal, AJAR_EVENT_HELD, AJAR_DIRECTION_IN, "recent", now - 10);
+    g_autoptr(GPtrArray) after = NULL;
+    AjarJournalReport report;
+
+    append_outcome(journal, AJAR_EVENT_DISCARDED, old, long_ago + 1);
+    append_outcome(journal, AJAR_EVENT_DISCARDED, recent, now - 5);
+    g_assert_cmpint(g_unlink(f->path), ==, 0);
+    g_free(append_text(journal, AJAR_EVENT_HELD, AJAR_DIRECTION_IN, "after", now));
+    g_free(ajar_journal_take_renewal_note(journal));
+    ajar_journal_close(journal);
+
+    after = read_all(f->path, &report);
+    ajar_journal_report_clear(&report);
+    g_assert_cmpuint(count_text(after, "old"), ==, 0);
+    g_assert_cmpuint(count_text(after, "recent"), ==, 1);
+    g_assert_nonnull(strstr(renewal_note_event(after, 1)->message,
+                            "; 1 discarded in the last 30 days, still undoable"));
+    journal = open_ok(f->dir, AJAR_FLUSH_BATCHED);
+    g_assert_cmpint(ajar_state_lookup(ajar_journal_get_state(journal), recent)->state, ==,
+                    AJAR_EVENT_DISCARDED);
+    ajar_journal_close(journal);
+}
+
+/* A crash cut the old file's last line after its "}" (a valid event
+ * without its newline): the renewal carries that event over. */
+static void
+test_unended_tail(Fixture *f, gconstpointer data)
+{
+    g_autoptr(AjarEvent) cut = test_custody_event(AJAR_EVENT_HELD, OTHER_ID, AJAR_DIRECTION_IN,
+                                                  "in the cut line", TEST_T0);
+    g_autoptr(GString) line = g_string_new(NULL);
+    g_autoptr(GPtrArray) after = NULL;
+    AjarJournalReport report;
+    AjarJournal *journal;
+
+    cut->seq = 1;
+    ajar_event_encode(cut, line);
+    append_raw(f->path, line->str, line->len - 1); /* no "\n" */
+    journal = open_ok(f->dir, AJAR_FLUSH_BATCHED);
+    g_assert_null(ajar_state_lookup(ajar_journal_get_state(journal), OTHER_ID));
+    g_assert_cmpint(g_unlink(f->path), ==, 0);
+    g_free(append_text(journal, AJAR_EVENT_HELD, AJAR_DIRECTION_IN, "after", TEST_T0 + 1));
+    g_free(ajar_journal_take_renewal_note(journal));
+    g_assert_nonnull(ajar_state_lookup(ajar_journal_get_state(journal), OTHER_ID));
+    ajar_journal_close(journal);
+    after = read_all(f->path, &report);
+    g_assert_cmpuint(report.malformed, ==, 0);
+    ajar_journal_report_clear(&report);
+    g_assert_cmpuint(count_text(after, "in the cut line"), ==, 1);
+    max_seq(after);
+}
+
 /* ---- a crash between the renames ---- */
 
 static void
@@ -454,7 +589,40 @@ test_take_up_renew(Fixture *f, gconstpointer data)
     ajar_journal_close(journal);
 }
 
-/* Both there: journal.jsonl is used, the other kept aside, not lost. */
+/* Both there, the new file whole (it ends with the note): a crash came
+ * before its renames; they are finished, the other file kept aside. */
+static void
+test_take_up_whole(Fixture *f, gconstpointer data)
+{
+    g_autofree char *temp = g_strconcat(f->path, AJAR_JOURNAL_RENEW_SUFFIX, NULL);
+    g_autofree char *aside = NULL;
+    g_autoptr(AjarEvent) held =
+        test_custody_event(AJAR_EVENT_HELD, OTHER_ID, AJAR_DIRECTION_IN, "kept", TEST_T0);
+    g_autoptr(AjarEvent) note = ajar_event_new(AJAR_EVENT_FAULT);
+    g_autoptr(GString) lines = g_string_new(NULL);
+    AjarJournal *journal = open_ok(f->dir, AJAR_FLUSH_BATCHED);
+
+    append_held(journal, 1);
+    ajar_journal_close(journal);
+    held->seq = 7;
+    ajar_event_encode(held, lines);
+    note->seq = 8;
+    note->ts = TEST_T0;
+    note->message = g_strdup(AJAR_JOURNAL_RENEWED_PREFIX " after another file took its place");
+    ajar_event_encode(note, lines);
+    g_assert_true(g_file_set_contents(temp, lines->str, lines->len, NULL));
+
+    journal = open_ok(f->dir, AJAR_FLUSH_BATCHED);
+    g_assert_nonnull(ajar_state_lookup(ajar_journal_get_state(journal), OTHER_ID));
+    g_assert_cmpuint(ajar_state_count_custody(ajar_journal_get_state(journal)), ==, 1);
+    g_assert_false(g_file_test(temp, G_FILE_TEST_EXISTS));
+    aside = only_file_starting(f->dir, AJAR_JOURNAL_FILE ".replaced-");
+    g_assert_true(g_file_test(aside, G_FILE_TEST_IS_REGULAR));
+    ajar_journal_close(journal);
+}
+
+/* Both there, the new file cut short (no note at its end): journal.jsonl
+ * is used, the other kept aside, not lost. */
 static void
 test_take_up_renew_both(Fixture *f, gconstpointer data)
 {
@@ -486,6 +654,10 @@ main(int argc, char **argv)
     ADD("/journal/renew/replaced-by-garbage", test_replaced_by_garbage);
     ADD("/journal/renew/replaced-by-busy", test_replaced_by_busy);
     ADD("/journal/renew/twice", test_twice);
+    ADD("/journal/renew/overwritten-in-place", test_overwritten_in_place);
+    ADD("/journal/renew/discarded", test_discarded);
+    ADD("/journal/renew/unended-tail", test_unended_tail);
+    ADD("/journal/renew/take-up-whole", test_take_up_whole);
     ADD("/journal/renew/take-up", test_take_up_renew);
     ADD("/journal/renew/take-up-both", test_take_up_renew_both);
 #undef ADD
