@@ -180,6 +180,10 @@ ajar_reveal_append(GString *out, const char *text, gssize len)
     end = text + len;
     run = text;
     for (p = text; p < end; p = g_utf8_next_char(p)) {
+        /* A character cut by @end (only in text that is not valid UTF-8,
+         * which callers never give): the rest goes as it is. */
+        if (g_utf8_next_char(p) > end)
+            break;
         /* ASCII is never hidden. */
         if ((guchar)*p < 0xC2 || !ajar_reveal_is_hidden(text, end, p))
             continue;
