@@ -3,10 +3,12 @@
  * telling the user (one box per trouble). */
 #include "ajar-context.h"
 
+#include <core.h>
 #include <debug.h>
 #include <notify.h>
 
 #include "ajar/ajar-i18n.h"
+#include "ajar/ajar-text.h"
 
 gint64
 ajar_context_now(void)
@@ -65,10 +67,28 @@ report_closed_cb(gpointer data)
     g_hash_table_remove(report->ajar->open_reports, report->key); /* frees @report */
 }
 
+/* Finch draws a message box as wide as its longest line and cuts it at the
+ * terminal's edge (80 columns), so a sentence there is wrapped; Pidgin
+ * wraps by itself. Returns: (transfer full). */
+#define FINCH_REPORT_COLUMNS 70
+
+static char *
+report_text(const char *text)
+{
+    g_auto(GStrv) lines = NULL;
+
+    if (text == NULL || g_strcmp0(purple_core_get_ui(), "gnt-purple") != 0)
+        return g_strdup(text);
+    lines = ajar_text_wrap(text, FINCH_REPORT_COLUMNS, "");
+    return g_strjoinv("\n", lines);
+}
+
 void
 ajar_context_report(AjarPlugin *ajar, const char *what, const char *why)
 {
     g_autofree char *key = g_strconcat(what, "\n", why != NULL ? why : "", NULL);
+    g_autofree char *shown_what = NULL;
+    g_autofree char *shown_why = NULL;
     OpenReport *report;
 
     purple_debug_warning("ajar", "%s %s\n", what, why != NULL ? why : "");
@@ -81,8 +101,10 @@ ajar_context_report(AjarPlugin *ajar, const char *what, const char *why)
     report->ajar = ajar;
     report->key = g_strdup(key);
     g_hash_table_insert(ajar->open_reports, report->key, report);
-    if (purple_notify_message(ajar->plugin, PURPLE_NOTIFY_MSG_ERROR, _("Ajar"), what, why,
-                              report_closed_cb, report) == NULL)
+    shown_what = report_text(what);
+    shown_why = report_text(why);
+    if (purple_notify_message(ajar->plugin, PURPLE_NOTIFY_MSG_ERROR, _("Ajar"), shown_what,
+                              shown_why, report_closed_cb, report) == NULL)
         g_hash_table_remove(ajar->open_reports, key); /* no box (or already gone) */
 }
 
