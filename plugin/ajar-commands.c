@@ -436,21 +436,46 @@ run_command(PurpleConversation *conv, gchar **args, gchar **error_out, AjarPlugi
     if (strcmp(sub, "undiscard") == 0)
         return undiscard(ajar, conv, arg, error_out);
     if (strcmp(sub, "send") == 0) {
+        guint unsaved = 0, maybe_gone = 0;
+
         /* First what could not be saved to disk (kept in memory). */
-        guint unsaved =
-            arg == NULL || strcmp(arg, "all") == 0
-                ? ajar_custody_send_unjournaled(ajar, purple_conversation_get_account(conv),
-                                                purple_conversation_get_name(conv))
-                : 0;
-        if (unsaved > 0) {
-            g_autofree char *line = g_strdup_printf(
-                P_("Ajar: %u unsaved message sent.", "Ajar: %u unsaved messages sent.", unsaved),
-                unsaved);
-            say(conv, line);
+        if (arg == NULL || strcmp(arg, "all") == 0) {
+            g_autoptr(GError) error = NULL;
+            gboolean went = ajar_custody_send_unjournaled(
+                ajar, purple_conversation_get_account(conv), purple_conversation_get_name(conv),
+                arg != NULL, &unsaved, &maybe_gone, &error);
+
+            if (unsaved > 0) {
+                g_autofree char *line =
+                    g_strdup_printf(P_("Ajar: %u unsaved message sent.",
+                                       "Ajar: %u unsaved messages sent.", unsaved),
+                                    unsaved);
+                say(conv, line);
+            }
+            if (!went) {
+                /* One line; the rest stays kept, as after any failed send. */
+                *error_out = g_strdup(error->message);
+                return PURPLE_CMD_RET_FAILED;
+            }
+            if (maybe_gone > 0) {
+                g_autofree char *line = g_strdup_printf(
+                    /* TRANSLATORS: "/ajar send all" is a command: keep it as
+                     * it is. */
+                    P_("Ajar: %u unsaved message may already have reached them: the connection "
+                       "failed while it was being sent. It is kept until you quit; /ajar send "
+                       "all sends it again.",
+                       "Ajar: %u unsaved messages may already have reached them: the connection "
+                       "failed while they were being sent. They are kept until you quit; /ajar "
+                       "send all sends them again.",
+                       maybe_gone),
+                    maybe_gone);
+                say(conv, line);
+            }
         }
         return on_items(ajar, conv, arg, ajar_custody_send, sendable,
-                        unsaved > 0 ? NULL : _("Ajar: nothing of yours is waiting."), DONE_SENT,
-                        error_out);
+                        unsaved > 0 || maybe_gone > 0 ? NULL
+                                                      : _("Ajar: nothing of yours is waiting."),
+                        DONE_SENT, error_out);
     }
     return usage_error(error_out);
 }

@@ -369,15 +369,16 @@ ajar_custody_send(AjarPlugin *ajar, const char *id, GError **error)
     }
 }
 
-guint
-ajar_custody_send_unjournaled(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
+gboolean
+ajar_custody_send_unjournaled(AjarPlugin *ajar, PurpleAccount *account, const char *buddy,
+                              gboolean again, guint *sent, guint *maybe_gone, GError **error)
 {
     const char *protocol = purple_account_get_protocol_id(account);
     g_autofree char *wanted = ajar_normalize_cb(protocol, buddy, ajar);
-    guint sent = 0;
+    gboolean online = ajar_custody_account_online(account);
 
-    if (!ajar_custody_account_online(account))
-        return 0;
+    *sent = 0;
+    *maybe_gone = 0;
     for (guint i = 0; i < ajar->unjournaled->len;) {
         AjarEvent *event = g_ptr_array_index(ajar->unjournaled, i);
         g_autofree char *name = ajar_normalize_cb(event->protocol, event->buddy, ajar);
@@ -388,16 +389,35 @@ ajar_custody_send_unjournaled(AjarPlugin *ajar, PurpleAccount *account, const ch
             i++;
             continue;
         }
+        if (!online) {
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                        /* TRANSLATORS: %s is your account, e.g. me@example.org. */
+                        _("%s is offline, so the message stays unsent."), event->account);
+            return FALSE;
+        }
+        /* Its send failed or broke before: it may have gone, so it goes
+         * again only when asked for by name ("all"). */
+        if (event->type == AJAR_EVENT_SENDING && !again) {
+            (*maybe_gone)++;
+            i++;
+            continue;
+        }
         item.buddy = event->buddy;
         item.text = event->text;
         item.text_len = event->text_len;
-        /* Not taken: it stays in memory for the next /ajar send. */
-        if (!send_now(ajar, &item, account, NULL))
-            break;
+        if (!send_now(ajar, &item, account, NULL)) {
+            /* Not taken: it stays in memory for the next /ajar send,
+             * marked as perhaps gone, as a journaled one stays "sending". */
+            event->type = AJAR_EVENT_SENDING;
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+                        _("The connection failed while your message was being sent, so it may "
+                          "or may not have reached them; it stays kept."));
+            return FALSE;
+        }
         g_ptr_array_remove_index(ajar->unjournaled, i);
-        sent++;
+        (*sent)++;
     }
-    return sent;
+    return TRUE;
 }
 
 /* Shown or sent this session, only not noted: no longer kept. */

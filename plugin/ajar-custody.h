@@ -30,8 +30,15 @@ gboolean ajar_custody_cancel(AjarPlugin *ajar, const char *id, GError **error);
  * oldest first. Returns: (transfer container). */
 GPtrArray *ajar_custody_list(AjarPlugin *ajar, PurpleAccount *account, const char *buddy);
 /* Sends your messages to @buddy that could not be journaled (kept in
- * memory). Returns how many were sent. */
-guint ajar_custody_send_unjournaled(AjarPlugin *ajar, PurpleAccount *account, const char *buddy);
+ * memory), oldest first; *@sent says how many went. One whose send failed
+ * or broke its connection stays kept, marked as perhaps gone: it goes
+ * again only when @again ("/ajar send all"), else it is counted in
+ * *@maybe_gone. FALSE and @error at the first that could not go (it stays
+ * kept): G_IO_ERROR_NOT_CONNECTED (the account is offline) or
+ * G_IO_ERROR_CONNECTION_CLOSED (the send failed or broke; now marked). */
+gboolean ajar_custody_send_unjournaled(AjarPlugin *ajar, PurpleAccount *account, const char *buddy,
+                                       gboolean again, guint *sent, guint *maybe_gone,
+                                       GError **error);
 /* The account an item belongs to, if it still exists. */
 PurpleAccount *ajar_custody_find_account(const AjarItem *item);
 

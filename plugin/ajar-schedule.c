@@ -102,7 +102,8 @@ send_or_wait_for_room(AjarPlugin *ajar, const char *id, GError **error)
 /* A refused send is due again: it goes without asking, as it would have
  * at its due time (or as the user said Send). If its account went offline
  * meanwhile, it is late for that reason too, and asked about once the
- * account is online, as any message of yours late for that reason. */
+ * account is online, as any message of yours late for that reason (when
+ * the account is back before this try, ask_refused_sends() asked). */
 static void
 retry_refused_send(AjarPlugin *ajar, const char *id)
 {
@@ -336,6 +337,33 @@ ajar_schedule_all(AjarPlugin *ajar, gboolean after_load)
     }
 }
 
+/* @account came back online while your refused sends over it waited for
+ * room: they are late because it was offline too, so each is asked about
+ * ("due while you were offline", default keep) instead of going at its
+ * next try, as retry_refused_send() does when the try finds it offline. */
+static void
+ask_refused_sends(AjarPlugin *ajar, PurpleAccount *account)
+{
+    g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
+    GHashTableIter iter;
+    gpointer key;
+
+    g_hash_table_iter_init(&iter, ajar->waiting_for_room);
+    while (g_hash_table_iter_next(&iter, &key, NULL))
+        g_ptr_array_add(ids, g_strdup(key));
+    for (guint i = 0; i < ids->len; i++) {
+        const char *id = g_ptr_array_index(ids, i);
+        const AjarItem *item = ajar_custody_lookup(ajar, id, NULL);
+
+        if (item == NULL || ajar_custody_find_account(item) != account)
+            continue;
+        ajar_due_queue_forget(ajar, id);
+        if (item->dir == AJAR_DIRECTION_OUT &&
+            (item->state == AJAR_EVENT_QUEUED || item->state == AJAR_EVENT_SENDING))
+            ask_before_sending(ajar, item, WAIT_ASK);
+    }
+}
+
 /* An account came online: what waited for it goes now. */
 static void
 signed_on_cb(PurpleConnection *gc, gpointer data)
@@ -346,6 +374,7 @@ signed_on_cb(PurpleConnection *gc, gpointer data)
     GHashTableIter iter;
     gpointer key;
 
+    ask_refused_sends(ajar, account);
     g_hash_table_iter_init(&iter, ajar->waiting_for_account);
     while (g_hash_table_iter_next(&iter, &key, NULL))
         g_ptr_array_add(ids, g_strdup(key));

@@ -265,6 +265,45 @@ test_offline_while_refused(void)
     assert_sent_once_for_good(id, "refused, then offline");
 }
 
+/* Refused, and the account signs off and on again within the pause before
+ * the next try (room is back by then): when the try comes the account is
+ * online, but the message is late because it was offline too, so it is
+ * asked about ("due while you were offline", default keep), not sent. */
+static void
+test_offline_between_tries(void)
+{
+    PurpleAccount *account = faults_fresh(rules_cooling);
+    g_autofree char *id = NULL;
+    g_autoptr(GPtrArray) requests = NULL;
+    TestRequest *question;
+
+    test_client_open_im(account, SAM);
+    id = send_cooling(account, "refused, offline between tries");
+    faults_arm(&disk_full);
+    g_assert_cmpuint(sends_of("refused, offline between tries", 1200, FALSE), ==, 0);
+    g_assert_cmpuint(faults_disarm(), ==, 1); /* the one refusal, no try yet */
+    assert_told_refused_once();
+
+    test_client_disconnect(account);
+    ajar_test_run_for(50);
+    test_client_connect(account);
+    test_client_iterate(100);
+    g_assert_true(purple_account_is_connected(account));
+    /* Past the next try (a second after the refusal, at most two). */
+    g_assert_cmpuint(sends_of("refused, offline between tries", 3000, FALSE), ==, 0);
+    requests = test_client_take_requests();
+    g_assert_cmpuint(requests->len, ==, 1);
+    question = g_ptr_array_index(requests, 0);
+    g_assert_cmpstr(question->primary, ==,
+                    "Your message to " SAM " was due while you were offline. Send it now?");
+    g_assert_cmpint(question->default_action, ==,
+                    test_client_request_find_action(question, "Keep it unsent"));
+    g_assert_cmpint(ajar_test_item_state(id), ==, AJAR_EVENT_QUEUED);
+    test_client_request_answer(question, test_client_request_find_action(question, "Send"));
+    g_assert_cmpuint(take_sends_of("refused, offline between tries"), ==, 1);
+    assert_sent_once_for_good(id, "refused, offline between tries");
+}
+
 /* `confirm: true`: at its due time Ajar asks, the user says Send, and the
  * disk is full. The user said yes, so when room returns it goes, once,
  * without asking again. */
@@ -394,6 +433,8 @@ main(int argc, char **argv)
     g_test_add_func("/reliability/faults/disk-retry/two", test_two_refused);
     g_test_add_func("/reliability/faults/disk-retry/by-hand", test_sent_by_hand_while_refused);
     g_test_add_func("/reliability/faults/disk-retry/offline", test_offline_while_refused);
+    g_test_add_func("/reliability/faults/disk-retry/offline-between-tries",
+                    test_offline_between_tries);
     g_test_add_func("/reliability/faults/disk-retry/confirmed", test_confirmed_send_retried);
     g_test_add_func("/reliability/faults/disk-retry/restart", test_restart_while_refused);
     g_test_add_func("/reliability/faults/disk-retry/cancelled", test_cancelled_while_refused);

@@ -124,6 +124,90 @@ test_disk_full_outgoing(void)
     g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
 }
 
+#define UNSAVED_BROKE_LINE                                                                \
+    "The connection failed while your message was being sent, so it may or may not have " \
+    "reached them; it stays kept."
+#define NOTHING_WAITING "Ajar: nothing of yours is waiting."
+
+/* Your message is kept in memory only (the disk was full), and its send by
+ * /ajar send fails: the connection breaks as it goes (@broken), or the
+ * protocol refuses it. The command says so in one line, never that nothing
+ * is waiting; the message stays kept, marked as perhaps gone: a bare
+ * /ajar send does not send it again but says so, /ajar send all does, once. */
+static void
+unsaved_send_fails(gboolean broken)
+{
+    PurpleAccount *account = faults_fresh(faults_rules);
+    Fault full = { .ops = FAULT_WRITE,
+                   .path_part = JOURNAL_PART,
+                   .nth = 1,
+                   .count = 1,
+                   .error = ENOSPC,
+                   .short_write = FALSE };
+    g_autoptr(GPtrArray) lines = NULL;
+    g_autoptr(GPtrArray) again = NULL;
+    g_autoptr(GPtrArray) last = NULL;
+    g_autoptr(GPtrArray) sent = NULL;
+
+    test_client_open_im(account, SAM);
+    faults_arm(&full);
+    test_client_send(account, SAM, "unsaved, then the send failed");
+    g_assert_cmpuint(faults_disarm(), ==, 1);
+    g_assert_cmpuint(faults_error_notices(NULL), ==, 1);
+    ajar_test_count_and_free(test_client_take_lines());
+
+    if (broken)
+        test_prpl_drop_connection_on_next_send();
+    else
+        test_prpl_set_send_result(-ENOTCONN);
+    g_assert_cmpint(test_client_command(account, SAM, "ajar send"), ==, PURPLE_CMD_STATUS_FAILED);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 1); /* on the wire */
+    lines = test_client_take_lines();
+    g_assert_cmpuint(ajar_test_count_lines_with(lines, UNSAVED_BROKE_LINE), ==, 1);
+    g_assert_cmpuint(ajar_test_count_lines_with(lines, NOTHING_WAITING), ==, 0);
+    g_assert_cmpuint(ajar_test_count_lines_with(lines, "sent."), ==, 0);
+    if (broken) {
+        test_client_wait_disconnected(account);
+        test_client_connect(account);
+        test_client_iterate(100);
+    }
+    test_prpl_set_send_result(1);
+
+    /* Not sent again unasked: said to be perhaps gone, and still kept. */
+    g_assert_cmpint(test_client_command(account, SAM, "ajar send"), ==, PURPLE_CMD_STATUS_OK);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
+    again = test_client_take_lines();
+    g_assert_cmpuint(ajar_test_count_lines_with(again, "Ajar: 1 unsaved message may already have "
+                                                       "reached them"),
+                     ==, 1);
+    g_assert_cmpuint(ajar_test_count_lines_with(again, NOTHING_WAITING), ==, 0);
+
+    /* "all" sends it again, once. */
+    g_assert_cmpint(test_client_command(account, SAM, "ajar send all"), ==, PURPLE_CMD_STATUS_OK);
+    sent = test_client_take_sent();
+    g_assert_cmpuint(sent->len, ==, 1);
+    g_assert_cmpstr(((TestSent *)g_ptr_array_index(sent, 0))->message, ==,
+                    "unsaved, then the send failed");
+    g_assert_cmpint(test_client_command(account, SAM, "ajar send all"), ==, PURPLE_CMD_STATUS_OK);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
+    last = test_client_take_lines();
+    g_assert_cmpuint(ajar_test_count_lines_with(last, "Ajar: 1 unsaved message sent."), ==, 1);
+    g_assert_cmpuint(ajar_test_count_lines_with(last, NOTHING_WAITING), ==, 1);
+    test_prpl_clear();
+}
+
+static void
+test_unsaved_send_breaks(void)
+{
+    unsaved_send_fails(TRUE);
+}
+
+static void
+test_unsaved_send_refused(void)
+{
+    unsaved_send_fails(FALSE);
+}
+
 /* The journal's background fdatasync fails (EIO): the line was written but
  * may not be on the disk. Expected: the message stays held (it is in the
  * journal), and the user is told, within a few seconds and without having
@@ -451,6 +535,8 @@ main(int argc, char **argv)
     g_test_add_func("/reliability/faults/disk-full-mid-line", test_disk_full_mid_line);
     g_test_add_func("/reliability/faults/nth-write-fails", test_nth_write_fails);
     g_test_add_func("/reliability/faults/disk-full-outgoing", test_disk_full_outgoing);
+    g_test_add_func("/reliability/faults/unsaved-send-breaks", test_unsaved_send_breaks);
+    g_test_add_func("/reliability/faults/unsaved-send-refused", test_unsaved_send_refused);
     g_test_add_func("/reliability/faults/sync-fails", test_sync_fails);
     g_test_add_func("/reliability/faults/sending-sync-fails", test_sending_sync_fails);
     g_test_add_func("/reliability/faults/cannot-undo", test_cannot_undo);
