@@ -35,6 +35,8 @@
  * AJAR_CRASH_KILLS (default 20) kill points, AJAR_CRASH_SEED (default:
  * random, printed) for a run that reproduces. */
 #include "crash-common.h"
+#include "crash-judge.h"
+#include "crash-replace.h"
 #include "fault-shim.h"
 
 #include <errno.h>
@@ -49,34 +51,6 @@
 
 #include "ajar/ajar-journal.h"
 #include "ajar/ajar-state.h"
-
-typedef struct {
-    gboolean delivered; /* "in": serv_got_im() returned */
-    gboolean typed;     /* "typed": purple_conv_im_send() returned */
-    guint shown;        /* "shown" reports */
-    guint sent;         /* "net" reports */
-    guint sent_unasked; /* "net" in a later run with no "Send" answer in that run */
-    /* The run that first showed / sent it was killed right after: its
-     * "shown" / "net" was that run's last report. */
-    gboolean killed_after_first;
-    guint custody_ids; /* distinct message ids whose custody event holds the tag */
-    gboolean kept;     /* one of them is in custody at the end */
-    gboolean marked;   /* ... marked as perhaps already shown or sent */
-    guint asked_again; /* "it may already have reached them" questions */
-    gboolean outcome;  /* the journal says released/delivered (in) or sent (out) */
-} TagState;
-
-/* Where a run whose journal is replaced dies (fault-shim.so). */
-typedef enum {
-    RENEW_KILL_NONE,    /* only the driver's timed kill */
-    RENEW_KILL_TEAR,    /* halfway through writing journal.jsonl.renew */
-    RENEW_KILL_BEFORE,  /* just before renaming the copy aside */
-    RENEW_KILL_BETWEEN, /* copy aside, journal.jsonl.renew not yet in */
-    RENEW_KILL_AFTER,   /* the new journal in place */
-} RenewKill;
-
-static const char *const renew_kill_names[] = { "timed", "mid-write", "before the renames",
-                                                "between the renames", "after the renames" };
 
 typedef struct {
     char *dir;        /* the driver's temporary folder */
@@ -105,12 +79,6 @@ tag_state(Crash *crash, const char *tag)
         g_hash_table_insert(crash->tags, g_strdup(tag), state);
     }
     return state;
-}
-
-static gboolean
-tag_is_outgoing(const char *tag)
-{
-    return strstr(tag, "-o") != NULL;
 }
 
 /* Takes one report line of run crash->run. @answered_send: tags the user
@@ -190,18 +158,8 @@ spawn_client(Crash *crash, const char *mode, guint32 seed, guint tear_at, RenewK
             g_setenv(FAULT_SHIM_TEAR_MARK_ENV, mark, TRUE);
         }
         if (renew_kill != RENEW_KILL_NONE) {
-            /* The first renames whose source is journal.jsonl...: the copy
-             * aside, then journal.jsonl.renew into place. */
-            static const char *const specs[] = { NULL, NULL, "1:/ajar/" AJAR_JOURNAL_FILE ":before",
-                                                 "1:/ajar/" AJAR_JOURNAL_FILE ":after",
-                                                 "2:/ajar/" AJAR_JOURNAL_FILE ":after" };
             g_autofree char *mark = g_build_filename(crash->dir, "torn", NULL);
-            if (renew_kill == RENEW_KILL_TEAR)
-                g_setenv(FAULT_SHIM_TEAR_ENV,
-                         "1:/ajar/" AJAR_JOURNAL_FILE AJAR_JOURNAL_RENEW_SUFFIX, TRUE);
-            else
-                g_setenv(FAULT_SHIM_KILL_RENAME_ENV, specs[renew_kill], TRUE);
-            g_setenv(FAULT_SHIM_TEAR_MARK_ENV, mark, TRUE);
+            crash_renew_kill_setenv(renew_kill, mark);
         }
         execl(crash->client, crash->client, crash->purple_dir, run, seed_text, mode, (char *)NULL);
         _exit(127);
@@ -266,44 +224,6 @@ print_client_log(Crash *crash)
                        text + (len > 4000 ? len - 4000 : 0));
 }
 
-/* Whether process @pid is stopped (or gone): /proc/PID/stat's state. */
-static gboolean
-process_stopped(pid_t pid)
-{
-    g_autofree char *path = g_strdup_printf("/proc/%d/stat", (int)pid);
-    g_autofree char *stat = NULL;
-    const char *close_paren;
-
-    if (!g_file_get_contents(path, &stat, NULL, NULL))
-        return TRUE;
-    close_paren = strrchr(stat, ')');
-    return close_paren == NULL || close_paren[1] == '\0' || strchr("TtZX", close_paren[2]) != NULL;
-}
-
-/* A sync client's replacement: with the child stopped, journal.jsonl is
- * copied and the copy renamed over it. */
-static void
-replace_journal(Crash *crash, pid_t pid)
-{
-    g_autofree char *path = g_build_filename(crash->purple_dir, "ajar", AJAR_JOURNAL_FILE, NULL);
-    g_autofree char *copy = g_strconcat(path, ".sync-copy", NULL);
-    g_autoptr(GError) error = NULL;
-    g_autofree char *bytes = NULL;
-    gsize len = 0;
-
-    g_assert_cmpint(kill(pid, SIGSTOP), ==, 0);
-    while (!process_stopped(pid))
-        g_usleep(1000);
-    if (g_file_get_contents(path, &bytes, &len, NULL)) {
-        g_assert_true(g_file_set_contents(copy, bytes, len, &error));
-        g_assert_no_error(error);
-        g_assert_cmpint(g_chmod(copy, 0600), ==, 0);
-        g_assert_cmpint(g_rename(copy, path), ==, 0);
-        crash->replacements++;
-    }
-    kill(pid, SIGCONT);
-}
-
 /* One run of the child; killed after @kill_after_ms, or (@kill_after_ms 0)
  * left to finish. @tear_at: the child dies halfway through its
  * @tear_at-th journal write (0: no tear), if that comes first.
@@ -331,7 +251,7 @@ run_client(Crash *crash, const char *mode, guint32 seed, guint kill_after_ms, gu
             open = read_reports(crash, fd, pending, started + replace_ms * 1000, answered_send,
                                 &ready);
             if (open)
-                replace_journal(crash, pid);
+                crash->replacements += crash_replace_journal(crash->purple_dir, pid);
         }
         if (open)
             open = read_reports(crash, fd, pending, started + kill_after_ms * 1000, answered_send,
@@ -481,83 +401,6 @@ verify_with_cli(Crash *crash)
         g_test_message("ajar verify:\n%s%s", out, err);
     g_assert_true(WIFEXITED(status));
     g_assert_cmpint(WEXITSTATUS(status), ==, 0);
-}
-
-typedef struct {
-    guint in_checked, out_checked;
-    guint shown, kept_in, sent, kept_out;
-    guint lost, duplicated, unasked;
-    guint marked_shown, marked_sent; /* shown / sent once, kept marked */
-    guint marked_unshown;            /* marked, killed before it was shown or sent */
-    guint asked_again;
-} Figures;
-
-/* Shown (or sent) once and still kept: only if the kill came right after
- * that, and the journal marks it as perhaps already shown (sent). */
-static gboolean
-kept_marked_after_kill(const TagState *s, guint times)
-{
-    return times == 1 && s->kept && s->marked && s->killed_after_first && s->custody_ids == 1;
-}
-
-static void
-check_tag(const char *tag, const TagState *s, Figures *f)
-{
-    if (tag_is_outgoing(tag)) {
-        if (!s->typed && s->sent == 0 && s->custody_ids == 0)
-            return;
-        f->out_checked++;
-        f->sent += s->sent > 0;
-        f->kept_out += s->sent == 0 && s->kept;
-        f->asked_again += s->asked_again;
-        f->marked_unshown += s->sent == 0 && s->kept && s->marked;
-        if (s->sent_unasked > 0) {
-            f->unasked++;
-            g_test_message("SENT WITHOUT ASKING after a restart: %s", tag);
-        }
-        if (kept_marked_after_kill(s, s->sent)) {
-            /* Sent, killed before "sent" was journaled: kept marked, asked
-             * "send it again?" after the restart, kept unsent. */
-            f->marked_sent++;
-            g_test_message("sent, killed, kept marked \"may already have reached them\": %s "
-                           "(asked again %u times)",
-                           tag, s->asked_again);
-        } else if (s->custody_ids > 1 || s->sent > 1 || (s->sent == 1 && s->kept)) {
-            f->duplicated++;
-            g_test_message("DUPLICATED: %s (taken %u times, sent %u, still kept %d)", tag,
-                           s->custody_ids, s->sent, s->kept);
-        } else if (s->typed && s->sent == 0 && !s->kept) {
-            f->lost++;
-            g_test_message("LOST: %s (typed, never sent, not kept)", tag);
-        } else if (s->sent == 0 && s->outcome) {
-            f->lost++;
-            g_test_message("LOST: %s (journaled as sent, never on the network)", tag);
-        }
-        return;
-    }
-    if (!s->delivered && s->shown == 0 && s->custody_ids == 0)
-        return;
-    f->in_checked++;
-    f->shown += s->shown > 0;
-    f->kept_in += s->shown == 0 && s->kept;
-    f->marked_unshown += s->shown == 0 && s->kept && s->marked;
-    if (kept_marked_after_kill(s, s->shown)) {
-        /* Shown, killed before "released" was journaled: kept marked, and
-         * "release" (all) leaves it. */
-        f->marked_shown++;
-        g_test_message("shown, killed, kept marked \"may already be in the conversation\": %s",
-                       tag);
-    } else if (s->custody_ids > 1 || s->shown > 1 || (s->shown == 1 && s->kept)) {
-        f->duplicated++;
-        g_test_message("DUPLICATED: %s (taken %u times, shown %u times, still kept %d)", tag,
-                       s->custody_ids, s->shown, s->kept);
-    } else if (s->delivered && s->shown == 0 && !s->kept) {
-        f->lost++;
-        g_test_message("LOST: %s (delivered, never shown, not kept)", tag);
-    } else if (s->shown == 0 && s->outcome) {
-        f->lost++;
-        g_test_message("LOST: %s (journaled as shown, never shown)", tag);
-    }
 }
 
 static guint

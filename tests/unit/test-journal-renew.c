@@ -1,8 +1,8 @@
 /* test-journal-renew.c — journal.jsonl deleted, moved or replaced while the
  * journal is open (issue 16): a new file with every message in custody,
  * the other file kept aside, seq going on, a crash between the renames
- * taken up at the next open; and ajar_journal_item_events(), which records
- * a message again, checked against every way a message can be kept. */
+ * taken up at the next open (ajar_journal_item_events() has its own test,
+ * test-journal-item-events.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/file.h>
@@ -94,123 +94,6 @@ only_file_starting(const char *dir, const char *prefix)
     g_dir_close(listing);
     g_assert_nonnull(found);
     return found;
-}
-
-/* ---- recording a message again ---- */
-
-typedef struct {
-    AjarEventType custody;
-    AjarDirection dir;
-    AjarEventType then[3];
-} Story;
-
-/* Every way a message stays in Ajar's custody. */
-static const Story stories[] = {
-    { AJAR_EVENT_HELD, AJAR_DIRECTION_IN, { 0 } },
-    { AJAR_EVENT_ARCHIVED, AJAR_DIRECTION_IN, { 0 } },
-    { AJAR_EVENT_ARCHIVED, AJAR_DIRECTION_IN, { AJAR_EVENT_READ } },
-    { AJAR_EVENT_DELAYED, AJAR_DIRECTION_IN, { 0 } },
-    { AJAR_EVENT_QUEUED, AJAR_DIRECTION_OUT, { 0 } },
-    { AJAR_EVENT_QUEUED, AJAR_DIRECTION_OUT, { AJAR_EVENT_CANCELLED } },
-    { AJAR_EVENT_QUEUED, AJAR_DIRECTION_OUT, { AJAR_EVENT_SENDING } },
-    { AJAR_EVENT_QUEUED, AJAR_DIRECTION_OUT, { AJAR_EVENT_SENDING, AJAR_EVENT_CANCELLED } },
-    { AJAR_EVENT_HELD, AJAR_DIRECTION_OUT, { 0 } },
-    { AJAR_EVENT_HELD, AJAR_DIRECTION_OUT, { AJAR_EVENT_SENDING } },
-    { AJAR_EVENT_HELD, AJAR_DIRECTION_IN, { AJAR_EVENT_SHOWING } },
-    { AJAR_EVENT_DELAYED, AJAR_DIRECTION_IN, { AJAR_EVENT_SHOWING } },
-    { AJAR_EVENT_HELD, AJAR_DIRECTION_IN, { AJAR_EVENT_DISCARDED, AJAR_EVENT_RESTORED } },
-    { AJAR_EVENT_ARCHIVED, AJAR_DIRECTION_IN, { AJAR_EVENT_DISCARDED, AJAR_EVENT_RESTORED } },
-    { AJAR_EVENT_QUEUED, AJAR_DIRECTION_OUT, { AJAR_EVENT_DISCARDED, AJAR_EVENT_RESTORED } },
-    { AJAR_EVENT_DELAYED, AJAR_DIRECTION_IN, { AJAR_EVENT_DISCARDED, AJAR_EVENT_RESTORED } },
-};
-
-static void
-assert_items_alike(const AjarItem *a, const AjarItem *b)
-{
-    g_assert_cmpstr(a->id, ==, b->id);
-    g_assert_cmpint(a->dir, ==, b->dir);
-    g_assert_cmpstr(a->account, ==, b->account);
-    g_assert_cmpstr(a->protocol, ==, b->protocol);
-    g_assert_cmpstr(a->buddy, ==, b->buddy);
-    g_assert_cmpstr(a->rule, ==, b->rule);
-    g_assert_cmpint(a->time, ==, b->time);
-    g_assert_cmpmem(a->text, a->text_len, b->text, b->text_len);
-    g_assert_cmpint(a->due, ==, b->due);
-    g_assert_cmpint(a->state, ==, b->state);
-    g_assert_cmpint(a->interrupted, ==, b->interrupted);
-    g_assert_true(ajar_item_in_custody(b));
-    /* One your unsent letter brought back from "discarded" is recorded as
-     * the letter it is now ("held"), whatever took it in first. */
-    if (a->state != AJAR_EVENT_HELD)
-        g_assert_cmpint(a->custody, ==, b->custody);
-}
-
-/* Each story, and 2,000 random ones: the events recorded again give, in a
- * state that never saw the message, the item as it was. */
-static void
-test_item_events(void)
-{
-    g_autoptr(AjarState) state = ajar_state_new();
-    g_autoptr(AjarState) again = ajar_state_new();
-    g_autoptr(GPtrArray) custody = NULL;
-    GRand *rand = g_rand_new_with_seed(16);
-    gint64 seq = 1, ts = TEST_T0;
-    guint n = G_N_ELEMENTS(stories) + 2000;
-
-    for (guint s = 0; s < n; s++) {
-        Story random_story = { 0 };
-        const Story *story = s < G_N_ELEMENTS(stories) ? &stories[s] : &random_story;
-        g_autofree char *id = g_strdup_printf("id-%05u", s);
-        g_autofree char *text = g_strdup_printf("text \xff %u", s);
-        g_autoptr(AjarEvent) taken = NULL;
-
-        if (story == &random_story) {
-            static const AjarEventType outcomes[] = {
-                AJAR_EVENT_READ,     AJAR_EVENT_CANCELLED, AJAR_EVENT_SENDING,
-                AJAR_EVENT_SHOWING,  AJAR_EVENT_DISCARDED, AJAR_EVENT_RESTORED,
-                AJAR_EVENT_RELEASED, AJAR_EVENT_SENT,      AJAR_EVENT_DELIVERED,
-            };
-            random_story.custody = AJAR_EVENT_HELD + g_rand_int_range(rand, 0, 4);
-            random_story.dir = g_rand_boolean(rand) ? AJAR_DIRECTION_IN : AJAR_DIRECTION_OUT;
-            for (guint k = g_rand_int_range(rand, 0, 4); k > 0; k--)
-                random_story.then[k - 1] = outcomes[g_rand_int_range(rand, 0, 9)];
-        }
-        taken = test_custody_event(story->custody, id, story->dir, text, ts);
-        taken->seq = seq++;
-        ajar_state_apply(state, taken);
-        for (guint k = 0; k < G_N_ELEMENTS(story->then) && story->then[k] != 0; k++) {
-            g_autoptr(AjarEvent) outcome = test_outcome_event(story->then[k], id, ts + k + 1);
-            outcome->seq = seq++;
-            ajar_state_apply(state, outcome);
-        }
-        ts += G_USEC_PER_SEC;
-    }
-
-    custody = ajar_state_list_custody(state);
-    g_assert_cmpuint(custody->len, >=, G_N_ELEMENTS(stories));
-    for (guint i = 0; i < custody->len; i++) {
-        const AjarItem *item = g_ptr_array_index(custody, i);
-        g_autoptr(GPtrArray) events =
-            g_ptr_array_new_with_free_func((GDestroyNotify)ajar_event_free);
-
-        ajar_journal_item_events(item, TEST_T0 + 1, events);
-        for (guint k = 0; k < events->len; k++) {
-            AjarEvent *event = g_ptr_array_index(events, k);
-            g_autoptr(GString) line = g_string_new(NULL);
-            g_autoptr(AjarEvent) decoded = NULL;
-            g_autoptr(GError) error = NULL;
-
-            /* Each is a valid journal line, as it will be read back. */
-            event->seq = seq++;
-            ajar_event_encode(event, line);
-            decoded = ajar_event_decode(line->str, line->len - 1, &error);
-            g_assert_no_error(error);
-            ajar_state_apply(again, decoded);
-        }
-        assert_items_alike(item, ajar_state_lookup(again, item->id));
-    }
-    g_assert_cmpuint(ajar_state_count_custody(again), ==, custody->len);
-    g_rand_free(rand);
 }
 
 /* ---- the file gone ---- */
@@ -646,7 +529,6 @@ int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/journal/renew/item-events", test_item_events);
 #define ADD(path, func) g_test_add(path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
     ADD("/journal/renew/deleted", test_deleted);
     ADD("/journal/renew/moved", test_moved);
