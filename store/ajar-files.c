@@ -133,8 +133,8 @@ fsync_retry(int fd)
     return rc;
 }
 
-static gboolean
-sync_dir(const char *dir, GError **error)
+gboolean
+ajar_files_sync_dir(const char *dir, GError **error)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     int saved;
@@ -212,7 +212,7 @@ ajar_files_replace(const char *dir, const char *name, const char *data, gsize le
         /* TRANSLATORS: %1$s is a file's path, %2$s the system's reason. */
         return replace_failed(error, -1, tmp, _("%s: could not replace: %s"), path,
                               g_strerror(errno));
-    return sync_dir(dir, error);
+    return ajar_files_sync_dir(dir, error);
 }
 
 /* A G_IO_ERROR for @saved_errno; @format is one whole sentence, given the

@@ -150,19 +150,6 @@ aside_name(const char *path, gint64 now)
 
 /* ---- the new file ---- */
 
-static gboolean
-fsync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int rc;
-
-    if (fd < 0)
-        return FALSE;
-    rc = fsync(fd);
-    close(fd);
-    return rc == 0;
-}
-
 /* The note the new file ends with: the journal's words, never translated. */
 static char *
 journal_note(Gone gone, const char *aside, guint kept, guint taken_over, guint discarded)
@@ -361,7 +348,9 @@ ajar_journal_renew_file(const char *path, int old_fd, const AjarState *state, co
     }
     if (aside != NULL)
         chmod(aside, 0600);
-    fsync_dir(dir);
+    /* The renames are done; a folder that cannot be synced leaves them as
+     * durable as the file system makes them. */
+    ajar_files_sync_dir(dir, NULL);
 
     out->fd = fd;
     out->size = lines->len;

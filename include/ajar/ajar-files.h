@@ -31,6 +31,11 @@ gboolean ajar_files_ensure_private_dir(const char *dir, GError **error);
 gboolean ajar_files_replace(const char *dir, const char *name, const char *data, gsize len,
                             GError **error);
 
+/* fsync()s the folder @dir, so that a rename in it is on the disk. A file
+ * system that cannot sync a folder (EINVAL) counts as done.
+ * Errors: AJAR_FILES_ERROR_IO. */
+gboolean ajar_files_sync_dir(const char *dir, GError **error);
+
 /* Writes all of @data to @fd, going on after EINTR and short writes.
  * Returns FALSE with errno set on failure; @written (nullable) gets the bytes
  * that did reach @fd either way. */
