@@ -15,6 +15,7 @@
 #include "ajar-rules-file.h"
 #include "ajar-schedule.h"
 #include "ajar-statistics.h"
+#include "ajar-typing.h"
 
 #include <debug.h>
 #include <notify.h>
@@ -189,6 +190,7 @@ ajar_plugin_load(PurplePlugin *plugin)
     ajar_custody_init(ajar);
     ajar_schedule_connect(ajar);
     ajar_intercept_connect(ajar);
+    ajar_typing_connect(ajar);
     ajar_menu_connect(ajar);
     ajar_commands_register(ajar);
     ajar_schedule_all(ajar, TRUE);
@@ -203,6 +205,8 @@ ajar_plugin_unload(PurplePlugin *plugin)
 
     if (ajar == NULL)
         return TRUE;
+    /* Each protocol's own send_typing back before anything else goes. */
+    ajar_typing_disconnect(ajar);
     /* libpurple removes none of these for us. */
     purple_signals_disconnect_by_handle(plugin);
     ajar_commands_unregister(ajar);

@@ -1,0 +1,124 @@
+/* test-typing.c — your "typing…" is not sent to a person while a message to
+ * them would not go out at once (their outgoing action is not pass, or
+ * quiet hours now), and still goes to everyone else; with Ajar unloaded it
+ * goes to them again (each protocol's own send_typing is back).
+ *
+ * The user's typing is what Pidgin's gtkconv.c and Finch's gntconv.c send
+ * on each keypress: serv_send_typing(gc, name, state); the in-test
+ * protocol records what reached its send_typing (the network). */
+#include "ajar-test-util.h"
+
+#include <server.h>
+
+#define ME "me@example.org/Home"
+#define SAM "sam@example.org"
+#define KIM "kim@example.org"
+
+#define RULES_HEAD \
+    "{\"version\": 1, \"rules\": [{\"name\": \"Sam\", \"match\": [{\"buddy\": \"" SAM "\"}], "
+#define RULES_TAIL "}]}"
+
+/* The user types to @who, pauses, and closes the window: the three states
+ * a messenger sends. */
+static void
+type_to(PurpleAccount *account, const char *who)
+{
+    PurpleConnection *gc = purple_account_get_connection(account);
+
+    test_client_open_im(account, who);
+    serv_send_typing(gc, who, PURPLE_TYPING);
+    serv_send_typing(gc, who, PURPLE_TYPED);
+    test_client_close_im(account, who); /* libpurple sends PURPLE_NOT_TYPING */
+}
+
+/* Returns: how many typing states reached the network for @who; empties
+ * the recording. */
+static guint
+typing_sent_to(const char *who)
+{
+    g_autoptr(GPtrArray) typing = test_prpl_take_sent_typing();
+    guint count = 0;
+
+    for (guint i = 0; i < typing->len; i++) {
+        const TestSentTyping *item = g_ptr_array_index(typing, i);
+
+        if (g_ascii_strcasecmp(item->who, who) == 0)
+            count++;
+    }
+    return count;
+}
+
+static void
+assert_typing_kept_from_sam(const char *rules)
+{
+    PurpleAccount *account = ajar_test_account(ME);
+
+    ajar_test_reload_with_rules(rules);
+    type_to(account, SAM);
+    g_assert_cmpuint(typing_sent_to(SAM), ==, 0);
+    /* Kim has no rule: all three states go. */
+    type_to(account, KIM);
+    g_assert_cmpuint(typing_sent_to(KIM), ==, 3);
+}
+
+static void
+test_typing_hold(void)
+{
+    assert_typing_kept_from_sam(RULES_HEAD "\"outgoing\": {\"action\": \"hold\"}" RULES_TAIL);
+}
+
+static void
+test_typing_delay(void)
+{
+    assert_typing_kept_from_sam(
+        RULES_HEAD "\"outgoing\": {\"action\": \"delay\", \"seconds\": 600}" RULES_TAIL);
+}
+
+/* A rule that only holds their messages leaves your typing alone. */
+static void
+test_typing_pass(void)
+{
+    PurpleAccount *account = ajar_test_account(ME);
+
+    ajar_test_reload_with_rules(RULES_HEAD "\"incoming\": {\"action\": \"hold\"}" RULES_TAIL);
+    type_to(account, SAM);
+    g_assert_cmpuint(typing_sent_to(SAM), ==, 3);
+}
+
+/* Unloaded, Ajar leaves each protocol as it found it. */
+static void
+test_typing_after_unload(void)
+{
+    PurpleAccount *account = ajar_test_account(ME);
+    PurplePluginProtocolInfo *info = PURPLE_PLUGIN_PROTOCOL_INFO(test_prpl_get_plugin());
+    gpointer own = (gpointer)info->send_typing;
+
+    ajar_test_unload();
+    own = (gpointer)info->send_typing;
+    ajar_test_reload_with_rules(RULES_HEAD "\"outgoing\": {\"action\": \"hold\"}" RULES_TAIL);
+    g_assert_true((gpointer)info->send_typing != own);
+    ajar_test_unload();
+    g_assert_true((gpointer)info->send_typing == own);
+    type_to(account, SAM);
+    g_assert_cmpuint(typing_sent_to(SAM), ==, 3);
+}
+
+int
+main(int argc, char **argv)
+{
+    int status;
+
+    test_client_prepare();
+    g_test_init(&argc, &argv, NULL);
+    test_client_start();
+
+    g_test_add_func("/plugin/typing/hold", test_typing_hold);
+    g_test_add_func("/plugin/typing/delay", test_typing_delay);
+    g_test_add_func("/plugin/typing/pass", test_typing_pass);
+    g_test_add_func("/plugin/typing/after-unload", test_typing_after_unload);
+    status = g_test_run();
+
+    test_client_quit();
+    test_client_cleanup();
+    return status;
+}
