@@ -4,6 +4,7 @@
  * change writes rules.json. */
 #include "ajar-commands.h"
 
+#include "ajar-ask-text.h"
 #include "ajar-contact.h"
 #include "ajar-custody.h"
 #include "ajar-review.h"
@@ -58,9 +59,12 @@ status(AjarPlugin *ajar, PurpleConversation *conv)
     if (index < 0) {
         g_string_append(text, _("Ajar: nothing is filtered for this person."));
     } else {
-        g_autofree char *what =
-            ajar_status_text_rule(ajar_rules_get_rule(ajar->rules, (guint)index));
+        const AjarRule *rule = ajar_rules_get_rule(ajar->rules, (guint)index);
+        g_autofree char *what = ajar_status_text_rule(rule);
+        g_autofree char *asking = ajar_ask_text_status(rule);
         g_string_append(text, what);
+        if (asking != NULL)
+            g_string_append_printf(text, " %s", asking);
     }
     for (guint i = 0; i < items->len; i++) {
         const AjarItem *item = g_ptr_array_index(items, i);
@@ -72,7 +76,7 @@ status(AjarPlugin *ajar, PurpleConversation *conv)
             break;
         case AJAR_EVENT_READ: archived++; break;
         case AJAR_EVENT_DELAYED: delayed++; break;
-        case AJAR_EVENT_QUEUED: waiting++; break;
+        case AJAR_EVENT_QUEUED: item->ask ? letters++ : waiting++; break;
         case AJAR_EVENT_CANCELLED:
         case AJAR_EVENT_SENDING: letters++; break;
         case AJAR_EVENT_SHOWING: held++; break;
@@ -231,10 +235,12 @@ sendable(const AjarItem *item, gboolean all)
 {
     /* Without an id: only what is cooling off now. Unsent letters and
      * cancelled messages were kept on purpose: they go only by their id or
-     * with "all", never as a side effect. */
+     * with "all", never as a side effect; so does one its rule's "ask"
+     * kept (its question unanswered), which is a letter until you say. */
     if (item->dir != AJAR_DIRECTION_OUT ||
-        !(item->state == AJAR_EVENT_QUEUED || item->state == AJAR_EVENT_SENDING ||
-          (all && (item->state == AJAR_EVENT_HELD || item->state == AJAR_EVENT_CANCELLED))))
+        !(((item->state == AJAR_EVENT_QUEUED && !item->ask) || item->state == AJAR_EVENT_SENDING) ||
+          (all && (item->state == AJAR_EVENT_HELD || item->state == AJAR_EVENT_CANCELLED ||
+                   item->state == AJAR_EVENT_QUEUED))))
         return PICK_NO;
     return item->interrupted ? PICK_BY_ID_ONLY : PICK_YES;
 }

@@ -3,6 +3,7 @@
  * received-im-msg; and sending-im-msg, before encryption plugins. */
 #include "ajar-intercept.h"
 
+#include "ajar-ask-text.h"
 #include "ajar-custody.h"
 #include "ajar-schedule.h"
 
@@ -224,11 +225,15 @@ sending_im_msg_cb(PurpleAccount *account, const char *receiver, char **message, 
         return;
     }
 
-    event =
-        message_event(decision.action == AJAR_ACTION_DELAY ? AJAR_EVENT_QUEUED : AJAR_EVENT_HELD,
-                      account, AJAR_DIRECTION_OUT, receiver, decision.rule_name);
+    /* "ask" keeps it queued with no due time: only a Send sends it. */
+    event = message_event(decision.action == AJAR_ACTION_DELAY || decision.action == AJAR_ACTION_ASK
+                              ? AJAR_EVENT_QUEUED
+                              : AJAR_EVENT_HELD,
+                          account, AJAR_DIRECTION_OUT, receiver, decision.rule_name);
     set_text(event, *message);
-    event->due = decision.due;
+    event->due = decision.action == AJAR_ACTION_ASK ? 0 : decision.due;
+    event->quiet = decision.quiet;
+    event->ask = decision.action == AJAR_ACTION_ASK;
     if (!ajar_context_journal(ajar, event, &error)) {
         /* Not sent, and not lost: kept in memory until the messenger quits,
          * and shown here so it can be copied. */
@@ -246,6 +251,22 @@ sending_im_msg_cb(PurpleAccount *account, const char *receiver, char **message, 
         line = g_strdup_printf(_("Ajar could not save this message to disk, so it was not sent. "
                                  "It is kept until you quit; /ajar send sends it. It said: %s"),
                                shown);
+        write_system_line(account, receiver, line);
+    } else if (event->ask) {
+        /* Kept, and asked about at once; this line stays if the question
+         * is closed without an answer. */
+        /* TRANSLATORS: written into the conversation; %s is the message's
+         * id. "/ajar send" and "/ajar review" are commands: keep them. */
+        g_autofree char *line = g_strdup_printf(
+            _("Ajar: kept as an unsent letter. /ajar send %s sends it, /ajar review shows it."),
+            event->id);
+        write_system_line(account, receiver, line);
+        ajar_schedule_ask(ajar,
+                          ajar_state_lookup(ajar_journal_get_state(ajar->journal), event->id));
+    } else if (event->quiet) {
+        g_autofree char *line = ajar_ask_text_quiet_line(event->due);
+        ajar_schedule_item(ajar,
+                           ajar_state_lookup(ajar_journal_get_state(ajar->journal), event->id));
         write_system_line(account, receiver, line);
     } else if (event->type == AJAR_EVENT_QUEUED) {
         int wait = minutes_of(event->due - event->ts);

@@ -137,7 +137,10 @@ state_word(const AjarItem *item)
     case AJAR_EVENT_ARCHIVED: return _("archived");
     case AJAR_EVENT_READ: return _("archived, read");
     case AJAR_EVENT_DELAYED: return _("delayed");
-    case AJAR_EVENT_QUEUED: return _("yours, cooling off");
+    case AJAR_EVENT_QUEUED:
+        if (item->ask)
+            return _("your unsent letter"); /* its "ask" question unanswered */
+        return item->quiet ? _("yours, kept for quiet hours") : _("yours, cooling off");
     case AJAR_EVENT_CANCELLED: return _("yours, kept unsent");
     case AJAR_EVENT_DISCARDED: return item->dir == AJAR_DIRECTION_OUT ? _("yours") : "";
     default: return "";

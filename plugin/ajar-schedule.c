@@ -9,6 +9,7 @@
 #include <connection.h>
 #include <request.h>
 
+#include "ajar-ask-text.h"
 #include "ajar-custody.h"
 #include "ajar-due-queue.h"
 #include "ajar/ajar-i18n.h"
@@ -23,6 +24,7 @@ enum {
     WAIT_SEND,        /* the user said "Send" while it was offline */
     WAIT_ASK_AGAIN,   /* ask "send it again?": Ajar stopped while sending it */
     WAIT_ASK_BROKEN,  /* ask "send it again?": its send failed or broke its connection */
+    WAIT_ASK_RULE,    /* its rule says "ask": asked at once, with the rule's question */
 };
 
 /* A send that broke asks again; its error says no more (the question does). */
@@ -165,6 +167,18 @@ answer_keep_cb(AjarQuestion *question, int action)
         report_failure(ajar, _("Ajar could not note your answer."), error);
 }
 
+/* The rule that kept @item, by its name, or NULL when it is gone. */
+static const AjarRule *
+item_rule(AjarPlugin *ajar, const AjarItem *item)
+{
+    for (guint i = 0; i < ajar_rules_get_count(ajar->rules); i++) {
+        const AjarRule *rule = ajar_rules_get_rule(ajar->rules, i);
+        if (g_strcmp0(rule->name, item->rule) == 0)
+            return rule;
+    }
+    return NULL;
+}
+
 /* Asks before sending; the default answer is not to send. */
 static void
 ask_before_sending(AjarPlugin *ajar, const AjarItem *item, int why)
@@ -177,8 +191,19 @@ ask_before_sending(AjarPlugin *ajar, const AjarItem *item, int why)
     g_autofree char *preview = ajar_text_first_line(plain, 200);
     g_autofree char *buddy = ajar_reveal_name(item->buddy);
     g_autofree char *primary = NULL;
+    g_autofree char *rest = NULL;
+    const char *secondary = preview;
 
-    if (why == WAIT_ASK_AGAIN)
+    if (why == WAIT_ASK_RULE) {
+        /* "ask": the rule's own question (or the default one), then the message. */
+        const AjarRule *rule = item_rule(ajar, item);
+        primary = ajar_ask_text_question(item->rule, rule != NULL ? rule->outgoing.question : NULL);
+    } else if (item->quiet && why != WAIT_ASK_AGAIN && why != WAIT_ASK_BROKEN) {
+        /* Written in quiet hours: when, and what, in the question itself;
+         * below it only what the quote leaves out. */
+        primary = ajar_ask_text_quiet_question(item, ajar_context_now(), &rest);
+        secondary = rest;
+    } else if (why == WAIT_ASK_AGAIN)
         /* TRANSLATORS: this and the next four: a question before one of
          * your messages is sent; %s is whom it is for (their address). */
         primary = g_strdup_printf(_("Ajar stopped while sending your message to %s, so it may "
@@ -205,7 +230,7 @@ ask_before_sending(AjarPlugin *ajar, const AjarItem *item, int why)
     question->id = g_strdup(item->id);
     g_hash_table_insert(ajar->asking, g_strdup(item->id), question);
     question->handle = purple_request_action(
-        ajar->plugin, _("Ajar"), primary, preview, 1, account, item->buddy, NULL, question, 2,
+        ajar->plugin, _("Ajar"), primary, secondary, 1, account, item->buddy, NULL, question, 2,
         why == WAIT_ASK_AGAIN || why == WAIT_ASK_BROKEN ? _("Send again") : _("Send"),
         G_CALLBACK(answer_send_cb), _("Keep it unsent"), G_CALLBACK(answer_keep_cb));
 }
@@ -215,12 +240,10 @@ ask_before_sending(AjarPlugin *ajar, const AjarItem *item, int why)
 static gboolean
 item_wants_confirm(AjarPlugin *ajar, const AjarItem *item)
 {
-    for (guint i = 0; i < ajar_rules_get_count(ajar->rules); i++) {
-        const AjarRule *rule = ajar_rules_get_rule(ajar->rules, i);
-        if (g_strcmp0(rule->name, item->rule) == 0)
-            return rule->outgoing.confirm;
-    }
-    return TRUE;
+    const AjarRule *rule = item_rule(ajar, item);
+
+    /* Written in quiet hours: always asked, whatever the rule says now. */
+    return item->quiet || rule == NULL || rule->outgoing.confirm;
 }
 
 /* The due time came (or had passed at load). */
@@ -295,7 +318,8 @@ due_cb(AjarPlugin *ajar, const char *id)
 void
 ajar_schedule_item(AjarPlugin *ajar, const AjarItem *item)
 {
-    if (item->state != AJAR_EVENT_DELAYED && item->state != AJAR_EVENT_QUEUED)
+    /* An "ask" message has no due time: only the user's answer sends it. */
+    if ((item->state != AJAR_EVENT_DELAYED && item->state != AJAR_EVENT_QUEUED) || item->ask)
         return;
     ajar_due_queue_forget(ajar, item->id);
     ajar_due_queue_add(ajar, item->id, item->due);
@@ -323,7 +347,10 @@ ajar_schedule_all(AjarPlugin *ajar, gboolean after_load)
                 ajar_due_queue_wait_for_account(ajar, item->id, WAIT_ASK_AGAIN);
             continue;
         }
-        if (item->state != AJAR_EVENT_DELAYED && item->state != AJAR_EVENT_QUEUED)
+        /* An "ask" message left unanswered (the dialog closed, or the
+         * messenger quit) is not asked about again: it stays unsent, like
+         * a letter, until /ajar send or the review sends it. */
+        if ((item->state != AJAR_EVENT_DELAYED && item->state != AJAR_EVENT_QUEUED) || item->ask)
             continue;
         if (after_load && item->dir == AJAR_DIRECTION_OUT)
             g_hash_table_add(ajar->from_earlier_run, g_strdup(item->id));
@@ -401,6 +428,14 @@ signed_on_cb(PurpleConnection *gc, gpointer data)
             due(ajar, item, FALSE);
         }
     }
+}
+
+void
+ajar_schedule_ask(AjarPlugin *ajar, const AjarItem *item)
+{
+    if (item == NULL || item->dir != AJAR_DIRECTION_OUT || item->state != AJAR_EVENT_QUEUED)
+        return;
+    ask_before_sending(ajar, item, WAIT_ASK_RULE);
 }
 
 void

@@ -14,3 +14,9 @@ void ajar_schedule_item(AjarPlugin *ajar, const AjarItem *item);
  * overdue message of yours is asked about, never sent, and one Ajar
  * stopped sending is asked about again. */
 void ajar_schedule_all(AjarPlugin *ajar, gboolean after_load);
+/* Asks at once whether to send @item, a message of yours its rule's
+ * "ask" kept: the rule's question (or "Send this to Sam now?") over the
+ * message; Send sends it as a cooling-off message is sent, Keep it unsent
+ * (the default) keeps it as an unsent letter, and a dialog closed without
+ * an answer leaves it unsent. */
+void ajar_schedule_ask(AjarPlugin *ajar, const AjarItem *item);

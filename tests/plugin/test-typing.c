@@ -1,12 +1,13 @@
 /* test-typing.c — your "typing…" is not sent to a person while a message to
  * them would not go out at once (their outgoing action is not pass, or
- * quiet hours now), and still goes to everyone else; with Ajar unloaded it
+ * quiet hours now; "ask"), and still goes to everyone else; with Ajar unloaded it
  * goes to them again (each protocol's own send_typing is back).
  *
  * The user's typing is what Pidgin's gtkconv.c and Finch's gntconv.c send
  * on each keypress: serv_send_typing(gc, name, state); the in-test
  * protocol records what reached its send_typing (the network). */
 #include "ajar-test-util.h"
+#include "local-clock.h"
 
 #include <server.h>
 
@@ -74,6 +75,30 @@ test_typing_delay(void)
         RULES_HEAD "\"outgoing\": {\"action\": \"delay\", \"seconds\": 600}" RULES_TAIL);
 }
 
+static void
+test_typing_ask(void)
+{
+    assert_typing_kept_from_sam(RULES_HEAD "\"outgoing\": {\"action\": \"ask\"}" RULES_TAIL);
+}
+
+/* Quiet hours (here 23:30 to 00:01, wrapping midnight) keep your typing
+ * from them while they last, whatever the outgoing action; outside them it
+ * goes. */
+static void
+test_typing_quiet_hours(void)
+{
+    PurpleAccount *account = ajar_test_account(ME);
+
+    local_clock_set(0, 0, 30);
+    assert_typing_kept_from_sam(RULES_HEAD "\"outgoing\": {\"action\": \"pass\", "
+                                           "\"quiet_hours\": {\"from\": \"23:30\", "
+                                           "\"until\": \"00:01\"}}" RULES_TAIL);
+    local_clock_set(7, 0, 0);
+    type_to(account, SAM);
+    g_assert_cmpuint(typing_sent_to(SAM), ==, 3);
+    local_clock_reset();
+}
+
 /* A rule that only holds their messages leaves your typing alone. */
 static void
 test_typing_pass(void)
@@ -114,6 +139,8 @@ main(int argc, char **argv)
 
     g_test_add_func("/plugin/typing/hold", test_typing_hold);
     g_test_add_func("/plugin/typing/delay", test_typing_delay);
+    g_test_add_func("/plugin/typing/ask", test_typing_ask);
+    g_test_add_func("/plugin/typing/quiet-hours", test_typing_quiet_hours);
     g_test_add_func("/plugin/typing/pass", test_typing_pass);
     g_test_add_func("/plugin/typing/after-unload", test_typing_after_unload);
     status = g_test_run();
