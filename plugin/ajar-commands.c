@@ -19,15 +19,17 @@
 
 static const char *const usage =
     /* TRANSLATORS: /ajar's help, one command a line. Keep "/ajar", the
-     * command words (status, hold, archive, delay, pass, cooloff, off,
+     * command words (status, hold, archive, delay, pass, cooloff, ask, quiet, off,
      * review, release, cancel, send, undiscard, help, all) and HH:MM as they
-     * are: they are what is typed. MINUTES and ID may be translated. */
+     * are: they are what is typed. MINUTES, QUESTION and ID may be translated. */
     N_("/ajar status — what Ajar does for this person, and what it keeps\n"
        "/ajar hold — keep their messages out of sight until you review them\n"
        "/ajar archive — store their messages unread, never announced\n"
        "/ajar delay MINUTES | /ajar delay HH:MM — their messages come later, or daily at HH:MM\n"
        "/ajar pass — let their messages through again\n"
        "/ajar cooloff MINUTES | /ajar cooloff off — let your messages wait before they go\n"
+       "/ajar ask [QUESTION] | /ajar ask off — be asked before each of your messages goes\n"
+       "/ajar quiet HH:MM HH:MM | /ajar quiet off — keep what you write then, and ask at the end\n"
        "/ajar review — read what was kept\n"
        "/ajar release [all|ID] — show their kept messages here (all when no ID)\n"
        "/ajar cancel [all|ID] — keep your waiting messages unsent\n"
@@ -350,6 +352,61 @@ change_rule(AjarPlugin *ajar, PurpleConversation *conv, AjarContactSetting *chan
     return PURPLE_CMD_RET_OK;
 }
 
+/* /ajar ask [QUESTION|off], /ajar quiet HH:MM HH:MM|off. @line is the
+ * whole argument as typed (a question keeps its spaces). */
+static PurpleCmdRet
+asking_command(AjarPlugin *ajar, PurpleConversation *conv, GPtrArray *argv, const char *line,
+               char **error_out)
+{
+    const char *sub = g_ptr_array_index(argv, 0);
+    const char *arg = argv->len > 1 ? g_ptr_array_index(argv, 1) : NULL;
+    AjarContactSetting change = { { 0 }, TRUE, FALSE };
+
+    if (strcmp(sub, "quiet") == 0) {
+        AjarDirectionRule quiet = { 0 };
+        g_autoptr(GError) error = NULL;
+        g_autofree char *from = NULL;
+        g_autofree char *until = NULL;
+        g_autofree char *done = NULL;
+
+        if (argv->len == 2 && strcmp(arg, "off") == 0) {
+            done = g_strdup(_("Ajar: no quiet hours for this person any more."));
+        } else if (argv->len == 3 && ajar_parse_quiet(arg, g_ptr_array_index(argv, 2), &quiet)) {
+            from = ajar_ask_text_minute(quiet.quiet_from_minute);
+            until = ajar_ask_text_minute(quiet.quiet_until_minute);
+            /* TRANSLATORS: the first %s is when quiet hours start, the
+             * second (twice) when they end ("23:00", "07:00"). */
+            done = g_strdup_printf(_("Ajar: from %s to %s what you write to them is kept, and at "
+                                     "%s you are asked whether to send it."),
+                                   from, until, until);
+        } else {
+            return usage_error(error_out);
+        }
+        if (!ajar_contact_set_quiet(ajar, purple_conversation_get_account(conv),
+                                    purple_conversation_get_name(conv), &quiet, &error)) {
+            *error_out = g_strdup_printf(_("Nothing was changed: %s"), error->message);
+            return PURPLE_CMD_RET_FAILED;
+        }
+        say(conv, done);
+        return PURPLE_CMD_RET_OK;
+    }
+    /* "ask": the rest of the line, if any, is the question. */
+    if (argv->len == 2 && strcmp(arg, "off") == 0) {
+        change.what.action = AJAR_ACTION_PASS;
+        return change_rule(ajar, conv, &change, _("Ajar: your messages go at once again."),
+                           error_out);
+    }
+    {
+        g_autofree char *question = g_strstrip(g_strdup(line + strspn(line, " \t") + 3));
+
+        change.what.action = AJAR_ACTION_ASK;
+        change.what.question = *question != '\0' ? question : NULL;
+        return change_rule(ajar, conv, &change,
+                           _("Ajar: you will be asked before each of your messages to them goes."),
+                           error_out);
+    }
+}
+
 static PurpleCmdRet
 run_command(PurpleConversation *conv, gchar **args, gchar **error_out, AjarPlugin *ajar)
 {
@@ -364,6 +421,12 @@ run_command(PurpleConversation *conv, gchar **args, gchar **error_out, AjarPlugi
     }
     sub = argv->len > 0 ? g_ptr_array_index(argv, 0) : "status"; /* no i18n: command word */
     arg = argv->len > 1 ? g_ptr_array_index(argv, 1) : NULL;
+    if (strcmp(sub, "ask") == 0 || strcmp(sub, "quiet") == 0) {
+        if (!ajar->journal_busy)
+            return asking_command(ajar, conv, argv, args[0], error_out);
+        *error_out = ajar_context_busy_refusal(ajar);
+        return PURPLE_CMD_RET_FAILED;
+    }
     if (argv->len > 2)
         return usage_error(error_out);
 
@@ -510,7 +573,7 @@ ajar_commands_register(AjarPlugin *ajar)
         /* TRANSLATORS: /help ajar. Keep everything before the colon as it
          * is, but MINUTES and ID: it is what is typed. */
         _("ajar [status|hold|archive|delay MINUTES|delay HH:MM|pass|cooloff MINUTES|cooloff off|"
-          "review|release [all|ID]|cancel [all|ID]|send [all|ID]|undiscard [all|ID]|help]: what "
+          "ask [QUESTION]|ask off|quiet HH:MM HH:MM|quiet off|review|release [all|ID]|cancel [all|ID]|send [all|ID]|undiscard [all|ID]|help]: what "
           "Ajar does for this person"),
         ajar);
 }

@@ -119,9 +119,30 @@ apply_setting(AjarRule *rule, const AjarContactSetting *setting)
            rule->chats.action != AJAR_ACTION_PASS || rule->outgoing.has_quiet;
 }
 
-gboolean
-ajar_contact_set(AjarPlugin *ajar, PurpleAccount *account, const char *buddy,
-                 const AjarContactSetting *setting, GError **error)
+static gboolean
+apply_setting_cb(AjarRule *rule, gconstpointer data)
+{
+    return apply_setting(rule, data);
+}
+
+/* Quiet hours only: the rest of the rule stays. */
+static gboolean
+apply_quiet_cb(AjarRule *rule, gconstpointer data)
+{
+    const AjarDirectionRule *quiet = data;
+
+    rule->outgoing.has_quiet = quiet->has_quiet;
+    rule->outgoing.quiet_from_minute = quiet->has_quiet ? quiet->quiet_from_minute : 0;
+    rule->outgoing.quiet_until_minute = quiet->has_quiet ? quiet->quiet_until_minute : 0;
+    return rule->incoming.action != AJAR_ACTION_PASS || rule->outgoing.action != AJAR_ACTION_PASS ||
+           rule->chats.action != AJAR_ACTION_PASS || rule->outgoing.has_quiet;
+}
+
+/* Changes the rule covering @buddy with @apply (FALSE from it: the rule
+ * goes) and writes rules.json atomically. */
+static gboolean
+edit_rule(AjarPlugin *ajar, PurpleAccount *account, const char *buddy,
+          gboolean (*apply)(AjarRule *rule, gconstpointer data), gconstpointer data, GError **error)
 {
     int index = ajar_contact_rule_index(ajar, account, buddy);
     g_autoptr(AjarRule) rule = NULL;
@@ -152,7 +173,7 @@ ajar_contact_set(AjarPlugin *ajar, PurpleAccount *account, const char *buddy,
     }
     rule = index >= 0 ? ajar_rule_copy(ajar_rules_get_rule(ajar->rules, (guint)index))
                       : ajar_contact_new_rule(ajar, account, buddy);
-    if (!apply_setting(rule, setting)) {
+    if (!apply(rule, data)) {
         /* "Turn off": the rule goes. */
         if (index < 0)
             return TRUE;
@@ -162,6 +183,20 @@ ajar_contact_set(AjarPlugin *ajar, PurpleAccount *account, const char *buddy,
                                        AJAR_RULES_FILE, error);
     }
     return changed != NULL && ajar_rules_file_replace(ajar, changed, error);
+}
+
+gboolean
+ajar_contact_set(AjarPlugin *ajar, PurpleAccount *account, const char *buddy,
+                 const AjarContactSetting *setting, GError **error)
+{
+    return edit_rule(ajar, account, buddy, apply_setting_cb, setting, error);
+}
+
+gboolean
+ajar_contact_set_quiet(AjarPlugin *ajar, PurpleAccount *account, const char *buddy,
+                       const AjarDirectionRule *quiet, GError **error)
+{
+    return edit_rule(ajar, account, buddy, apply_quiet_cb, quiet, error);
 }
 
 static gboolean
@@ -220,5 +255,21 @@ ajar_parse_delay(const char *text, gboolean time_of_day_allowed, AjarDirectionRu
         return FALSE;
     out->delay_kind = AJAR_DELAY_AT;
     out->at_minute = (int)(hour * 60 + minute);
+    return TRUE;
+}
+
+gboolean
+ajar_parse_quiet(const char *from, const char *until, AjarDirectionRule *out)
+{
+    AjarDirectionRule start, end;
+
+    memset(out, 0, sizeof(*out));
+    if (!ajar_parse_delay(from, TRUE, &start) || start.delay_kind != AJAR_DELAY_AT ||
+        !ajar_parse_delay(until, TRUE, &end) || end.delay_kind != AJAR_DELAY_AT ||
+        start.at_minute == end.at_minute)
+        return FALSE;
+    out->has_quiet = TRUE;
+    out->quiet_from_minute = start.at_minute;
+    out->quiet_until_minute = end.at_minute;
     return TRUE;
 }

@@ -171,6 +171,86 @@ test_ask_status(void)
     ajar_test_unload();
 }
 
+/* Returns: (transfer full): the one line the command wrote, or NULL if
+ * it failed (its error line is checked to be the usage). */
+static char *
+run(PurpleAccount *account, const char *command)
+{
+    g_autoptr(GPtrArray) lines = NULL;
+    PurpleCmdStatus status = test_client_command(account, SAM, command);
+    const TestLine *line;
+
+    lines = test_client_take_lines();
+    g_assert_cmpuint(lines->len, ==, 1);
+    line = g_ptr_array_index(lines, 0);
+    if (status != PURPLE_CMD_STATUS_OK) {
+        g_assert_nonnull(strstr(line->message, "Ajar did not understand that"));
+        g_assert_nonnull(strstr(line->message, "/ajar quiet HH:MM HH:MM"));
+        return NULL;
+    }
+    return g_strdup(line->message);
+}
+
+/* /ajar quiet and /ajar ask change rules.json; a wrong argument prints the
+ * usage and changes nothing. */
+static void
+test_ask_commands(void)
+{
+    PurpleAccount *account = start(rules_ask_default);
+    g_autofree char *before = NULL;
+    g_autofree char *said = NULL;
+    const AjarRule *rule;
+
+    said = run(account, "ajar quiet 23:00 7:00");
+    g_assert_cmpstr(said, ==,
+                    "Ajar: from 23:00 to 07:00 what you write to them is kept, and at 07:00 you "
+                    "are asked whether to send it.");
+    {
+        g_autoptr(AjarRuleSet) rules = ajar_test_parse_rules();
+        rule = ajar_rules_get_rule(rules, 0);
+        g_assert_true(rule->outgoing.has_quiet);
+        g_assert_cmpint(rule->outgoing.quiet_from_minute, ==, 23 * 60);
+        g_assert_cmpint(rule->outgoing.quiet_until_minute, ==, 7 * 60);
+        g_assert_cmpint(rule->outgoing.action, ==, AJAR_ACTION_ASK); /* the rest as it was */
+    }
+    g_clear_pointer(&said, g_free);
+    said = run(account, "ajar status");
+    g_assert_nonnull(strstr(said, "Quiet hours 23:00 to 07:00: what you write to them then is not "
+                                  "sent, and at 07:00 Ajar asks whether to send it."));
+    before = ajar_test_read_rules();
+    g_assert_null(run(account, "ajar quiet 23:00"));
+    g_assert_null(run(account, "ajar quiet 25:00 07:00"));
+    g_assert_null(run(account, "ajar quiet 07:00 07:00"));
+    g_assert_null(run(account, "ajar quiet 23:00 07:00 08:00"));
+    {
+        g_autofree char *after = ajar_test_read_rules();
+        g_assert_cmpstr(after, ==, before);
+    }
+
+    g_clear_pointer(&said, g_free);
+    said = run(account, "ajar ask  " QUESTION " ");
+    g_assert_cmpstr(said, ==, "Ajar: you will be asked before each of your messages to them goes.");
+    {
+        g_autoptr(AjarRuleSet) rules = ajar_test_parse_rules();
+        rule = ajar_rules_get_rule(rules, 0);
+        g_assert_cmpint(rule->outgoing.action, ==, AJAR_ACTION_ASK);
+        g_assert_cmpstr(rule->outgoing.question, ==, QUESTION);
+        g_assert_true(rule->outgoing.has_quiet); /* kept */
+    }
+    g_clear_pointer(&said, g_free);
+    said = run(account, "ajar quiet off");
+    g_assert_cmpstr(said, ==, "Ajar: no quiet hours for this person any more.");
+    g_clear_pointer(&said, g_free);
+    said = run(account, "ajar ask off");
+    g_assert_cmpstr(said, ==, "Ajar: your messages go at once again.");
+    {
+        g_autoptr(AjarRuleSet) rules = ajar_test_parse_rules();
+        /* Passing both ways and no quiet hours: the rule does nothing, so it went. */
+        g_assert_cmpuint(ajar_rules_get_count(rules), ==, 0);
+    }
+    ajar_test_unload();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -184,6 +264,7 @@ main(int argc, char **argv)
     g_test_add_func("/plugin/ask/no", test_ask_no);
     g_test_add_func("/plugin/ask/dismissed", test_ask_dismissed);
     g_test_add_func("/plugin/ask/status", test_ask_status);
+    g_test_add_func("/plugin/ask/commands", test_ask_commands);
     status = g_test_run();
 
     test_client_quit();
