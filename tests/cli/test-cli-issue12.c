@@ -18,6 +18,7 @@ typedef enum {
     QUIET, /* yours to Sam, queued in quiet hours */
     ASK,   /* yours to Sam, queued to ask first */
     PLAIN, /* Sam's, held: no new field */
+    ZOE,   /* a stranger, archived */
     N_MESSAGES
 } Message;
 
@@ -86,6 +87,9 @@ set_up(Fixture *f, gconstpointer data)
     events[ASK]->ask = TRUE;
     events[PLAIN] = custody(AJAR_EVENT_HELD, AJAR_DIRECTION_IN, "sam@example.org", "Sam",
                             "plain old message", 6);
+    events[ZOE] = custody(AJAR_EVENT_ARCHIVED, AJAR_DIRECTION_IN, "zoe@example.org", "Strangers",
+                          "hi from Zoe", 7);
+    events[ZOE]->stranger = TRUE;
     for (guint i = 0; i < N_MESSAGES; i++) {
         append(journal, events[i]);
         f->ids[i] = g_strdup(events[i]->id);
@@ -165,15 +169,20 @@ static void
 test_list_held(Fixture *f, gconstpointer data)
 {
     g_autoptr(CliRun) run = cli_run_dir(&f->base, "list", "--state", "held", NULL);
-    g_autofree char *kim = NULL, *lee = NULL;
+    g_autofree char *kim = NULL, *lee = NULL, *chat = NULL, *quiet = NULL, *zoe = NULL;
 
     cli_assert_status(run, 0);
+    zoe = line_of(run->out, f->ids[ZOE]);
+    g_assert_nonnull(zoe); /* archived, yet a stranger's: waits for you */
+    cli_assert_contains(zoe, "(stranger)");
     kim = line_of(run->out, f->ids[KIM]);
     lee = line_of(run->out, f->ids[LEE]);
+    chat = line_of(run->out, f->ids[CHAT]);
+    quiet = line_of(run->out, f->ids[QUIET]);
     g_assert_nonnull(kim);
     g_assert_null(lee); /* archived, and no longer a stranger's */
-    g_assert_nonnull(line_of(run->out, f->ids[CHAT]));
-    g_assert_null(line_of(run->out, f->ids[QUIET]));
+    g_assert_nonnull(chat);
+    g_assert_null(quiet);
 }
 
 static JsonObject *
