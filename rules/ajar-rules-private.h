@@ -60,6 +60,10 @@ int ajar_rules_find_index(const AjarRuleSet *set, const AjarFacts *facts);
 
 /* @dt as unix microseconds (ajar-rules-time.c). */
 gint64 ajar_rules_datetime_to_us(GDateTime *dt);
+/* When quiet hours that end at @until_minute (local) and hold @now end:
+ * ajar_rules_next_time_of_day(), or, the night clocks go back, the second
+ * time the end's wall time comes if that is the next. Unix microseconds. */
+gint64 ajar_rules_quiet_end(GDateTime *now, int until_minute);
 
 /* Case-folded, NFKC-normalized form used for keyword matching. Transfer full. */
 char *ajar_rules_fold(const char *text);

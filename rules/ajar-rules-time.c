@@ -89,6 +89,34 @@ ajar_rules_next_time_of_day(GDateTime *now, int at_minute)
     return now_us + (gint64)24 * 60 * 60 * G_USEC_PER_SEC;
 }
 
+gint64
+ajar_rules_quiet_end(GDateTime *now, int until_minute)
+{
+    GTimeZone *tz = g_date_time_get_timezone(now);
+    gint64 now_us = ajar_rules_datetime_to_us(now);
+    gint64 next = ajar_rules_next_time_of_day(now, until_minute);
+    gint64 first;
+    int year, month, day;
+
+    /* The night clocks go back, the window's end can come twice; written
+     * in the repeated hour after its first pass, the window ends at its
+     * second, not a day later. */
+    g_date_time_get_ymd(now, &year, &month, &day);
+    first = wall_time_on(tz, year, month, day, until_minute);
+    if (first == 0)
+        return next;
+    for (int shift = 30 * 60; shift <= 2 * 60 * 60; shift += 30 * 60) {
+        gint64 later = first + (gint64)shift * G_USEC_PER_SEC;
+        g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc(later / G_USEC_PER_SEC);
+        g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_timezone(utc, tz) : NULL;
+
+        if (local != NULL && same_wall_minute(local, year, month, day, until_minute) &&
+            later > now_us && later < next)
+            return later;
+    }
+    return next;
+}
+
 gboolean
 ajar_rules_in_quiet_hours(const AjarDirectionRule *outgoing, GDateTime *now)
 {

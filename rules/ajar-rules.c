@@ -448,7 +448,7 @@ ajar_rules_decide(const AjarRuleSet *rules, const AjarFacts *facts, GDateTime *n
         decision->action = AJAR_ACTION_DELAY;
         decision->confirm = TRUE;
         decision->quiet = TRUE;
-        decision->due = ajar_rules_next_time_of_day(now, what->quiet_until_minute);
+        decision->due = ajar_rules_quiet_end(now, what->quiet_until_minute);
         return;
     }
     if (what->action == AJAR_ACTION_PASS)
