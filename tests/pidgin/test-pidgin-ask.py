@@ -6,8 +6,8 @@ and when the window ends Ajar asks about it (the "2 a.m. question").
 Starts a local prosody (scripts/servers), Xvfb, a private D-Bus bus and
 Debian's Pidgin with a throwaway --config folder in which the built ajar.so
 is enabled and rules.json gives Sam quiet hours that began an hour ago and
-end a minute or so after the message (the next whole minute at least 45 s
-away). Then, as a person would: double-click Sam, type a message and press
+end 40 s after the start (Pidgin's time zone is chosen so that a whole
+minute of local time falls there), some 25 s after the message. Then, as a person would: double-click Sam, type a message and press
 Enter. The test checks that it is journaled `queued` with "quiet": true and
 due at the window's end, that the conversation shows Ajar's line and not
 the message, that Pidgin sent no typing notification to Sam (its debug log
@@ -20,6 +20,7 @@ started is stopped at the end, even on failure.
 
 import argparse
 import datetime
+import math
 import os
 import shutil
 import sys
@@ -35,24 +36,27 @@ TEXT = "are you awake?"
 
 
 def quiet_window():
-    """(from, until) as "HH:MM" in UTC (the suite's TZ), and until's unix time:
-    the window began an hour ago and ends on the next whole minute at least
-    45 s from now (time enough to start Pidgin and type)."""
-    now = time.time()
-    until = (int(now + 45) // 60 + 1) * 60
-    start = until - 3600
+    """Sam's quiet hours for a run: (from, until) as "HH:MM", until's unix
+    time, and the time zone Pidgin runs in. A window's end is a whole minute
+    of local time, so rather than wait up to a minute for one the test picks
+    the zone: UTC plus the seconds that make local time reach a whole minute
+    40 s from now (time enough to start Pidgin and type). The window began
+    an hour before its end."""
+    end = math.ceil(time.time() + 40)
+    offset = -end % 60  # seconds east of UTC, 0..59
+    zone = f"AJR-00:00:{offset:02d}"  # POSIX counts the other way: "-" is east
 
     def hhmm(t):
-        return datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%H:%M")
+        return datetime.datetime.fromtimestamp(t + offset, datetime.timezone.utc).strftime("%H:%M")
 
-    return hhmm(start), hhmm(until), until
+    return hhmm(end - 3600), hhmm(end), end, offset, zone
 
 
 def conversation_text(ui, conv):
     return "\n".join(ui.text(x) for x in ui.find_all(conv, "text"))
 
 
-def scenario(tap, args, session, config, until):
+def scenario(tap, args, session, config, until, offset):
     shots = args.log_dir
     tap.step = "Pidgin starts with the built ajar.so and Sam's quiet hours, and connects"
     session.start_display()
@@ -100,6 +104,7 @@ def scenario(tap, args, session, config, until):
     question = ap.wait_for("the quiet-hours question", lambda: ui.window("Ajar"), timeout=wait)
     assert time.time() >= until - 1, "asked before the window's end"
     written = datetime.datetime.fromisoformat(event["time"].replace("Z", "+00:00"))
+    written += datetime.timedelta(seconds=offset)  # Pidgin's local time
     expected = f'You wrote this to Sam at {written.strftime("%H:%M")}: "{TEXT}". Send it now?'
     said = [ui.text(x) for x in ui.find_all(question, "label")]
     assert any(expected in s for s in said), f"the dialog says {said}, expected {expected!r}"
@@ -147,13 +152,14 @@ def main():
     tap.step = "a local prosody with accounts you and sam"
     try:
         env = servers.start()
-        start, end, until = quiet_window()
+        start, end, until, offset, zone = quiet_window()
+        session.env["TZ"] = zone
         rules = {"version": 1, "rules": [{
             "name": "Sam", "match": [{"buddy": "sam@example.org"}],
             "outgoing": {"action": "pass", "quiet_hours": {"from": start, "until": end}}}]}
         ap.write_profile(config, args.plugin, env["AJAR_XMPP_PORT"], rules=rules)
         tap.ok(tap.step)
-        scenario(tap, args, session, config, until)
+        scenario(tap, args, session, config, until, offset)
     except Exception as why:  # any failure is reported, then everything is stopped
         tap.not_ok(tap.step, f"{type(why).__name__}: {why}")
         if session.display:
