@@ -12,6 +12,7 @@
 #include "e2e-scenarios.h"
 
 #include <plugin.h>
+#include <server.h>
 #include <signals.h>
 #include <xmlnode.h>
 
@@ -34,9 +35,16 @@ use_sam_rule(const char *body)
 static char *carbons_request_id;
 static gboolean carbons_on;
 
+/* XEP-0085 "composing" states prpl-jabber wrote to the server, to anyone. */
+static guint composing_sent;
+
 static void
 jabber_sending_cb(PurpleConnection *gc, xmlnode **packet, gpointer data)
 {
+    if (g_strcmp0((*packet)->name, "message") == 0 &&
+        xmlnode_get_child_with_namespace(*packet, "composing",
+                                         "http://jabber.org/protocol/chatstates") != NULL)
+        composing_sent++;
     xmlnode *enable = xmlnode_get_child_with_namespace(*packet, "enable", CARBONS_XMLNS);
 
     if (enable != NULL && g_strcmp0((*packet)->name, "iq") == 0) {
@@ -144,6 +152,42 @@ test_typing_while_held(void)
     e2e_wait(typing_arrived_cb, NULL, "Sam's typing notification");
     g_assert_cmpint(test_client_typing_state(parties.me, parties.sam_name), ==, PURPLE_TYPING);
     test_client_close_im(parties.me, parties.sam_name);
+}
+
+/* Your own typing, over prpl-jabber: with no rule it goes to the server
+ * as a "composing" chat state; while your messages to Sam would be kept
+ * (hold, ask, quiet hours) none is written at all. The user's typing is
+ * what Pidgin sends on a keypress: serv_send_typing(). */
+static void
+test_no_typing_to_kept(void)
+{
+    PurpleConnection *gc = purple_account_get_connection(parties.me);
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autoptr(GDateTime) hour_ago = g_date_time_add_hours(now, -1);
+    g_autoptr(GDateTime) in_an_hour = g_date_time_add_hours(now, 1);
+    g_autofree char *from = g_date_time_format(hour_ago, "%H:%M");
+    g_autofree char *until = g_date_time_format(in_an_hour, "%H:%M");
+    g_autofree char *quiet =
+        g_strdup_printf("\"outgoing\": {\"action\": \"pass\", \"quiet_hours\": {\"from\": \"%s\", "
+                        "\"until\": \"%s\"}}",
+                        from, until);
+    const char *rules[] = { "\"outgoing\": {\"action\": \"hold\"}",
+                            "\"outgoing\": {\"action\": \"ask\"}", quiet };
+    guint before;
+
+    for (guint i = 0; i < G_N_ELEMENTS(rules); i++) {
+        e2e_use_rules("{\"version\": 1, \"rules\": []}");
+        before = composing_sent;
+        serv_send_typing(gc, parties.sam_name, PURPLE_TYPING);
+        g_assert_cmpuint(composing_sent, ==, before + 1);
+        serv_send_typing(gc, parties.sam_name, PURPLE_NOT_TYPING);
+
+        use_sam_rule(rules[i]);
+        before = composing_sent;
+        serv_send_typing(gc, parties.sam_name, PURPLE_TYPING);
+        g_assert_cmpuint(composing_sent, ==, before);
+    }
+    e2e_use_rules("{\"version\": 1, \"rules\": []}");
 }
 
 /* Sam on the phone and on a laptop, writing at once: every message is
@@ -388,6 +432,7 @@ main(int argc, char **argv)
 
     g_test_add_func("/e2e/xmpp/offline-messages", test_offline_messages);
     g_test_add_func("/e2e/xmpp/typing-while-held", test_typing_while_held);
+    g_test_add_func("/e2e/xmpp/no-typing-to-kept", test_no_typing_to_kept);
     g_test_add_func("/e2e/xmpp/two-resources", test_two_resources);
     g_test_add_func("/e2e/xmpp/carbons-from-second-device", test_carbons_from_second_device);
     g_test_add_func("/e2e/xmpp/restart-with-pending", test_restart_with_pending);
