@@ -1,0 +1,206 @@
+/* test-attention.c — a buzz (XMPP <attention/>, Yahoo buzz) from someone
+ * whose messages are held or archived: not shown, no sound, journaled as an
+ * "attention" event without text, counted in the review and the statistics.
+ *
+ * libpurple's purple_prpl_got_attention() writes "Sam has buzzed you!"
+ * through serv_got_im() (PURPLE_MESSAGE_NOTIFY), then, if a conversation
+ * with Sam is open, emits "got-attention", where Pidgin and Finch play their
+ * "Attention received" sound (the test client does the same). That signal
+ * cannot be cancelled; the sound can ("playing-sound-event"). libpurple
+ * plays one sound event at most once in 2 seconds, so each case that needs
+ * the sound to be asked for waits that long first. */
+#include "ajar-test-util.h"
+
+#include <sound.h>
+
+#define ME "me@example.org/Home"
+#define SAM "sam@example.org"
+#define KIM "kim@example.org"
+#define SKY "sky@example.org"
+
+static PurpleAccount *
+me(void)
+{
+    return ajar_test_account(ME);
+}
+
+static void
+use_rule(const char *name, const char *buddy, const char *incoming, const char *extra)
+{
+    g_autofree char *json = g_strdup_printf(
+        "{\"version\": 1, \"rules\": [{\"name\": \"%s\", \"match\": [{\"account\": "
+        "\"me@example.org\", \"protocol\": \"" TEST_PRPL_ID "\", \"buddy\": \"%s\"}], "
+        "\"incoming\": %s%s}], \"settings\": {\"notify\": \"message\"}}\n",
+        name, buddy, incoming, extra);
+
+    me();
+    ajar_test_reload_with_rules(json);
+}
+
+/* Every time a UI asked libpurple to play the attention sound (before any
+ * plugin could stop it): counted first, at the lowest priority. */
+static int sound_handle;
+static guint attention_sound_asked;
+
+static gboolean
+playing_sound_cb(PurpleSoundEventID event, PurpleAccount *account, gpointer data)
+{
+    if (event == PURPLE_SOUND_GOT_ATTENTION)
+        attention_sound_asked++;
+    return FALSE;
+}
+
+/* Past libpurple's "once in 2 seconds" for one sound event. */
+static void
+wait_sound_allowed(void)
+{
+    ajar_test_run_for(2100);
+    g_array_unref(test_client_take_sounds());
+    attention_sound_asked = 0;
+    test_client_reset_counts();
+}
+
+static guint
+attention_sounds_played(void)
+{
+    g_autoptr(GArray) sounds = test_client_take_sounds();
+    guint count = 0;
+
+    for (guint i = 0; i < sounds->len; i++)
+        count += g_array_index(sounds, PurpleSoundEventID, i) == PURPLE_SOUND_GOT_ATTENTION;
+    return count;
+}
+
+/* A buzz from someone no rule names, their window open: libpurple's line,
+ * "got-attention", the sound. What Ajar must not touch. */
+static void
+assert_buzz_shown(const char *who)
+{
+    g_autoptr(GPtrArray) lines = NULL;
+    TestLine *line;
+
+    wait_sound_allowed();
+    test_client_open_im(me(), who);
+    g_ptr_array_unref(test_client_take_lines());
+    test_client_receive_attention(me(), who, 0);
+    lines = test_client_take_lines();
+    g_assert_cmpuint(lines->len, ==, 1);
+    line = g_ptr_array_index(lines, 0);
+    g_assert_nonnull(strstr(line->message, "has buzzed you!"));
+    g_assert_true(line->flags & PURPLE_MESSAGE_NOTIFY);
+    g_assert_cmpuint(test_client_signal_count("got-attention"), ==, 1);
+    g_assert_cmpuint(attention_sound_asked, ==, 1);
+    g_assert_cmpuint(attention_sounds_played(), ==, 1);
+    test_client_close_im(me(), who);
+    ajar_test_drain();
+}
+
+/* One swallowed buzz since @seq: no "held" (or any kept) message for it,
+ * nothing shown, no sound. @window_open: the UI asked for the sound (so
+ * "not played" means Ajar stopped it, not that nobody asked). */
+static void
+assert_buzz_swallowed(gint64 seq, gboolean window_open)
+{
+    g_autoptr(GPtrArray) lines = test_client_take_lines();
+    g_autoptr(GPtrArray) received = test_client_take_received();
+    g_autoptr(GPtrArray) opened = test_client_take_opened();
+
+    g_assert_cmpuint(lines->len, ==, 0);
+    g_assert_cmpuint(received->len, ==, 0);
+    g_assert_cmpuint(opened->len, ==, 0);
+    g_assert_cmpuint(test_client_signal_count("received-im-msg"), ==, 0);
+    g_assert_cmpuint(test_client_signal_count("writing-im-msg"), ==, 0);
+    g_assert_cmpuint(test_client_signal_count("conversation-created"), ==, 0);
+    /* libpurple emits it after serv_got_im() whenever a window is open:
+     * nothing can stop that signal, only what hangs off it. */
+    g_assert_cmpuint(test_client_signal_count("got-attention"), ==, window_open ? 1 : 0);
+    g_assert_cmpuint(attention_sound_asked, ==, window_open ? 1 : 0);
+    g_assert_cmpuint(attention_sounds_played(), ==, 0);
+    /* Not a message: nothing is kept, nothing to release later. */
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_HELD), ==, 0);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_ARCHIVED), ==, 0);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_DELAYED), ==, 0);
+}
+
+/* Held, their window open (the user had it open from before): the line is
+ * not written, the sound not played; "got-attention" itself still fires. */
+static void
+test_held_window_open(void)
+{
+    gint64 seq;
+
+    use_rule("Sam", SAM, "{\"action\": \"hold\"}", "");
+    test_client_open_im(me(), SAM);
+    ajar_test_drain();
+    wait_sound_allowed();
+    g_ptr_array_unref(test_client_take_lines());
+    seq = ajar_test_last_seq();
+    test_client_receive_attention(me(), "Sam@Example.org/phone", 0);
+    assert_buzz_swallowed(seq, TRUE);
+    test_client_close_im(me(), SAM);
+    ajar_test_drain();
+    /* The next buzz from someone else sounds as before: Ajar's mute was
+     * for that one buzz only. */
+    assert_buzz_shown(KIM);
+}
+
+/* Archived, no window: no window opens, no sound is even asked for. */
+static void
+test_archived_no_window(void)
+{
+    gint64 seq;
+
+    use_rule("Sam", SAM, "{\"action\": \"archive\"}", "");
+    wait_sound_allowed();
+    seq = ajar_test_last_seq();
+    test_client_receive_attention(me(), SAM, 0);
+    assert_buzz_swallowed(seq, FALSE);
+    g_assert_null(purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM, SAM, me()));
+}
+
+/* A pass keyword is about their words; libpurple's "… has buzzed you!"
+ * line is not theirs, and never lets a buzz through. */
+static void
+test_keyword_not_applied(void)
+{
+    gint64 seq;
+
+    use_rule("Sky", SKY, "{\"action\": \"hold\"}", ", \"pass_keywords\": [\"buzzed\", \"sky\"]");
+    wait_sound_allowed();
+    seq = ajar_test_last_seq();
+    test_client_receive_attention(me(), SKY, 0);
+    assert_buzz_swallowed(seq, FALSE);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_PASSED), ==, 0);
+}
+
+/* Nobody's rule: untouched. */
+static void
+test_no_rule_shown(void)
+{
+    use_rule("Sam", SAM, "{\"action\": \"hold\"}", "");
+    assert_buzz_shown(KIM);
+}
+
+int
+main(int argc, char **argv)
+{
+    int status;
+
+    test_client_prepare();
+    g_test_init(&argc, &argv, NULL);
+    test_client_start();
+    purple_signal_connect_priority(purple_sounds_get_handle(), "playing-sound-event", &sound_handle,
+                                   PURPLE_CALLBACK(playing_sound_cb), NULL,
+                                   PURPLE_SIGNAL_PRIORITY_LOWEST);
+
+    g_test_add_func("/plugin/attention/no-rule-shown", test_no_rule_shown);
+    g_test_add_func("/plugin/attention/held-window-open", test_held_window_open);
+    g_test_add_func("/plugin/attention/archived-no-window", test_archived_no_window);
+    g_test_add_func("/plugin/attention/keyword-not-applied", test_keyword_not_applied);
+    status = g_test_run();
+
+    purple_signals_disconnect_by_handle(&sound_handle);
+    test_client_quit();
+    test_client_cleanup();
+    return status;
+}
