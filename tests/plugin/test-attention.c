@@ -50,14 +50,21 @@ playing_sound_cb(PurpleSoundEventID event, PurpleAccount *account, gpointer data
     return FALSE;
 }
 
+/* Forgets the sounds and signals so far. */
+static void
+forget_sounds(void)
+{
+    ajar_test_drain();
+    g_array_unref(test_client_take_sounds());
+    attention_sound_asked = 0;
+}
+
 /* Past libpurple's "once in 2 seconds" for one sound event. */
 static void
 wait_sound_allowed(void)
 {
     ajar_test_run_for(2100);
-    g_array_unref(test_client_take_sounds());
-    attention_sound_asked = 0;
-    test_client_reset_counts();
+    forget_sounds();
 }
 
 static guint
@@ -99,8 +106,9 @@ assert_buzz_shown(const char *who)
  * nothing shown, no sound. @window_open: the UI asked for the sound (so
  * "not played" means Ajar stopped it, not that nobody asked). */
 static void
-assert_buzz_swallowed(gint64 seq, gboolean window_open)
+assert_buzz_swallowed(gint64 seq, gboolean window_open, const char *rule, const char *buddy)
 {
+    g_autoptr(GPtrArray) attention = ajar_test_events_since(seq, AJAR_EVENT_ATTENTION, NULL);
     g_autoptr(GPtrArray) lines = test_client_take_lines();
     g_autoptr(GPtrArray) received = test_client_take_received();
     g_autoptr(GPtrArray) opened = test_client_take_opened();
@@ -120,6 +128,18 @@ assert_buzz_swallowed(gint64 seq, gboolean window_open)
     g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_HELD), ==, 0);
     g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_ARCHIVED), ==, 0);
     g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_DELAYED), ==, 0);
+    /* Journaled as what it is: who, which rule, when; no text. */
+    g_assert_cmpuint(attention->len, ==, 1);
+    {
+        const AjarEvent *event = g_ptr_array_index(attention, 0);
+        g_assert_cmpstr(event->account, ==, ME);
+        g_assert_cmpstr(event->protocol, ==, TEST_PRPL_ID);
+        g_assert_cmpstr(event->buddy, ==, buddy);
+        g_assert_cmpstr(event->rule, ==, rule);
+        g_assert_null(event->text);
+        g_assert_cmpint(event->time, >, 0);
+        g_assert_cmpint(event->time % G_USEC_PER_SEC, ==, 0);
+    }
 }
 
 /* Held, their window open (the user had it open from before): the line is
@@ -136,7 +156,7 @@ test_held_window_open(void)
     g_ptr_array_unref(test_client_take_lines());
     seq = ajar_test_last_seq();
     test_client_receive_attention(me(), "Sam@Example.org/phone", 0);
-    assert_buzz_swallowed(seq, TRUE);
+    assert_buzz_swallowed(seq, TRUE, "Sam", "Sam@Example.org/phone");
     test_client_close_im(me(), SAM);
     ajar_test_drain();
     /* The next buzz from someone else sounds as before: Ajar's mute was
@@ -151,11 +171,25 @@ test_archived_no_window(void)
     gint64 seq;
 
     use_rule("Sam", SAM, "{\"action\": \"archive\"}", "");
-    wait_sound_allowed();
+    forget_sounds();
     seq = ajar_test_last_seq();
     test_client_receive_attention(me(), SAM, 0);
-    assert_buzz_swallowed(seq, FALSE);
+    assert_buzz_swallowed(seq, FALSE, "Sam", SAM);
     g_assert_null(purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM, SAM, me()));
+}
+
+/* Delayed: a buzz shown later would mean nothing; it is counted, not kept
+ * for later. */
+static void
+test_delayed_not_kept(void)
+{
+    gint64 seq;
+
+    use_rule("Sam", SAM, "{\"action\": \"delay\", \"seconds\": 60}", "");
+    forget_sounds();
+    seq = ajar_test_last_seq();
+    test_client_receive_attention(me(), SAM, 0);
+    assert_buzz_swallowed(seq, FALSE, "Sam", SAM);
 }
 
 /* A pass keyword is about their words; libpurple's "… has buzzed you!"
@@ -166,10 +200,10 @@ test_keyword_not_applied(void)
     gint64 seq;
 
     use_rule("Sky", SKY, "{\"action\": \"hold\"}", ", \"pass_keywords\": [\"buzzed\", \"sky\"]");
-    wait_sound_allowed();
+    forget_sounds();
     seq = ajar_test_last_seq();
     test_client_receive_attention(me(), SKY, 0);
-    assert_buzz_swallowed(seq, FALSE);
+    assert_buzz_swallowed(seq, FALSE, "Sky", SKY);
     g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_PASSED), ==, 0);
 }
 
@@ -196,6 +230,7 @@ main(int argc, char **argv)
     g_test_add_func("/plugin/attention/no-rule-shown", test_no_rule_shown);
     g_test_add_func("/plugin/attention/held-window-open", test_held_window_open);
     g_test_add_func("/plugin/attention/archived-no-window", test_archived_no_window);
+    g_test_add_func("/plugin/attention/delayed-not-kept", test_delayed_not_kept);
     g_test_add_func("/plugin/attention/keyword-not-applied", test_keyword_not_applied);
     status = g_test_run();
 
