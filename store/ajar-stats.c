@@ -23,6 +23,7 @@ static const char *const labels[] = {
     N_("Cooling off now"),
     N_("Unsent letters"),
     N_("Let through by a keyword"),
+    N_("Buzzes, not shown"),
 };
 
 void
@@ -112,6 +113,7 @@ ajar_stats_compute(const AjarState *state)
         stats->archived_total = counters->archived;
         stats->delayed_total = counters->delayed;
         stats->passed_total = counters->passed;
+        stats->attention_total = counters->attention;
         stats->sent_total = counters->sent;
         stats->last_sent = counters->last_sent;
     }
@@ -240,6 +242,8 @@ append_rule_text(GString *out, const AjarRuleStats *s, GDateTime *now)
         append_line(out, N_("Unsent letters"), "%u", s->letters_now);
     if (s->passed_total > 0)
         append_line(out, N_("Let through by a keyword"), "%u", s->passed_total);
+    if (s->attention_total > 0)
+        append_line(out, N_("Buzzes, not shown"), "%u", s->attention_total);
 }
 
 char *
@@ -289,11 +293,12 @@ ajar_stats_format_json(const GPtrArray *stats)
                                ",\"held_back\":%u,\"sent\":%u,\"held\":%u,\"held_waiting\":%u,"
                                "\"archived\":%u,\"archived_unread\":%u,\"archived_read\":%u,"
                                "\"delayed\":%u,\"delayed_waiting\":%u,\"cooling_off\":%u,"
-                               "\"unsent_letters\":%u,\"passed\":%u,\"newest_waiting\":",
+                               "\"unsent_letters\":%u,\"passed\":%u,\"attention\":%u,"
+                               "\"newest_waiting\":",
                                s->held_back, s->sent_total, s->held_total, s->held_now,
                                s->archived_total, s->archived_unread_now, s->archived_read_now,
                                s->delayed_total, s->delayed_now, s->queued_now, s->letters_now,
-                               s->passed_total);
+                               s->passed_total, s->attention_total);
         append_time_or_null(out, s->newest_waiting);
         g_string_append_c(out, '}');
     }

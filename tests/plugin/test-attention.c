@@ -207,6 +207,46 @@ test_keyword_not_applied(void)
     g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_PASSED), ==, 0);
 }
 
+/* Counted where the user looks: the review's first step ("Sam: 1 held,
+ * 0 archived unread, 2 buzzes, newest …") and Statistics ("Buzzes, not
+ * shown"); never a word of theirs. */
+static void
+test_counted(void)
+{
+    g_autoptr(GPtrArray) requests = NULL;
+    g_autoptr(GPtrArray) notices = NULL;
+    PurpleRequestField *people;
+    const TestNotice *notice;
+
+    /* A rule of its own, so earlier cases' buzzes do not count. */
+    use_rule("Robin", "robin@example.org", "{\"action\": \"hold\"}", "");
+    test_client_receive(me(), "robin@example.org", "are you there", 0, time(NULL));
+    test_client_receive_attention(me(), "robin@example.org", 0);
+    test_client_receive_attention(me(), "robin@example.org", 0);
+    ajar_test_drain();
+
+    ajar_test_run_action(ajar_test_plugin(), "Review held messages…");
+    requests = test_client_take_requests();
+    g_assert_cmpuint(requests->len, ==, 1);
+    people = purple_request_fields_get_field(
+        ((TestRequest *)g_ptr_array_index(requests, 0))->fields, "person");
+    g_assert_nonnull(people);
+    g_assert_nonnull(
+        ajar_test_list_item(people, "Robin: 1 held, 0 archived unread, 2 buzzes, newest "));
+    test_client_request_cancel(g_ptr_array_index(requests, 0));
+
+    ajar_test_run_action(ajar_test_plugin(), "Statistics…");
+    notices = test_client_take_notices();
+    g_assert_cmpuint(notices->len, ==, 1);
+    notice = g_ptr_array_index(notices, 0);
+    g_test_message("%s", notice->text);
+    g_assert_nonnull(strstr(notice->text, "Robin<br>"));
+    g_assert_nonnull(strstr(notice->text, "Buzzes, not shown       2<br>"));
+    g_assert_null(strstr(notice->text, "are you there"));
+    test_client_notices_close(notices);
+    ajar_test_drain();
+}
+
 /* Nobody's rule: untouched. */
 static void
 test_no_rule_shown(void)
@@ -232,6 +272,7 @@ main(int argc, char **argv)
     g_test_add_func("/plugin/attention/archived-no-window", test_archived_no_window);
     g_test_add_func("/plugin/attention/delayed-not-kept", test_delayed_not_kept);
     g_test_add_func("/plugin/attention/keyword-not-applied", test_keyword_not_applied);
+    g_test_add_func("/plugin/attention/counted", test_counted);
     status = g_test_run();
 
     purple_signals_disconnect_by_handle(&sound_handle);
