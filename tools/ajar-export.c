@@ -58,6 +58,16 @@ ajar_cli_append_item_json(GString *out, const AjarItem *item, const GArray *hist
         g_string_append(out, ",\"text\":");
         ajar_json_append_string(out, text, (gssize)item->text_len);
     }
+    /* Its pictures: file names in the images folder, in the text's order. */
+    if (item->images != NULL) {
+        g_string_append(out, ",\"images\":[");
+        for (guint i = 0; item->images[i] != NULL; i++) {
+            if (i > 0)
+                g_string_append_c(out, ',');
+            ajar_json_append_string(out, item->images[i], -1);
+        }
+        g_string_append_c(out, ']');
+    }
     if (history != NULL) {
         g_string_append(out, ",\"history\":[");
         for (guint i = 0; i < history->len; i++) {

@@ -5,6 +5,7 @@
 
 #include "ajar-cli.h"
 
+#include "ajar/ajar-images.h"
 #include "ajar/ajar-reveal.h"
 #include "ajar/ajar-stats.h"
 #include "ajar/ajar-text.h"
@@ -16,8 +17,8 @@
 
 static const char *const labels[] = {
     /* TRANSLATORS: the labels of `ajar show`, each before its value. */
-    N_("To"),    N_("From"), N_("Account"), N_("Rule"), N_("Time"),
-    N_("State"), N_("Due"),  N_("Note"),    N_("Id"),
+    N_("To"),    N_("From"), N_("Account"), N_("Rule"),   N_("Time"),
+    N_("State"), N_("Due"),  N_("Note"),    N_("Images"), N_("Id"),
 };
 
 /* Finds the message @wanted names: its whole id, or a unique prefix of it
@@ -86,9 +87,36 @@ append_name_field(GString *out, const char *label, const char *name)
     g_string_append_c(out, '\n');
 }
 
+/* The files of its pictures, one a line, each marked when it is not there
+ * (removed by hand, or never saved). */
+static void
+append_images(GString *out, const AjarItem *item, const char *journal_path)
+{
+    g_autofree char *ajar_dir = g_path_get_dirname(journal_path);
+    g_autofree char *dir = g_build_filename(ajar_dir, AJAR_IMAGES_DIR, NULL);
+
+    for (guint i = 0; item->images != NULL && item->images[i] != NULL; i++) {
+        g_autofree char *path = g_build_filename(dir, item->images[i], NULL);
+        gboolean there = ajar_image_file_name_valid(item->images[i]) &&
+                         g_file_test(path, G_FILE_TEST_IS_REGULAR);
+        g_autofree char *line = there ? g_strdup(path)
+                                      /* TRANSLATORS: %s is an image file's path in `ajar show`;
+                   * the file is not there. */
+                                      : g_strdup_printf(_("%s (missing)"), path);
+
+        if (i == 0) {
+            append_field(out, N_("Images"), line, NULL);
+        } else {
+            g_autofree char *safe = ajar_cli_safe_line(line, -1);
+            ajar_cli_append_padded(out, "", label_width());
+            g_string_append_printf(out, "%s\n", safe);
+        }
+    }
+}
+
 static void
 append_message(GString *out, const AjarItem *item, const GArray *history, GDateTime *now,
-               gboolean color)
+               gboolean color, const char *journal_path)
 {
     g_autofree char *when = ajar_format_local_time(item->time, now);
     g_autofree char *account = NULL;
@@ -116,6 +144,7 @@ append_message(GString *out, const AjarItem *item, const GArray *history, GDateT
                          : _("Ajar stopped while showing it: it may already be in the "
                              "conversation."),
                      NULL);
+    append_images(out, item, journal_path);
     append_field(out, N_("Id"), item->id, NULL);
     g_string_append_c(out, '\n');
 
@@ -211,6 +240,6 @@ ajar_cli_show(AjarCli *cli, int argc, char **argv)
         return AJAR_CLI_EXIT_FAILED;
     }
     append_message(out, item, ajar_cli_journal_history(journal, item->id), cli->now,
-                   ajar_cli_use_color(cli));
+                   ajar_cli_use_color(cli), journal->path);
     return ajar_cli_write_stdout(out->str, out->len) ? AJAR_CLI_EXIT_OK : AJAR_CLI_EXIT_FAILED;
 }

@@ -11,6 +11,7 @@
 #include "ajar-test-util.h"
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <imgstore.h>
 
@@ -102,6 +103,25 @@ received_cb(PurpleAccount *account, const char *who, const char *message, Purple
     }
 }
 
+/* What `ajar ARG…` prints (it must succeed). */
+static char *
+cli(const char *arg1, const char *arg2, const char *arg3)
+{
+    const char *argv[] = {
+        g_getenv("AJAR_CLI"), "--dir", test_client_user_dir(), arg1, arg2, arg3, NULL
+    };
+    g_autoptr(GError) error = NULL;
+    char *out = NULL;
+    int status = 0;
+
+    g_assert_nonnull(argv[0]);
+    g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                               &out, NULL, &status, &error));
+    g_assert_no_error(error);
+    g_assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    return out;
+}
+
 static const AjarEvent *
 only_held(GPtrArray *held)
 {
@@ -163,6 +183,16 @@ test_kept_and_shown(void)
     g_assert_cmpuint(g_strv_length(only_held(held)->images), ==, 1);
     name = g_strdup(only_held(held)->images[0]);
     assert_file(name, cat);
+    {
+        /* The CLI names the file: `ajar show` its path, --json its name. */
+        g_autofree char *shown = cli("show", id, NULL);
+        g_autofree char *listed = cli("list", "--json", NULL);
+        g_autofree char *file = image_path(name);
+        g_autofree char *member = g_strdup_printf("\"images\":[\"%s\"]", name);
+        g_assert_nonnull(strstr(shown, file));
+        g_assert_null(strstr(shown, "(missing)"));
+        g_assert_nonnull(strstr(listed, member));
+    }
 
     /* The same picture again: the same file, a second message. */
     seq = ajar_test_last_seq();
@@ -211,6 +241,11 @@ test_missing(void)
     damaged = image_path(event->images[2]);
     g_assert_cmpint(g_unlink(gone), ==, 0);
     g_assert_true(g_file_set_contents(damaged, "not the picture", -1, NULL));
+    {
+        g_autofree char *shown = cli("show", event->id, NULL);
+        g_autofree char *marked = g_strdup_printf("%s (missing)", gone);
+        g_assert_nonnull(strstr(shown, marked));
+    }
 
     release_all();
     g_assert_cmpuint(ajar_test_count_events(AJAR_EVENT_RELEASED, event->id), ==, 1);
