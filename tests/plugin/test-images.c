@@ -294,6 +294,69 @@ test_save_failure(void)
     ajar_test_drain();
 }
 
+/* Appends "discarded" for @id at @ts, as Ajar writes it, with Ajar off. */
+static void
+journal_discarded(const char *id, gint64 ts)
+{
+    g_autofree char *dir = ajar_test_dir();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(AjarEvent) event = ajar_event_new(AJAR_EVENT_DISCARDED);
+    AjarJournal *journal = ajar_journal_open(dir, AJAR_FLUSH_EVERY_EVENT, &error);
+
+    g_assert_no_error(error);
+    event->ts = ts;
+    event->id = g_strdup(id);
+    g_assert_true(ajar_journal_append(journal, event, &error));
+    g_assert_no_error(error);
+    ajar_journal_close(journal);
+}
+
+/* At start, files no kept message names go; a held message's stay, as do
+ * those of a message discarded lately (it can be brought back); anything
+ * not named like Ajar's pictures is never touched. */
+static void
+test_sweep(void)
+{
+    g_autoptr(GBytes) kept = picture("kept");
+    g_autoptr(GBytes) lately = picture("discarded lately");
+    g_autoptr(GBytes) long_ago = picture("discarded long ago");
+    g_autoptr(GPtrArray) held = NULL;
+    g_autofree char *stranger = image_path("notes.txt");
+    g_autofree char *unnamed =
+        image_path("0000000000000000000000000000000000000000000000000000000000000000.png");
+    char *paths[3];
+    gint64 seq;
+
+    use_hold();
+    seq = ajar_test_last_seq();
+    receive_pictures((const char *[]){ "a ", "" }, (GBytes *[]){ kept, NULL });
+    receive_pictures((const char *[]){ "b ", "" }, (GBytes *[]){ lately, NULL });
+    receive_pictures((const char *[]){ "c ", "" }, (GBytes *[]){ long_ago, NULL });
+    held = ajar_test_events_since(seq, AJAR_EVENT_HELD, NULL);
+    g_assert_cmpuint(held->len, ==, 3);
+    for (guint i = 0; i < 3; i++)
+        paths[i] = image_path(((AjarEvent *)g_ptr_array_index(held, i))->images[0]);
+    g_assert_true(g_file_set_contents(stranger, "mine", -1, NULL));
+    g_assert_true(g_file_set_contents(unnamed, "nobody's", -1, NULL));
+
+    ajar_test_unload();
+    journal_discarded(((AjarEvent *)g_ptr_array_index(held, 1))->id, g_get_real_time());
+    journal_discarded(((AjarEvent *)g_ptr_array_index(held, 2))->id,
+                      g_get_real_time() - (gint64)31 * 24 * 3600 * G_USEC_PER_SEC);
+    ajar_test_load();
+    test_client_iterate(100);
+
+    g_assert_true(g_file_test(paths[0], G_FILE_TEST_EXISTS));
+    g_assert_true(g_file_test(paths[1], G_FILE_TEST_EXISTS));
+    g_assert_false(g_file_test(paths[2], G_FILE_TEST_EXISTS));
+    g_assert_false(g_file_test(unnamed, G_FILE_TEST_EXISTS));
+    g_assert_true(g_file_test(stranger, G_FILE_TEST_EXISTS));
+    for (guint i = 0; i < 3; i++)
+        g_free(paths[i]);
+    g_assert_cmpint(g_unlink(stranger), ==, 0);
+    ajar_test_drain();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -309,6 +372,7 @@ main(int argc, char **argv)
     g_test_add_func("/plugin/images/kept-and-shown", test_kept_and_shown);
     g_test_add_func("/plugin/images/missing", test_missing);
     g_test_add_func("/plugin/images/save-failure", test_save_failure);
+    g_test_add_func("/plugin/images/sweep", test_sweep);
     status = g_test_run();
 
     purple_signals_disconnect_by_handle(&shown_handle);
