@@ -153,16 +153,28 @@ send_now(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account, gboolea
 {
     PurpleConversation *conv =
         purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM, item->buddy, account);
-    g_autofree char *text = g_strndup(item->text != NULL ? item->text : "", item->text_len);
+    GArray *image_ids = NULL;
+    PurpleMessageFlags flags = 0;
+    g_autofree char *text = NULL;
+    gboolean sent;
 
+    /* Its pictures back in the image store, under new ids. */
+    if (item->images != NULL) {
+        text = ajar_images_restore(ajar, item, &image_ids);
+        flags |= PURPLE_MESSAGE_IMAGES;
+    } else {
+        text = g_strndup(item->text != NULL ? item->text : "", item->text_len);
+    }
     if (conv == NULL)
         conv = purple_conversation_new(PURPLE_CONV_TYPE_IM, account, item->buddy);
     ajar_send_watch_begin(ajar, account);
     /* purple_conv_im_send() runs sending-im-msg again: let it through once. */
     ajar->resending = TRUE;
-    purple_conv_im_send(PURPLE_CONV_IM(conv), text);
+    purple_conv_im_send_with_flags(PURPLE_CONV_IM(conv), text, flags);
     ajar->resending = FALSE;
-    return ajar_send_watch_end(ajar, connection_lost);
+    sent = ajar_send_watch_end(ajar, connection_lost);
+    ajar_images_done(image_ids);
+    return sent;
 }
 
 void

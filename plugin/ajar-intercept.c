@@ -243,7 +243,10 @@ sending_im_msg_cb(PurpleAccount *account, const char *receiver, char **message, 
                       account, AJAR_DIRECTION_OUT, receiver, decision.rule_name);
     set_text(event, *message);
     event->due = decision.due;
-    if (!ajar_context_journal(ajar, event, &error)) {
+    /* Its pictures first: the journal line names them. A picture that
+     * cannot be saved fails it like the journal itself. */
+    if (!ajar_images_keep(ajar, *message, event, &error) ||
+        !ajar_context_journal(ajar, event, &error)) {
         /* Not sent, and not lost: kept in memory until the messenger quits,
          * and shown here so it can be copied. */
         g_autofree char *line = NULL;

@@ -294,6 +294,76 @@ test_save_failure(void)
     ajar_test_drain();
 }
 
+/* What went to the protocol with its pictures, read while they were in the
+ * store (last of sending-im-msg's handlers). */
+static GPtrArray *sent_pictures; /* GBytes* */
+
+static void
+sending_cb(PurpleAccount *account, const char *receiver, char **message, gpointer data)
+{
+    g_autoptr(GArray) tags = NULL;
+
+    if (*message == NULL)
+        return;
+    tags = ajar_image_tags_find(*message, strlen(*message));
+    for (guint i = 0; i < tags->len; i++) {
+        PurpleStoredImage *image =
+            purple_imgstore_find_by_id((int)g_array_index(tags, AjarImageTag, i).id);
+        if (image != NULL)
+            g_ptr_array_add(sent_pictures, g_bytes_new(purple_imgstore_get_data(image),
+                                                       purple_imgstore_get_size(image)));
+    }
+}
+
+/* Your own message with a picture, kept as an unsent letter: the picture
+ * is saved too, and goes with it when you send it. */
+static void
+test_yours_kept_and_sent(void)
+{
+    g_autoptr(GBytes) photo = picture("my photo");
+    g_autoptr(GPtrArray) held = NULL;
+    g_autoptr(GPtrArray) sent = NULL;
+    g_autofree char *text = NULL;
+    PurpleConversation *conv;
+    gsize size;
+    const void *data = g_bytes_get_data(photo, &size);
+    int id;
+    gint64 seq;
+
+    me();
+    ajar_test_reload_with_rules(
+        "{\"version\": 1, \"rules\": [{\"name\": \"Sam\", \"match\": [{\"account\": "
+        "\"me@example.org\", \"protocol\": \"" TEST_PRPL_ID "\", \"buddy\": \"" SAM "\"}], "
+        "\"outgoing\": {\"action\": \"hold\"}}]}\n");
+    conv = test_client_open_im(me(), SAM);
+    ajar_test_drain();
+    seq = ajar_test_last_seq();
+    /* As Pidgin sends what its entry holds, then lets go of the picture. */
+    id = purple_imgstore_add_with_id(g_memdup2(data, size), size, "photo.png");
+    text = g_strdup_printf("for you <img id=\"%d\">", id);
+    purple_conv_im_send_with_flags(PURPLE_CONV_IM(conv), text, PURPLE_MESSAGE_IMAGES);
+    purple_imgstore_unref_by_id(id);
+    g_assert_null(purple_imgstore_find_by_id(id));
+    sent = test_client_take_sent();
+    g_assert_cmpuint(sent->len, ==, 0);
+    held = ajar_test_events_since(seq, AJAR_EVENT_HELD, NULL);
+    g_assert_nonnull(only_held(held)->images);
+    assert_file(only_held(held)->images[0], photo);
+
+    g_ptr_array_set_size(sent_pictures, 0);
+    g_assert_cmpint(test_client_command(me(), SAM, "ajar send all"), ==, PURPLE_CMD_STATUS_OK);
+    g_ptr_array_unref(sent);
+    sent = test_client_take_sent();
+    g_assert_cmpuint(sent->len, ==, 1);
+    g_assert_true(
+        g_str_has_prefix(((TestSent *)g_ptr_array_index(sent, 0))->message, "for you <img id=\""));
+    g_assert_cmpuint(sent_pictures->len, ==, 1);
+    g_assert_true(g_bytes_equal(g_ptr_array_index(sent_pictures, 0), photo));
+    g_assert_cmpuint(ajar_test_count_events(AJAR_EVENT_SENT, only_held(held)->id), ==, 1);
+    test_client_close_im(me(), SAM);
+    ajar_test_drain();
+}
+
 /* Appends "discarded" for @id at @ts, as Ajar writes it, with Ajar off. */
 static void
 journal_discarded(const char *id, gint64 ts)
@@ -366,6 +436,10 @@ main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     test_client_start();
     shown_pictures = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+    sent_pictures = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+    purple_signal_connect_priority(purple_conversations_get_handle(), "sending-im-msg",
+                                   &shown_handle, PURPLE_CALLBACK(sending_cb), NULL,
+                                   PURPLE_SIGNAL_PRIORITY_HIGHEST);
     purple_signal_connect(purple_conversations_get_handle(), "received-im-msg", &shown_handle,
                           PURPLE_CALLBACK(received_cb), NULL);
 
@@ -373,10 +447,12 @@ main(int argc, char **argv)
     g_test_add_func("/plugin/images/missing", test_missing);
     g_test_add_func("/plugin/images/save-failure", test_save_failure);
     g_test_add_func("/plugin/images/sweep", test_sweep);
+    g_test_add_func("/plugin/images/yours-kept-and-sent", test_yours_kept_and_sent);
     status = g_test_run();
 
     purple_signals_disconnect_by_handle(&shown_handle);
     g_clear_pointer(&shown_pictures, g_ptr_array_unref);
+    g_clear_pointer(&sent_pictures, g_ptr_array_unref);
     g_clear_pointer(&shown_text, g_free);
     test_client_quit();
     test_client_cleanup();
