@@ -22,7 +22,7 @@
 #include "ajar/ajar-images.h"
 
 /* A tag whose id named no stored image when the message came. */
-#define MISSING_NAME "missing"
+#define MISSING_NAME "missing" /* no i18n: a name in the journal, not words */
 
 static char *
 images_dir(AjarPlugin *ajar)
