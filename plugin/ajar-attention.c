@@ -68,6 +68,8 @@ ajar_attention_withhold(AjarPlugin *ajar, PurpleAccount *account, const char *se
     event->protocol = g_strdup(purple_account_get_protocol_id(account));
     event->buddy = g_strdup(sender);
     event->rule = g_strdup(decision->rule_name);
+    /* From someone in no buddy list, held by a rule's "stranger" entry. */
+    event->stranger = decision->stranger;
     /* Counted, never kept: if the journal cannot take the line, only the
      * count misses one (the debug log says so). */
     if (!ajar_context_journal(ajar, event, &error))
