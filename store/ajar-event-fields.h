@@ -72,10 +72,11 @@ ajar_event_fields_clear(Fields *fields)
 int ajar_event_field_lookup(const char *key, gsize len);
 
 /* TRUE if @line is a flat object of known keys, each once, with string,
- * whole-number or true/false values (no list: images go to the strict reader), and nothing else (the lines Ajar writes): then
- * @fields (zeroed by the caller) holds it all. FALSE leaves the line to the
- * strict reader; call ajar_event_fields_clear() either way. It only ever
- * accepts what the strict reader accepts, with the same values. */
+ * whole-number or true/false values, and nothing else (the lines Ajar
+ * writes; a list, as images are, goes to the strict reader): then @fields
+ * (zeroed by the caller) holds it all. FALSE leaves the line to the strict
+ * reader; call ajar_event_fields_clear() either way. It only ever accepts
+ * what the strict reader accepts, with the same values. */
 gboolean ajar_event_scan_line(const char *line, gsize len, Fields *fields);
 
 G_END_DECLS

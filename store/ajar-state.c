@@ -89,8 +89,9 @@ ajar_state_free(AjarState *state)
 }
 
 /* Returns: (transfer none): the state's one copy of @name. @slot: which of
- * the six name fields (account, protocol, buddy, rule, chat, nick) it is for; each remembers its last name, which is
- * usually the next one too (one account, one protocol, a few buddies). */
+ * the six name fields (account, protocol, buddy, rule, chat, nick) it is
+ * for; each remembers its last name, which is usually the next one too (one
+ * account, one protocol, a few buddies). */
 static char *
 intern(AjarState *state, guint slot, const char *name)
 {

@@ -23,7 +23,7 @@ static const char *const labels[] = {
     N_("Cooling off now"),
     N_("Unsent letters"),
     N_("Let through by a keyword"),
-    N_("Buzzes, not shown"),
+    N_("Buzzes"),
 };
 
 void
@@ -113,9 +113,9 @@ ajar_stats_compute(const AjarState *state)
         stats->archived_total = counters->archived;
         stats->delayed_total = counters->delayed;
         stats->passed_total = counters->passed;
-        stats->attention_total = counters->attention;
         stats->sent_total = counters->sent;
         stats->last_sent = counters->last_sent;
+        stats->attention_total = counters->attention;
     }
     items = ajar_state_list(state);
     for (guint i = 0; i < items->len; i++) {
@@ -243,7 +243,7 @@ append_rule_text(GString *out, const AjarRuleStats *s, GDateTime *now)
     if (s->passed_total > 0)
         append_line(out, N_("Let through by a keyword"), "%u", s->passed_total);
     if (s->attention_total > 0)
-        append_line(out, N_("Buzzes, not shown"), "%u", s->attention_total);
+        append_line(out, N_("Buzzes"), "%u", s->attention_total);
 }
 
 char *
@@ -293,13 +293,14 @@ ajar_stats_format_json(const GPtrArray *stats)
                                ",\"held_back\":%u,\"sent\":%u,\"held\":%u,\"held_waiting\":%u,"
                                "\"archived\":%u,\"archived_unread\":%u,\"archived_read\":%u,"
                                "\"delayed\":%u,\"delayed_waiting\":%u,\"cooling_off\":%u,"
-                               "\"unsent_letters\":%u,\"passed\":%u,\"attention\":%u,"
-                               "\"newest_waiting\":",
+                               "\"unsent_letters\":%u,\"passed\":%u,\"newest_waiting\":",
                                s->held_back, s->sent_total, s->held_total, s->held_now,
                                s->archived_total, s->archived_unread_now, s->archived_read_now,
                                s->delayed_total, s->delayed_now, s->queued_now, s->letters_now,
-                               s->passed_total, s->attention_total);
+                               s->passed_total);
         append_time_or_null(out, s->newest_waiting);
+        if (s->attention_total > 0)
+            g_string_append_printf(out, ",\"attention\":%u", s->attention_total);
         g_string_append_c(out, '}');
     }
     g_string_append(out, "]}\n");

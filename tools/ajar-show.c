@@ -5,7 +5,6 @@
 
 #include "ajar-cli.h"
 
-#include "ajar/ajar-images.h"
 #include "ajar/ajar-reveal.h"
 #include "ajar/ajar-stats.h"
 #include "ajar/ajar-text.h"
@@ -17,8 +16,9 @@
 
 static const char *const labels[] = {
     /* TRANSLATORS: the labels of `ajar show`, each before its value. */
-    N_("To"),    N_("From"), N_("Account"), N_("Rule"),   N_("Time"),
-    N_("State"), N_("Due"),  N_("Note"),    N_("Images"), N_("Id"),
+    N_("To"),    N_("From"),   N_("Account"), N_("Rule"), N_("Time"),
+    N_("State"), N_("Due"),    N_("Note"),    N_("Id"),   N_("Room"),
+    N_("Nick"),  N_("Sender"), N_("Quiet"),   N_("Ask"),  N_("Images"),
 };
 
 /* Finds the message @wanted names: its whole id, or a unique prefix of it
@@ -87,36 +87,9 @@ append_name_field(GString *out, const char *label, const char *name)
     g_string_append_c(out, '\n');
 }
 
-/* The files of its pictures, one a line, each marked when it is not there
- * (removed by hand, or never saved). */
-static void
-append_images(GString *out, const AjarItem *item, const char *journal_path)
-{
-    g_autofree char *ajar_dir = g_path_get_dirname(journal_path);
-    g_autofree char *dir = g_build_filename(ajar_dir, AJAR_IMAGES_DIR, NULL);
-
-    for (guint i = 0; item->images != NULL && item->images[i] != NULL; i++) {
-        g_autofree char *path = g_build_filename(dir, item->images[i], NULL);
-        gboolean there = ajar_image_file_name_valid(item->images[i]) &&
-                         g_file_test(path, G_FILE_TEST_IS_REGULAR);
-        g_autofree char *line = there ? g_strdup(path)
-                                      /* TRANSLATORS: %s is an image file's path in `ajar show`;
-                   * the file is not there. */
-                                      : g_strdup_printf(_("%s (missing)"), path);
-
-        if (i == 0) {
-            append_field(out, N_("Images"), line, NULL);
-        } else {
-            g_autofree char *safe = ajar_cli_safe_line(line, -1);
-            ajar_cli_append_padded(out, "", label_width());
-            g_string_append_printf(out, "%s\n", safe);
-        }
-    }
-}
-
 static void
 append_message(GString *out, const AjarItem *item, const GArray *history, GDateTime *now,
-               gboolean color, const char *journal_path)
+               gboolean color)
 {
     g_autofree char *when = ajar_format_local_time(item->time, now);
     g_autofree char *account = NULL;
@@ -124,6 +97,15 @@ append_message(GString *out, const AjarItem *item, const GArray *history, GDateT
     int width = ajar_cli_terminal_width();
 
     append_name_field(out, item->dir == AJAR_DIRECTION_OUT ? N_("To") : N_("From"), item->buddy);
+    /* A chat line: the room, and the occupant's nick there. */
+    if (item->chat != NULL)
+        append_name_field(out, N_("Room"), item->chat);
+    if (item->nick != NULL)
+        append_name_field(out, N_("Nick"), item->nick);
+    if (item->stranger)
+        append_field(out, N_("Sender"),
+                     /* TRANSLATORS: `ajar show`, after "Sender". */
+                     _("a stranger: in none of your buddy lists"), NULL);
     /* An account and its protocol: names, not words. */
     account = g_strdup_printf("%s (%s)", item->account != NULL ? item->account : "",
                               item->protocol != NULL ? item->protocol : "");
@@ -137,6 +119,23 @@ append_message(GString *out, const AjarItem *item, const GArray *history, GDateT
         g_autofree char *due = ajar_format_local_time(item->due, now);
         append_field(out, N_("Due"), due, NULL);
     }
+    if (item->quiet)
+        append_field(out, N_("Quiet"),
+                     /* TRANSLATORS: `ajar show`, after "Quiet". */
+                     _("written in quiet hours: kept until they end"), NULL);
+    if (item->ask)
+        append_field(out, N_("Ask"),
+                     /* TRANSLATORS: `ajar show`, after "Ask". */
+                     _("kept until you answer whether to send it"), NULL);
+    if (item->images != NULL) {
+        g_autofree char *names = g_strjoinv(", ", item->images);
+        /* TRANSLATORS: `ajar show`, after "Images": %1$u images kept with
+         * the message, %2$s their file names in the images folder. */
+        g_autofree char *images = g_strdup_printf(
+            P_("%u, in images/: %s", "%u, in images/: %s", g_strv_length(item->images)),
+            g_strv_length(item->images), names);
+        append_field(out, N_("Images"), images, NULL);
+    }
     if (item->interrupted && ajar_item_in_custody(item))
         append_field(out, N_("Note"),
                      item->dir == AJAR_DIRECTION_OUT
@@ -144,7 +143,6 @@ append_message(GString *out, const AjarItem *item, const GArray *history, GDateT
                          : _("Ajar stopped while showing it: it may already be in the "
                              "conversation."),
                      NULL);
-    append_images(out, item, journal_path);
     append_field(out, N_("Id"), item->id, NULL);
     g_string_append_c(out, '\n');
 
@@ -240,6 +238,6 @@ ajar_cli_show(AjarCli *cli, int argc, char **argv)
         return AJAR_CLI_EXIT_FAILED;
     }
     append_message(out, item, ajar_cli_journal_history(journal, item->id), cli->now,
-                   ajar_cli_use_color(cli), journal->path);
+                   ajar_cli_use_color(cli));
     return ajar_cli_write_stdout(out->str, out->len) ? AJAR_CLI_EXIT_OK : AJAR_CLI_EXIT_FAILED;
 }

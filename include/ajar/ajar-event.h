@@ -98,8 +98,9 @@ AjarEventType ajar_event_type_from_string(const char *name);
 /* Appends @event as one line (with its final "\n") to @out. Fields in a fixed
  * order: seq, ts, event, id, dir, account, protocol, buddy, rule, chat, nick,
  * time, due, text, images, stranger, quiet, ask, message (the optional ones
- * only when set; the booleans only when TRUE). A text that is not valid UTF-8 (or holds a NUL byte) is
- * written as "text_base64" instead of "text" so that no byte is lost.
+ * only when set; the booleans only when TRUE). A text that is not valid
+ * UTF-8 (or holds a NUL byte) is written as "text_base64" instead of "text"
+ * so that no byte is lost.
  * ts is written to the millisecond ("2026-11-27T21:04:09.113Z", rounded
  * down); time and due with the precision they have: whole seconds
  * ("2026-11-27T21:04:09Z"), else millis, else micros, so a round trip is exact. */

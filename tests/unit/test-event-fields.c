@@ -75,6 +75,7 @@ new_events(void)
     g_ptr_array_add(events, chat_line_event());
     e = test_custody_event(AJAR_EVENT_ARCHIVED, ID, AJAR_DIRECTION_IN, "who is this", TEST_T0);
     e->stranger = TRUE;
+    g_free(e->rule);
     e->rule = g_strdup("Strangers");
     g_ptr_array_add(events, e);
     e = test_custody_event(AJAR_EVENT_QUEUED, ID, AJAR_DIRECTION_OUT, "sorry", TEST_T0);

@@ -138,38 +138,11 @@ test_json(void)
         "{\"rules\":[{\"rule\":\"alex\",\"last_sent\":null,\"held_back\":0,\"sent\":0,\"held\":0,"
         "\"held_waiting\":0,\"archived\":1,\"archived_unread\":1,\"archived_read\":0,"
         "\"delayed\":0,\"delayed_waiting\":0,\"cooling_off\":0,\"unsent_letters\":0,"
-        "\"passed\":0,\"attention\":0,\"newest_waiting\":\"2026-11-27T21:04:07Z\"},"
+        "\"passed\":0,\"newest_waiting\":\"2026-11-27T21:04:07Z\"},"
         "{\"rule\":\"Sam\",\"last_sent\":\"2026-11-28T00:04:09Z\",\"held_back\":2,\"sent\":2,"
         "\"held\":3,\"held_waiting\":2,\"archived\":2,\"archived_unread\":1,\"archived_read\":1,"
         "\"delayed\":0,\"delayed_waiting\":0,\"cooling_off\":0,\"unsent_letters\":2,"
-        "\"passed\":0,\"attention\":0,\"newest_waiting\":\"2026-11-27T21:04:07Z\"}]}\n");
-}
-
-/* Buzzes: counted per rule ("attention", no text), a line only when there
- * are some, a number in the JSON. */
-static void
-test_attention(void)
-{
-    g_autoptr(AjarState) state = ajar_state_new();
-    g_autoptr(GPtrArray) stats = NULL;
-    g_autoptr(GDateTime) now = g_date_time_new_from_unix_utc(TEST_T0 / G_USEC_PER_SEC);
-    g_autofree char *text = NULL;
-    g_autofree char *json = NULL;
-
-    for (int i = 0; i < 2; i++) {
-        AjarEvent *event = passed_sent("Sam", TEST_T0 + i);
-        event->type = AJAR_EVENT_ATTENTION;
-        event->has_dir = FALSE;
-        event->time = TEST_T0;
-        apply_owned(state, event);
-    }
-    stats = ajar_stats_compute(state);
-    g_assert_cmpuint(stats->len, ==, 1);
-    g_assert_cmpuint(((AjarRuleStats *)g_ptr_array_index(stats, 0))->attention_total, ==, 2);
-    text = ajar_stats_format_text(stats, now);
-    g_assert_nonnull(strstr(text, "\n  Buzzes, not shown       2\n"));
-    json = ajar_stats_format_json(stats);
-    g_assert_nonnull(strstr(json, ",\"passed\":0,\"attention\":2,"));
+        "\"passed\":0,\"newest_waiting\":\"2026-11-27T21:04:07Z\"}]}\n");
 }
 
 typedef struct {
@@ -222,7 +195,6 @@ main(int argc, char **argv)
     g_test_add_func("/stats/text", test_text);
     g_test_add_func("/stats/text-empty", test_text_empty);
     g_test_add_func("/stats/json", test_json);
-    g_test_add_func("/stats/attention", test_attention);
     g_test_add_func("/stats/duration", test_duration);
     g_test_add_func("/stats/local-time", test_local_time);
     return g_test_run();
