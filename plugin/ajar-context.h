@@ -109,6 +109,12 @@ struct _AjarPlugin {
      * so one trouble is told once while its box is open. */
     GHashTable *open_reports;
 
+    /* A buzz from someone Ajar withholds was just swallowed: the "Attention
+     * received" sound that libpurple's "got-attention" still brings is
+     * stopped until the main loop turns (ajar-attention.c). */
+    gboolean attention_muted;
+    guint attention_unmute_source;
+
     /* Looks for a failed background sync a second after a journal write. */
     guint sync_check_source;
     /* The user was told the journal may not be on disk (once a session). */

@@ -8,6 +8,7 @@
 #include "ajar-custody.h"
 
 #include "ajar-due-queue.h"
+#include "ajar-images.h"
 #include "ajar-normalize.h"
 #include "ajar-send-watch.h"
 
@@ -112,7 +113,17 @@ static void
 deliver(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account)
 {
     time_t mtime = (time_t)(item->time / G_USEC_PER_SEC);
-    g_autofree char *text = g_strndup(item->text != NULL ? item->text : "", item->text_len);
+    GArray *image_ids = NULL;
+    PurpleMessageFlags flags = PURPLE_MESSAGE_RECV;
+    g_autofree char *text = NULL;
+
+    /* Its pictures back in the image store, under new ids. */
+    if (item->images != NULL) {
+        text = ajar_images_restore(ajar, item, &image_ids);
+        flags |= PURPLE_MESSAGE_IMAGES;
+    } else {
+        text = g_strndup(item->text != NULL ? item->text : "", item->text_len);
+    }
 
     /* serv_got_im() silently drops a message from someone the privacy
      * settings block (people often block after a break-up): write those
@@ -120,16 +131,17 @@ deliver(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account)
     if (ajar_custody_account_online(account) && purple_privacy_check(account, item->buddy)) {
         /* serv_got_im() runs receiving-im-msg again: let it through. */
         ajar->delivering = TRUE;
-        serv_got_im(purple_account_get_connection(account), item->buddy, text, PURPLE_MESSAGE_RECV,
-                    mtime);
+        serv_got_im(purple_account_get_connection(account), item->buddy, text, flags, mtime);
         ajar->delivering = FALSE;
     } else {
         PurpleConversation *conv =
             purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM, item->buddy, account);
         if (conv == NULL)
             conv = purple_conversation_new(PURPLE_CONV_TYPE_IM, account, item->buddy);
-        purple_conv_im_write(PURPLE_CONV_IM(conv), item->buddy, text, PURPLE_MESSAGE_RECV, mtime);
+        purple_conv_im_write(PURPLE_CONV_IM(conv), item->buddy, text, flags, mtime);
     }
+    /* The conversation holds its own references while it shows them. */
+    ajar_images_done(image_ids);
 }
 
 /* Sends your message through the normal send path, so other plugins (OTR)
@@ -141,16 +153,28 @@ send_now(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account, gboolea
 {
     PurpleConversation *conv =
         purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM, item->buddy, account);
-    g_autofree char *text = g_strndup(item->text != NULL ? item->text : "", item->text_len);
+    GArray *image_ids = NULL;
+    PurpleMessageFlags flags = 0;
+    g_autofree char *text = NULL;
+    gboolean sent;
 
+    /* Its pictures back in the image store, under new ids. */
+    if (item->images != NULL) {
+        text = ajar_images_restore(ajar, item, &image_ids);
+        flags |= PURPLE_MESSAGE_IMAGES;
+    } else {
+        text = g_strndup(item->text != NULL ? item->text : "", item->text_len);
+    }
     if (conv == NULL)
         conv = purple_conversation_new(PURPLE_CONV_TYPE_IM, account, item->buddy);
     ajar_send_watch_begin(ajar, account);
     /* purple_conv_im_send() runs sending-im-msg again: let it through once. */
     ajar->resending = TRUE;
-    purple_conv_im_send(PURPLE_CONV_IM(conv), text);
+    purple_conv_im_send_with_flags(PURPLE_CONV_IM(conv), text, flags);
     ajar->resending = FALSE;
-    return ajar_send_watch_end(ajar, connection_lost);
+    sent = ajar_send_watch_end(ajar, connection_lost);
+    ajar_images_done(image_ids);
+    return sent;
 }
 
 void

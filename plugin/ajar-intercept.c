@@ -4,7 +4,9 @@
 #include "ajar-intercept.h"
 
 #include "ajar-ask-text.h"
+#include "ajar-attention.h"
 #include "ajar-custody.h"
+#include "ajar-images.h"
 #include "ajar-schedule.h"
 
 #include <debug.h>
@@ -135,6 +137,9 @@ receiving_im_msg_cb(PurpleAccount *account, char **sender, char **message, Purpl
      * at (for pass keywords) when a rule would withhold it. */
     if (decision.action == AJAR_ACTION_PASS)
         return FALSE;
+    /* A buzz: libpurple's line, not their words (no keywords). */
+    if (ajar_attention_is_buzz(flags != NULL ? *flags : 0))
+        return ajar_attention_withhold(ajar, account, *sender, &decision);
     plain = purple_markup_strip_html(*message);
     facts.text = plain;
     decide(ajar, &facts, &decision);
@@ -156,6 +161,15 @@ receiving_im_msg_cb(PurpleAccount *account, char **sender, char **message, Purpl
     event = message_event(type, account, AJAR_DIRECTION_IN, *sender, decision.rule_name);
     set_text(event, *message);
     event->due = decision.due;
+    /* Its pictures are on disk before the line that names them. */
+    if (!ajar_images_keep(ajar, *message, event, &error)) {
+        /* TRANSLATORS: %s is the person's name (their rule's name). */
+        g_autofree char *what = g_strdup_printf(
+            _("Ajar could not keep a picture from %s safe, so the message was shown as usual."),
+            decision.rule_name);
+        ajar_context_report(ajar, what, error->message);
+        return FALSE;
+    }
     /* The custody rule: written before withheld; if not written, shown. */
     if (!ajar_context_journal(ajar, event, &error)) {
         /* TRANSLATORS: %s is the person's name (their rule's name). */
@@ -234,7 +248,10 @@ sending_im_msg_cb(PurpleAccount *account, const char *receiver, char **message, 
     event->due = decision.action == AJAR_ACTION_ASK ? 0 : decision.due;
     event->quiet = decision.quiet;
     event->ask = decision.action == AJAR_ACTION_ASK;
-    if (!ajar_context_journal(ajar, event, &error)) {
+    /* Its pictures first: the journal line names them. A picture that
+     * cannot be saved fails it like the journal itself. */
+    if (!ajar_images_keep(ajar, *message, event, &error) ||
+        !ajar_context_journal(ajar, event, &error)) {
         /* Not sent, and not lost: kept in memory until the messenger quits,
          * and shown here so it can be copied. */
         g_autofree char *line = NULL;

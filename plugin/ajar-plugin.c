@@ -8,6 +8,8 @@
 #include "ajar-commands.h"
 #include "ajar-context.h"
 #include "ajar-custody.h"
+#include "ajar-attention.h"
+#include "ajar-images.h"
 #include "ajar-intercept.h"
 #include "ajar-menu.h"
 #include "ajar-normalize.h"
@@ -183,6 +185,7 @@ ajar_plugin_load(PurplePlugin *plugin)
     if (ajar->journal != NULL) {
         ajar_rules_file_load(ajar);
         ajar_rules_file_watch(ajar);
+        ajar_images_sweep(ajar);
     } else {
         /* Nothing can be kept safe, so nothing is held back: no rules. */
         ajar->rules = ajar_rules_new_empty(ajar_normalize_cb, ajar);
@@ -191,6 +194,7 @@ ajar_plugin_load(PurplePlugin *plugin)
     ajar_schedule_connect(ajar);
     ajar_intercept_connect(ajar);
     ajar_typing_connect(ajar);
+    ajar_attention_connect(ajar);
     ajar_menu_connect(ajar);
     ajar_commands_register(ajar);
     ajar_schedule_all(ajar, TRUE);
@@ -213,6 +217,7 @@ ajar_plugin_unload(PurplePlugin *plugin)
     purple_request_close_with_handle(plugin);
     purple_notify_close_with_handle(plugin); /* runs report_closed_cb() for each box */
     ajar_schedule_disconnect(ajar);
+    ajar_attention_disconnect(ajar);
     ajar_custody_clear(ajar);
     ajar_rules_file_unwatch(ajar);
     /* Kept messages stay in the journal; this only closes it (after a sync). */

@@ -26,6 +26,7 @@ typedef struct {
     char *rule;
     guint held, archived_unread, archived_read, delayed, yours;
     guint interrupted; /* Ajar stopped showing or sending them halfway */
+    guint buzzes;      /* their buzzes Ajar did not show (in all) */
     gint64 newest;
 } Person;
 
@@ -82,6 +83,16 @@ people(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
         else if (item->state == AJAR_EVENT_DELAYED)
             person->delayed++;
     }
+    /* Buzzes are no messages: counted per rule as they came. */
+    for (guint i = 0; i < out->len; i++) {
+        Person *person = g_ptr_array_index(out, i);
+        const AjarRuleCounters *counters =
+            ajar->journal != NULL
+                ? ajar_state_get_counters(ajar_journal_get_state(ajar->journal), person->rule)
+                : NULL;
+
+        person->buzzes = counters != NULL ? counters->attention : 0;
+    }
     return out;
 }
 
@@ -109,6 +120,7 @@ describe_person(const Person *person)
     g_autofree char *name = ajar_reveal_name(person->rule);
     g_autoptr(GString) counts = g_string_new(NULL);
     g_autofree char *held = NULL, *unread = NULL, *read = NULL, *delayed = NULL, *yours = NULL;
+    g_autofree char *buzzes = NULL;
 
     /* TRANSLATORS: the counts of one person's line in the review's first
      * step ("Sam: 3 held, 2 archived unread, newest 2 h ago"). */
@@ -131,6 +143,12 @@ describe_person(const Person *person)
         yours = g_strdup_printf(P_("%u of yours unsent", "%u of yours unsent", person->yours),
                                 person->yours);
         add_count(counts, yours);
+    }
+    if (person->buzzes > 0) {
+        /* TRANSLATORS: how often they asked for your attention ("buzzed":
+         * XMPP's attention, Yahoo's buzz); Ajar did not show it. */
+        buzzes = g_strdup_printf(P_("%u buzz", "%u buzzes", person->buzzes), person->buzzes);
+        add_count(counts, buzzes);
     }
     if (person->interrupted > 0)
         return g_strdup_printf(

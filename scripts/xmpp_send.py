@@ -2,7 +2,7 @@
 """xmpp_send.py — send chat messages as a real XMPP client (Python 3 stdlib only).
 
     scripts/xmpp_send.py --port PORT --user sam@example.org --to you@example.org \
-        [--host 127.0.0.1] [--password secret] [--resource phone] TEXT...
+        [--host 127.0.0.1] [--password secret] [--resource phone] [--attention] TEXT...
 
 Connects to the server, authenticates with SASL PLAIN *without TLS* (only for
 the throwaway loopback servers of scripts/servers, which allow exactly that),
@@ -96,8 +96,10 @@ class Stream:
         self.sock.close()
 
 
-def send_messages(host, port, user, password, to, texts, resource="sender", timeout=20):
-    """Sends texts from user (local@domain) to the JID `to`; raises XmppError or OSError."""
+def send_messages(host, port, user, password, to, texts, resource="sender", timeout=20,
+                  attention=False):
+    """Sends texts from user (local@domain) to the JID `to`; raises XmppError or OSError.
+    With attention, a buzz instead (XEP-0224 <attention/>, as libpurple sends one)."""
     local, _, domain = user.partition("@")
     if not local or not domain:
         raise XmppError(f"--user must be local@domain, not {user!r}")
@@ -118,6 +120,11 @@ def send_messages(host, port, user, password, to, texts, resource="sender", time
             f"<resource>{escape(resource)}</resource></bind></iq>"
         )
         stream.wait_iq("bind")
+        if attention:
+            stream.send(
+                f"<message type='headline' to={quoteattr(to)} id='buzz'>"
+                "<attention xmlns='urn:xmpp:attention:0'/></message>"
+            )
         for number, text in enumerate(texts, 1):
             stream.send(
                 f"<message type='chat' to={quoteattr(to)} id='msg{number}'>"
@@ -139,11 +146,12 @@ def main(argv=None):
     parser.add_argument("--password", default="secret")
     parser.add_argument("--resource", default="sender")
     parser.add_argument("--to", required=True, help="the recipient's JID")
-    parser.add_argument("texts", nargs="+", metavar="TEXT")
+    parser.add_argument("--attention", action="store_true", help="send a buzz first")
+    parser.add_argument("texts", nargs="*", metavar="TEXT")
     args = parser.parse_args(argv)
     try:
         send_messages(args.host, args.port, args.user, args.password, args.to, args.texts,
-                      resource=args.resource)
+                      resource=args.resource, attention=args.attention)
     except (XmppError, OSError, ET.ParseError) as error:
         print(f"xmpp_send: {error}", file=sys.stderr)
         return 1

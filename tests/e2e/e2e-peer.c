@@ -14,6 +14,9 @@
  *   typing WHO      tells WHO that its user is typing ("ok typing WHO")
  *   add WHO         adds WHO to the buddy list ("ok add WHO"); over XMPP
  *                   that asks for their presence
+ *   buzz WHO        asks for WHO's attention (XMPP <attention/>): "ok buzz
+ *                   WHO" once sent, "no buzz WHO" when the protocol cannot
+ *                   yet (it needs WHO's presence and capabilities)
  *   signoff, signon "ok signoff", "ok signon" once done
  *   quit            (or end of file) signs off and exits 0
  * Out:
@@ -29,6 +32,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <prpl.h>
 #include <server.h>
 #include <signals.h>
 
@@ -96,6 +100,13 @@ run_command(const char *line)
         /* What a client does while its user types (XEP-0085 over XMPP). */
         serv_send_typing(purple_account_get_connection(account), fields[1], PURPLE_TYPING);
         say("ok typing %s", fields[1]);
+    } else if (g_strcmp0(fields[0], "buzz") == 0 && fields[1] != NULL) {
+        PurpleConnection *gc = purple_account_get_connection(account);
+        PurplePluginProtocolInfo *info =
+            PURPLE_PLUGIN_PROTOCOL_INFO(purple_connection_get_prpl(gc));
+        gboolean sent = info->send_attention != NULL && info->send_attention(gc, fields[1], 0);
+
+        say("%s buzz %s", sent ? "ok" : "no", fields[1]);
     } else if (g_strcmp0(fields[0], "add") == 0 && fields[1] != NULL) {
         test_client_add_buddy(account, fields[1], NULL, NULL);
         say("ok add %s", fields[1]);

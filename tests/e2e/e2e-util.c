@@ -276,6 +276,27 @@ e2e_peer_typing(E2ePeer *peer, const char *who)
     command(peer, line, expected);
 }
 
+gboolean
+e2e_peer_buzz(E2ePeer *peer, const char *who)
+{
+    g_autofree char *line = g_strdup_printf("buzz\t%s\n", who);
+    g_autofree char *sent = g_strdup_printf("ok buzz %s", who);
+    g_autofree char *not_sent = g_strdup_printf("no buzz %s", who);
+    RepliesWait wait = { peer, peer->replies->len + 1 };
+    g_autoptr(GError) error = NULL;
+    const char *reply;
+
+    if (!g_output_stream_write_all(peer->in, line, strlen(line), NULL, NULL, &error) ||
+        !g_output_stream_flush(peer->in, NULL, &error))
+        g_error("e2e: cannot talk to peer %s: %s", peer->name, error->message);
+    e2e_wait(has_replies_cb, &wait, "the peer's answer to buzz");
+    reply = g_ptr_array_index(peer->replies, wait.count - 1);
+    if (g_strcmp0(reply, not_sent) == 0)
+        return FALSE;
+    g_assert_cmpstr(reply, ==, sent);
+    return TRUE;
+}
+
 void
 e2e_peer_add_buddy(E2ePeer *peer, const char *who)
 {

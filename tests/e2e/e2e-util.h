@@ -74,6 +74,11 @@ void e2e_peer_send(E2ePeer *peer, const char *to, const char *text);
 /* The peer tells @who that its user is typing. */
 void e2e_peer_typing(E2ePeer *peer, const char *who);
 
+/* The peer asks for @who's attention (a buzz). Returns FALSE when its
+ * protocol could not send one yet (over XMPP: before it knows @who's
+ * presence and that @who's client takes buzzes). */
+gboolean e2e_peer_buzz(E2ePeer *peer, const char *who);
+
 /* The peer adds @who to its buddy list, which over XMPP asks for their
  * presence. */
 void e2e_peer_add_buddy(E2ePeer *peer, const char *who);

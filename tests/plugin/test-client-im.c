@@ -178,6 +178,14 @@ test_client_receive(PurpleAccount *account, const char *who, const char *text,
 }
 
 void
+test_client_receive_attention(PurpleAccount *account, const char *who, guint type_code)
+{
+    g_return_if_fail(who != NULL);
+
+    serv_got_attention(connected_gc(account), who, type_code);
+}
+
+void
 test_client_receive_typing(PurpleAccount *account, const char *who, PurpleTypingState state)
 {
     g_return_if_fail(who != NULL);

@@ -6,13 +6,16 @@
 #include <string.h>
 
 #include <debug.h>
+#include <prefs.h>
 #include <signals.h>
+#include <sound.h>
 
 /* Everything recorded since the matching take; NULL when empty. */
 static GPtrArray *events;   /* char* */
 static GPtrArray *opened;   /* TestWindow* */
 static GPtrArray *lines;    /* TestLine* */
 static GPtrArray *received; /* TestReceived* */
+static GArray *sounds;      /* PurpleSoundEventID */
 
 GPtrArray *
 test_client_record_array(GPtrArray **array, GDestroyNotify free_func)
@@ -194,6 +197,13 @@ blocked_im_cb(PurpleAccount *account, const char *sender, const char *message,
     count_signal(data);
 }
 
+static void
+attention_signal_cb(PurpleAccount *account, const char *who, PurpleConversation *conv, guint type,
+                    gpointer data)
+{
+    count_signal(data);
+}
+
 typedef struct {
     const char *name;
     PurpleCallback callback;
@@ -217,6 +227,7 @@ static const ObservedSignal observed[] = {
       PURPLE_SIGNAL_PRIORITY_HIGHEST },
     { "deleting-conversation", PURPLE_CALLBACK(conversation_signal_cb),
       PURPLE_SIGNAL_PRIORITY_HIGHEST },
+    { "got-attention", PURPLE_CALLBACK(attention_signal_cb), PURPLE_SIGNAL_PRIORITY_HIGHEST },
 };
 
 static guint signal_counts[G_N_ELEMENTS(observed)];
@@ -230,9 +241,49 @@ count_signal(gpointer data)
     test_client_record_event("signal", observed[index].name);
 }
 
+/* ---- sounds ---- */
+
+/* What Pidgin's gtksound.c and Finch's gntsound.c hang off "got-attention"
+ * (their got_attention_cb): the conversation's "Attention received" sound,
+ * through purple_sound_play_event(), where plugins may stop it with
+ * "playing-sound-event". Connected at the default priority, as theirs is. */
+static void
+attention_sound_cb(PurpleAccount *account, const char *who, PurpleConversation *conv, guint type,
+                   gpointer data)
+{
+    purple_sound_play_event(PURPLE_SOUND_GOT_ATTENTION, account);
+}
+
+static void
+play_event_cb(PurpleSoundEventID event)
+{
+    if (sounds == NULL)
+        sounds = g_array_new(FALSE, FALSE, sizeof(PurpleSoundEventID));
+    g_array_append_val(sounds, event);
+    test_client_record_event("sound", "play");
+}
+
+static PurpleSoundUiOps sound_ops = {
+    .play_event = play_event_cb,
+};
+
+GArray *
+test_client_take_sounds(void)
+{
+    GArray *taken = g_steal_pointer(&sounds);
+
+    return taken != NULL ? taken : g_array_new(FALSE, FALSE, sizeof(PurpleSoundEventID));
+}
+
 void
 test_client_record_connect(void)
 {
+    purple_signal_connect(purple_conversations_get_handle(), "got-attention", &signal_handle,
+                          PURPLE_CALLBACK(attention_sound_cb), NULL);
+    /* Every sound a UI would play, whatever the account's status: 3 is
+     * sound.c's "always" (its default, 1, plays them only while available;
+     * the values have no names in sound.h). */
+    purple_prefs_set_int("/purple/sound/while_status", 3);
     for (guint i = 0; i < G_N_ELEMENTS(observed); i++) {
         gulong id = purple_signal_connect_priority(
             purple_conversations_get_handle(), observed[i].name, &signal_handle,
@@ -270,6 +321,7 @@ void
 test_client_record_install(void)
 {
     purple_conversations_set_ui_ops(&conversation_ops);
+    purple_sound_set_ui_ops(&sound_ops);
     test_client_dialogs_install();
 }
 
@@ -280,6 +332,7 @@ test_client_record_clear(void)
     g_clear_pointer(&opened, g_ptr_array_unref);
     g_clear_pointer(&lines, g_ptr_array_unref);
     g_clear_pointer(&received, g_ptr_array_unref);
+    g_clear_pointer(&sounds, g_array_unref);
     test_client_dialogs_clear();
     test_client_reset_counts();
 }

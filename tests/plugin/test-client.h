@@ -147,6 +147,14 @@ PurpleBuddy *test_client_add_buddy(PurpleAccount *account, const char *name, con
 void test_client_receive(PurpleAccount *account, const char *who, const char *text,
                          PurpleMessageFlags flags, time_t mtime);
 
+/* @who asks for the user's attention (an XMPP <attention/>, a Yahoo buzz)
+ * with the in-test protocol's attention type @type_code (0: "Buzz"):
+ * serv_got_attention(), which writes libpurple's "Sam has buzzed you!" line
+ * through serv_got_im() (PURPLE_MESSAGE_NOTIFY | SYSTEM) and then, if a
+ * conversation with @who is open, emits "got-attention" (where Pidgin and
+ * Finch play their "Attention received" sound; this client does the same). */
+void test_client_receive_attention(PurpleAccount *account, const char *who, guint type_code);
+
 /* @who's typing state arrives: serv_got_typing(gc, who, 0, state). It sets
  * the state of an open conversation; with none open, libpurple only emits
  * buddy-typing / buddy-typed / buddy-typing-stopped. */
@@ -236,11 +244,19 @@ typedef struct {
  * the last call, oldest first (TestReceived*; the array frees them). */
 GPtrArray *test_client_take_received(void);
 
+/* Returns: (transfer full): the sounds libpurple asked the UI to play
+ * since the last call (PurpleSoundEventID, oldest first): what passed
+ * purple_sound_play_event() and its "playing-sound-event" signal. The
+ * client plays PURPLE_SOUND_GOT_ATTENTION on "got-attention", as Pidgin's
+ * gtksound.c and Finch's gntsound.c do. libpurple plays one event at most
+ * once in 2 seconds. Never NULL. */
+GArray *test_client_take_sounds(void);
+
 /* Returns: how often libpurple emitted @signal since the last
  * test_client_reset_counts(). Observed: "received-im-msg", "writing-im-msg",
  * "wrote-im-msg", "sent-im-msg", "blocked-im-msg", "buddy-typing",
  * "buddy-typed", "buddy-typing-stopped", "conversation-created",
- * "deleting-conversation". Aborts on any other name: "displaying-im-msg",
+ * "deleting-conversation", "got-attention". Aborts on any other name: "displaying-im-msg",
  * for one, is Pidgin's (pidgin_conversations_get_handle()), not libpurple's,
  * and never fires in a headless client. */
 guint test_client_signal_count(const char *signal);

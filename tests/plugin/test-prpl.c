@@ -174,6 +174,26 @@ prpl_normalize(const PurpleAccount *account, const char *who)
     return normalized;
 }
 
+/* One kind of attention, as XMPP has ("Buzz", <attention/>). libpurple
+ * asks for the list each time and never frees it: one list for the
+ * process. */
+static GList *
+prpl_get_attention_types(PurpleAccount *account)
+{
+    static GList *types;
+
+    if (types == NULL)
+        types = g_list_append(
+            NULL, purple_attention_type_new("Buzz", "Buzz", "%s has buzzed you!", "Buzzing %s..."));
+    return types;
+}
+
+static gboolean
+prpl_send_attention(PurpleConnection *gc, const char *username, guint type)
+{
+    return TRUE;
+}
+
 static PurplePluginProtocolInfo prpl_info = {
     /* No password prompt (a request dialog) when an account connects. */
     .options = OPT_PROTO_NO_PASSWORD,
@@ -189,6 +209,8 @@ static PurplePluginProtocolInfo prpl_info = {
     .add_buddy = prpl_add_buddy,
     .remove_buddy = prpl_remove_buddy,
     .normalize = prpl_normalize,
+    .send_attention = prpl_send_attention,
+    .get_attention_types = prpl_get_attention_types,
     .struct_size = sizeof(PurplePluginProtocolInfo),
 };
 
