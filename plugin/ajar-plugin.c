@@ -5,6 +5,7 @@
  * request, and what is still kept stays in the journal for next time. */
 #include "ajar-config.h"
 
+#include "ajar-chats.h"
 #include "ajar-commands.h"
 #include "ajar-context.h"
 #include "ajar-custody.h"
@@ -189,6 +190,7 @@ ajar_plugin_load(PurplePlugin *plugin)
     ajar_custody_init(ajar);
     ajar_schedule_connect(ajar);
     ajar_intercept_connect(ajar);
+    ajar_chats_connect(ajar);
     ajar_menu_connect(ajar);
     ajar_commands_register(ajar);
     ajar_schedule_all(ajar, TRUE);
@@ -210,6 +212,7 @@ ajar_plugin_unload(PurplePlugin *plugin)
     purple_notify_close_with_handle(plugin); /* runs report_closed_cb() for each box */
     ajar_schedule_disconnect(ajar);
     ajar_custody_clear(ajar);
+    ajar_chats_clear(ajar);
     ajar_rules_file_unwatch(ajar);
     /* Kept messages stay in the journal; this only closes it (after a sync). */
     ajar_journal_close(ajar->journal);
