@@ -7,7 +7,8 @@
  * releases Sam's into the room with their own time.
  *
  * Cases: the MUC room matched by Sam's real address, the same room by
- * Sam's nick (a "chat_nick" entry), the IRC channel by nick. */
+ * Sam's nick (a "chat_nick" entry), Sam's leaving and coming back not
+ * announced there under notify silent, the IRC channel by nick. */
 #include "e2e-scenarios.h"
 
 #include <string.h>
@@ -19,16 +20,63 @@ static E2eParties xmpp;
 static E2eParties irc;
 
 static gboolean
-occupant_cb(gpointer data)
+is_in_room(const char *room, const char *nick)
 {
-    const char *const *room_and_nick = data;
     PurpleConversation *conv = NULL;
 
     for (GList *l = purple_get_chats(); l != NULL && conv == NULL; l = l->next) {
-        if (g_strcmp0(purple_conversation_get_name(l->data), room_and_nick[0]) == 0)
+        if (g_strcmp0(purple_conversation_get_name(l->data), room) == 0)
             conv = l->data;
     }
-    return conv != NULL && purple_conv_chat_find_user(PURPLE_CONV_CHAT(conv), room_and_nick[1]);
+    return conv != NULL && purple_conv_chat_find_user(PURPLE_CONV_CHAT(conv), nick);
+}
+
+static gboolean
+occupant_cb(gpointer data)
+{
+    const char *const *room_and_nick = data;
+
+    return is_in_room(room_and_nick[0], room_and_nick[1]);
+}
+
+static gboolean
+gone_cb(gpointer data)
+{
+    const char *const *room_and_nick = data;
+
+    return !is_in_room(room_and_nick[0], room_and_nick[1]);
+}
+
+/* @peer (@nick in the room) goes offline, which takes them out of @room,
+ * and comes back into it; waits until your room has seen both. */
+static void
+leave_and_return(E2ePeer *peer, const char *room, const char *nick)
+{
+    const char *room_and_nick[] = { room, nick };
+
+    e2e_peer_sign_off(peer);
+    e2e_wait(gone_cb, (gpointer)room_and_nick, "an occupant to leave");
+    e2e_peer_sign_on(peer);
+    e2e_peer_join(peer, room);
+    e2e_wait(occupant_cb, (gpointer)room_and_nick, "an occupant to come back");
+}
+
+/* The room's lines "NICK ... left the room." / "entered the room." for
+ * @nick since the reset. */
+static guint
+presence_lines(const char *room, const char *nick)
+{
+    guint count = 0;
+
+    e2e_seen_collect();
+    for (guint i = 0; i < e2e_seen_lines->len; i++) {
+        const E2eSeenLine *line = g_ptr_array_index(e2e_seen_lines, i);
+        if (e2e_is_buddy(line->conv, room) && g_str_has_prefix(line->message, nick) &&
+            (strstr(line->message, "left the room") != NULL ||
+             strstr(line->message, "entered the room") != NULL))
+            count++;
+    }
+    return count;
 }
 
 /* The friend makes the room, you join it, then Sam; waits until your room
@@ -141,6 +189,27 @@ test_muc_nick(void)
     release_from_review(MUC_ROOM, held);
 }
 
+/* notify silent: Sam leaving and coming back is not announced in the room
+ * (prpl-jabber knows his real JID before it adds him and until after it
+ * removes him), the friend's is. */
+static void
+test_muc_joins_quiet(void)
+{
+    g_autofree char *match =
+        g_strdup_printf("{\"protocol\": \"prpl-jabber\", \"buddy\": \"%s\"}", xmpp.sam_name);
+    g_autofree char *json = g_strdup_printf(
+        "{\"version\": 1, \"rules\": [{\"name\": \"Sam\", \"match\": [%s], "
+        "\"chats\": {\"action\": \"hold\"}}], \"settings\": {\"notify\": \"silent\"}}\n",
+        match);
+
+    e2e_use_rules(json);
+    leave_and_return(xmpp.sam, MUC_ROOM, "sam");
+    leave_and_return(xmpp.friend, MUC_ROOM, "friend");
+    e2e_wait_line(MUC_ROOM, "entered the room", 0);
+    g_assert_cmpuint(presence_lines(MUC_ROOM, "friend"), ==, 2);
+    g_assert_cmpuint(presence_lines(MUC_ROOM, "sam"), ==, 0);
+}
+
 static void
 test_irc_channel(void)
 {
@@ -166,6 +235,7 @@ main(int argc, char **argv)
 
     g_test_add_func("/e2e/chats/muc-real-address", test_muc_real_address);
     g_test_add_func("/e2e/chats/muc-nick", test_muc_nick);
+    g_test_add_func("/e2e/chats/muc-joins-quiet", test_muc_joins_quiet);
     g_test_add_func("/e2e/chats/irc-channel", test_irc_channel);
     status = g_test_run();
 
