@@ -8,12 +8,14 @@
  *
  * Cases: the MUC room matched by Sam's real address, the same room by
  * Sam's nick (a "chat_nick" entry), Sam's leaving and coming back not
- * announced there under notify silent, the IRC channel by nick. */
+ * announced there under notify silent, an anonymous MUC room (by nick only),
+ * the IRC channel by nick. */
 #include "e2e-scenarios.h"
 
 #include <string.h>
 
 #define MUC_ROOM "friends@conference.example.org"
+#define ANONYMOUS_ROOM "friends@anonymous.example.org"
 #define IRC_CHANNEL "#friends"
 
 static E2eParties xmpp;
@@ -80,7 +82,7 @@ presence_lines(const char *room, const char *nick)
 }
 
 /* The friend makes the room, you join it, then Sam; waits until your room
- * lists Sam (over XMPP, with the real address the room revealed). */
+ * lists Sam (over XMPP, with the real address if the room reveals it). */
 static void
 meet_in(const E2eParties *parties, const char *room)
 {
@@ -210,6 +212,28 @@ test_muc_joins_quiet(void)
     g_assert_cmpuint(presence_lines(MUC_ROOM, "sam"), ==, 0);
 }
 
+/* An anonymous room shows nicks only: a "chat_nick" entry knows Sam there
+ * (his line kept from the nick), a "buddy" entry cannot (prpl-jabber's
+ * "room/nick" is no one's address), so his line is shown. */
+static void
+test_muc_anonymous(void)
+{
+    g_autoptr(AjarEvent) held = NULL;
+    g_autofree char *match =
+        g_strdup_printf("{\"protocol\": \"prpl-jabber\", \"buddy\": \"%s\"}", xmpp.sam_name);
+    gint64 seq;
+
+    use_chat_rule(&xmpp, "{\"protocol\": \"prpl-jabber\", \"chat_nick\": \"sam\"}");
+    meet_in(&xmpp, ANONYMOUS_ROOM);
+    held = sam_withheld(&xmpp, ANONYMOUS_ROOM, "nobody knows it's me", "hello everyone", "sam");
+
+    use_chat_rule(&xmpp, match);
+    seq = ajar_test_last_seq();
+    e2e_peer_say(xmpp.sam, ANONYMOUS_ROOM, "still me");
+    e2e_wait_line(ANONYMOUS_ROOM, "still me", PURPLE_MESSAGE_RECV);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_HELD), ==, 0);
+}
+
 static void
 test_irc_channel(void)
 {
@@ -236,6 +260,7 @@ main(int argc, char **argv)
     g_test_add_func("/e2e/chats/muc-real-address", test_muc_real_address);
     g_test_add_func("/e2e/chats/muc-nick", test_muc_nick);
     g_test_add_func("/e2e/chats/muc-joins-quiet", test_muc_joins_quiet);
+    g_test_add_func("/e2e/chats/muc-anonymous", test_muc_anonymous);
     g_test_add_func("/e2e/chats/irc-channel", test_irc_channel);
     status = g_test_run();
 
