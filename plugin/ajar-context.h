@@ -100,6 +100,10 @@ struct _AjarPlugin {
      * gone (set by ajar-schedule.c, which asks about it). */
     void (*send_failed_func)(AjarPlugin *ajar, const char *id, gboolean connection_lost);
 
+    /* Rooms' history lines of theirs seen since joining (ajar-chats.c):
+     * "account\nprotocol\nroom" -> GHashTable ("nick\ntext" -> count). */
+    GHashTable *room_history;
+
     PurpleCmdId command;
     void *withheld_notice; /* the "messages are waiting" note, replaced as the count grows */
     /* Data of open dialogs (pointer -> its GDestroyNotify): a dialog closed

@@ -10,6 +10,7 @@
 #include "ajar-due-queue.h"
 #include "ajar-images.h"
 #include "ajar-normalize.h"
+#include "ajar-room.h"
 #include "ajar-send-watch.h"
 
 #include <connection.h>
@@ -125,6 +126,14 @@ deliver(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account)
         text = g_strndup(item->text != NULL ? item->text : "", item->text_len);
     }
 
+    /* A line of a room goes back into the room (release checked it is
+     * open), under the nick it was written with. */
+    if (item->chat != NULL) {
+        PurpleConversation *room = ajar_room_find(account, item->chat);
+        if (room != NULL)
+            ajar_room_write(room, item->nick != NULL ? item->nick : item->buddy, text, mtime);
+        return;
+    }
     /* serv_got_im() silently drops a message from someone the privacy
      * settings block (people often block after a break-up): write those
      * into the conversation directly, so a release always shows. */
@@ -216,6 +225,12 @@ ajar_custody_release(AjarPlugin *ajar, const char *id, GError **error)
     if (account == NULL) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
                     _("The account %s is gone, so the message stays kept."), item->account);
+        return FALSE;
+    }
+    if (item->chat != NULL && ajar_room_find(account, item->chat) == NULL) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                    /* TRANSLATORS: %s is a chat room's name, e.g. #friends. */
+                    _("The room %s is not open, so its line stays kept."), item->chat);
         return FALSE;
     }
     ajar_due_queue_forget(ajar, item->id);

@@ -16,9 +16,9 @@
 #include "ajar/ajar-i18n.h"
 #include "ajar/ajar-reveal.h"
 
-static AjarFacts
-facts_for(PurpleAccount *account, AjarDirection direction, const char *buddy, const char *plain,
-          PurpleMessageFlags flags)
+AjarFacts
+ajar_intercept_facts(PurpleAccount *account, AjarDirection direction, const char *buddy,
+                     const char *plain, PurpleMessageFlags flags)
 {
     AjarFacts facts = { 0 };
 
@@ -114,24 +114,75 @@ notify_withheld(AjarPlugin *ajar, const AjarDecision *decision)
     ajar->withheld_notice = purple_notify_info(ajar->plugin, _("Ajar"), primary, NULL);
 }
 
+gboolean
+ajar_intercept_take(AjarPlugin *ajar, PurpleAccount *account, const char *sender,
+                    const char *message, const AjarDecision *decision, const char *chat,
+                    const char *nick)
+{
+    g_autoptr(AjarEvent) event = NULL;
+    g_autoptr(GError) error = NULL;
+    AjarEventType type;
+
+    if (decision->reason == AJAR_REASON_KEYWORD) {
+        /* Delivered at once; the journal notes that a keyword let it in. */
+        event = message_event(AJAR_EVENT_PASSED, account, AJAR_DIRECTION_IN, sender,
+                              decision->rule_name);
+        if (!ajar_context_journal(ajar, event, &error))
+            purple_debug_warning("ajar", "passed not journaled: %s\n", error->message);
+        return FALSE;
+    }
+    if (decision->action == AJAR_ACTION_PASS)
+        return FALSE;
+
+    type = decision->action == AJAR_ACTION_ARCHIVE ? AJAR_EVENT_ARCHIVED
+           : decision->action == AJAR_ACTION_DELAY ? AJAR_EVENT_DELAYED
+                                                   : AJAR_EVENT_HELD;
+    event = message_event(type, account, AJAR_DIRECTION_IN, sender, decision->rule_name);
+    event->chat = g_strdup(chat);
+    event->nick = g_strdup(nick);
+    set_text(event, message);
+    event->due = decision->due;
+    /* Its pictures are on disk before the line that names them. */
+    if (!ajar_images_keep(ajar, message, event, &error)) {
+        /* TRANSLATORS: %s is the person's name (their rule's name). */
+        g_autofree char *what = g_strdup_printf(
+            _("Ajar could not keep a picture from %s safe, so the message was shown as usual."),
+            decision->rule_name);
+        ajar_context_report(ajar, what, error->message);
+        return FALSE;
+    }
+    /* The custody rule: written before withheld; if not written, shown. */
+    if (!ajar_context_journal(ajar, event, &error)) {
+        /* TRANSLATORS: %s is the person's name (their rule's name). */
+        g_autofree char *what = g_strdup_printf(
+            _("Ajar could not keep a message from %s safe, so it was shown as usual."),
+            decision->rule_name);
+        ajar_context_report(ajar, what, error->message);
+        return FALSE;
+    }
+    if (type == AJAR_EVENT_DELAYED)
+        ajar_schedule_item(ajar,
+                           ajar_state_lookup(ajar_journal_get_state(ajar->journal), event->id));
+    notify_withheld(ajar, decision);
+    return TRUE;
+}
+
 static gboolean
 receiving_im_msg_cb(PurpleAccount *account, char **sender, char **message, PurpleConversation *conv,
                     PurpleMessageFlags *flags, gpointer data)
 {
     AjarPlugin *ajar = data;
     g_autofree char *plain = NULL;
-    g_autoptr(AjarEvent) event = NULL;
-    g_autoptr(GError) error = NULL;
     AjarDecision decision;
     AjarFacts facts;
-    AjarEventType type;
 
     /* Our own release, or a message an earlier handler already took; and
      * without a journal Ajar keeps nothing (the user was told at load). */
     if (ajar->delivering || ajar->journal == NULL || sender == NULL || *sender == NULL ||
         message == NULL || *message == NULL)
         return FALSE;
-    facts = facts_for(account, AJAR_DIRECTION_IN, *sender, NULL, flags != NULL ? *flags : 0);
+    facts =
+        ajar_intercept_facts(account, AJAR_DIRECTION_IN, *sender, NULL, flags != NULL ? *flags : 0);
     decide(ajar, &facts, &decision);
     /* Every message of every account passes here: the text is only looked
      * at (for pass keywords) when a rule would withhold it. */
@@ -144,49 +195,12 @@ receiving_im_msg_cb(PurpleAccount *account, char **sender, char **message, Purpl
     facts.text = plain;
     decide(ajar, &facts, &decision);
 
-    if (decision.reason == AJAR_REASON_KEYWORD) {
-        /* Delivered at once; the journal notes that a keyword let it in. */
-        event = message_event(AJAR_EVENT_PASSED, account, AJAR_DIRECTION_IN, *sender,
-                              decision.rule_name);
-        if (!ajar_context_journal(ajar, event, &error))
-            purple_debug_warning("ajar", "passed not journaled: %s\n", error->message);
+    if (!ajar_intercept_take(ajar, account, *sender, *message, &decision, NULL, NULL))
         return FALSE;
-    }
-    if (decision.action == AJAR_ACTION_PASS)
-        return FALSE;
-
-    type = decision.action == AJAR_ACTION_ARCHIVE ? AJAR_EVENT_ARCHIVED
-           : decision.action == AJAR_ACTION_DELAY ? AJAR_EVENT_DELAYED
-                                                  : AJAR_EVENT_HELD;
-    event = message_event(type, account, AJAR_DIRECTION_IN, *sender, decision.rule_name);
-    set_text(event, *message);
-    event->due = decision.due;
-    /* Its pictures are on disk before the line that names them. */
-    if (!ajar_images_keep(ajar, *message, event, &error)) {
-        /* TRANSLATORS: %s is the person's name (their rule's name). */
-        g_autofree char *what = g_strdup_printf(
-            _("Ajar could not keep a picture from %s safe, so the message was shown as usual."),
-            decision.rule_name);
-        ajar_context_report(ajar, what, error->message);
-        return FALSE;
-    }
-    /* The custody rule: written before withheld; if not written, shown. */
-    if (!ajar_context_journal(ajar, event, &error)) {
-        /* TRANSLATORS: %s is the person's name (their rule's name). */
-        g_autofree char *what = g_strdup_printf(
-            _("Ajar could not keep a message from %s safe, so it was shown as usual."),
-            decision.rule_name);
-        ajar_context_report(ajar, what, error->message);
-        return FALSE;
-    }
-    if (type == AJAR_EVENT_DELAYED)
-        ajar_schedule_item(ajar,
-                           ajar_state_lookup(ajar_journal_get_state(ajar->journal), event->id));
     /* An open window must not keep saying "typing…" for a message it will
      * not show. */
     if (conv != NULL && purple_conversation_get_type(conv) == PURPLE_CONV_TYPE_IM)
         purple_conv_im_set_typing_state(PURPLE_CONV_IM(conv), PURPLE_NOT_TYPING);
-    notify_withheld(ajar, &decision);
     return TRUE;
 }
 
@@ -225,7 +239,7 @@ sending_im_msg_cb(PurpleAccount *account, const char *receiver, char **message, 
         *message == NULL)
         return;
     /* Keywords only apply to their messages: no need for the plain text. */
-    facts = facts_for(account, AJAR_DIRECTION_OUT, receiver, NULL, 0);
+    facts = ajar_intercept_facts(account, AJAR_DIRECTION_OUT, receiver, NULL, 0);
     decide(ajar, &facts, &decision);
     if (decision.rule_name == NULL)
         return; /* no rule: nothing is written anywhere */
@@ -317,7 +331,7 @@ static void
 buddy_typing_cb(PurpleAccount *account, const char *name, gpointer data)
 {
     AjarPlugin *ajar = data;
-    AjarFacts facts = facts_for(account, AJAR_DIRECTION_IN, name, NULL, 0);
+    AjarFacts facts = ajar_intercept_facts(account, AJAR_DIRECTION_IN, name, NULL, 0);
     AjarDecision decision;
     PurpleConversation *conv;
 

@@ -5,6 +5,7 @@
  * request, and what is still kept stays in the journal for next time. */
 #include "ajar-config.h"
 
+#include "ajar-chats.h"
 #include "ajar-commands.h"
 #include "ajar-context.h"
 #include "ajar-custody.h"
@@ -195,6 +196,7 @@ ajar_plugin_load(PurplePlugin *plugin)
     ajar_intercept_connect(ajar);
     ajar_typing_connect(ajar);
     ajar_attention_connect(ajar);
+    ajar_chats_connect(ajar);
     ajar_menu_connect(ajar);
     ajar_commands_register(ajar);
     ajar_schedule_all(ajar, TRUE);
@@ -219,6 +221,7 @@ ajar_plugin_unload(PurplePlugin *plugin)
     ajar_schedule_disconnect(ajar);
     ajar_attention_disconnect(ajar);
     ajar_custody_clear(ajar);
+    ajar_chats_clear(ajar);
     ajar_rules_file_unwatch(ajar);
     /* Kept messages stay in the journal; this only closes it (after a sync). */
     ajar_journal_close(ajar->journal);

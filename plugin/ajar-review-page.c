@@ -18,7 +18,9 @@ step_destroy(ReviewStep *step)
 {
     g_ptr_array_unref(step->labels);
     g_ptr_array_unref(step->keys);
+    g_ptr_array_unref(step->chats);
     g_free(step->rule);
+    g_free(step->chat);
     g_free(step->account_name);
     g_free(step->protocol);
     g_free(step->buddy);
@@ -33,6 +35,7 @@ ajar_review_step_new(AjarPlugin *ajar)
     step->ajar = ajar;
     step->labels = g_ptr_array_new_with_free_func(g_free);
     step->keys = g_ptr_array_new_with_free_func(g_free);
+    step->chats = g_ptr_array_new_with_free_func(g_free);
     ajar_context_dialog_open(ajar, step, (GDestroyNotify)step_destroy);
     return step;
 }
@@ -70,6 +73,16 @@ ajar_review_step_key(ReviewStep *step, const char *label)
     for (guint i = 0; i < step->labels->len; i++) {
         if (g_strcmp0(g_ptr_array_index(step->labels, i), label) == 0)
             return g_ptr_array_index(step->keys, i);
+    }
+    return NULL;
+}
+
+const char *
+ajar_review_step_chat(ReviewStep *step, const char *label)
+{
+    for (guint i = 0; i < step->labels->len && i < step->chats->len; i++) {
+        if (g_strcmp0(g_ptr_array_index(step->labels, i), label) == 0)
+            return g_ptr_array_index(step->chats, i);
     }
     return NULL;
 }

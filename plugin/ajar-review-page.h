@@ -22,7 +22,9 @@ typedef struct {
     AjarPlugin *ajar;
     GPtrArray *labels; /* step one: char*, as shown */
     GPtrArray *keys;   /* char*: rule names (step one) or the page's message ids */
+    GPtrArray *chats;  /* step one: the room of each key (char*), NULL for messages */
     char *rule;        /* step two: whose messages */
+    char *chat;        /* step two: their lines in this room, or NULL: their messages */
     guint next;        /* step two: where the next page starts, or 0 if none */
     /* Step one opened for one person (/ajar review, their menu), else NULL. */
     char *account_name;
@@ -44,6 +46,9 @@ PurpleAccount *ajar_review_step_person(ReviewStep *step, const char **buddy);
 void ajar_review_step_cancel_cb(ReviewStep *step, PurpleRequestFields *fields);
 /* Returns: (transfer none) (nullable): the key of the item labelled @label. */
 const char *ajar_review_step_key(ReviewStep *step, const char *label);
+/* Returns: (transfer none) (nullable): the room of the item labelled
+ * @label, NULL when it is not a room's lines. */
+const char *ajar_review_step_chat(ReviewStep *step, const char *label);
 
 /* Returns: (transfer full): @text wrapped at spaces to fit a Finch window
  * on an 80-column terminal (Finch breaks a long line anywhere, even inside

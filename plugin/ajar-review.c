@@ -21,9 +21,12 @@
 #include "ajar/ajar-reveal.h"
 #include "ajar/ajar-stats.h"
 
-/* One person's kept messages, by rule name. */
+/* One person's kept messages, by rule name; or their kept lines in one
+ * room (@chat set), listed apart: "#friends: 3 lines from Sam". */
 typedef struct {
     char *rule;
+    char *chat;
+    guint lines; /* @chat: how many */
     guint held, archived_unread, archived_read, delayed, yours;
     guint interrupted; /* Ajar stopped showing or sending them halfway */
     guint buzzes;      /* their buzzes Ajar did not show (in all) */
@@ -34,6 +37,7 @@ static void
 person_free(Person *person)
 {
     g_free(person->rule);
+    g_free(person->chat);
     g_free(person);
 }
 
@@ -41,7 +45,7 @@ static GPtrArray *
 people(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
 {
     g_autoptr(GPtrArray) items = NULL;
-    g_autoptr(GHashTable) by_rule = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autoptr(GHashTable) by_rule = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)person_free);
     const char *only_rule = NULL;
 
@@ -56,20 +60,25 @@ people(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
     for (guint i = 0; i < items->len; i++) {
         const AjarItem *item = g_ptr_array_index(items, i);
         const char *rule = item->rule != NULL ? item->rule : item->buddy;
+        /* A rule's name and a room's, apart: "\n" and the room's name
+         * follow the rule's for a room's lines. */
+        g_autofree char *key = g_strconcat(rule, item->chat != NULL ? "\n" : "", item->chat, NULL);
         Person *person;
 
         if (account != NULL && buddy != NULL && g_strcmp0(rule, only_rule) != 0 &&
             !ajar_contact_covers(ajar, account, buddy, item))
             continue;
-        person = g_hash_table_lookup(by_rule, rule);
+        person = g_hash_table_lookup(by_rule, key);
 
         if (person == NULL) {
             person = g_new0(Person, 1);
             person->rule = g_strdup(rule);
-            g_hash_table_insert(by_rule, person->rule, person);
+            person->chat = g_strdup(item->chat);
+            g_hash_table_insert(by_rule, g_steal_pointer(&key), person);
             g_ptr_array_add(out, person);
         }
         person->newest = MAX(person->newest, item->time);
+        person->lines++;
         if (item->interrupted)
             person->interrupted++;
         if (item->dir == AJAR_DIRECTION_OUT)
@@ -121,6 +130,15 @@ describe_person(const Person *person)
     g_autoptr(GString) counts = g_string_new(NULL);
     g_autofree char *held = NULL, *unread = NULL, *read = NULL, *delayed = NULL, *yours = NULL;
     g_autofree char *buzzes = NULL;
+
+    if (person->chat != NULL) {
+        g_autofree char *room = ajar_reveal_name(person->chat);
+        /* TRANSLATORS: a room's line in the review's first step: the
+         * room's name, how many of the person's lines in it are kept, and
+         * the person's name ("#friends: 3 lines from Sam"). */
+        return g_strdup_printf(P_("%s: %u line from %s", "%s: %u lines from %s", person->lines),
+                               room, person->lines, name);
+    }
 
     /* TRANSLATORS: the counts of one person's line in the review's first
      * step ("Sam: 3 held, 2 archived unread, newest 2 h ago"). */
@@ -174,7 +192,7 @@ enum {
     DO_NEXT_PAGE
 };
 
-static void open_messages(AjarPlugin *ajar, const char *rule, guint start);
+static void open_messages(AjarPlugin *ajar, const char *rule, const char *chat, guint start);
 
 /* Releasing is for their messages (yours are sent with /ajar send), and
  * for those still kept: others are passed over. */
@@ -188,16 +206,18 @@ release_theirs(AjarPlugin *ajar, const char *id, GError **error)
     return ajar_custody_release(ajar, id, error);
 }
 
-/* Returns: (transfer container): @rule's kept messages, oldest first. */
+/* Returns: (transfer container): @rule's kept messages, oldest first:
+ * their lines in the room @chat, or (@chat NULL) their other messages. */
 static GPtrArray *
-messages_of(AjarPlugin *ajar, const char *rule)
+messages_of(AjarPlugin *ajar, const char *rule, const char *chat)
 {
     g_autoptr(GPtrArray) all = ajar_custody_list(ajar, NULL, NULL);
     GPtrArray *mine = g_ptr_array_new();
 
     for (guint i = 0; i < all->len; i++) {
         const AjarItem *item = g_ptr_array_index(all, i);
-        if (g_strcmp0(item->rule != NULL ? item->rule : item->buddy, rule) == 0)
+        if (g_strcmp0(item->rule != NULL ? item->rule : item->buddy, rule) == 0 &&
+            g_strcmp0(item->chat, chat) == 0)
             g_ptr_array_add(mine, (gpointer)item);
     }
     return mine;
@@ -213,7 +233,7 @@ messages_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
     if (what == DO_RELEASE_ALL) {
         /* All of theirs, on every page; not one Ajar stopped showing
          * halfway (it may be there already): that one only when chosen. */
-        g_autoptr(GPtrArray) mine = messages_of(ajar, step->rule);
+        g_autoptr(GPtrArray) mine = messages_of(ajar, step->rule, step->chat);
         g_ptr_array_set_size(ids, 0);
         for (guint i = 0; i < mine->len; i++) {
             const AjarItem *item = g_ptr_array_index(mine, i);
@@ -230,7 +250,7 @@ messages_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
         ajar_review_do_each(ajar, ids, release_theirs,
                             _("Some messages could not be handled; they stay kept."));
     else if (what == DO_NEXT_PAGE)
-        open_messages(ajar, step->rule, step->next);
+        open_messages(ajar, step->rule, step->chat, step->next);
     ajar_review_step_free(step);
 }
 
@@ -238,17 +258,15 @@ messages_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
  * with a check box. Showing them is reading them, so archived ones on the
  * page become read. */
 static void
-open_messages(AjarPlugin *ajar, const char *rule, guint start)
+open_messages(AjarPlugin *ajar, const char *rule, const char *chat, guint start)
 {
-    g_autoptr(GPtrArray) mine = messages_of(ajar, rule);
+    g_autoptr(GPtrArray) mine = messages_of(ajar, rule, chat);
     PurpleRequestFields *fields = purple_request_fields_new();
     PurpleRequestFieldGroup *group = purple_request_field_group_new(NULL);
     PurpleRequestField *field;
     ReviewStep *step;
     g_autofree char *name = ajar_reveal_name(rule);
-    /* TRANSLATORS: the title of a person's messages in the review; %s is
-     * their name. */
-    g_autofree char *what = g_strdup_printf(_("Kept messages: %s"), name);
+    g_autofree char *what = NULL;
     g_autofree char *title = NULL;
     g_autofree char *texts = NULL;
     gboolean interrupted = FALSE;
@@ -257,8 +275,18 @@ open_messages(AjarPlugin *ajar, const char *rule, guint start)
         purple_notify_info(ajar->plugin, _("Ajar"), _("Nothing is being kept."), NULL);
         return;
     }
+    if (chat != NULL) {
+        g_autofree char *room = ajar_reveal_name(chat);
+        /* TRANSLATORS: the title of a person's kept lines in a chat room;
+         * %s are their name and the room's ("Kept lines: Sam in #friends"). */
+        what = g_strdup_printf(_("Kept lines: %s in %s"), name, room);
+    } else
+        /* TRANSLATORS: the title of a person's messages in the review; %s
+         * is their name. */
+        what = g_strdup_printf(_("Kept messages: %s"), name);
     step = ajar_review_step_new(ajar);
     step->rule = g_strdup(rule);
+    step->chat = g_strdup(chat);
     start = MIN(start, mine->len - 1);
     purple_request_fields_add_group(fields, group);
     texts = ajar_review_add_page(step, group, mine, start,
@@ -312,7 +340,7 @@ choose_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
         PurpleAccount *account = ajar_review_step_person(step, &buddy);
         ajar_review_open_discarded(step->ajar, account, buddy);
     } else if (rule != NULL)
-        open_messages(step->ajar, rule, 0);
+        open_messages(step->ajar, rule, ajar_review_step_chat(step, chosen->data), 0);
     ajar_review_step_free(step);
 }
 
@@ -353,6 +381,7 @@ ajar_review_open(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
 
         g_ptr_array_add(step->labels, line);
         g_ptr_array_add(step->keys, g_strdup(person->rule));
+        g_ptr_array_add(step->chats, g_strdup(person->chat));
         /* libpurple refuses NULL data (g_return_if_fail): the position will do. */
         purple_request_field_list_add_icon(list, line, NULL, GUINT_TO_POINTER(i + 1));
         if (i == 0)

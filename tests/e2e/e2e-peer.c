@@ -17,11 +17,16 @@
  *   buzz WHO        asks for WHO's attention (XMPP <attention/>): "ok buzz
  *                   WHO" once sent, "no buzz WHO" when the protocol cannot
  *                   yet (it needs WHO's presence and capabilities)
+ *   join ROOM       joins the room ROOM (XMPP: room@conference.DOMAIN, IRC:
+ *                   #channel) as its user does, with the protocol's
+ *                   default nick; "ok join ROOM" once in it
+ *   say ROOM TEXT   says TEXT in the room ROOM ("ok say ROOM" once sent)
  *   signoff, signon "ok signoff", "ok signon" once done
  *   quit            (or end of file) signs off and exits 0
  * Out:
  *   ready                    signed on
  *   im WHO TEXT              a message reached received-im-msg
+ *   chat ROOM WHO TEXT       a line in a room reached received-chat-msg
  *   online WHO, offline WHO  a buddy's presence changed
  *
  * Every presence subscription request is accepted. libpurple's own output
@@ -34,6 +39,7 @@
 
 #include <prpl.h>
 #include <server.h>
+#include <util.h>
 #include <signals.h>
 
 static PurpleAccount *account;
@@ -59,6 +65,15 @@ received_im_cb(PurpleAccount *on, const char *who, const char *message, PurpleCo
     g_autofree char *escaped = g_strescape(message, NULL);
 
     say("im\t%s\t%s", who, escaped);
+}
+
+static void
+received_chat_cb(PurpleAccount *on, const char *who, const char *message, PurpleConversation *conv,
+                 PurpleMessageFlags flags, gpointer data)
+{
+    g_autofree char *escaped = g_strescape(message, NULL);
+
+    say("chat\t%s\t%s\t%s", purple_conversation_get_name(conv), who, escaped);
 }
 
 static void
@@ -110,6 +125,21 @@ run_command(const char *line)
     } else if (g_strcmp0(fields[0], "add") == 0 && fields[1] != NULL) {
         test_client_add_buddy(account, fields[1], NULL, NULL);
         say("ok add %s", fields[1]);
+    } else if (g_strcmp0(fields[0], "join") == 0 && fields[1] != NULL) {
+        e2e_join_chat(account, fields[1]);
+        say("ok join %s", fields[1]);
+    } else if (g_strcmp0(fields[0], "say") == 0 && fields[1] != NULL && fields[2] != NULL) {
+        g_autofree char *text = g_strcompress(fields[2]);
+        g_autofree char *markup = purple_markup_escape_text(text, -1);
+        PurpleConversation *conv =
+            purple_find_conversation_with_account(PURPLE_CONV_TYPE_CHAT, fields[1], account);
+
+        if (conv == NULL)
+            say("error: not in the room %s", fields[1]);
+        else {
+            purple_conv_chat_send(PURPLE_CONV_CHAT(conv), markup);
+            say("ok say %s", fields[1]);
+        }
     } else if (g_strcmp0(fields[0], "signoff") == 0) {
         test_client_disconnect(account);
         say("ok signoff");
@@ -163,6 +193,8 @@ main(int argc, char **argv)
     test_client_start();
     purple_signal_connect(purple_conversations_get_handle(), "received-im-msg", &handle,
                           PURPLE_CALLBACK(received_im_cb), NULL);
+    purple_signal_connect(purple_conversations_get_handle(), "received-chat-msg", &handle,
+                          PURPLE_CALLBACK(received_chat_cb), NULL);
     purple_signal_connect(purple_blist_get_handle(), "buddy-signed-on", &handle,
                           PURPLE_CALLBACK(buddy_signed_on_cb), NULL);
     purple_signal_connect(purple_blist_get_handle(), "buddy-signed-off", &handle,

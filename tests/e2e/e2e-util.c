@@ -8,6 +8,8 @@
 
 #include <connection.h>
 #include <core.h>
+#include <prpl.h>
+#include <server.h>
 #include <signals.h>
 
 const char *
@@ -87,6 +89,37 @@ e2e_connect(PurpleAccount *account)
     test_client_connect(account);
 }
 
+typedef struct {
+    PurpleAccount *account;
+    const char *name;
+} ChatWait;
+
+static gboolean
+joined_cb(gpointer data)
+{
+    ChatWait *wait = data;
+    PurpleConversation *conv =
+        purple_find_conversation_with_account(PURPLE_CONV_TYPE_CHAT, wait->name, wait->account);
+
+    return conv != NULL && !purple_conv_chat_has_left(PURPLE_CONV_CHAT(conv));
+}
+
+PurpleConversation *
+e2e_join_chat(PurpleAccount *account, const char *name)
+{
+    PurpleConnection *gc = purple_account_get_connection(account);
+    PurplePluginProtocolInfo *info = PURPLE_PLUGIN_PROTOCOL_INFO(purple_connection_get_prpl(gc));
+    GHashTable *components = info->chat_info_defaults(gc, name);
+    ChatWait wait = { account, name };
+    g_autofree char *what =
+        g_strdup_printf("%s to join %s", purple_account_get_username(account), name);
+
+    serv_join_chat(gc, components);
+    g_hash_table_destroy(components);
+    e2e_wait(joined_cb, &wait, what);
+    return purple_find_conversation_with_account(PURPLE_CONV_TYPE_CHAT, name, account);
+}
+
 /* ---- waiting ---- */
 
 void
@@ -124,6 +157,7 @@ struct E2ePeer {
     GOutputStream *in;
     GDataInputStream *out;
     GPtrArray *ims;      /* E2eIm*: "im" lines */
+    GPtrArray *chats;    /* E2eIm*: "chat" lines, who "ROOM\tNICK" */
     GPtrArray *replies;  /* char*: answers to commands, "ready" and "ok ..." */
     GPtrArray *presence; /* char*: "online WHO" / "offline WHO", in order */
     gboolean eof;
@@ -155,6 +189,18 @@ line_read_cb(GObject *source, GAsyncResult *result, gpointer data)
             g_printerr("e2e: reading from peer %s: %s\n", peer->name, error->message);
         peer->eof = TRUE;
         return;
+    }
+    if (g_str_has_prefix(line, "chat\t")) {
+        g_auto(GStrv) parts = g_strsplit(line, "\t", 4);
+        if (g_strv_length(parts) == 4) {
+            E2eIm *chat = g_new0(E2eIm, 1);
+            chat->who = g_strdup_printf("%s\t%s", parts[1], parts[2]);
+            chat->text = g_strcompress(parts[3]);
+            chat->at = g_get_real_time();
+            g_ptr_array_add(peer->chats, chat);
+            read_next(peer);
+            return;
+        }
     }
     fields = g_strsplit(line, "\t", 3);
     if (g_strcmp0(fields[0], "im") == 0 && fields[1] != NULL && fields[2] != NULL) {
@@ -226,6 +272,7 @@ peer_start(const char *name, const char *const *argv)
 
     peer->name = g_strdup(name);
     peer->ims = g_ptr_array_new_with_free_func((GDestroyNotify)e2e_im_free);
+    peer->chats = g_ptr_array_new_with_free_func((GDestroyNotify)e2e_im_free);
     peer->replies = g_ptr_array_new_with_free_func(g_free);
     peer->presence = g_ptr_array_new_with_free_func(g_free);
     /* Its standard error is ours: its complaints land in the test's log. */
@@ -306,6 +353,57 @@ e2e_peer_add_buddy(E2ePeer *peer, const char *who)
     command(peer, line, expected);
 }
 
+typedef struct {
+    E2ePeer *peer;
+    const char *text;
+} ImWait;
+
+void
+e2e_peer_join(E2ePeer *peer, const char *room)
+{
+    g_autofree char *line = g_strdup_printf("join\t%s", room);
+    g_autofree char *expected = g_strdup_printf("ok join %s", room);
+
+    command(peer, line, expected);
+}
+
+void
+e2e_peer_say(E2ePeer *peer, const char *room, const char *text)
+{
+    g_autofree char *escaped = g_strescape(text, NULL);
+    g_autofree char *line = g_strdup_printf("say\t%s\t%s", room, escaped);
+    g_autofree char *expected = g_strdup_printf("ok say %s", room);
+
+    command(peer, line, expected);
+}
+
+static gboolean
+has_chat_cb(gpointer data)
+{
+    ImWait *wait = data;
+
+    for (guint i = 0; i < wait->peer->chats->len; i++) {
+        if (strstr(((E2eIm *)g_ptr_array_index(wait->peer->chats, i))->text, wait->text) != NULL)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+const E2eIm *
+e2e_peer_wait_chat(E2ePeer *peer, const char *text)
+{
+    ImWait wait = { peer, text };
+    g_autofree char *what = g_strdup_printf("peer %s to see \"%s\" in a room", peer->name, text);
+
+    e2e_wait(has_chat_cb, &wait, what);
+    for (guint i = 0; i < peer->chats->len; i++) {
+        const E2eIm *chat = g_ptr_array_index(peer->chats, i);
+        if (strstr(chat->text, text) != NULL)
+            return chat;
+    }
+    g_assert_not_reached();
+}
+
 void
 e2e_peer_sign_off(E2ePeer *peer)
 {
@@ -335,11 +433,6 @@ e2e_peer_count(E2ePeer *peer, const char *text)
     }
     return count;
 }
-
-typedef struct {
-    E2ePeer *peer;
-    const char *text;
-} ImWait;
 
 static gboolean
 has_im_cb(gpointer data)
@@ -422,6 +515,7 @@ e2e_peer_stop(E2ePeer *peer)
     g_object_unref(peer->out);
     g_object_unref(peer->process);
     g_ptr_array_unref(peer->ims);
+    g_ptr_array_unref(peer->chats);
     g_ptr_array_unref(peer->replies);
     g_ptr_array_unref(peer->presence);
     g_free(peer->name);

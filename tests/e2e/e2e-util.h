@@ -40,6 +40,13 @@ PurpleAccount *e2e_add_irc_account(const char *nick);
  * Why libpurple could not connect is printed to standard error. */
 void e2e_connect(PurpleAccount *account);
 
+/* Joins the room @name on @account as the user does ("Join a Chat" with the
+ * protocol's defaults for that name: XMPP "room@conference.example.org"
+ * with your node as the nick, IRC "#channel") and waits until libpurple
+ * has the joined room's conversation (over XMPP: once the room has
+ * answered). Returns: (transfer none): the conversation. */
+PurpleConversation *e2e_join_chat(PurpleAccount *account, const char *name);
+
 typedef gboolean (*E2eCondition)(gpointer data);
 
 /* Runs the main loop until @condition returns TRUE; after E2E_WAIT_SECONDS
@@ -82,6 +89,16 @@ gboolean e2e_peer_buzz(E2ePeer *peer, const char *who);
 /* The peer adds @who to its buddy list, which over XMPP asks for their
  * presence. */
 void e2e_peer_add_buddy(E2ePeer *peer, const char *who);
+
+/* The peer joins the room @room and waits until it is in it. */
+void e2e_peer_join(E2ePeer *peer, const char *room);
+
+/* The peer says @text in @room and says when it is sent. */
+void e2e_peer_say(E2ePeer *peer, const char *room, const char *text);
+
+/* Waits until a line containing @text in a room reached the peer's
+ * received-chat-msg. Returns: (transfer none): it (who: "ROOM\tNICK"). */
+const E2eIm *e2e_peer_wait_chat(E2ePeer *peer, const char *text);
 
 /* The peer signs off / on and waits until it has. */
 void e2e_peer_sign_off(E2ePeer *peer);

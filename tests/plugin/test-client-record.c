@@ -197,6 +197,27 @@ blocked_im_cb(PurpleAccount *account, const char *sender, const char *message,
     count_signal(data);
 }
 
+static gboolean
+receiving_chat_cb(PurpleAccount *account, char **who, char **message, PurpleConversation *conv,
+                  PurpleMessageFlags *flags, gpointer data)
+{
+    count_signal(data);
+    return FALSE;
+}
+
+static void
+chat_buddy_joined_cb(PurpleConversation *conv, const char *name, PurpleConvChatBuddyFlags flags,
+                     gboolean new_arrival, gpointer data)
+{
+    count_signal(data);
+}
+
+static void
+chat_buddy_left_cb(PurpleConversation *conv, const char *name, const char *reason, gpointer data)
+{
+    count_signal(data);
+}
+
 static void
 attention_signal_cb(PurpleAccount *account, const char *who, PurpleConversation *conv, guint type,
                     gpointer data)
@@ -228,6 +249,14 @@ static const ObservedSignal observed[] = {
     { "deleting-conversation", PURPLE_CALLBACK(conversation_signal_cb),
       PURPLE_SIGNAL_PRIORITY_HIGHEST },
     { "got-attention", PURPLE_CALLBACK(attention_signal_cb), PURPLE_SIGNAL_PRIORITY_HIGHEST },
+    /* Rooms: every line that arrives is counted first, as writing-im-msg;
+     * received-chat-msg is what a cancelled line never reaches. */
+    { "receiving-chat-msg", PURPLE_CALLBACK(receiving_chat_cb), PURPLE_SIGNAL_PRIORITY_LOWEST },
+    { "received-chat-msg", PURPLE_CALLBACK(wrote_im_cb), PURPLE_SIGNAL_PRIORITY_HIGHEST },
+    { "writing-chat-msg", PURPLE_CALLBACK(writing_im_cb), PURPLE_SIGNAL_PRIORITY_LOWEST },
+    { "chat-joined", PURPLE_CALLBACK(conversation_signal_cb), PURPLE_SIGNAL_PRIORITY_HIGHEST },
+    { "chat-buddy-joined", PURPLE_CALLBACK(chat_buddy_joined_cb), PURPLE_SIGNAL_PRIORITY_HIGHEST },
+    { "chat-buddy-left", PURPLE_CALLBACK(chat_buddy_left_cb), PURPLE_SIGNAL_PRIORITY_HIGHEST },
 };
 
 static guint signal_counts[G_N_ELEMENTS(observed)];

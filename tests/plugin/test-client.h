@@ -164,6 +164,48 @@ void test_client_receive_typing(PurpleAccount *account, const char *who, PurpleT
  * user sees as "Sam is typing…"), PURPLE_NOT_TYPING if none is open. */
 PurpleTypingState test_client_typing_state(PurpleAccount *account, const char *who);
 
+/* ---- rooms (test-client-chat.c) ---- */
+
+/* The user joins the room @room on @account ("Join a Chat": the protocol's
+ * join_chat, which joins at once). Aborts when no joined room results.
+ * Returns: (transfer none): its conversation. */
+PurpleConversation *test_client_join_chat(PurpleAccount *account, const char *room);
+
+/* Returns: (transfer none) (nullable): the conversation of room @room,
+ * joined or left, or NULL when it is closed. */
+PurpleConversation *test_client_find_chat(PurpleAccount *account, const char *room);
+
+/* The user closes the room's window (purple_conversation_destroy(): the
+ * protocol leaves the room). Nothing when it is not open. */
+void test_client_leave_chat(PurpleAccount *account, const char *room);
+
+/* @nick is in the room (already there when the user joined, or, with
+ * @new_arrival, arriving now: libpurple emits chat-buddy-joining, where a
+ * plugin may make it quiet, writes "nick entered the room." unless quiet,
+ * and emits chat-buddy-joined). @real_address (nullable): what the
+ * protocol's get_cb_real_name() reveals for them, as a non-anonymous XMPP
+ * room does. */
+void test_client_chat_add_occupant(PurpleAccount *account, const char *room, const char *nick,
+                                   const char *real_address, gboolean new_arrival);
+
+/* @nick leaves the room (@reason nullable): chat-buddy-leaving (a plugin
+ * may make it quiet), "nick left the room." unless quiet, chat-buddy-left. */
+void test_client_chat_remove_occupant(PurpleAccount *account, const char *room, const char *nick,
+                                      const char *reason);
+
+/* @nick says @text in the room: serv_got_chat_in(gc, id, nick, flags, text,
+ * mtime), exactly as a protocol delivers it: receiving-chat-msg (where a
+ * plugin may drop it), received-chat-msg, then the line is written (logged,
+ * flagged PURPLE_MESSAGE_NICK when it names you). @flags: e.g.
+ * PURPLE_MESSAGE_DELAYED for the history a room sends on joining. */
+void test_client_receive_chat(PurpleAccount *account, const char *room, const char *nick,
+                              const char *text, PurpleMessageFlags flags, time_t mtime);
+
+/* The user types @text (plain) into the room and presses Enter: sent with
+ * purple_conv_chat_send() (recorded like a send_im(), who: the room) and
+ * echoed back by the protocol as the user's own line. */
+void test_client_send_chat(PurpleAccount *account, const char *room, const char *text);
+
 /* ---- what the user does ---- */
 
 /* Returns: (transfer none): the IM conversation with @who, opened as the user
@@ -256,7 +298,10 @@ GArray *test_client_take_sounds(void);
  * test_client_reset_counts(). Observed: "received-im-msg", "writing-im-msg",
  * "wrote-im-msg", "sent-im-msg", "blocked-im-msg", "buddy-typing",
  * "buddy-typed", "buddy-typing-stopped", "conversation-created",
- * "deleting-conversation", "got-attention". Aborts on any other name: "displaying-im-msg",
+ * "deleting-conversation", "got-attention", and in rooms "receiving-chat-msg" (counted first,
+ * every line that arrives), "received-chat-msg" (what sounds and alerts hang
+ * off), "writing-chat-msg", "chat-joined", "chat-buddy-joined",
+ * "chat-buddy-left". Aborts on any other name: "displaying-im-msg",
  * for one, is Pidgin's (pidgin_conversations_get_handle()), not libpurple's,
  * and never fires in a headless client. */
 guint test_client_signal_count(const char *signal);

@@ -7,6 +7,8 @@
 #include <connection.h>
 #include <debug.h>
 #include <eventloop.h>
+#include <errno.h>
+#include <server.h>
 #include <prpl.h>
 #include <status.h>
 #include <version.h>
@@ -18,6 +20,10 @@ typedef struct {
 
 static GPtrArray *sent;
 static GPtrArray *sent_typing;
+/* "room\nnick" -> the occupant's real address, as a non-anonymous XMPP
+ * room reveals it (test_prpl_set_real_address()). */
+static GHashTable *real_addresses;
+static int next_chat_id = 1;
 static int send_result = 1;
 static gboolean drop_next_send;
 
@@ -141,6 +147,97 @@ prpl_send_typing(PurpleConnection *gc, const char *name, PurpleTypingState state
     return 0;
 }
 
+/* ---- rooms: one field, the room's name, as IRC's channel ---- */
+
+static GList *
+prpl_chat_info(PurpleConnection *gc)
+{
+    struct proto_chat_entry *entry = g_new0(struct proto_chat_entry, 1);
+
+    entry->label = "_Room:";
+    entry->identifier = "room";
+    entry->required = TRUE;
+    return g_list_append(NULL, entry);
+}
+
+static GHashTable *
+prpl_chat_info_defaults(PurpleConnection *gc, const char *chat_name)
+{
+    GHashTable *defaults = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+
+    if (chat_name != NULL)
+        g_hash_table_insert(defaults, "room", g_strdup(chat_name));
+    return defaults;
+}
+
+static char *
+prpl_get_chat_name(GHashTable *components)
+{
+    return g_strdup(g_hash_table_lookup(components, "room"));
+}
+
+/* Joined at once, as a server that answers the join right away. */
+static void
+prpl_join_chat(PurpleConnection *gc, GHashTable *components)
+{
+    const char *room = g_hash_table_lookup(components, "room");
+    PurpleConversation *conv;
+
+    if (room == NULL || *room == '\0')
+        return;
+    conv = purple_find_conversation_with_account(PURPLE_CONV_TYPE_CHAT, room,
+                                                 purple_connection_get_account(gc));
+    if (conv != NULL && !purple_conv_chat_has_left(PURPLE_CONV_CHAT(conv)))
+        return; /* already in it */
+    serv_got_joined_chat(gc, next_chat_id++, room);
+}
+
+static void
+prpl_chat_leave(PurpleConnection *gc, int id)
+{
+}
+
+/* What the user says in a room is recorded (who: the room) and comes back
+ * from the "server" as XMPP's rooms echo it: a line of the user's nick. */
+static int
+prpl_chat_send(PurpleConnection *gc, int id, const char *message, PurpleMessageFlags flags)
+{
+    PurpleConversation *conv = purple_find_chat(gc, id);
+    TestSent *item;
+
+    if (conv == NULL)
+        return -EINVAL;
+    item = g_new0(TestSent, 1);
+    item->account = g_strdup(purple_account_get_username(purple_connection_get_account(gc)));
+    item->who = g_strdup(purple_conversation_get_name(conv));
+    item->message = g_strdup(message);
+    item->flags = flags;
+    if (sent == NULL)
+        sent = g_ptr_array_new_with_free_func((GDestroyNotify)test_sent_free);
+    g_ptr_array_add(sent, item);
+    serv_got_chat_in(gc, id, purple_conv_chat_get_nick(PURPLE_CONV_CHAT(conv)), flags, message,
+                     time(NULL));
+    return 0;
+}
+
+/* As prpl-jabber: the real address when the room reveals it, else the
+ * occupant's address in the room, "room/nick". */
+static char *
+prpl_get_cb_real_name(PurpleConnection *gc, int id, const char *who)
+{
+    PurpleConversation *conv = purple_find_chat(gc, id);
+    g_autofree char *key = NULL;
+    const char *real;
+
+    if (conv == NULL)
+        return NULL;
+    key = g_strdup_printf("%s\n%s", purple_conversation_get_name(conv), who);
+    real = real_addresses != NULL ? g_hash_table_lookup(real_addresses, key) : NULL;
+    if (real != NULL)
+        return g_strdup(real);
+    return g_strdup_printf("%s/%s", purple_conversation_get_name(conv), who);
+}
+
 static void
 prpl_set_status(PurpleAccount *account, PurpleStatus *status)
 {
@@ -211,6 +308,13 @@ static PurplePluginProtocolInfo prpl_info = {
     .normalize = prpl_normalize,
     .send_attention = prpl_send_attention,
     .get_attention_types = prpl_get_attention_types,
+    .chat_info = prpl_chat_info,
+    .chat_info_defaults = prpl_chat_info_defaults,
+    .join_chat = prpl_join_chat,
+    .get_chat_name = prpl_get_chat_name,
+    .chat_leave = prpl_chat_leave,
+    .chat_send = prpl_chat_send,
+    .get_cb_real_name = prpl_get_cb_real_name,
     .struct_size = sizeof(PurplePluginProtocolInfo),
 };
 
@@ -288,8 +392,23 @@ test_prpl_drop_connection_on_next_send(void)
 }
 
 void
+test_prpl_set_real_address(const char *room, const char *nick, const char *address)
+{
+    if (real_addresses == NULL)
+        real_addresses = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    if (address != NULL)
+        g_hash_table_insert(real_addresses, g_strdup_printf("%s\n%s", room, nick),
+                            g_strdup(address));
+    else {
+        g_autofree char *key = g_strdup_printf("%s\n%s", room, nick);
+        g_hash_table_remove(real_addresses, key);
+    }
+}
+
+void
 test_prpl_clear(void)
 {
+    g_clear_pointer(&real_addresses, g_hash_table_unref);
     g_clear_pointer(&sent, g_ptr_array_unref);
     g_clear_pointer(&sent_typing, g_ptr_array_unref);
     send_result = 1;

@@ -8,7 +8,10 @@
  * way XMPP compares them (case-insensitive, without the "/resource"), so tests
  * can use names like "Sam@Example.org/phone". Incoming messages and typing
  * states are injected through libpurple's serv_got_im() / serv_got_typing()
- * by test-client.c, exactly as a protocol delivers them. */
+ * by test-client.c, exactly as a protocol delivers them. It has rooms too
+ * (one field, "room"): joined at once, what the user says is recorded like
+ * a send_im() (who: the room) and echoed back as XMPP's rooms do, lines of
+ * others are injected through serv_got_chat_in() (test-client-chat.c). */
 #ifndef AJAR_TEST_PRPL_H
 #define AJAR_TEST_PRPL_H
 
@@ -73,6 +76,12 @@ void test_prpl_set_send_result(int result);
  * loop turn, and it stays enabled, to be signed on again) and send_im()
  * returns 1, as theirs do. Only the next one; test_prpl_clear() forgets it. */
 void test_prpl_drop_connection_on_next_send(void);
+
+/* In the room @room, the occupant @nick is @address (NULL: not known), as
+ * a non-anonymous XMPP room reveals real addresses; get_cb_real_name()
+ * answers it, and "room/nick" for an occupant with none, as prpl-jabber
+ * does. test_prpl_clear() forgets them. */
+void test_prpl_set_real_address(const char *room, const char *nick, const char *address);
 
 /* Frees everything recorded. test_client_cleanup() calls it. */
 void test_prpl_clear(void);
