@@ -5,6 +5,7 @@
 
 #include "ajar-custody.h"
 #include "ajar-schedule.h"
+#include "ajar-strangers.h"
 
 #include <debug.h>
 #include <notify.h>
@@ -28,6 +29,8 @@ facts_for(PurpleAccount *account, AjarDirection direction, const char *buddy, co
         facts.flags |= AJAR_MESSAGE_AUTO_RESPONSE;
     if (flags & PURPLE_MESSAGE_REMOTE_SEND)
         facts.flags |= AJAR_MESSAGE_REMOTE_SEND;
+    if (direction == AJAR_DIRECTION_IN)
+        facts.stranger = ajar_strangers_is_stranger(account, buddy, flags);
     return facts;
 }
 
@@ -39,7 +42,8 @@ decide(AjarPlugin *ajar, const AjarFacts *facts, AjarDecision *decision)
     /* Every message of every account comes here, most from someone no rule
      * names: for them, reading the local clock (a GDateTime in the local
      * time zone) would cost more than the whole lookup. */
-    if (ajar_rules_find(ajar->rules, facts->account, facts->protocol, facts->buddy) < 0) {
+    if (!facts->stranger &&
+        ajar_rules_find(ajar->rules, facts->account, facts->protocol, facts->buddy) < 0) {
         memset(decision, 0, sizeof *decision);
         decision->action = AJAR_ACTION_PASS;
         decision->reason = AJAR_REASON_NO_RULE;
@@ -155,6 +159,7 @@ receiving_im_msg_cb(PurpleAccount *account, char **sender, char **message, Purpl
     event = message_event(type, account, AJAR_DIRECTION_IN, *sender, decision.rule_name);
     set_text(event, *message);
     event->due = decision.due;
+    event->stranger = decision.stranger;
     /* The custody rule: written before withheld; if not written, shown. */
     if (!ajar_context_journal(ajar, event, &error)) {
         /* TRANSLATORS: %s is the person's name (their rule's name). */
