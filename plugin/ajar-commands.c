@@ -8,6 +8,7 @@
 #include "ajar-custody.h"
 #include "ajar-review.h"
 #include "ajar-status-text.h"
+#include "ajar-strangers.h"
 
 #include <cmds.h>
 #include <string.h>
@@ -19,8 +20,9 @@
 static const char *const usage =
     /* TRANSLATORS: /ajar's help, one command a line. Keep "/ajar", the
      * command words (status, hold, archive, delay, pass, cooloff, off,
-     * review, release, cancel, send, undiscard, help, all) and HH:MM as they
-     * are: they are what is typed. MINUTES and ID may be translated. */
+     * review, release, cancel, send, undiscard, is, allow, help, all) and
+     * HH:MM as they are: they are what is typed. MINUTES, ID and NAME may be
+     * translated. */
     N_("/ajar status — what Ajar does for this person, and what it keeps\n"
        "/ajar hold — keep their messages out of sight until you review them\n"
        "/ajar archive — store their messages unread, never announced\n"
@@ -32,6 +34,8 @@ static const char *const usage =
        "/ajar cancel [all|ID] — keep your waiting messages unsent\n"
        "/ajar send [all|ID] — send your cooling-off messages now (all: unsent letters too)\n"
        "/ajar undiscard [all|ID] — bring back messages you discarded (the last 30 days)\n"
+       "/ajar is NAME — a new sender is the person of rule NAME: kept under that rule\n"
+       "/ajar allow — let a new sender through, and never screen them again\n"
        "/ajar help — this list");
 
 static void
@@ -358,7 +362,8 @@ run_command(PurpleConversation *conv, gchar **args, gchar **error_out, AjarPlugi
     }
     sub = argv->len > 0 ? g_ptr_array_index(argv, 0) : "status"; /* no i18n: command word */
     arg = argv->len > 1 ? g_ptr_array_index(argv, 1) : NULL;
-    if (argv->len > 2)
+    /* A rule's name may hold spaces: "/ajar is" takes the rest of the line. */
+    if (argv->len > 2 && strcmp(sub, "is") != 0)
         return usage_error(error_out);
 
     if (strcmp(sub, "help") == 0 && arg == NULL) {
@@ -435,6 +440,23 @@ run_command(PurpleConversation *conv, gchar **args, gchar **error_out, AjarPlugi
                         _("Ajar: nothing of yours is waiting."), DONE_KEPT_UNSENT, error_out);
     if (strcmp(sub, "undiscard") == 0)
         return undiscard(ajar, conv, arg, error_out);
+    if ((strcmp(sub, "is") == 0 && arg != NULL) || (strcmp(sub, "allow") == 0 && arg == NULL)) {
+        g_autofree char *name = NULL;
+        g_autofree char *done = NULL;
+
+        if (sub[0] == 'i') {
+            /* Everything after "is", as typed. */
+            const char *rest = strstr(args[0], "is") + 2;
+            name = g_strstrip(g_strdup(rest));
+            done = ajar_strangers_command_is(ajar, conv, name, error_out);
+        } else {
+            done = ajar_strangers_command_allow(ajar, conv, error_out);
+        }
+        if (done == NULL)
+            return PURPLE_CMD_RET_FAILED;
+        say(conv, done);
+        return PURPLE_CMD_RET_OK;
+    }
     if (strcmp(sub, "send") == 0) {
         guint unsaved = 0, maybe_gone = 0;
 
@@ -502,9 +524,10 @@ ajar_commands_register(AjarPlugin *ajar)
         "ajar", "s", PURPLE_CMD_P_PLUGIN, /* no i18n: the command's name */
         PURPLE_CMD_FLAG_IM | PURPLE_CMD_FLAG_ALLOW_WRONG_ARGS, AJAR_PLUGIN_ID, ajar_cmd_cb,
         /* TRANSLATORS: /help ajar. Keep everything before the colon as it
-         * is, but MINUTES and ID: it is what is typed. */
+         * is, but MINUTES, ID and NAME: it is what is typed. */
         _("ajar [status|hold|archive|delay MINUTES|delay HH:MM|pass|cooloff MINUTES|cooloff off|"
-          "review|release [all|ID]|cancel [all|ID]|send [all|ID]|undiscard [all|ID]|help]: what "
+          "review|release [all|ID]|cancel [all|ID]|send [all|ID]|undiscard [all|ID]|is NAME|allow|"
+          "help]: what "
           "Ajar does for this person"),
         ajar);
 }
