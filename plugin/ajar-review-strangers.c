@@ -159,11 +159,11 @@ page_cancel_cb(StrangerPage *page, PurpleRequestFields *fields)
     page_done(page);
 }
 
-/* The page's texts and, instead of check boxes (what is decided here is
- * decided for all their messages), each message's line with its time. */
+/* The page's texts, without check boxes: what is decided here is done
+ * with all their messages. (Their check box lines, the times, would show
+ * in Pidgin as labels ending in ':'.) */
 static char *
-add_messages(AjarPlugin *ajar, ReviewStep *step, PurpleRequestFieldGroup *group,
-             const AjarStranger *stranger, guint start)
+add_messages(AjarPlugin *ajar, ReviewStep *step, const AjarStranger *stranger, guint start)
 {
     g_autoptr(GPtrArray) items = g_ptr_array_new();
     PurpleRequestFieldGroup *scratch = purple_request_field_group_new(NULL);
@@ -177,13 +177,6 @@ add_messages(AjarPlugin *ajar, ReviewStep *step, PurpleRequestFieldGroup *group,
     texts = ajar_review_add_page(step, scratch, items, MIN(start, items->len - 1),
                                  _("Who is this? What you choose below is done with all their "
                                    "messages."));
-    for (GList *f = purple_request_field_group_get_fields(scratch); f != NULL; f = f->next) {
-        const char *label = purple_request_field_get_label(f->data);
-        g_autofree char *id = g_strdup_printf("line-%s", /* no i18n: field id */
-                                              purple_request_field_get_id(f->data));
-
-        purple_request_field_group_add_field(group, purple_request_field_label_new(id, label));
-    }
     purple_request_field_group_destroy(scratch);
     /* Showing them is reading them, as on any page. */
     for (guint i = 0; i < step->keys->len; i++) {
@@ -234,7 +227,7 @@ open_page(AjarPlugin *ajar, const char *key, guint start)
     fields = purple_request_fields_new();
     group = purple_request_field_group_new(NULL);
     purple_request_fields_add_group(fields, group);
-    texts = add_messages(ajar, page->step, group, stranger, start);
+    texts = add_messages(ajar, page->step, stranger, start);
 
     field = purple_request_field_list_new("action", NULL); /* no i18n: field id */
     purple_request_field_list_set_multi_select(field, FALSE);

@@ -128,7 +128,7 @@ def scenario(tap, args, session, config, env):
         [(e.get("event"), e.get("id")) for e in ap.read_journal(config)[before:]
          if e.get("event") in ("showing", "released")]))
     assert got == expected, f"new journal lines: {got}, expected {expected}"
-    conv = ui.wait_window("kim@example.org")
+    conv = ui.wait_window("kim@example.org/laptop")  # the name it wrote from
     ap.wait_for("Kim's messages in the conversation",
                 lambda: all(t in conversation_text(ui, conv) for t in KIM))
     rules = json.load(open(os.path.join(config, "ajar", "rules.json")))
