@@ -264,7 +264,11 @@ ajar_strangers_assign(AjarPlugin *ajar, const AjarStranger *stranger, const char
             first_error = g_steal_pointer(&journal_error);
     }
     if (first_error != NULL) {
-        g_propagate_error(error, g_steal_pointer(&first_error));
+        /* TRANSLATORS: %s is why (one sentence). */
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                    _("The address was added to the rule, but some of their messages could not "
+                      "be moved to it: %s"),
+                    first_error->message);
         return FALSE;
     }
     return TRUE;
@@ -298,10 +302,25 @@ ajar_strangers_allow(AjarPlugin *ajar, const AjarStranger *stranger, guint *rele
             first_error = g_steal_pointer(&release_error);
     }
     if (first_error != NULL) {
-        g_propagate_error(error, g_steal_pointer(&first_error));
+        /* TRANSLATORS: %s is why (one sentence). */
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                    _("The address is let through, but some of their messages could not be "
+                      "shown; they stay kept: %s"),
+                    first_error->message);
         return FALSE;
     }
     return TRUE;
+}
+
+/* What a command says when a change failed: nothing changed, or (the
+ * address saved, some messages not) what did. Returns: (transfer full). */
+static char *
+failed_line(const GError *error)
+{
+    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
+        return g_strdup(error->message);
+    /* TRANSLATORS: %s is why (one sentence). */
+    return g_strdup_printf(_("Nothing was changed: %s"), error->message);
 }
 
 /* The stranger this conversation is with, with their kept messages (none,
@@ -360,8 +379,7 @@ ajar_strangers_command_is(AjarPlugin *ajar, PurpleConversation *conv, const char
     }
     shown = ajar_reveal_name(ajar_rules_get_rule(ajar->rules, (guint)index)->name);
     if (!ajar_strangers_assign(ajar, stranger, name, &moved, &error)) {
-        /* TRANSLATORS: %s is why (one sentence). */
-        *error_out = g_strdup_printf(_("Nothing was changed: %s"), error->message);
+        *error_out = failed_line(error);
         return NULL;
     }
     if (moved == 0)
@@ -388,7 +406,7 @@ ajar_strangers_command_allow(AjarPlugin *ajar, PurpleConversation *conv, char **
         return NULL;
     }
     if (!ajar_strangers_allow(ajar, stranger, &released, &error)) {
-        *error_out = g_strdup_printf(_("Nothing was changed: %s"), error->message);
+        *error_out = failed_line(error);
         return NULL;
     }
     if (released == 0)

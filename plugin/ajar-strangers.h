@@ -47,16 +47,16 @@ AjarStranger *ajar_strangers_lookup(AjarPlugin *ajar, const char *key);
  * match (rules.json written atomically) and their kept messages are
  * journaled "assigned" to it (they stay kept, now under that rule).
  * *@moved: how many. FALSE with @error (G_IO_ERROR) when there is no such
- * rule or the rules cannot be changed (then nothing changed), or when a
- * message could not be journaled (the rule is changed; the rest stay
- * kept as a stranger's). */
+ * rule or the rules cannot be changed (then nothing changed), or, with
+ * G_IO_ERROR_PARTIAL_INPUT, when a message could not be journaled (the
+ * rule is changed; that one stays kept as a stranger's). */
 gboolean ajar_strangers_assign(AjarPlugin *ajar, const AjarStranger *stranger,
                                const char *rule_name, guint *moved, GError **error);
 /* "Let them through": the address goes into settings.allowed (rules.json
  * written atomically) and their kept messages are released as any
  * release does. *@released: how many. FALSE with @error when the rules
- * cannot be changed (nothing released) or a release failed (the others
- * are released; that one stays kept). */
+ * cannot be changed (nothing released) or, with G_IO_ERROR_PARTIAL_INPUT,
+ * a release failed (the others are released; that one stays kept). */
 gboolean ajar_strangers_allow(AjarPlugin *ajar, const AjarStranger *stranger, guint *released,
                               GError **error);
 

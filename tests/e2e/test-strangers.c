@@ -7,7 +7,11 @@
  * message travels through the server. A rule {"stranger": true} holds what
  * Kim writes (journaled with "stranger": true, nothing shown) while the
  * friend's messages come through; the review's "Let them through" shows
- * Kim's message, and what Kim writes next comes straight through. */
+ * Kim's message, and what Kim writes next comes straight through.
+ *
+ * Over IRC (a local ngircd) the same rule holds "kim" but never a service:
+ * a peer that calls itself NickServ writes and is shown, as a server's
+ * notice or a service's message must be. */
 #include "e2e-scenarios.h"
 
 static PurpleAccount *me;
@@ -77,6 +81,38 @@ test_held_then_let_through(void)
     g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_HELD), ==, 1);
 }
 
+#define IRC_RULES                                                                          \
+    "{\"version\": 1, \"rules\": [{\"name\": \"New senders\", \"match\": [{\"protocol\": " \
+    "\"prpl-irc\", \"stranger\": true}], \"incoming\": {\"action\": \"hold\"}}], "         \
+    "\"settings\": {\"notify\": \"count\"}}\n"
+
+static void
+test_irc_stranger_but_no_service(void)
+{
+    PurpleAccount *irc = e2e_add_irc_account("me");
+    E2ePeer *stranger = e2e_peer_start_irc("kim");
+    E2ePeer *service = e2e_peer_start_irc("NickServ");
+    g_autoptr(GPtrArray) held = NULL;
+    const AjarEvent *event;
+    gint64 seq;
+
+    e2e_use_rules(IRC_RULES);
+    seq = ajar_test_last_seq();
+    e2e_peer_send(stranger, "me", "hello from a new nick");
+    e2e_peer_send(service, "me", "This nickname is registered");
+    held = e2e_wait_journal(seq, AJAR_EVENT_HELD, 1);
+    event = g_ptr_array_index(held, 0);
+    g_assert_true(event->stranger);
+    g_assert_cmpstr(event->buddy, ==, "kim");
+    g_assert_cmpstr(event->protocol, ==, "prpl-irc");
+    e2e_wait_received("NickServ", "This nickname is registered");
+    e2e_assert_nothing_from("kim");
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_HELD), ==, 1);
+    e2e_peer_stop(service);
+    e2e_peer_stop(stranger);
+    purple_account_set_enabled(irc, AJAR_TEST_CLIENT_UI, FALSE);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -95,6 +131,7 @@ main(int argc, char **argv)
     friend = e2e_peer_start_xmpp("friend", "phone");
 
     g_test_add_func("/e2e/strangers/held-then-let-through", test_held_then_let_through);
+    g_test_add_func("/e2e/strangers/irc-stranger-but-no-service", test_irc_stranger_but_no_service);
     status = g_test_run();
 
     e2e_peer_stop(friend);
