@@ -139,8 +139,8 @@ page_ok_cb(StrangerPage *page, PurpleRequestFields *fields)
     } else if (what == DO_NEXT_PAGE) {
         open_page(ajar, page->key, page->step->next);
     } else if (what == DO_DISCARD) {
-        g_autofree char *name = ajar_reveal_name(stranger->address);
-        ajar_review_confirm_discard(ajar, name, stranger->ids);
+        /* The question shows the name as every place does (ajar-reveal.h). */
+        ajar_review_confirm_discard(ajar, stranger->address, stranger->ids);
     } else if (what == DO_ALLOW) {
         if (!ajar_strangers_allow(ajar, stranger, &count, &error))
             ajar_context_report(ajar, _("Ajar could not let this sender through."), error->message);
