@@ -99,12 +99,24 @@ apply_setting(AjarRule *rule, const AjarContactSetting *setting)
 {
     if (setting->off)
         return FALSE;
-    if (setting->outgoing)
-        rule->outgoing = setting->what;
-    else
+    if (setting->outgoing) {
+        /* The rule owns its question; quiet hours are not the menu's to
+         * change and stay as they were. */
+        AjarDirectionRule what = setting->what;
+
+        what.question = g_strdup(setting->what.question);
+        what.has_quiet = rule->outgoing.has_quiet;
+        what.quiet_from_minute = rule->outgoing.quiet_from_minute;
+        what.quiet_until_minute = rule->outgoing.quiet_until_minute;
+        g_free(rule->outgoing.question);
+        rule->outgoing = what;
+    } else {
         rule->incoming = setting->what;
-    /* A rule that passes both ways does nothing: it goes. */
-    return rule->incoming.action != AJAR_ACTION_PASS || rule->outgoing.action != AJAR_ACTION_PASS;
+    }
+    /* A rule that passes both ways (and in chats, at any hour) does
+     * nothing: it goes. */
+    return rule->incoming.action != AJAR_ACTION_PASS || rule->outgoing.action != AJAR_ACTION_PASS ||
+           rule->chats.action != AJAR_ACTION_PASS || rule->outgoing.has_quiet;
 }
 
 gboolean

@@ -28,9 +28,10 @@ ajar_status_text_rule(const AjarRule *rule)
     g_autofree char *name = ajar_reveal_name(rule->name);
     int late = (int)((in->seconds + 59) / 60), wait = (int)((out->seconds + 59) / 60);
     int hour = in->at_minute / 60, minute = in->at_minute % 60;
-    Yours yours = out->action == AJAR_ACTION_DELAY  ? (out->confirm ? YOURS_WAIT_ASK : YOURS_WAIT)
-                  : out->action == AJAR_ACTION_HOLD ? YOURS_KEPT
-                                                    : YOURS_GO;
+    Yours yours = out->action == AJAR_ACTION_DELAY ? (out->confirm ? YOURS_WAIT_ASK : YOURS_WAIT)
+                  /* issue 12: ask handled in ajar-ask.c */
+                  : out->action == AJAR_ACTION_HOLD || out->action == AJAR_ACTION_ASK ? YOURS_KEPT
+                                                                                      : YOURS_GO;
 
     switch (in->action) {
     case AJAR_ACTION_HOLD:

@@ -9,17 +9,52 @@
 #include "ajar/ajar-i18n.h"
 #include "ajar/ajar-json.h"
 #include "ajar-rules-check.h"
+#include "ajar-rules-parse.h"
 
-#define MAX_NAME_BYTES 200
-#define MAX_TEXT_BYTES 1024
+#define MAX_NAME_BYTES AJAR_RULES_MAX_NAME_BYTES
+#define MAX_TEXT_BYTES AJAR_RULES_MAX_TEXT_BYTES
+
+/* The one kind of entry @object is: "buddy", "stranger" or "chat_nick". */
+static gboolean
+match_kind(AjarRulesCheck *ctx, const AjarJsonValue *object, const char *path,
+           const AjarJsonValue **out)
+{
+    static const char *const kinds[] = { "buddy", "stranger", "chat_nick" };
+
+    *out = NULL;
+    for (guint i = 0; i < object->items->len; i++) {
+        const AjarJsonValue *member = g_ptr_array_index(object->items, i);
+        for (guint k = 0; k < G_N_ELEMENTS(kinds); k++) {
+            if (member->key_len != strlen(kinds[k]) ||
+                memcmp(member->key, kinds[k], member->key_len) != 0)
+                continue;
+            if (*out != NULL) {
+                g_autofree char *where = ajar_rules_member_path(path, member);
+                return ajar_rules_fail(
+                    ctx, member->key_line, member->key_column, AJAR_RULES_ERROR_VALUE, where,
+                    /* TRANSLATORS: words in double quotes are rules.json's own keys. */
+                    _("give only one of \"buddy\", \"stranger\" or \"chat_nick\" in an "
+                      "entry"));
+            }
+            *out = member;
+        }
+    }
+    if (*out == NULL)
+        return ajar_rules_fail(ctx, object->line, object->column, AJAR_RULES_ERROR_MISSING, path,
+                               /* TRANSLATORS: words in double quotes are rules.json's own keys
+                                * and values: keep them as they are. */
+                               _("needs \"buddy\", \"stranger\": true or \"chat_nick\""));
+    return TRUE;
+}
 
 static gboolean
 parse_match(AjarRulesCheck *ctx, const AjarJsonValue *object, const char *path, AjarMatch **out)
 {
-    static const char *const known[] = { "account", "protocol", "buddy", NULL };
+    static const char *const known[] = { "account",   "protocol", "buddy", "stranger",
+                                         "chat_nick", "chat",     NULL };
     g_autoptr(AjarMatch) match = g_new0(AjarMatch, 1);
-    const AjarJsonValue *value;
-    g_autofree char *buddy_path = ajar_rules_key_path(path, "buddy");
+    const AjarJsonValue *value, *kind;
+    g_autofree char *kind_path = NULL;
 
     if (!ajar_rules_expect_type(
             ctx, object, AJAR_JSON_OBJECT, path,
@@ -37,144 +72,34 @@ parse_match(AjarRulesCheck *ctx, const AjarJsonValue *object, const char *path, 
         if (!ajar_rules_get_text(ctx, value, where, MAX_NAME_BYTES, &match->protocol))
             return FALSE;
     }
-    if (!ajar_rules_require(ctx, object, "buddy", path, &value) ||
-        !ajar_rules_get_text(ctx, value, buddy_path, MAX_TEXT_BYTES, &match->buddy))
+    if (!match_kind(ctx, object, path, &kind))
         return FALSE;
-    *out = g_steal_pointer(&match);
-    return TRUE;
-}
-
-static gboolean
-parse_seconds(AjarRulesCheck *ctx, const AjarJsonValue *value, const char *path, gint64 *out)
-{
-    if (!ajar_rules_expect_type(ctx, value, AJAR_JSON_NUMBER, path,
-                                _("must be a whole number of seconds from 1 to 31536000, not %s"),
-                                AJAR_RULES_FOUND(value)))
+    kind_path = ajar_rules_member_path(path, kind);
+    if (strcmp(kind->key, "buddy") == 0) {
+        if (!ajar_rules_get_text(ctx, kind, kind_path, MAX_TEXT_BYTES, &match->buddy))
+            return FALSE;
+    } else if (strcmp(kind->key, "stranger") == 0) {
+        if (!ajar_rules_expect_type(ctx, kind, AJAR_JSON_BOOLEAN, kind_path,
+                                    _("must be true, not %s"), AJAR_RULES_FOUND(kind)))
+            return FALSE;
+        if (!kind->boolean)
+            return ajar_rules_fail(ctx, kind->line, kind->column, AJAR_RULES_ERROR_VALUE, kind_path,
+                                   _("must be true; to match no strangers, leave the entry out"));
+        match->stranger = TRUE;
+    } else if (!ajar_rules_get_text(ctx, kind, kind_path, MAX_TEXT_BYTES, &match->chat_nick)) {
         return FALSE;
-    if (!value->is_integer || value->integer < 1 || value->integer > AJAR_RULES_MAX_SECONDS)
-        return ajar_rules_fail(ctx, value->line, value->column, AJAR_RULES_ERROR_VALUE, path,
-                               _("must be a whole number of seconds from 1 to 31536000"));
-    *out = value->integer;
-    return TRUE;
-}
-
-static gboolean
-parse_at(AjarRulesCheck *ctx, const AjarJsonValue *value, const char *path, int *out)
-{
-    const char *s;
-
-    if (!ajar_rules_expect_type(ctx, value, AJAR_JSON_STRING, path,
-                                _("must be a time of day as \"HH:MM\", not %s"),
-                                AJAR_RULES_FOUND(value)))
-        return FALSE;
-    s = value->string;
-    if (value->string_len != 5 || !g_ascii_isdigit(s[0]) || !g_ascii_isdigit(s[1]) || s[2] != ':' ||
-        !g_ascii_isdigit(s[3]) || !g_ascii_isdigit(s[4]) || (s[0] - '0') * 10 + (s[1] - '0') > 23 ||
-        (s[3] - '0') * 10 + (s[4] - '0') > 59)
-        return ajar_rules_fail(
-            ctx, value->line, value->column, AJAR_RULES_ERROR_VALUE, path,
-            /* TRANSLATORS: HH:MM stands for hours and minutes. */
-            _("must be a time of day as \"HH:MM\", from \"00:00\" to \"23:59\""));
-    *out = ((s[0] - '0') * 10 + (s[1] - '0')) * 60 + (s[3] - '0') * 10 + (s[4] - '0');
-    return TRUE;
-}
-
-/* "incoming" or "outgoing". */
-static gboolean
-parse_direction(AjarRulesCheck *ctx, const AjarJsonValue *object, const char *path,
-                gboolean outgoing, AjarDirectionRule *out)
-{
-    static const char *const known_in[] = { "action", "seconds", "at", NULL };
-    static const char *const known_out[] = { "action", "seconds", "confirm", NULL };
-    const AjarJsonValue *action, *seconds, *at, *confirm;
-    g_autofree char *action_path = ajar_rules_key_path(path, "action");
-    const char *action_name;
-
-    if (!ajar_rules_expect_type(ctx, object, AJAR_JSON_OBJECT, path,
-                                _("must be an object like {\"action\": \"hold\"}, not %s"),
-                                AJAR_RULES_FOUND(object)))
-        return FALSE;
-    if (outgoing && (at = ajar_json_object_get(object, "at")) != NULL) {
-        g_autofree char *where = ajar_rules_key_path(path, "at");
-        return ajar_rules_fail(ctx, at->key_line, at->key_column, AJAR_RULES_ERROR_UNKNOWN_KEY,
-                               where,
-                               /* TRANSLATORS: words in double quotes are rules.json's own keys
-                     * and values: keep them as they are. */
-                               _("your own messages can only be delayed by \"seconds\""));
     }
-    if (!ajar_rules_check_keys(ctx, object, path, outgoing ? known_out : known_in) ||
-        !ajar_rules_require(ctx, object, "action", path, &action) ||
-        !ajar_rules_expect_type(ctx, action, AJAR_JSON_STRING, action_path,
-                                _("must be a string, not %s"), AJAR_RULES_FOUND(action)))
-        return FALSE;
-    action_name = action->string;
-    memset(out, 0, sizeof(*out));
-    if (strcmp(action_name, "pass") == 0)
-        out->action = AJAR_ACTION_PASS;
-    else if (strcmp(action_name, "hold") == 0)
-        out->action = AJAR_ACTION_HOLD;
-    else if (strcmp(action_name, "delay") == 0)
-        out->action = AJAR_ACTION_DELAY;
-    else if (!outgoing && strcmp(action_name, "archive") == 0)
-        out->action = AJAR_ACTION_ARCHIVE;
-    else {
-        g_autofree char *what = ajar_rules_shown(action->string, action->string_len);
-        return ajar_rules_fail(
-            ctx, action->line, action->column, AJAR_RULES_ERROR_VALUE, action_path,
-            outgoing
-                /* TRANSLATORS: %s is what the file says instead; words in
-                         * double quotes are rules.json's own values. */
-                ? _("\"%s\" is not an action for your own messages; use \"pass\", "
-                    "\"delay\" or \"hold\"")
-                /* TRANSLATORS: %s is what the file says instead; words in
-                         * double quotes are rules.json's own values. */
-                : _("\"%s\" is not an action for their messages; use \"pass\", "
-                    "\"hold\", \"archive\" or \"delay\""),
-            what);
-    }
-
-    seconds = ajar_json_object_get(object, "seconds");
-    at = outgoing ? NULL : ajar_json_object_get(object, "at");
-    confirm = outgoing ? ajar_json_object_get(object, "confirm") : NULL;
-    if (out->action != AJAR_ACTION_DELAY) {
-        const AjarJsonValue *extra = seconds != NULL ? seconds : at != NULL ? at : confirm;
-        if (extra != NULL) {
-            g_autofree char *where = ajar_rules_member_path(path, extra);
-            return ajar_rules_fail(ctx, extra->key_line, extra->key_column, AJAR_RULES_ERROR_VALUE,
+    if ((value = ajar_json_object_get(object, "chat")) != NULL) {
+        g_autofree char *where = ajar_rules_key_path(path, "chat");
+        if (match->chat_nick == NULL)
+            return ajar_rules_fail(ctx, value->key_line, value->key_column, AJAR_RULES_ERROR_VALUE,
                                    where,
-                                   /* TRANSLATORS: "action": "delay" is rules.json as it is. */
-                                   _("only used with \"action\": \"delay\""));
-        }
-        return TRUE;
-    }
-    if (seconds != NULL && at != NULL) {
-        g_autofree char *where = ajar_rules_key_path(path, "at");
-        return ajar_rules_fail(ctx, at->key_line, at->key_column, AJAR_RULES_ERROR_VALUE, where,
-                               /* TRANSLATORS: seconds and at are rules.json keys. */
-                               _("give either \"seconds\" or \"at\", not both"));
-    }
-    if (seconds != NULL) {
-        g_autofree char *where = ajar_rules_key_path(path, "seconds");
-        out->delay_kind = AJAR_DELAY_SECONDS;
-        if (!parse_seconds(ctx, seconds, where, &out->seconds))
+                                   /* TRANSLATORS: chat_nick is a rules.json key. */
+                                   _("only used with \"chat_nick\""));
+        if (!ajar_rules_get_text(ctx, value, where, MAX_TEXT_BYTES, &match->chat))
             return FALSE;
-    } else if (at != NULL) {
-        g_autofree char *where = ajar_rules_key_path(path, "at");
-        out->delay_kind = AJAR_DELAY_AT;
-        if (!parse_at(ctx, at, where, &out->at_minute))
-            return FALSE;
-    } else {
-        return ajar_rules_fail(ctx, object->line, object->column, AJAR_RULES_ERROR_MISSING, path,
-                               outgoing ? _("a delay needs \"seconds\"")
-                                        : _("a delay needs \"seconds\" or \"at\""));
     }
-    if (confirm != NULL) {
-        g_autofree char *where = ajar_rules_key_path(path, "confirm");
-        if (!ajar_rules_expect_type(ctx, confirm, AJAR_JSON_BOOLEAN, where,
-                                    _("must be true or false, not %s"), AJAR_RULES_FOUND(confirm)))
-            return FALSE;
-        out->confirm = confirm->boolean;
-    }
+    *out = g_steal_pointer(&match);
     return TRUE;
 }
 
@@ -262,8 +187,8 @@ parse_keywords(AjarRulesCheck *ctx, const AjarJsonValue *array, const char *path
 static gboolean
 parse_rule(AjarRulesCheck *ctx, const AjarJsonValue *object, const char *path, AjarRule **out)
 {
-    static const char *const known[] = { "name",          "match",  "incoming", "outgoing",
-                                         "pass_keywords", "active", NULL };
+    static const char *const known[] = { "name",  "match",         "incoming", "outgoing",
+                                         "chats", "pass_keywords", "active",   NULL };
     g_autoptr(AjarRule) rule = g_new0(AjarRule, 1);
     const AjarJsonValue *value;
     g_autofree char *name_path = ajar_rules_key_path(path, "name");
@@ -297,12 +222,17 @@ parse_rule(AjarRulesCheck *ctx, const AjarJsonValue *object, const char *path, A
     }
     if ((value = ajar_json_object_get(object, "incoming")) != NULL) {
         g_autofree char *where = ajar_rules_key_path(path, "incoming");
-        if (!parse_direction(ctx, value, where, FALSE, &rule->incoming))
+        if (!ajar_rules_parse_direction(ctx, value, where, FALSE, &rule->incoming))
             return FALSE;
     }
     if ((value = ajar_json_object_get(object, "outgoing")) != NULL) {
         g_autofree char *where = ajar_rules_key_path(path, "outgoing");
-        if (!parse_direction(ctx, value, where, TRUE, &rule->outgoing))
+        if (!ajar_rules_parse_direction(ctx, value, where, TRUE, &rule->outgoing))
+            return FALSE;
+    }
+    if ((value = ajar_json_object_get(object, "chats")) != NULL) {
+        g_autofree char *where = ajar_rules_key_path(path, "chats");
+        if (!ajar_rules_parse_chats(ctx, value, where, &rule->chats))
             return FALSE;
     }
     if ((value = ajar_json_object_get(object, "pass_keywords")) != NULL) {
@@ -320,14 +250,38 @@ parse_rule(AjarRulesCheck *ctx, const AjarJsonValue *object, const char *path, A
 }
 
 static gboolean
-parse_settings(AjarRulesCheck *ctx, const AjarJsonValue *object, AjarNotify *notify)
+parse_allowed(AjarRulesCheck *ctx, const AjarJsonValue *array, GPtrArray *out)
 {
-    static const char *const known[] = { "notify", NULL };
+    if (!ajar_rules_expect_type(
+            ctx, array, AJAR_JSON_ARRAY, "settings.allowed",
+            /* TRANSLATORS: keep the example as it is. */
+            _("must be a list of addresses, like [\"kim@example.org\"], not %s"),
+            AJAR_RULES_FOUND(array)))
+        return FALSE;
+    for (guint i = 0; i < array->items->len; i++) {
+        g_autofree char *where = g_strdup_printf("settings.allowed[%u]", i);
+        char *address = NULL;
+        if (!ajar_rules_get_text(ctx, g_ptr_array_index(array->items, i), where, MAX_TEXT_BYTES,
+                                 &address))
+            return FALSE;
+        g_ptr_array_add(out, address);
+    }
+    return TRUE;
+}
+
+static gboolean
+parse_settings(AjarRulesCheck *ctx, const AjarJsonValue *object, AjarNotify *notify,
+               GPtrArray *allowed)
+{
+    static const char *const known[] = { "notify", "allowed", NULL };
     const AjarJsonValue *value;
 
     if (!ajar_rules_expect_type(ctx, object, AJAR_JSON_OBJECT, "settings",
                                 _("must be an object, not %s"), AJAR_RULES_FOUND(object)) ||
         !ajar_rules_check_keys(ctx, object, "settings", known))
+        return FALSE;
+    if ((value = ajar_json_object_get(object, "allowed")) != NULL &&
+        !parse_allowed(ctx, value, allowed))
         return FALSE;
     value = ajar_json_object_get(object, "notify");
     if (value == NULL)
@@ -353,7 +307,8 @@ parse_settings(AjarRulesCheck *ctx, const AjarJsonValue *object, AjarNotify *not
 }
 
 static gboolean
-parse_root(AjarRulesCheck *ctx, const AjarJsonValue *root, GPtrArray *rules, AjarNotify *notify)
+parse_root(AjarRulesCheck *ctx, const AjarJsonValue *root, GPtrArray *rules, AjarNotify *notify,
+           GPtrArray *allowed)
 {
     static const char *const known[] = { "version", "rules", "settings", NULL };
     const AjarJsonValue *value;
@@ -418,7 +373,7 @@ parse_root(AjarRulesCheck *ctx, const AjarJsonValue *root, GPtrArray *rules, Aja
         g_hash_table_insert(names, g_steal_pointer(&folded), GUINT_TO_POINTER(i));
     }
     if ((value = ajar_json_object_get(root, "settings")) != NULL &&
-        !parse_settings(ctx, value, notify))
+        !parse_settings(ctx, value, notify, allowed))
         return FALSE;
     return TRUE;
 }
@@ -431,6 +386,7 @@ ajar_rules_parse(const char *json, gssize len, const char *origin, AjarNormalize
     g_autoptr(GError) json_error = NULL;
     g_autoptr(AjarJsonValue) root = NULL;
     g_autoptr(GPtrArray) rules = NULL;
+    g_autoptr(GPtrArray) allowed = NULL;
     AjarNotify notify = AJAR_NOTIFY_COUNT;
     gsize size;
 
@@ -466,7 +422,9 @@ ajar_rules_parse(const char *json, gssize len, const char *origin, AjarNormalize
         return NULL;
     }
     rules = g_ptr_array_new_with_free_func((GDestroyNotify)ajar_rule_free);
-    if (!parse_root(&ctx, root, rules, &notify))
+    allowed = g_ptr_array_new_with_free_func(g_free);
+    if (!parse_root(&ctx, root, rules, &notify, allowed))
         return NULL;
-    return ajar_rules_build(g_steal_pointer(&rules), notify, normalize, normalize_data);
+    return ajar_rules_build(g_steal_pointer(&rules), g_steal_pointer(&allowed), notify, normalize,
+                            normalize_data);
 }

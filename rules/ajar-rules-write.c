@@ -13,6 +13,7 @@ ajar_action_to_string(AjarAction action)
     case AJAR_ACTION_HOLD: return "hold";
     case AJAR_ACTION_ARCHIVE: return "archive";
     case AJAR_ACTION_DELAY: return "delay";
+    case AJAR_ACTION_ASK: return "ask";
     }
     return "pass";
 }
@@ -66,6 +67,16 @@ append_direction(GString *out, const char *key, const AjarDirectionRule *what, g
             g_string_append(out, what->confirm ? "true" : "false");
         }
     }
+    if (what->action == AJAR_ACTION_ASK && what->question != NULL) {
+        append_member(out, "question", &first);
+        ajar_json_append_string(out, what->question, -1);
+    }
+    if (outgoing && what->has_quiet) {
+        append_member(out, "quiet_hours", &first);
+        g_string_append_printf(out, "{ \"from\": \"%02d:%02d\", \"until\": \"%02d:%02d\" }",
+                               what->quiet_from_minute / 60, what->quiet_from_minute % 60,
+                               what->quiet_until_minute / 60, what->quiet_until_minute % 60);
+    }
     g_string_append(out, " }");
 }
 
@@ -88,14 +99,32 @@ append_rule(GString *out, const AjarRule *rule)
             append_member(out, "protocol", &first);
             ajar_json_append_string(out, match->protocol, -1);
         }
-        append_member(out, "buddy", &first);
-        ajar_json_append_string(out, match->buddy, -1);
+        if (match->buddy != NULL) {
+            append_member(out, "buddy", &first);
+            ajar_json_append_string(out, match->buddy, -1);
+        }
+        if (match->stranger) {
+            append_member(out, "stranger", &first);
+            g_string_append(out, "true");
+        }
+        if (match->chat_nick != NULL) {
+            append_member(out, "chat_nick", &first);
+            ajar_json_append_string(out, match->chat_nick, -1);
+        }
+        if (match->chat != NULL) {
+            append_member(out, "chat", &first);
+            ajar_json_append_string(out, match->chat, -1);
+        }
         g_string_append(out, m + 1 < rule->matches->len ? " },\n" : " }\n");
     }
     g_string_append(out, "      ],\n");
     append_direction(out, "incoming", &rule->incoming, FALSE);
     g_string_append(out, ",\n");
     append_direction(out, "outgoing", &rule->outgoing, TRUE);
+    if (rule->chats.action != AJAR_ACTION_PASS) {
+        g_string_append(out, ",\n");
+        append_direction(out, "chats", &rule->chats, FALSE);
+    }
     if (rule->pass_keywords->len > 0) {
         g_string_append(out, ",\n      \"pass_keywords\": [");
         for (guint k = 0; k < rule->pass_keywords->len; k++) {
@@ -133,7 +162,17 @@ ajar_rules_serialize(const AjarRuleSet *rules)
         append_rule(out, g_ptr_array_index(rules->rules, r));
     }
     g_string_append(out, rules->rules->len > 0 ? "\n  ],\n" : "],\n");
-    g_string_append_printf(out, "  \"settings\": { \"notify\": \"%s\" }\n}\n",
+    g_string_append_printf(out, "  \"settings\": { \"notify\": \"%s\"",
                            ajar_notify_to_string(rules->notify));
+    if (rules->allowed->len > 0) {
+        g_string_append(out, ", \"allowed\": [");
+        for (guint i = 0; i < rules->allowed->len; i++) {
+            if (i > 0)
+                g_string_append(out, ", ");
+            ajar_json_append_string(out, g_ptr_array_index(rules->allowed, i), -1);
+        }
+        g_string_append(out, "]");
+    }
+    g_string_append(out, " }\n}\n");
     return g_string_free(out, FALSE);
 }

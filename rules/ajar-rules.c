@@ -1,5 +1,7 @@
-/* ajar-rules.c — the rule set: its lookup index and its decisions. Its
- * rules.json text is written by ajar-rules-write.c. */
+/* ajar-rules.c — the rule set: its lookup index by buddy and its
+ * decisions. Strangers, chat nicks and settings.allowed are looked up in
+ * ajar-rules-match.c, times of day in ajar-rules-time.c; the rules.json
+ * text is written by ajar-rules-write.c. */
 #include "ajar-rules-private.h"
 
 #include <string.h>
@@ -20,6 +22,8 @@ ajar_match_free(AjarMatch *match)
     g_free(match->account);
     g_free(match->protocol);
     g_free(match->buddy);
+    g_free(match->chat_nick);
+    g_free(match->chat);
     g_free(match);
 }
 
@@ -29,6 +33,9 @@ ajar_rule_free(AjarRule *rule)
     if (rule == NULL)
         return;
     g_free(rule->name);
+    g_free(rule->incoming.question);
+    g_free(rule->outgoing.question);
+    g_free(rule->chats.question);
     g_clear_pointer(&rule->matches, g_ptr_array_unref);
     g_clear_pointer(&rule->pass_keywords, g_ptr_array_unref);
     g_free(rule->active_from_text);
@@ -73,8 +80,8 @@ entry_clear(gpointer data)
 }
 
 AjarRuleSet *
-ajar_rules_build(GPtrArray *rules, AjarNotify notify, AjarNormalizeFunc normalize,
-                 gpointer normalize_data)
+ajar_rules_build(GPtrArray *rules, GPtrArray *allowed, AjarNotify notify,
+                 AjarNormalizeFunc normalize, gpointer normalize_data)
 {
     AjarRuleSet *set = g_new0(AjarRuleSet, 1);
 
@@ -94,6 +101,8 @@ ajar_rules_build(GPtrArray *rules, AjarNotify notify, AjarNormalizeFunc normaliz
     set->normalized_any = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     set->found =
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
+    set->allowed = allowed;
+    ajar_rules_match_init(set);
 
     for (guint r = 0; r < rules->len; r++) {
         const AjarRule *rule = g_ptr_array_index(rules, r);
@@ -105,13 +114,18 @@ ajar_rules_build(GPtrArray *rules, AjarNotify notify, AjarNormalizeFunc normaliz
 
         for (guint m = 0; m < rule->matches->len; m++) {
             const AjarMatch *match = g_ptr_array_index(rule->matches, m);
-            g_autofree char *buddy_norm =
-                set->normalize(match->protocol, match->buddy, set->normalize_data);
-            g_autofree char *key = index_key(match->protocol, buddy_norm);
+            g_autofree char *buddy_norm = NULL;
+            g_autofree char *key = NULL;
             RuleEntry entry = { r, match, NULL };
             GArray *positions;
             guint position = set->entries->len;
 
+            if (match->buddy == NULL) {
+                ajar_rules_match_add(set, r, match);
+                continue;
+            }
+            buddy_norm = set->normalize(match->protocol, match->buddy, set->normalize_data);
+            key = index_key(match->protocol, buddy_norm);
             if (match->protocol != NULL)
                 g_hash_table_add(set->protocols, match->protocol); /* owned by the rule */
             else
@@ -136,7 +150,7 @@ AjarRuleSet *
 ajar_rules_new_empty(AjarNormalizeFunc normalize, gpointer normalize_data)
 {
     GPtrArray *rules = g_ptr_array_new_with_free_func((GDestroyNotify)ajar_rule_free);
-    return ajar_rules_build(rules, AJAR_NOTIFY_COUNT, normalize, normalize_data);
+    return ajar_rules_build(rules, NULL, AJAR_NOTIFY_COUNT, normalize, normalize_data);
 }
 
 AjarRuleSet *
@@ -160,6 +174,7 @@ ajar_rules_unref(AjarRuleSet *rules)
     g_array_unref(rules->entries);
     g_ptr_array_unref(rules->folded_keywords);
     g_ptr_array_unref(rules->rules);
+    ajar_rules_match_clear(rules);
     g_free(rules);
 }
 
@@ -362,90 +377,28 @@ find_keyword(const AjarRuleSet *set, guint rule_index, const char *text)
     return NULL;
 }
 
-static gint64
-datetime_to_us(GDateTime *dt)
+/* Which rule, if any, @facts fall under; sets decision->stranger and,
+ * for an allowed stranger, decision->reason. */
+static int
+decide_rule(const AjarRuleSet *rules, const AjarFacts *facts, AjarDecision *decision)
 {
-    return g_date_time_to_unix(dt) * G_USEC_PER_SEC + g_date_time_get_microsecond(dt);
-}
+    int index;
 
-static gboolean
-same_wall_minute(GDateTime *dt, int year, int month, int day, int minute_of_day)
-{
-    int y, m, d;
-    g_date_time_get_ymd(dt, &y, &m, &d);
-    return y == year && m == month && d == day &&
-           g_date_time_get_hour(dt) * 60 + g_date_time_get_minute(dt) == minute_of_day;
-}
-
-/* The instant local wall time @minute_of_day happens on a given date (see the
- * header for gaps and repeats), or 0 if that date cannot be represented. */
-static gint64
-wall_time_on(GTimeZone *tz, int year, int month, int day, int minute_of_day)
-{
-    g_autoptr(GDateTime) dt =
-        g_date_time_new(tz, year, month, day, minute_of_day / 60, minute_of_day % 60, 0);
-    gint64 instant;
-
-    if (dt == NULL)
-        return 0;
-    instant = g_date_time_to_unix(dt);
-    if (!same_wall_minute(dt, year, month, day, minute_of_day)) {
-        /* The wall time falls in a gap (clocks jumped forward). GLib moves it
-         * past the gap by the gap's size; we want the moment the gap ends,
-         * the first instant whose wall time is not earlier than asked. */
-        for (int step = 0; step < 24 * 60; step++) {
-            g_autoptr(GDateTime) before = g_date_time_new_from_unix_utc(instant - 60);
-            g_autoptr(GDateTime) local = g_date_time_to_timezone(before, tz);
-            int y, m, d;
-            g_date_time_get_ymd(local, &y, &m, &d);
-            if (y < year || (y == year && (m < month || (m == month && d < day))) ||
-                (y == year && m == month && d == day &&
-                 g_date_time_get_hour(local) * 60 + g_date_time_get_minute(local) < minute_of_day))
-                break;
-            instant -= 60;
-        }
-        return instant * G_USEC_PER_SEC;
+    if (facts->chat != NULL) {
+        /* A chat line: by real address where known, then by nick. */
+        index = facts->buddy != NULL ? ajar_rules_find_index(rules, facts) : -1;
+        return index >= 0 ? index : ajar_rules_find_chat_nick(rules, facts);
     }
-    /* A wall time that happens twice (clocks went back): take the first. */
-    for (int shift = 30 * 60; shift <= 2 * 60 * 60; shift += 30 * 60) {
-        g_autoptr(GDateTime) earlier_utc = g_date_time_new_from_unix_utc(instant - shift);
-        g_autoptr(GDateTime) earlier = g_date_time_to_timezone(earlier_utc, tz);
-        if (same_wall_minute(earlier, year, month, day, minute_of_day)) {
-            instant -= shift;
-            break;
-        }
+    index = ajar_rules_find_index(rules, facts);
+    if (index >= 0 || facts->direction != AJAR_DIRECTION_IN || !facts->stranger)
+        return index;
+    if (ajar_rules_is_allowed(rules, facts->protocol, facts->buddy)) {
+        decision->reason = AJAR_REASON_ALLOWED;
+        return -1;
     }
-    return instant * G_USEC_PER_SEC;
-}
-
-gint64
-ajar_rules_next_time_of_day(GDateTime *now, int at_minute)
-{
-    GTimeZone *tz;
-    gint64 now_us;
-    int year, month, day;
-
-    g_return_val_if_fail(now != NULL, 0);
-    g_return_val_if_fail(at_minute >= 0 && at_minute < 24 * 60, 0);
-    tz = g_date_time_get_timezone(now);
-    now_us = datetime_to_us(now);
-    g_date_time_get_ymd(now, &year, &month, &day);
-    for (int days = 0; days <= 2; days++) {
-        /* Step whole calendar days from noon, where no DST change happens. */
-        g_autoptr(GDateTime) noon = g_date_time_new(tz, year, month, day, 12, 0, 0);
-        g_autoptr(GDateTime) then = noon != NULL ? g_date_time_add_days(noon, days) : NULL;
-        int y, m, d;
-        gint64 candidate;
-
-        if (then == NULL)
-            break;
-        g_date_time_get_ymd(then, &y, &m, &d);
-        candidate = wall_time_on(tz, y, m, d, at_minute);
-        if (candidate > now_us)
-            return candidate;
-    }
-    /* Unreachable for real time zones; a day later is the safe answer. */
-    return now_us + (gint64)24 * 60 * 60 * G_USEC_PER_SEC;
+    index = ajar_rules_find_stranger(rules, facts);
+    decision->stranger = index >= 0;
+    return index;
 }
 
 void
@@ -454,6 +407,7 @@ ajar_rules_decide(const AjarRuleSet *rules, const AjarFacts *facts, GDateTime *n
 {
     const AjarRule *rule;
     const AjarDirectionRule *what;
+    gboolean incoming;
     gint64 now_us;
     int index;
 
@@ -463,32 +417,43 @@ ajar_rules_decide(const AjarRuleSet *rules, const AjarFacts *facts, GDateTime *n
     decision->reason = AJAR_REASON_NO_RULE;
     decision->rule_index = -1;
 
-    index = ajar_rules_find_index(rules, facts);
+    index = decide_rule(rules, facts, decision);
     if (index < 0)
         return;
     rule = g_ptr_array_index(rules->rules, index);
     decision->rule_index = index;
     decision->rule_name = rule->name;
+    /* A chat line is always someone else's: it comes in. */
+    incoming = facts->chat != NULL || facts->direction == AJAR_DIRECTION_IN;
 
     if (facts->flags & AJAR_MESSAGE_REMOTE_SEND) {
         decision->reason = AJAR_REASON_REMOTE_SEND;
         return;
     }
-    if (facts->direction == AJAR_DIRECTION_IN && (facts->flags & AJAR_MESSAGE_AUTO_RESPONSE)) {
+    if (incoming && (facts->flags & AJAR_MESSAGE_AUTO_RESPONSE)) {
         decision->reason = AJAR_REASON_AUTO_RESPONSE;
         return;
     }
-    now_us = datetime_to_us(now);
+    now_us = ajar_rules_datetime_to_us(now);
     if ((rule->has_active_from && now_us < rule->active_from) ||
         (rule->has_active_until && now_us >= rule->active_until)) {
         decision->reason = AJAR_REASON_INACTIVE;
         return;
     }
-    what = facts->direction == AJAR_DIRECTION_IN ? &rule->incoming : &rule->outgoing;
+    what = facts->chat != NULL ? &rule->chats : incoming ? &rule->incoming : &rule->outgoing;
     decision->reason = AJAR_REASON_RULE;
+    if (!incoming && ajar_rules_in_quiet_hours(what, now)) {
+        /* Whatever the action, a message written in quiet hours waits for
+         * the window's end and is only sent if the user says so then. */
+        decision->action = AJAR_ACTION_DELAY;
+        decision->confirm = TRUE;
+        decision->quiet = TRUE;
+        decision->due = ajar_rules_quiet_end(now, what->quiet_until_minute);
+        return;
+    }
     if (what->action == AJAR_ACTION_PASS)
         return;
-    if (facts->direction == AJAR_DIRECTION_IN) {
+    if (incoming) {
         decision->keyword = find_keyword(rules, index, facts->text);
         if (decision->keyword != NULL) {
             decision->reason = AJAR_REASON_KEYWORD;
@@ -496,6 +461,8 @@ ajar_rules_decide(const AjarRuleSet *rules, const AjarFacts *facts, GDateTime *n
         }
     }
     decision->action = what->action;
+    if (what->action == AJAR_ACTION_ASK)
+        decision->question = what->question;
     if (what->action == AJAR_ACTION_DELAY) {
         decision->confirm = what->confirm;
         if (what->delay_kind == AJAR_DELAY_AT)

@@ -35,6 +35,8 @@ fields_from_tree(const AjarJsonValue *root, Fields *fields)
         v->integer = member->integer;
         v->str = member->string;
         v->len = member->string_len;
+        v->boolean = member->boolean;
+        v->array = member->type == AJAR_JSON_ARRAY ? member : NULL;
     }
 }
 
@@ -207,6 +209,80 @@ get_text(const Fields *fields, gboolean required, const char *event_name, AjarEv
     return TRUE;
 }
 
+/* An optional true or false. */
+static gboolean
+get_flag(const Fields *fields, Field field, gboolean *out, GError **error)
+{
+    const FieldValue *v = &fields->v[field];
+
+    if (!v->present)
+        return TRUE;
+    if (v->type != AJAR_JSON_BOOLEAN)
+        /* TRANSLATORS: %1$s is a field of a journal line ("stranger"); %2$s
+         * the kind of value found instead ("a string"). */
+        return fail(error, _("%s: must be true or false, not %s"),
+                    ajar_event_fields_known[field].name, ajar_json_type_name(v->type));
+    *out = v->boolean;
+    return TRUE;
+}
+
+/* A name in the images folder: no folder part, nothing hidden, no control
+ * character; a journal is hand-editable, and tools open these files. */
+static gboolean
+is_image_name(const char *name, gsize len)
+{
+    if (len == 0 || len > 255 || name[0] == '.')
+        return FALSE;
+    for (gsize i = 0; i < len; i++) {
+        if ((guchar)name[i] < 0x20 || name[i] == '/' || name[i] == '\\' || name[i] == 0x7f)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* images: a list of file names (an empty list is none). Only the strict
+ * reader gives lists. */
+static gboolean
+get_images(const Fields *fields, AjarEventScratch *scratch, AjarEvent *event, GError **error)
+{
+    const FieldValue *v = &fields->v[FIELD_IMAGES];
+    const GPtrArray *items;
+    char **images;
+
+    if (!v->present)
+        return TRUE;
+    if (v->type != AJAR_JSON_ARRAY || v->array == NULL)
+        /* TRANSLATORS: images is a field of a journal line; %s the kind of
+         * value found instead ("a string"). */
+        return fail(error, _("images: must be a list of file names, not %s"),
+                    ajar_json_type_name(v->type));
+    items = v->array->items;
+    for (guint i = 0; i < items->len; i++) {
+        const AjarJsonValue *item = g_ptr_array_index(items, i);
+        if (item->type != AJAR_JSON_STRING || !is_image_name(item->string, item->string_len))
+            /* TRANSLATORS: images is a field of a journal line; keep the "/". */
+            return fail(error, _("images: each must be a file name in the images folder "
+                                 "(no \"/\", not starting with \".\")"));
+    }
+    if (items->len == 0)
+        return TRUE;
+    /* The list itself on the heap; in a replay it goes with the line's
+     * other overflow (ajar_event_decode_into()). */
+    images = g_new0(char *, items->len + 1);
+    for (guint i = 0; i < items->len; i++) {
+        const AjarJsonValue *item = g_ptr_array_index(items, i);
+        images[i] = scratch != NULL ? copy_name(scratch, item->string, item->string_len)
+                                    : g_strndup(item->string, item->string_len);
+    }
+    if (scratch != NULL) {
+        if (scratch->overflow == NULL)
+            scratch->overflow = g_ptr_array_new_with_free_func(g_free);
+        g_ptr_array_add(scratch->overflow, images);
+    }
+    event->images = images;
+    return TRUE;
+}
+
 /* Outcome and intent events: about one message, named by its id. */
 static gboolean
 type_is_outcome(AjarEventType type)
@@ -219,7 +295,11 @@ check_fields(const Fields *fields, AjarEvent *event, const char *name, AjarEvent
              GError **error)
 {
     gboolean custody = ajar_event_type_is_custody(event->type);
-    gboolean needs_id = custody || type_is_outcome(event->type);
+    gboolean attention = event->type == AJAR_EVENT_ATTENTION;
+    gboolean named = custody || attention; /* needs account, protocol, buddy, rule, time */
+    gboolean needs_id =
+        custody || type_is_outcome(event->type) || event->type == AJAR_EVENT_ASSIGNED;
+    gboolean needs_rule = named || event->type == AJAR_EVENT_ASSIGNED;
     const FieldValue *dir = NULL;
 
     /* A "sent" without an id is an outgoing message that passed: it carries
@@ -233,16 +313,25 @@ check_fields(const Fields *fields, AjarEvent *event, const char *name, AjarEvent
     }
     if (!get_name(fields, FIELD_ID, needs_id, name, scratch, &event->id, error) ||
         !get_text_field(fields, FIELD_DIR, custody, name, &dir, error) ||
-        !get_name(fields, FIELD_ACCOUNT, custody, name, scratch, &event->account, error) ||
-        !get_name(fields, FIELD_PROTOCOL, custody, name, scratch, &event->protocol, error) ||
-        !get_name(fields, FIELD_BUDDY, custody, name, scratch, &event->buddy, error) ||
-        !get_name(fields, FIELD_RULE, custody, name, scratch, &event->rule, error) ||
-        !get_time(fields, FIELD_TIME, custody, name, scratch, &event->time, error) ||
+        !get_name(fields, FIELD_ACCOUNT, named, name, scratch, &event->account, error) ||
+        !get_name(fields, FIELD_PROTOCOL, named, name, scratch, &event->protocol, error) ||
+        !get_name(fields, FIELD_BUDDY, named, name, scratch, &event->buddy, error) ||
+        !get_name(fields, FIELD_RULE, needs_rule, name, scratch, &event->rule, error) ||
+        !get_name(fields, FIELD_CHAT, FALSE, name, scratch, &event->chat, error) ||
+        !get_name(fields, FIELD_NICK, FALSE, name, scratch, &event->nick, error) ||
+        !get_time(fields, FIELD_TIME, named, name, scratch, &event->time, error) ||
         !get_time(fields, FIELD_DUE, event->type == AJAR_EVENT_DELAYED, name, scratch, &event->due,
                   error) ||
         !get_text(fields, custody, name, scratch, event, error) ||
+        !get_images(fields, scratch, event, error) ||
+        !get_flag(fields, FIELD_STRANGER, &event->stranger, error) ||
+        !get_flag(fields, FIELD_QUIET, &event->quiet, error) ||
+        !get_flag(fields, FIELD_ASK, &event->ask, error) ||
         !get_name(fields, FIELD_MESSAGE, FALSE, name, scratch, &event->message, error))
         return FALSE;
+    if (attention && event->text != NULL)
+        /* TRANSLATORS: text and attention are the journal's words. */
+        return fail(error, _("text: not used in attention events (a buzz has no text)"));
     if (dir != NULL) {
         if (dir->len == 2 && memcmp(dir->str, "in", 2) == 0)
             event->dir = AJAR_DIRECTION_IN;

@@ -19,10 +19,16 @@ typedef enum {
     FIELD_PROTOCOL,
     FIELD_BUDDY,
     FIELD_RULE,
+    FIELD_CHAT,
+    FIELD_NICK,
     FIELD_TIME,
     FIELD_DUE,
     FIELD_TEXT,
     FIELD_TEXT_BASE64,
+    FIELD_IMAGES,
+    FIELD_STRANGER,
+    FIELD_QUIET,
+    FIELD_ASK,
     FIELD_MESSAGE,
     N_FIELDS,
 } Field;
@@ -42,6 +48,8 @@ typedef struct {
     const char *str; /* strings: the decoded bytes, @len of them (not NUL-terminated) */
     gsize len;
     gboolean no_nul; /* strings: known to hold no NUL (the scanner's) */
+    gboolean boolean;
+    const AjarJsonValue *array; /* arrays (the strict reader's only): its items */
 } FieldValue;
 
 typedef struct {
@@ -63,11 +71,12 @@ ajar_event_fields_clear(Fields *fields)
 /* The field named by the @len bytes at @key, or -1. */
 int ajar_event_field_lookup(const char *key, gsize len);
 
-/* TRUE if @line is a flat object of known keys, each once, with string or
- * whole-number values, and nothing else (the lines Ajar writes): then
- * @fields (zeroed by the caller) holds it all. FALSE leaves the line to the
- * strict reader; call ajar_event_fields_clear() either way. It only ever
- * accepts what the strict reader accepts, with the same values. */
+/* TRUE if @line is a flat object of known keys, each once, with string,
+ * whole-number or true/false values, and nothing else (the lines Ajar
+ * writes; a list, as images are, goes to the strict reader): then @fields
+ * (zeroed by the caller) holds it all. FALSE leaves the line to the strict
+ * reader; call ajar_event_fields_clear() either way. It only ever accepts
+ * what the strict reader accepts, with the same values. */
 gboolean ajar_event_scan_line(const char *line, gsize len, Fields *fields);
 
 G_END_DECLS

@@ -1,6 +1,6 @@
 /* ajar-event-scan.c — the fast scanner for the flat lines Ajar itself
  * writes (an object of known keys whose values are strings or whole
- * numbers), which allocates almost nothing: replaying a million lines must
+ * numbers, and true or false), which allocates almost nothing: replaying a million lines must
  * not take seconds. Anything it is not sure about (unknown keys, nesting,
  * \u escapes, damage) it leaves to the strict reader (ajar-event-decode.c). */
 #include <string.h>
@@ -12,9 +12,10 @@
         literal, sizeof literal - 1 \
     }
 const AjarEventFieldName ajar_event_fields_known[N_FIELDS] = {
-    NAME("seq"),     NAME("ts"),       NAME("event"),       NAME("id"),      NAME("dir"),
-    NAME("account"), NAME("protocol"), NAME("buddy"),       NAME("rule"),    NAME("time"),
-    NAME("due"),     NAME("text"),     NAME("text_base64"), NAME("message"),
+    NAME("seq"),     NAME("ts"),       NAME("event"), NAME("id"),   NAME("dir"),
+    NAME("account"), NAME("protocol"), NAME("buddy"), NAME("rule"), NAME("chat"),
+    NAME("nick"),    NAME("time"),     NAME("due"),   NAME("text"), NAME("text_base64"),
+    NAME("images"),  NAME("stranger"), NAME("quiet"), NAME("ask"),  NAME("message"),
 };
 #undef NAME
 
@@ -27,12 +28,23 @@ ajar_event_field_lookup(const char *key, gsize len)
     switch (len) {
     case 2: i = key[0] == 't' ? FIELD_TS : FIELD_ID; break;
     case 3:
-        i = key[0] == 's' ? FIELD_SEQ : key[0] == 'd' && key[1] == 'i' ? FIELD_DIR : FIELD_DUE;
+        i = key[0] == 's'                    ? FIELD_SEQ
+            : key[0] == 'a'                  ? FIELD_ASK
+            : key[0] == 'd' && key[1] == 'i' ? FIELD_DIR
+                                             : FIELD_DUE;
         break;
-    case 4: i = key[0] == 'r' ? FIELD_RULE : key[1] == 'i' ? FIELD_TIME : FIELD_TEXT; break;
-    case 5: i = key[0] == 'e' ? FIELD_EVENT : FIELD_BUDDY; break;
+    case 4:
+        switch (key[0]) {
+        case 'r': i = FIELD_RULE; break;
+        case 'c': i = FIELD_CHAT; break;
+        case 'n': i = FIELD_NICK; break;
+        default: i = key[1] == 'i' ? FIELD_TIME : FIELD_TEXT; break;
+        }
+        break;
+    case 5: i = key[0] == 'e' ? FIELD_EVENT : key[0] == 'q' ? FIELD_QUIET : FIELD_BUDDY; break;
+    case 6: i = FIELD_IMAGES; break;
     case 7: i = key[0] == 'a' ? FIELD_ACCOUNT : FIELD_MESSAGE; break;
-    case 8: i = FIELD_PROTOCOL; break;
+    case 8: i = key[0] == 's' ? FIELD_STRANGER : FIELD_PROTOCOL; break;
     case 11: i = FIELD_TEXT_BASE64; break;
     default: return -1;
     }
@@ -213,6 +225,26 @@ scan_integer(const char *p, const char *end, FieldValue *v)
     return p;
 }
 
+/* Scans true or false. */
+static const char *
+scan_boolean(const char *p, const char *end, FieldValue *v)
+{
+    if (end - p >= 4 && memcmp(p, "true", 4) == 0) {
+        v->boolean = TRUE;
+        p += 4;
+    } else if (end - p >= 5 && memcmp(p, "false", 5) == 0) {
+        v->boolean = FALSE;
+        p += 5;
+    } else {
+        return NULL;
+    }
+    /* "truex" is no literal: the strict reader words the error. */
+    if (p < end && g_ascii_isalnum(*p))
+        return NULL;
+    v->type = AJAR_JSON_BOOLEAN;
+    return p;
+}
+
 /* Ajar writes its keys in the order of Field: the field whose name and
  * closing quote start at @key, among the few from @next on, else -1 (the
  * scan then reads the key byte by byte). Only ever the field that scan finds. */
@@ -234,10 +266,16 @@ predict_key(const char *key, const char *end, int next)
         case FIELD_PROTOCOL: match = KEY_IS("protocol"); break;
         case FIELD_BUDDY: match = KEY_IS("buddy"); break;
         case FIELD_RULE: match = KEY_IS("rule"); break;
+        case FIELD_CHAT: match = KEY_IS("chat"); break;
+        case FIELD_NICK: match = KEY_IS("nick"); break;
         case FIELD_TIME: match = KEY_IS("time"); break;
         case FIELD_DUE: match = KEY_IS("due"); break;
         case FIELD_TEXT: match = KEY_IS("text"); break;
         case FIELD_TEXT_BASE64: match = KEY_IS("text_base64"); break;
+        case FIELD_IMAGES: match = KEY_IS("images"); break;
+        case FIELD_STRANGER: match = KEY_IS("stranger"); break;
+        case FIELD_QUIET: match = KEY_IS("quiet"); break;
+        case FIELD_ASK: match = KEY_IS("ask"); break;
         case FIELD_MESSAGE: match = KEY_IS("message"); break;
         default: match = FALSE; break;
         }
@@ -288,8 +326,10 @@ ajar_event_scan_line(const char *line, gsize len, Fields *fields)
             p = scan_string(p + 1, end, fields, (Field)field);
         else if (p < end && g_ascii_isdigit(*p))
             p = scan_integer(p, end, &fields->v[field]);
+        else if (p < end && (*p == 't' || *p == 'f'))
+            p = scan_boolean(p, end, &fields->v[field]);
         else
-            return FALSE;
+            return FALSE; /* lists (images) and the rest: the strict reader */
         if (p == NULL)
             return FALSE;
         fields->v[field].present = TRUE;

@@ -30,6 +30,8 @@ static const char *const event_names[] = {
     [AJAR_EVENT_PASSED] = "passed",
     [AJAR_EVENT_RULES_CHANGED] = "rules-changed",
     [AJAR_EVENT_FAULT] = "error",
+    [AJAR_EVENT_ASSIGNED] = "assigned",
+    [AJAR_EVENT_ATTENTION] = "attention",
 };
 
 AjarEvent *
@@ -53,6 +55,9 @@ ajar_event_free(AjarEvent *event)
     g_free(event->rule);
     g_free(event->text);
     g_free(event->message);
+    g_free(event->chat);
+    g_free(event->nick);
+    g_strfreev(event->images);
     g_free(event);
 }
 
@@ -76,6 +81,9 @@ ajar_event_copy(const AjarEvent *event)
         copy->text[event->text_len] = '\0';
     }
     copy->message = g_strdup(event->message);
+    copy->chat = g_strdup(event->chat);
+    copy->nick = g_strdup(event->nick);
+    copy->images = g_strdupv(event->images);
     return copy;
 }
 
@@ -417,6 +425,8 @@ ajar_event_encode(const AjarEvent *event, GString *out)
     append_string_field(out, "protocol", event->protocol);
     append_string_field(out, "buddy", event->buddy);
     append_string_field(out, "rule", event->rule);
+    append_string_field(out, "chat", event->chat);
+    append_string_field(out, "nick", event->nick);
     /* A custody event always has a time, even one that happens to be 0. */
     if (event->time != 0 || ajar_event_type_is_custody(event->type))
         append_precise_time(out, "time", event->time);
@@ -434,6 +444,20 @@ ajar_event_encode(const AjarEvent *event, GString *out)
             g_string_append_printf(out, "\"%s\"", b64);
         }
     }
+    if (event->images != NULL && event->images[0] != NULL) {
+        append_key(out, "images");
+        for (guint i = 0; event->images[i] != NULL; i++) {
+            g_string_append_c(out, i == 0 ? '[' : ',');
+            ajar_json_append_string(out, event->images[i], -1);
+        }
+        g_string_append_c(out, ']');
+    }
+    if (event->stranger)
+        g_string_append(out, ",\"stranger\":true");
+    if (event->quiet)
+        g_string_append(out, ",\"quiet\":true");
+    if (event->ask)
+        g_string_append(out, ",\"ask\":true");
     append_string_field(out, "message", event->message);
     g_string_append(out, "}\n");
 }

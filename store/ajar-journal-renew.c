@@ -59,6 +59,12 @@ item_event(const AjarItem *item, AjarEventType type, gint64 ts)
     event->text = g_memdup2(item->text != NULL ? item->text : "", item->text_len + 1);
     event->text_len = item->text_len;
     event->due = item->due; /* also one a message kept again since still has */
+    event->chat = g_strdup(item->chat);
+    event->nick = g_strdup(item->nick);
+    event->images = g_strdupv(item->images);
+    event->stranger = item->stranger;
+    event->quiet = item->quiet;
+    event->ask = item->ask;
     return event;
 }
 

@@ -9,40 +9,7 @@
 
 #include <string.h>
 
-#define N_EVENT_TYPES (AJAR_EVENT_FAULT + 1)
-#define ULID_LENGTH 26
-
-typedef struct {
-    AjarItem item; /* first, so an AjarItem* is a StateItem* */
-    /* One bit per AjarEventType already counted for this message, so a
-     * repeated line (or a message held twice) is not counted twice. */
-    guint counted;
-    gboolean text_inline; /* item.text is in @strings, not its own allocation */
-    char strings[];       /* the id, then the first text */
-} StateItem;
-
-/* A rule's counters and what it has waiting now. */
-typedef struct {
-    AjarRuleCounters counters; /* first, so an AjarRuleCounters* is a RuleState* */
-    guint waiting;             /* incoming messages held or delayed now */
-} RuleState;
-
-struct _AjarState {
-    GHashTable *items;       /* item->id -> StateItem*, owns the items */
-    GPtrArray *order;        /* StateItem*, in the order first seen */
-    gboolean order_unsorted; /* a later item has a smaller first_seq (a hostile file) */
-    GHashTable *counters;    /* rule name -> AjarRuleCounters* */
-    GHashTable *names;       /* interned account, protocol, buddy and rule names (a set) */
-    char *recent_names[4];   /* the last name interned for each of the four fields */
-    const char *recent_rule; /* the last rule counters_for() found, and its counters */
-    AjarRuleCounters *recent_counters;
-    guint state_counts[N_EVENT_TYPES];
-    guint orphans;
-    guint event_count;
-    gint64 last_seq;
-    gboolean has_last_id;
-    char last_id[ULID_LENGTH + 1];
-};
+#include "ajar-state-private.h"
 
 static void
 state_item_free(gpointer data)
@@ -52,6 +19,7 @@ state_item_free(gpointer data)
     /* The names belong to state->names. */
     if (!si->text_inline)
         g_free(si->item.text);
+    g_strfreev(si->item.images);
     g_free(si);
 }
 
@@ -121,8 +89,9 @@ ajar_state_free(AjarState *state)
 }
 
 /* Returns: (transfer none): the state's one copy of @name. @slot: which of
- * the four name fields it is for; each remembers its last name, which is
- * usually the next one too (one account, one protocol, a few buddies). */
+ * the six name fields (account, protocol, buddy, rule, chat, nick) it is
+ * for; each remembers its last name, which is usually the next one too (one
+ * account, one protocol, a few buddies). */
 static char *
 intern(AjarState *state, guint slot, const char *name)
 {
@@ -343,6 +312,17 @@ apply_custody(AjarState *state, const AjarEvent *event)
         si->text_inline = FALSE;
     }
     si->item.due = event->due;
+    /* The rest as this event says it (a custody event says it all). */
+    si->item.chat = event->chat != NULL ? intern(state, 4, event->chat) : NULL;
+    si->item.nick = event->nick != NULL ? intern(state, 5, event->nick) : NULL;
+    if (event->images != NULL || si->item.images != NULL) {
+        g_strfreev(si->item.images);
+        si->item.images =
+            event->images != NULL && event->images[0] != NULL ? g_strdupv(event->images) : NULL;
+    }
+    si->item.stranger = event->stranger;
+    si->item.quiet = event->quiet;
+    si->item.ask = event->ask;
     si->item.custody = event->type;
     set_state(state, si, event);
     waiting_enter(state, si);
@@ -381,6 +361,24 @@ apply_outcome(AjarState *state, const AjarEvent *event)
     count_once(state, si, event->type, event);
 }
 
+/* A stranger's message given to a rule: the rule changes, the state does
+ * not. What was counted stays with the rule it was counted for (history);
+ * the message waits (and is counted from now on) under its new rule. */
+static void
+apply_assigned(AjarState *state, const AjarEvent *event)
+{
+    StateItem *si = g_hash_table_lookup(state->items, event->id);
+
+    if (si == NULL) {
+        state->orphans++;
+        return;
+    }
+    waiting_leave(state, si);
+    replace_name(state, 3, &si->item.rule, event->rule);
+    si->item.stranger = FALSE;
+    waiting_enter(state, si);
+}
+
 static void
 apply_event(AjarState *state, const AjarEvent *event)
 {
@@ -413,6 +411,16 @@ apply_event(AjarState *state, const AjarEvent *event)
             counters->passed++;
         break;
     }
+    case AJAR_EVENT_ASSIGNED:
+        if (event->id != NULL && event->rule != NULL)
+            apply_assigned(state, event);
+        break;
+    case AJAR_EVENT_ATTENTION: {
+        AjarRuleCounters *counters = counters_for(state, event->rule);
+        if (counters != NULL)
+            counters->attention++;
+        break;
+    }
     default: break;
     }
 }
@@ -422,151 +430,4 @@ ajar_state_apply(AjarState *state, const AjarEvent *event)
 {
     g_return_if_fail(state != NULL && event != NULL);
     apply_event(state, event);
-}
-
-const AjarItem *
-ajar_state_lookup(const AjarState *state, const char *id)
-{
-    StateItem *si;
-
-    g_return_val_if_fail(state != NULL, NULL);
-    if (id == NULL)
-        return NULL;
-    si = g_hash_table_lookup(state->items, id);
-    return si != NULL ? &si->item : NULL;
-}
-
-static gint
-compare_first_seq(gconstpointer a, gconstpointer b)
-{
-    const AjarItem *ia = *(const AjarItem *const *)a;
-    const AjarItem *ib = *(const AjarItem *const *)b;
-
-    if (ia->first_seq != ib->first_seq)
-        return ia->first_seq < ib->first_seq ? -1 : 1;
-    return strcmp(ia->id, ib->id);
-}
-
-static GPtrArray *
-list_items(const AjarState *state, gboolean custody_only)
-{
-    GPtrArray *list = g_ptr_array_sized_new(custody_only ? 16 : state->order->len);
-
-    for (guint i = 0; i < state->order->len; i++) {
-        const AjarItem *item = g_ptr_array_index(state->order, i);
-        if (!custody_only || ajar_item_in_custody(item))
-            g_ptr_array_add(list, (gpointer)item);
-    }
-    if (state->order_unsorted)
-        g_ptr_array_sort(list, compare_first_seq);
-    return list;
-}
-
-GPtrArray *
-ajar_state_list(const AjarState *state)
-{
-    g_return_val_if_fail(state != NULL, NULL);
-    return list_items(state, FALSE);
-}
-
-GPtrArray *
-ajar_state_list_custody(const AjarState *state)
-{
-    g_return_val_if_fail(state != NULL, NULL);
-    return list_items(state, TRUE);
-}
-
-guint
-ajar_state_count_in_state(const AjarState *state, AjarEventType state_event)
-{
-    g_return_val_if_fail(state != NULL, 0);
-    if ((guint)state_event >= N_EVENT_TYPES)
-        return 0;
-    return state->state_counts[state_event];
-}
-
-guint
-ajar_state_count_custody(const AjarState *state)
-{
-    AjarItem probe = { 0 };
-    guint total = 0;
-
-    g_return_val_if_fail(state != NULL, 0);
-    for (guint type = 0; type < N_EVENT_TYPES; type++) {
-        probe.state = (AjarEventType)type;
-        if (ajar_item_in_custody(&probe))
-            total += state->state_counts[type];
-    }
-    return total;
-}
-
-const AjarRuleCounters *
-ajar_state_get_counters(const AjarState *state, const char *rule_name)
-{
-    g_return_val_if_fail(state != NULL, NULL);
-    if (rule_name == NULL)
-        return NULL;
-    return g_hash_table_lookup(state->counters, rule_name);
-}
-
-guint
-ajar_state_count_waiting(const AjarState *state, const char *rule_name)
-{
-    const RuleState *rule;
-
-    g_return_val_if_fail(state != NULL, 0);
-    if (rule_name == NULL)
-        return 0;
-    rule = g_hash_table_lookup(state->counters, rule_name);
-    return rule != NULL ? rule->waiting : 0;
-}
-
-static gint
-compare_names(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-GPtrArray *
-ajar_state_list_rule_names(const AjarState *state)
-{
-    GPtrArray *names;
-    GHashTableIter iter;
-    gpointer key;
-
-    g_return_val_if_fail(state != NULL, NULL);
-    names = g_ptr_array_sized_new(g_hash_table_size(state->counters));
-    g_hash_table_iter_init(&iter, state->counters);
-    while (g_hash_table_iter_next(&iter, &key, NULL))
-        g_ptr_array_add(names, key);
-    g_ptr_array_sort(names, compare_names);
-    return names;
-}
-
-guint
-ajar_state_get_orphans(const AjarState *state)
-{
-    g_return_val_if_fail(state != NULL, 0);
-    return state->orphans;
-}
-
-guint
-ajar_state_get_event_count(const AjarState *state)
-{
-    g_return_val_if_fail(state != NULL, 0);
-    return state->event_count;
-}
-
-gint64
-ajar_state_get_last_seq(const AjarState *state)
-{
-    g_return_val_if_fail(state != NULL, 0);
-    return state->last_seq;
-}
-
-const char *
-ajar_state_get_last_id(const AjarState *state)
-{
-    g_return_val_if_fail(state != NULL, NULL);
-    return state->has_last_id ? state->last_id : NULL;
 }

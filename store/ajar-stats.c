@@ -23,6 +23,7 @@ static const char *const labels[] = {
     N_("Cooling off now"),
     N_("Unsent letters"),
     N_("Let through by a keyword"),
+    N_("Buzzes"),
 };
 
 void
@@ -114,6 +115,7 @@ ajar_stats_compute(const AjarState *state)
         stats->passed_total = counters->passed;
         stats->sent_total = counters->sent;
         stats->last_sent = counters->last_sent;
+        stats->attention_total = counters->attention;
     }
     items = ajar_state_list(state);
     for (guint i = 0; i < items->len; i++) {
@@ -240,6 +242,8 @@ append_rule_text(GString *out, const AjarRuleStats *s, GDateTime *now)
         append_line(out, N_("Unsent letters"), "%u", s->letters_now);
     if (s->passed_total > 0)
         append_line(out, N_("Let through by a keyword"), "%u", s->passed_total);
+    if (s->attention_total > 0)
+        append_line(out, N_("Buzzes"), "%u", s->attention_total);
 }
 
 char *
@@ -295,6 +299,8 @@ ajar_stats_format_json(const GPtrArray *stats)
                                s->delayed_total, s->delayed_now, s->queued_now, s->letters_now,
                                s->passed_total);
         append_time_or_null(out, s->newest_waiting);
+        if (s->attention_total > 0)
+            g_string_append_printf(out, ",\"attention\":%u", s->attention_total);
         g_string_append_c(out, '}');
     }
     g_string_append(out, "]}\n");

@@ -184,7 +184,19 @@ append_message(GString *out, const AjarItem *item, GDateTime *now)
     g_string_append(out, "</time> · ");
     /* The same words as `ajar list`'s. */
     append_name(buddy, item->buddy != NULL ? item->buddy : "");
-    append_html_printf(out, outgoing ? _("to %s") : _("from %s"), buddy->str);
+    if (item->chat != NULL) {
+        g_autoptr(GString) nick = g_string_new(NULL);
+        g_autoptr(GString) room = g_string_new(NULL);
+        append_name(nick, item->nick != NULL ? item->nick : item->buddy != NULL ? item->buddy : "");
+        append_name(room, item->chat);
+        append_html_printf(out, _("from %s in %s"), nick->str, room->str);
+    } else {
+        append_html_printf(out, outgoing ? _("to %s") : _("from %s"), buddy->str);
+        if (item->stranger) {
+            g_string_append_c(out, ' ');
+            append_words(out, _("(stranger)"));
+        }
+    }
     /* The state as the journal names it, as `ajar list` shows it. */
     g_string_append_printf(out, " · <span class=\"state\">%s</span>", state);
     if (item->due > 0 && ajar_item_in_custody(item)) {
@@ -194,6 +206,31 @@ append_message(GString *out, const AjarItem *item, GDateTime *now)
         /* TRANSLATORS: when a message waits for (the HTML export, after its
          * state); %s is a date and time. */
         append_html_printf(out, _("until %s"), due_html);
+    }
+    if (item->quiet) {
+        g_string_append(out, " · ");
+        /* TRANSLATORS: the HTML export, after a message's state. */
+        append_words(out, _("written in quiet hours"));
+    }
+    if (item->ask) {
+        g_string_append(out, " · ");
+        /* TRANSLATORS: the HTML export, after a message's state. */
+        append_words(out, _("waits for your answer"));
+    }
+    if (item->images != NULL) {
+        guint n = g_strv_length(item->images);
+        /* Named, never shown: the page loads nothing. */
+        g_string_append(out, " · ");
+        /* TRANSLATORS: the HTML export: %u images kept with the message
+         * (in the images folder beside the journal). */
+        append_html_printf(out, P_("%u image", "%u images", n), n);
+        g_string_append(out, " (");
+        for (guint i = 0; i < n; i++) {
+            if (i > 0)
+                g_string_append(out, ", ");
+            append_name(out, item->images[i]);
+        }
+        g_string_append_c(out, ')');
     }
     if (item->interrupted && ajar_item_in_custody(item)) {
         g_string_append(out, " · ");

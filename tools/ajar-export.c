@@ -47,6 +47,28 @@ ajar_cli_append_item_json(GString *out, const AjarItem *item, const GArray *hist
     append_member(out, "rule", item->rule);
     append_time_member(out, "time", item->time);
     append_time_member(out, "due", item->due);
+    /* Only when set (issue 12): a chat line's room and nick, a stranger's
+     * message, one written in quiet hours or waiting for your answer, and
+     * the images kept with its text. */
+    if (item->chat != NULL)
+        append_member(out, "chat", item->chat);
+    if (item->nick != NULL)
+        append_member(out, "nick", item->nick);
+    if (item->stranger)
+        g_string_append(out, ",\"stranger\":true");
+    if (item->quiet)
+        g_string_append(out, ",\"quiet\":true");
+    if (item->ask)
+        g_string_append(out, ",\"ask\":true");
+    if (item->images != NULL) {
+        g_string_append(out, ",\"images\":[");
+        for (guint i = 0; item->images[i] != NULL; i++) {
+            if (i > 0)
+                g_string_append_c(out, ',');
+            ajar_json_append_string(out, item->images[i], -1);
+        }
+        g_string_append_c(out, ']');
+    }
     /* Only when true: Ajar stopped while sending or showing it. */
     if (item->interrupted && ajar_item_in_custody(item))
         g_string_append(out, ",\"interrupted\":true");

@@ -61,7 +61,9 @@ state_matches(const AjarItem *item, StateFilter filter)
     case FILTER_HELD:
         /* ... and those Ajar stopped sending or showing halfway. */
         return item->state == AJAR_EVENT_HELD || item->state == AJAR_EVENT_CANCELLED ||
-               item->state == AJAR_EVENT_SENDING || item->state == AJAR_EVENT_SHOWING;
+               item->state == AJAR_EVENT_SENDING || item->state == AJAR_EVENT_SHOWING ||
+               /* ... and strangers' messages, kept however, until you say who they are. */
+               (item->stranger && ajar_item_in_custody(item));
     case FILTER_ARCHIVED:
         return item->state == AJAR_EVENT_ARCHIVED || item->state == AJAR_EVENT_READ;
     case FILTER_DELAYED: return item->state == AJAR_EVENT_DELAYED;
@@ -178,7 +180,8 @@ typedef struct {
     const char *state;
     AjarEventType state_type;
     char *who;
-    const char *who_marker; /* after a name that mixes alphabets, or NULL */
+    char *who_marker; /* after the name, never cut: "(stranger)", a name that
+                       * mixes alphabets; or NULL */
     char *text;
 } Row;
 
@@ -190,6 +193,7 @@ row_clear(gpointer data)
     g_free(row->time);
     g_free(row->id);
     g_free(row->who);
+    g_free(row->who_marker);
     g_free(row->text);
 }
 
@@ -282,15 +286,34 @@ make_row(const AjarItem *item, guint id_length, GDateTime *now)
     row.id = g_utf8_substring(safe_id, 0, MIN((glong)id_length, id_chars));
     row.state = ajar_cli_state_name(item->state);
     row.state_type = item->state;
-    if (item->dir == AJAR_DIRECTION_OUT)
+    if (item->chat != NULL) {
+        /* A chat line: who by their nick in the room (their address, when
+         * the room told it, is in `ajar show`). */
+        g_autofree char *nick = ajar_cli_safe_line(item->nick != NULL ? item->nick : bare, -1);
+        g_autofree char *room = ajar_cli_safe_line(item->chat, -1);
+        /* TRANSLATORS: who wrote a line in a group chat (`ajar list`, the
+         * HTML export); %1$s is their nick, %2$s the room's name. */
+        row.who = g_strdup_printf(_("from %s in %s"), nick, room);
+        if (ajar_reveal_name_mixes_scripts(nick) || ajar_reveal_name_mixes_scripts(room))
+            row.who_marker = g_strdup(ajar_reveal_mixed_marker());
+    } else if (item->dir == AJAR_DIRECTION_OUT) {
         /* TRANSLATORS: who your message was to (`ajar list`, the HTML
          * export); %s is their address. */
         row.who = g_strdup_printf(_("to %s"), buddy);
-    else
+    } else {
         /* TRANSLATORS: who a message was from; %s is their address. */
         row.who = g_strdup_printf(_("from %s"), buddy);
-    if (ajar_reveal_name_mixes_scripts(buddy))
-        row.who_marker = ajar_reveal_mixed_marker();
+    }
+    if (item->chat == NULL && ajar_reveal_name_mixes_scripts(buddy))
+        row.who_marker = g_strdup(ajar_reveal_mixed_marker());
+    /* Someone in no buddy list: said however narrow the column. */
+    if (item->stranger && item->chat == NULL) {
+        /* TRANSLATORS: after the address of someone in no buddy list
+         * (`ajar list`, the HTML export). */
+        char *marker = g_strjoin(" ", _("(stranger)"), row.who_marker, NULL);
+        g_free(row.who_marker);
+        row.who_marker = marker;
+    }
     row.text = first_line(item);
     return row;
 }

@@ -16,8 +16,9 @@
 
 static const char *const labels[] = {
     /* TRANSLATORS: the labels of `ajar show`, each before its value. */
-    N_("To"),    N_("From"), N_("Account"), N_("Rule"), N_("Time"),
-    N_("State"), N_("Due"),  N_("Note"),    N_("Id"),
+    N_("To"),    N_("From"),   N_("Account"), N_("Rule"), N_("Time"),
+    N_("State"), N_("Due"),    N_("Note"),    N_("Id"),   N_("Room"),
+    N_("Nick"),  N_("Sender"), N_("Quiet"),   N_("Ask"),  N_("Images"),
 };
 
 /* Finds the message @wanted names: its whole id, or a unique prefix of it
@@ -96,6 +97,15 @@ append_message(GString *out, const AjarItem *item, const GArray *history, GDateT
     int width = ajar_cli_terminal_width();
 
     append_name_field(out, item->dir == AJAR_DIRECTION_OUT ? N_("To") : N_("From"), item->buddy);
+    /* A chat line: the room, and the occupant's nick there. */
+    if (item->chat != NULL)
+        append_name_field(out, N_("Room"), item->chat);
+    if (item->nick != NULL)
+        append_name_field(out, N_("Nick"), item->nick);
+    if (item->stranger)
+        append_field(out, N_("Sender"),
+                     /* TRANSLATORS: `ajar show`, after "Sender". */
+                     _("a stranger: in none of your buddy lists"), NULL);
     /* An account and its protocol: names, not words. */
     account = g_strdup_printf("%s (%s)", item->account != NULL ? item->account : "",
                               item->protocol != NULL ? item->protocol : "");
@@ -108,6 +118,23 @@ append_message(GString *out, const AjarItem *item, const GArray *history, GDateT
     if (item->due > 0) {
         g_autofree char *due = ajar_format_local_time(item->due, now);
         append_field(out, N_("Due"), due, NULL);
+    }
+    if (item->quiet)
+        append_field(out, N_("Quiet"),
+                     /* TRANSLATORS: `ajar show`, after "Quiet". */
+                     _("written in quiet hours: kept until they end"), NULL);
+    if (item->ask)
+        append_field(out, N_("Ask"),
+                     /* TRANSLATORS: `ajar show`, after "Ask". */
+                     _("kept until you answer whether to send it"), NULL);
+    if (item->images != NULL) {
+        g_autofree char *names = g_strjoinv(", ", item->images);
+        /* TRANSLATORS: `ajar show`, after "Images": %1$u images kept with
+         * the message, %2$s their file names in the images folder. */
+        g_autofree char *images = g_strdup_printf(
+            P_("%u, in images/: %s", "%u, in images/: %s", g_strv_length(item->images)),
+            g_strv_length(item->images), names);
+        append_field(out, N_("Images"), images, NULL);
     }
     if (item->interrupted && ajar_item_in_custody(item))
         append_field(out, N_("Note"),

@@ -44,6 +44,13 @@ typedef enum {
     /* "error" on disk (with message). Not AJAR_EVENT_ERROR: that name is the
      * GError domain above. */
     AJAR_EVENT_FAULT,
+    /* A stranger's message given to a rule (needs id and rule): the message
+     * now belongs to that rule and is no longer a stranger's; its state is
+     * unchanged (still held, archived, ...). */
+    AJAR_EVENT_ASSIGNED,
+    /* A buzz (attention request): account, protocol, buddy, rule and time,
+     * no text; counted per rule; takes nothing into custody. */
+    AJAR_EVENT_ATTENTION,
 } AjarEventType;
 
 /* One journal event. All strings owned by the event (ajar_event_free()).
@@ -65,6 +72,14 @@ typedef struct {
     gsize text_len;
     gint64 due;    /* unix microseconds; 0 = absent */
     char *message; /* error events: what went wrong */
+    /* Optional, on custody events (and "attention" for stranger): */
+    char *chat;        /* a chat line: the room's name */
+    char *nick;        /* a chat line: the occupant's nick */
+    char **images;     /* file names in <ajar dir>/images/, in the order of the
+                       * text's <img id="N"> tags; NULL = none */
+    gboolean stranger; /* the sender is in no buddy list */
+    gboolean quiet;    /* queued: written inside the rule's quiet hours */
+    gboolean ask;      /* queued: waits for the user's answer to the rule's question */
 } AjarEvent;
 
 /* Returns: (transfer full): a zeroed event. */
@@ -81,9 +96,11 @@ const char *ajar_event_type_to_string(AjarEventType type);
 AjarEventType ajar_event_type_from_string(const char *name);
 
 /* Appends @event as one line (with its final "\n") to @out. Fields in a fixed
- * order: seq, ts, event, id, dir, account, protocol, buddy, rule, time, due,
- * text, message. A text that is not valid UTF-8 (or holds a NUL byte) is
- * written as "text_base64" instead of "text" so that no byte is lost.
+ * order: seq, ts, event, id, dir, account, protocol, buddy, rule, chat, nick,
+ * time, due, text, images, stranger, quiet, ask, message (the optional ones
+ * only when set; the booleans only when TRUE). A text that is not valid
+ * UTF-8 (or holds a NUL byte) is written as "text_base64" instead of "text"
+ * so that no byte is lost.
  * ts is written to the millisecond ("2026-11-27T21:04:09.113Z", rounded
  * down); time and due with the precision they have: whole seconds
  * ("2026-11-27T21:04:09Z"), else millis, else micros, so a round trip is exact. */
@@ -96,7 +113,10 @@ void ajar_event_encode(const AjarEvent *event, GString *out);
  * read); unknown fields are ignored. Custody events need id, dir, account,
  * protocol, buddy, rule, time and text (or text_base64), "delayed" also due;
  * outcome and intent events need id, except a "sent" with a rule (a message
- * that passed). */
+ * that passed); "assigned" needs id and rule; "attention" needs account,
+ * protocol, buddy, rule and time, and has no text. chat, nick (strings),
+ * images (a list of file names: no "/", not starting with "."), stranger,
+ * quiet and ask (true or false) are optional in every event. */
 AjarEvent *ajar_event_decode(const char *line, gsize len, GError **error);
 
 /* Formats unix microseconds as "2026-11-27T21:04:09.113Z" (millis) or

@@ -152,8 +152,9 @@ char *ajar_journal_take_renewal_note(AjarJournal *journal);
 
 /* Appends to @out the events that, applied in order to a state that never
  * saw @item's id, give an item like @item: its id, direction, names, time,
- * text, due and state, and whether it was interrupted (for a message in
- * custody). Their ts is @ts, their seq 0. */
+ * text, due, room, nick, images, its stranger, quiet and ask marks and its
+ * state, and whether it was interrupted (for a message in custody). Their
+ * ts is @ts, their seq 0. */
 void ajar_journal_item_events(const AjarItem *item, gint64 ts, GPtrArray *out);
 
 /* A new message id: 26 characters of Crockford base32 (ULID layout: 48 bits

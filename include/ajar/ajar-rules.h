@@ -44,6 +44,7 @@ typedef enum {
     AJAR_ACTION_HOLD,    /* in: kept for review; out: kept as an unsent letter */
     AJAR_ACTION_ARCHIVE, /* in only: stored unread, never announced */
     AJAR_ACTION_DELAY,   /* in: delivered at due time; out: cooling-off */
+    AJAR_ACTION_ASK,     /* out only: kept, and the user is asked at once */
 } AjarAction;
 
 typedef enum {
@@ -63,16 +64,24 @@ typedef enum {
 typedef struct {
     AjarAction action;
     AjarDelayKind delay_kind;
-    gint64 seconds;   /* AJAR_DELAY_SECONDS: 1 .. AJAR_RULES_MAX_SECONDS */
-    int at_minute;    /* AJAR_DELAY_AT: minutes after local midnight, 0 .. 1439 */
-    gboolean confirm; /* outgoing delay: ask at the due time (default answer: don't send) */
+    gint64 seconds;         /* AJAR_DELAY_SECONDS: 1 .. AJAR_RULES_MAX_SECONDS */
+    int at_minute;          /* AJAR_DELAY_AT: minutes after local midnight, 0 .. 1439 */
+    gboolean confirm;       /* outgoing delay: ask at the due time (default answer: don't send) */
+    char *question;         /* outgoing ask: the rule's question; NULL = the default question */
+    gboolean has_quiet;     /* outgoing "quiet_hours" given */
+    int quiet_from_minute;  /* minutes after local midnight, 0 .. 1439 */
+    int quiet_until_minute; /* likewise, never equal to quiet_from_minute */
 } AjarDirectionRule;
 
-/* One "match" entry. account and protocol NULL mean "any". Strings as written. */
+/* One "match" entry: exactly one of buddy, stranger and chat_nick is set.
+ * account and protocol NULL mean "any". Strings as written. */
 typedef struct {
     char *account;
     char *protocol;
-    char *buddy;
+    char *buddy;       /* an IM sender, or a chat occupant's real address */
+    gboolean stranger; /* any sender of an IM the plugin flags as a stranger */
+    char *chat_nick;   /* a chat occupant's nick (case-folded compare) */
+    char *chat;        /* with chat_nick only: the room's name; NULL = any room */
 } AjarMatch;
 
 /* One rule, as written in the file (not normalized). */
@@ -81,6 +90,7 @@ typedef struct {
     GPtrArray *matches; /* AjarMatch*, at least one */
     AjarDirectionRule incoming;
     AjarDirectionRule outgoing;
+    AjarDirectionRule chats;  /* action PASS (the default), HOLD or ARCHIVE only */
     GPtrArray *pass_keywords; /* char*, as written; may be empty */
     gboolean has_active_from;
     gint64 active_from; /* unix microseconds, inclusive */
@@ -128,6 +138,15 @@ guint ajar_rules_get_count(const AjarRuleSet *rules);
 const AjarRule *ajar_rules_get_rule(const AjarRuleSet *rules, guint index);
 AjarNotify ajar_rules_get_notify(const AjarRuleSet *rules);
 
+/* settings.allowed: addresses never screened as strangers, as written. */
+guint ajar_rules_get_allowed_count(const AjarRuleSet *rules);
+/* Returns: (transfer none): address @index, valid while @rules lives. */
+const char *ajar_rules_get_allowed(const AjarRuleSet *rules, guint index);
+/* TRUE if @address is in settings.allowed, compared in the form the set's
+ * normalizer gives for no protocol (case, XMPP resource). @protocol is
+ * accepted for the callers' symmetry and does not narrow the match. */
+gboolean ajar_rules_is_allowed(const AjarRuleSet *rules, const char *protocol, const char *address);
+
 /* Message flags the decision cares about. */
 typedef enum {
     AJAR_MESSAGE_AUTO_RESPONSE = 1 << 0, /* an away message: never withheld */
@@ -142,6 +161,11 @@ typedef struct {
     const char *buddy;    /* the other side's name as the protocol gave it */
     const char *text;     /* plain text (markup already stripped); may be NULL */
     AjarMessageFlags flags;
+    /* IM, direction IN only: the plugin found the sender in no buddy list,
+     * not the account itself, not an auto-response, not a system name. */
+    gboolean stranger;
+    const char *chat; /* a chat line: the room's name; NULL for an IM */
+    const char *nick; /* a chat line: the occupant's nick (buddy = real address or NULL) */
 } AjarFacts;
 
 /* Why the decision is what it is. */
@@ -152,6 +176,7 @@ typedef enum {
     AJAR_REASON_KEYWORD,       /* a pass keyword was in the text: pass */
     AJAR_REASON_AUTO_RESPONSE, /* auto-responses are never withheld: pass */
     AJAR_REASON_REMOTE_SEND,   /* sent by the user's other device: pass */
+    AJAR_REASON_ALLOWED,       /* a stranger in settings.allowed: pass */
 } AjarReason;
 
 typedef struct {
@@ -162,12 +187,24 @@ typedef struct {
     int rule_index;        /* -1 when no rule matched */
     const char *rule_name; /* (transfer none) NULL when no rule matched */
     const char *keyword;   /* (transfer none) the pass keyword that matched */
+    gboolean stranger;     /* the rule matched by a "stranger" entry */
+    gboolean quiet;        /* out: written inside quiet hours: action DELAY, confirm TRUE,
+                            * due = the window's end */
+    const char *question;  /* (transfer none) out ASK: the rule's question, or NULL
+                            * for the plugin's default */
 } AjarDecision;
 
 /* Decides what happens to one message at @now (whose time zone is the one an
- * "at" delay is read in). The first rule (in file order) with a matching entry
- * wins; lookups are hash-based, O(1) in the number of rules for names.
- * Strings in @decision are owned by @rules. */
+ * "at" delay and quiet hours are read in). The first rule (in file order)
+ * with a matching entry wins; lookups are hash-based, O(1) in the number of
+ * rules for names. A chat line (@facts->chat set) is matched by its buddy
+ * entries (real address), then by "chat_nick" entries, and takes the rule's
+ * "chats" action. An incoming IM matched by no buddy entry from a stranger
+ * passes if the sender is in settings.allowed (AJAR_REASON_ALLOWED), else
+ * takes the first rule with a fitting "stranger" entry. An outgoing message
+ * written inside the rule's quiet hours is delayed to the window's end with
+ * confirm, whatever the outgoing action. Strings in @decision are owned by
+ * @rules. */
 void ajar_rules_decide(const AjarRuleSet *rules, const AjarFacts *facts, GDateTime *now,
                        AjarDecision *decision);
 
@@ -176,6 +213,11 @@ void ajar_rules_decide(const AjarRuleSet *rules, const AjarFacts *facts, GDateTi
  * taken as the first instant after the gap; a wall time that happens twice is
  * its first occurrence. Returns unix microseconds. */
 gint64 ajar_rules_next_time_of_day(GDateTime *now, int at_minute);
+
+/* TRUE when @now's local wall time is inside [from, until) of
+ * @outgoing's quiet hours (the window may wrap midnight); FALSE without
+ * quiet hours. */
+gboolean ajar_rules_in_quiet_hours(const AjarDirectionRule *outgoing, GDateTime *now);
 
 const char *ajar_action_to_string(AjarAction action);
 const char *ajar_direction_to_string(AjarDirection direction);
@@ -192,6 +234,11 @@ void ajar_rule_free(AjarRule *rule);
 /* Adds a match entry (@account and @protocol nullable = any). */
 void ajar_rule_add_match(AjarRule *rule, const char *account, const char *protocol,
                          const char *buddy);
+/* Adds a {"chat_nick": @nick} entry (@chat nullable = any room). */
+void ajar_rule_add_chat_nick(AjarRule *rule, const char *account, const char *protocol,
+                             const char *nick, const char *chat);
+/* Adds a {"stranger": true} entry. */
+void ajar_rule_add_stranger(AjarRule *rule, const char *account, const char *protocol);
 
 /* The index of the first rule with a match entry for this buddy (the same
  * matching as ajar_rules_decide()), or -1. */
@@ -208,6 +255,12 @@ AjarRuleSet *ajar_rules_with_rule(const AjarRuleSet *rules, guint index, const A
 /* A new set like @rules with another notify mode.
  * Returns: (transfer full) (nullable). */
 AjarRuleSet *ajar_rules_with_notify(const AjarRuleSet *rules, AjarNotify notify, GError **error);
+
+/* A new set like @rules with @address appended to settings.allowed (the
+ * same set again, with a new reference, if it is already allowed).
+ * Returns: (transfer full) (nullable): NULL with @error for an address
+ * rules.json cannot hold (empty, control characters, too long). */
+AjarRuleSet *ajar_rules_with_allowed(const AjarRuleSet *rules, const char *address, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AjarRuleSet, ajar_rules_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AjarRule, ajar_rule_free)

@@ -31,6 +31,17 @@ typedef struct {
      * conversation. Stays TRUE while the message is kept (a "cancelled"
      * after a "sending" is kept unsent, and still may have gone out). */
     gboolean interrupted;
+    /* What the last custody event said (each custody event says them all):
+     * a chat line's room and nick, the images of its text (file names in
+     * <ajar dir>/images/, NULL = none), and whether the sender was a
+     * stranger ("assigned" gives the message to a rule and clears it),
+     * written in quiet hours, or waiting for an answer (ask). */
+    char *chat;
+    char *nick;
+    char **images;
+    gboolean stranger;
+    gboolean quiet;
+    gboolean ask;
 } AjarItem;
 
 /* TRUE while Ajar alone keeps the message: held, archived (read or not),
@@ -44,7 +55,10 @@ gboolean ajar_item_in_custody(const AjarItem *item);
  * the review lists it, and a renewed journal records it again. */
 #define AJAR_RECENTLY_DISCARDED_DAYS 30
 
-/* Per-rule counters (keyed by rule name). */
+/* Per-rule counters (keyed by rule name). They are history: a stranger's
+ * message later given to another rule ("assigned") stays counted (held,
+ * archived, ...) where it was counted; what happens to it afterwards
+ * (discarded, ...) counts for its new rule. */
 typedef struct {
     guint held;       /* incoming messages ever held */
     guint archived;   /* incoming messages ever archived */
@@ -56,6 +70,7 @@ typedef struct {
     guint sent;       /* outgoing messages that went out (passed or after a delay) */
     guint passed;     /* incoming messages a keyword let through */
     gint64 last_sent; /* unix microseconds of the newest "sent", 0 = never */
+    guint attention;  /* buzzes ("attention" events) */
 } AjarRuleCounters;
 
 typedef struct _AjarState AjarState;

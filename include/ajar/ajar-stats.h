@@ -21,14 +21,15 @@ typedef struct {
     guint letters_now;         /* your messages kept unsent (letters and cancelled) */
     gint64 newest_waiting;     /* the newest waiting message's own time, 0 = none */
     /* ever */
-    guint held_total;     /* their messages ever held */
-    guint archived_total; /* their messages ever archived */
-    guint delayed_total;  /* their messages ever delayed */
-    guint passed_total;   /* their messages a keyword let through */
-    guint held_back;      /* your messages that were never sent: cancelled, kept as letters,
+    guint held_total;      /* their messages ever held */
+    guint archived_total;  /* their messages ever archived */
+    guint delayed_total;   /* their messages ever delayed */
+    guint passed_total;    /* their messages a keyword let through */
+    guint held_back;       /* your messages that were never sent: cancelled, kept as letters,
                            * or discarded ("times you held back") */
-    guint sent_total;     /* your messages to them that went out */
-    gint64 last_sent;     /* unix microseconds you last wrote to them, 0 = never */
+    guint sent_total;      /* your messages to them that went out */
+    gint64 last_sent;      /* unix microseconds you last wrote to them, 0 = never */
+    guint attention_total; /* their buzzes ("attention" events) */
 } AjarRuleStats;
 
 void ajar_rule_stats_free(AjarRuleStats *stats);
@@ -45,7 +46,7 @@ GPtrArray *ajar_stats_compute(const AjarState *state);
  *     Their messages held     12 in all, 3 waiting
  *     Archived                4 in all, 2 unread
  *
- * (lines for delays, cooling-off, letters and keywords only when not zero;
+ * (lines for delays, cooling-off, letters, keywords and buzzes only when not zero;
  * each rule's name as ajar_reveal_name() shows it).
  * Local times are in @now's time zone; "… ago" is measured from @now.
  * "No rules have filtered anything yet." when @stats is empty.
@@ -53,7 +54,8 @@ GPtrArray *ajar_stats_compute(const AjarState *state);
 char *ajar_stats_format_text(const GPtrArray *stats, GDateTime *now);
 
 /* The figures as one JSON object {"rules": [...]} with a fixed key order
- * (times as ISO 8601 UTC, null when never). Returns: (transfer full). */
+ * (times as ISO 8601 UTC, null when never; "attention", last, only when
+ * not zero). Returns: (transfer full). */
 char *ajar_stats_format_json(const GPtrArray *stats);
 
 /* "Fri 27 Nov 21:04" in @now's time zone (the year is added when it is not @now's year:

@@ -44,10 +44,42 @@ check_matches(const AjarRuleSet *rules)
             const AjarMatch *match = g_ptr_array_index(rule->matches, m);
             const char *account = match->account != NULL ? match->account : "me@example.org";
             const char *protocol = match->protocol != NULL ? match->protocol : "prpl-any";
-            AjarFacts facts = { AJAR_DIRECTION_IN, account, protocol, match->buddy, "hi", 0 };
+            AjarFacts facts = {
+                AJAR_DIRECTION_IN, account, protocol, match->buddy, "hi", 0, FALSE, NULL, NULL
+            };
             AjarDecision decision;
-            int found = ajar_rules_find(rules, account, protocol, match->buddy);
+            int found;
 
+            if (match->stranger) {
+                /* A stranger: by buddy entry first, then allowed, then stranger entries. */
+                facts.buddy = "stranger-probe@example.org";
+                facts.stranger = TRUE;
+                found = ajar_rules_find(rules, account, protocol, facts.buddy);
+                ajar_rules_decide(rules, &facts, now, &decision);
+                if (found >= 0)
+                    FUZZ_CHECK(decision.rule_index == found && !decision.stranger,
+                               "stranger: decide chose %d, find %d", decision.rule_index, found);
+                else if (ajar_rules_is_allowed(rules, protocol, facts.buddy))
+                    FUZZ_CHECK(decision.rule_index == -1 && decision.reason == AJAR_REASON_ALLOWED,
+                               "allowed stranger got rule %d", decision.rule_index);
+                else
+                    FUZZ_CHECK(decision.rule_index >= 0 && (guint)decision.rule_index <= i &&
+                                   decision.stranger,
+                               "rules[%u].match[%u] (stranger) chose rule %d", i, m,
+                               decision.rule_index);
+                continue;
+            }
+            if (match->chat_nick != NULL) {
+                facts.buddy = NULL;
+                facts.chat = match->chat != NULL ? match->chat : "room";
+                facts.nick = match->chat_nick;
+                ajar_rules_decide(rules, &facts, now, &decision);
+                FUZZ_CHECK(decision.rule_index >= 0 && (guint)decision.rule_index <= i,
+                           "rules[%u].match[%u] (chat_nick) chose rule %d", i, m,
+                           decision.rule_index);
+                continue;
+            }
+            found = ajar_rules_find(rules, account, protocol, match->buddy);
             FUZZ_CHECK(found >= 0 && (guint)found <= i, "rules[%u].match[%u] found rule %d", i, m,
                        found);
             ajar_rules_decide(rules, &facts, now, &decision);

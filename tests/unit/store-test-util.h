@@ -136,6 +136,14 @@ test_assert_events_equal(const AjarEvent *a, const AjarEvent *b)
     if (a->text != NULL)
         g_assert_cmpmem(a->text, a->text_len, b->text, b->text_len);
     g_assert_cmpstr(a->message, ==, b->message);
+    g_assert_cmpstr(a->chat, ==, b->chat);
+    g_assert_cmpstr(a->nick, ==, b->nick);
+    g_assert_cmpint(a->images != NULL, ==, b->images != NULL);
+    if (a->images != NULL)
+        g_assert_true(g_strv_equal((const char *const *)a->images, (const char *const *)b->images));
+    g_assert_cmpint(a->stranger, ==, b->stranger);
+    g_assert_cmpint(a->quiet, ==, b->quiet);
+    g_assert_cmpint(a->ask, ==, b->ask);
 }
 
 /* Makes writes past @bytes fail with EFBIG (a real failure that also hits

@@ -485,7 +485,7 @@ test_time_precision(void)
 static void
 test_type_names(void)
 {
-    for (AjarEventType t = AJAR_EVENT_HELD; t <= AJAR_EVENT_FAULT; t++) {
+    for (AjarEventType t = AJAR_EVENT_HELD; t <= AJAR_EVENT_ATTENTION; t++) {
         const char *name = ajar_event_type_to_string(t);
         g_assert_nonnull(name);
         g_assert_cmpint(ajar_event_type_from_string(name), ==, t);

@@ -43,6 +43,14 @@ assert_items_alike(const AjarItem *a, const AjarItem *b)
     g_assert_cmpint(a->due, ==, b->due);
     g_assert_cmpint(a->state, ==, b->state);
     g_assert_cmpint(a->interrupted, ==, b->interrupted);
+    g_assert_cmpstr(a->chat, ==, b->chat);
+    g_assert_cmpstr(a->nick, ==, b->nick);
+    g_assert_cmpint(a->images != NULL, ==, b->images != NULL);
+    if (a->images != NULL)
+        g_assert_true(g_strv_equal((const char *const *)a->images, (const char *const *)b->images));
+    g_assert_cmpint(a->stranger, ==, b->stranger);
+    g_assert_cmpint(a->quiet, ==, b->quiet);
+    g_assert_cmpint(a->ask, ==, b->ask);
     g_assert_true(ajar_item_in_custody(b));
     /* One your unsent letter brought back from "discarded" is recorded as
      * the letter it is now ("held"), whatever took it in first. */
@@ -82,7 +90,28 @@ test_item_events(void)
         }
         taken = test_custody_event(story->custody, id, story->dir, text, ts);
         taken->seq = seq++;
+        /* The marks and names of issue 12, at random (a chat line, a
+         * stranger, quiet hours, asking first, images). */
+        if (g_rand_int_range(rand, 0, 3) == 0) {
+            taken->chat = g_strdup_printf("room %u", s % 7);
+            taken->nick = g_strdup_printf("nick %u", s % 5);
+        }
+        if (g_rand_int_range(rand, 0, 3) == 0) {
+            const char *images[] = { "a.png", "b.jpg", NULL };
+            taken->images = g_strdupv((char **)images + g_rand_int_range(rand, 0, 2));
+        }
+        taken->stranger = g_rand_int_range(rand, 0, 3) == 0;
+        taken->quiet = g_rand_int_range(rand, 0, 3) == 0;
+        taken->ask = g_rand_int_range(rand, 0, 3) == 0;
         ajar_state_apply(state, taken);
+        /* A stranger's message given to a rule: the renewed line says so. */
+        if (taken->stranger && g_rand_boolean(rand)) {
+            g_autoptr(AjarEvent) given = test_outcome_event(AJAR_EVENT_ASSIGNED, id, ts);
+            given->rule = g_strdup("Kim");
+            given->seq = seq++;
+            ajar_state_apply(state, given);
+            g_assert_false(ajar_state_lookup(state, id)->stranger);
+        }
         for (guint k = 0; k < G_N_ELEMENTS(story->then) && story->then[k] != 0; k++) {
             g_autoptr(AjarEvent) outcome = test_outcome_event(story->then[k], id, ts + k + 1);
             outcome->seq = seq++;

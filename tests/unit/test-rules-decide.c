@@ -46,7 +46,7 @@ typedef struct {
 
 static const DecideCase decide_cases[] = {
     { "no-rule",
-      { IN, "me@example.org", "prpl-jabber", "pat@example.org", "hi", 0 },
+      { IN, "me@example.org", "prpl-jabber", "pat@example.org", "hi", 0, FALSE, NULL, NULL },
       NOW,
       AJAR_ACTION_PASS,
       AJAR_REASON_NO_RULE,
@@ -55,7 +55,7 @@ static const DecideCase decide_cases[] = {
       FALSE,
       NULL },
     { "hold-exact",
-      { IN, "me@example.org", "prpl-jabber", "sam@example.org", "hi", 0 },
+      { IN, "me@example.org", "prpl-jabber", "sam@example.org", "hi", 0, FALSE, NULL, NULL },
       NOW,
       AJAR_ACTION_HOLD,
       AJAR_REASON_RULE,
@@ -64,7 +64,8 @@ static const DecideCase decide_cases[] = {
       FALSE,
       NULL },
     { "hold-case-and-resource",
-      { IN, "Me@Example.org/Home", "prpl-jabber", "SAM@example.org/phone", "hi", 0 },
+      { IN, "Me@Example.org/Home", "prpl-jabber", "SAM@example.org/phone", "hi", 0, FALSE, NULL,
+        NULL },
       NOW,
       AJAR_ACTION_HOLD,
       AJAR_REASON_RULE,
@@ -73,7 +74,7 @@ static const DecideCase decide_cases[] = {
       FALSE,
       NULL },
     { "other-account-falls-to-next-rule",
-      { IN, "work@example.com", "prpl-jabber", "sam@example.org", "hi", 0 },
+      { IN, "work@example.com", "prpl-jabber", "sam@example.org", "hi", 0, FALSE, NULL, NULL },
       NOW,
       AJAR_ACTION_ARCHIVE,
       AJAR_REASON_RULE,
@@ -82,7 +83,7 @@ static const DecideCase decide_cases[] = {
       FALSE,
       NULL },
     { "irc-any-account",
-      { IN, "me@irc.local", "prpl-irc", "SAM", "hi", 0 },
+      { IN, "me@irc.local", "prpl-irc", "SAM", "hi", 0, FALSE, NULL, NULL },
       NOW,
       AJAR_ACTION_HOLD,
       AJAR_REASON_RULE,
@@ -91,7 +92,7 @@ static const DecideCase decide_cases[] = {
       FALSE,
       NULL },
     { "protocol-must-match",
-      { IN, "me", "prpl-icq", "sam", "hi", 0 },
+      { IN, "me", "prpl-icq", "sam", "hi", 0, FALSE, NULL, NULL },
       NOW,
       AJAR_ACTION_PASS,
       AJAR_REASON_NO_RULE,
@@ -100,7 +101,7 @@ static const DecideCase decide_cases[] = {
       FALSE,
       NULL },
     { "any-protocol-entry",
-      { IN, "me", "prpl-msn", "sam@example.org", "hi", 0 },
+      { IN, "me", "prpl-msn", "sam@example.org", "hi", 0, FALSE, NULL, NULL },
       NOW,
       AJAR_ACTION_ARCHIVE,
       AJAR_REASON_RULE,
@@ -109,7 +110,7 @@ static const DecideCase decide_cases[] = {
       FALSE,
       NULL },
     { "first-match-wins-any-before-protocol",
-      { IN, "me", "prpl-jabber", "alex@example.org", "hi", 0 },
+      { IN, "me", "prpl-jabber", "alex@example.org", "hi", 0, FALSE, NULL, NULL },
       NOW,
       AJAR_ACTION_DELAY,
       AJAR_REASON_RULE,
@@ -118,7 +119,8 @@ static const DecideCase decide_cases[] = {
       FALSE,
       NULL },
     { "keyword-case-insensitive",
-      { IN, "me@example.org", "prpl-jabber", "sam@example.org", "it is an EMERGENCY!", 0 },
+      { IN, "me@example.org", "prpl-jabber", "sam@example.org", "it is an EMERGENCY!", 0, FALSE,
+        NULL, NULL },
       NOW,
       AJAR_ACTION_PASS,
       AJAR_REASON_KEYWORD,
@@ -127,7 +129,8 @@ static const DecideCase decide_cases[] = {
       FALSE,
       "Emergency" },
     { "keyword-phrase-inside-text",
-      { IN, "me@example.org", "prpl-jabber", "sam@example.org", "at the Hospital now", 0 },
+      { IN, "me@example.org", "prpl-jabber", "sam@example.org", "at the Hospital now", 0, FALSE,
+        NULL, NULL },
       NOW,
       AJAR_ACTION_PASS,
       AJAR_REASON_KEYWORD,
@@ -136,7 +139,8 @@ static const DecideCase decide_cases[] = {
       FALSE,
       "hospital" },
     { "keyword-not-for-outgoing",
-      { OUT, "me@example.org", "prpl-jabber", "sam@example.org", "emergency", 0 },
+      { OUT, "me@example.org", "prpl-jabber", "sam@example.org", "emergency", 0, FALSE, NULL,
+        NULL },
       NOW,
       AJAR_ACTION_DELAY,
       AJAR_REASON_RULE,
@@ -145,7 +149,7 @@ static const DecideCase decide_cases[] = {
       TRUE,
       NULL },
     { "no-text-no-keyword",
-      { IN, "me@example.org", "prpl-jabber", "sam@example.org", NULL, 0 },
+      { IN, "me@example.org", "prpl-jabber", "sam@example.org", NULL, 0, FALSE, NULL, NULL },
       NOW,
       AJAR_ACTION_HOLD,
       AJAR_REASON_RULE,
@@ -154,7 +158,8 @@ static const DecideCase decide_cases[] = {
       FALSE,
       NULL },
     { "outgoing-delay-confirm",
-      { OUT, "me@example.org", "prpl-jabber", "sam@example.org/phone", "miss you", 0 },
+      { OUT, "me@example.org", "prpl-jabber", "sam@example.org/phone", "miss you", 0, FALSE, NULL,
+        NULL },
       NOW,
       AJAR_ACTION_DELAY,
       AJAR_REASON_RULE,
@@ -163,7 +168,7 @@ static const DecideCase decide_cases[] = {
       TRUE,
       NULL },
     { "outgoing-hold-letter",
-      { OUT, "other", "prpl-jabber", "sam@example.org", "hi", 0 },
+      { OUT, "other", "prpl-jabber", "sam@example.org", "hi", 0, FALSE, NULL, NULL },
       NOW,
       AJAR_ACTION_HOLD,
       AJAR_REASON_RULE,
@@ -172,8 +177,8 @@ static const DecideCase decide_cases[] = {
       FALSE,
       NULL },
     { "auto-response-never-withheld",
-      { IN, "me@example.org", "prpl-jabber", "sam@example.org", "away",
-        AJAR_MESSAGE_AUTO_RESPONSE },
+      { IN, "me@example.org", "prpl-jabber", "sam@example.org", "away", AJAR_MESSAGE_AUTO_RESPONSE,
+        FALSE, NULL, NULL },
       NOW,
       AJAR_ACTION_PASS,
       AJAR_REASON_AUTO_RESPONSE,
@@ -182,7 +187,8 @@ static const DecideCase decide_cases[] = {
       FALSE,
       NULL },
     { "remote-send-never-withheld",
-      { OUT, "me@example.org", "prpl-jabber", "sam@example.org", "hi", AJAR_MESSAGE_REMOTE_SEND },
+      { OUT, "me@example.org", "prpl-jabber", "sam@example.org", "hi", AJAR_MESSAGE_REMOTE_SEND,
+        FALSE, NULL, NULL },
       NOW,
       AJAR_ACTION_PASS,
       AJAR_REASON_REMOTE_SEND,
@@ -191,7 +197,7 @@ static const DecideCase decide_cases[] = {
       FALSE,
       NULL },
     { "no-buddy",
-      { IN, "me", "prpl-jabber", NULL, "hi", 0 },
+      { IN, "me", "prpl-jabber", NULL, "hi", 0, FALSE, NULL, NULL },
       NOW,
       AJAR_ACTION_PASS,
       AJAR_REASON_NO_RULE,
@@ -200,7 +206,7 @@ static const DecideCase decide_cases[] = {
       FALSE,
       NULL },
     { "before-active",
-      { IN, "me", "prpl-jabber", "kim@example.org", "hi", 0 },
+      { IN, "me", "prpl-jabber", "kim@example.org", "hi", 0, FALSE, NULL, NULL },
       G_GINT64_CONSTANT(1796083199),
       AJAR_ACTION_PASS,
       AJAR_REASON_INACTIVE,
@@ -210,7 +216,7 @@ static const DecideCase decide_cases[] = {
       NULL },
     /* from is inclusive: 2026-12-01T00:00:00Z itself is inside; due is 07:00 the same day */
     { "active-from-inclusive",
-      { IN, "me", "prpl-jabber", "kim@example.org", "hi", 0 },
+      { IN, "me", "prpl-jabber", "kim@example.org", "hi", 0, FALSE, NULL, NULL },
       G_GINT64_CONSTANT(1796083200),
       AJAR_ACTION_DELAY,
       AJAR_REASON_RULE,
@@ -220,7 +226,7 @@ static const DecideCase decide_cases[] = {
       NULL },
     /* until is exclusive */
     { "active-until-exclusive",
-      { IN, "me", "prpl-jabber", "kim@example.org", "hi", 0 },
+      { IN, "me", "prpl-jabber", "kim@example.org", "hi", 0, FALSE, NULL, NULL },
       G_GINT64_CONSTANT(1803859200),
       AJAR_ACTION_PASS,
       AJAR_REASON_INACTIVE,
@@ -230,7 +236,7 @@ static const DecideCase decide_cases[] = {
       NULL },
     /* 23:50 UTC: the next 07:00 is tomorrow */
     { "at-across-midnight",
-      { IN, "me", "prpl-jabber", "kim@example.org", "hi", 0 },
+      { IN, "me", "prpl-jabber", "kim@example.org", "hi", 0, FALSE, NULL, NULL },
       G_GINT64_CONSTANT(1796083200) + 23 * 3600 + 50 * 60,
       AJAR_ACTION_DELAY,
       AJAR_REASON_RULE,
@@ -240,7 +246,7 @@ static const DecideCase decide_cases[] = {
       NULL },
     /* exactly 07:00: "next" is strictly later, so tomorrow */
     { "at-exactly-now",
-      { IN, "me", "prpl-jabber", "kim@example.org", "hi", 0 },
+      { IN, "me", "prpl-jabber", "kim@example.org", "hi", 0, FALSE, NULL, NULL },
       G_GINT64_CONSTANT(1796083200) + 7 * 3600,
       AJAR_ACTION_DELAY,
       AJAR_REASON_RULE,
@@ -302,7 +308,7 @@ test_at(gconstpointer data)
         "\"incoming\": {\"action\": \"delay\", \"at\": \"%s\"}}]}",
         c->at);
     g_autoptr(AjarRuleSet) rules = parse_ok(json);
-    AjarFacts facts = { IN, "me", "prpl-irc", "sam", "hi", 0 };
+    AjarFacts facts = { IN, "me", "prpl-irc", "sam", "hi", 0, FALSE, NULL, NULL };
     AjarDecision decision;
 
     g_assert_nonnull(berlin);
@@ -318,8 +324,10 @@ test_decide_contact_two_accounts(void)
 {
     g_autoptr(AjarRuleSet) rules = parse_ok(decide_rules);
     g_autoptr(GDateTime) now = g_date_time_new_from_unix_utc(NOW);
-    AjarFacts xmpp = { IN, "me@example.org/Home", "prpl-jabber", "sam@example.org", "hi", 0 };
-    AjarFacts irc = { IN, "me@irc.example.org", "prpl-irc", "sam", "hi", 0 };
+    AjarFacts xmpp = {
+        IN, "me@example.org/Home", "prpl-jabber", "sam@example.org", "hi", 0, FALSE, NULL, NULL
+    };
+    AjarFacts irc = { IN, "me@irc.example.org", "prpl-irc", "sam", "hi", 0, FALSE, NULL, NULL };
     AjarDecision a, b;
 
     ajar_rules_decide(rules, &xmpp, now, &a);
@@ -342,7 +350,9 @@ test_decide_constant_work(void)
     for (int s = 0; s < 2; s++) {
         g_autoptr(GString) json = g_string_new("{\"version\": 1, \"rules\": [");
         g_autoptr(AjarRuleSet) rules = NULL;
-        AjarFacts facts = { IN, "me@example.org", "prpl-jabber", "buddy0@example.org", "hi", 0 };
+        AjarFacts facts = {
+            IN, "me@example.org", "prpl-jabber", "buddy0@example.org", "hi", 0, FALSE, NULL, NULL
+        };
         AjarDecision decision;
 
         for (guint i = 0; i < sizes[s]; i++)
@@ -376,8 +386,13 @@ test_edit_add_replace_remove(void)
     g_autoptr(AjarRule) cooler = NULL;
     g_autoptr(GError) error = NULL;
     g_autoptr(GDateTime) now = g_date_time_new_from_unix_utc(NOW);
-    AjarFacts in = { IN, "me@example.org/Home", "prpl-jabber", "Sam@example.org/phone", "hi", 0 };
-    AjarFacts out = { OUT, "me@example.org/Home", "prpl-jabber", "sam@example.org", "hi", 0 };
+    AjarFacts in = {
+        IN,  "me@example.org/Home", "prpl-jabber", "Sam@example.org/phone", "hi", 0, FALSE, NULL,
+        NULL
+    };
+    AjarFacts out = {
+        OUT, "me@example.org/Home", "prpl-jabber", "sam@example.org", "hi", 0, FALSE, NULL, NULL
+    };
     AjarDecision decision;
     g_autofree char *text = NULL;
 

@@ -62,7 +62,9 @@ static const BadCase bad_cases[] = {
       "rules.json:1:52: rules[0].match[0]: must be an object like {\"buddy\": "
       "\"sam@example.org\"}, not a string" },
     { "buddy-missing", R("{\"name\": \"Sam\", \"match\": [{\"account\": \"me\"}]}"),
-      AJAR_RULES_ERROR_MISSING, "rules.json:1:52: rules[0].match[0]: \"buddy\" is missing" },
+      AJAR_RULES_ERROR_MISSING,
+      "rules.json:1:52: rules[0].match[0]: needs \"buddy\", \"stranger\": true or "
+      "\"chat_nick\"" },
     { "buddy-control-char", R("{\"name\": \"Sam\", \"match\": [{\"buddy\": \"sam\\u0007\"}]}"),
       AJAR_RULES_ERROR_VALUE,
       "rules.json:1:62: rules[0].match[0].buddy: must not contain control characters (found "
@@ -75,7 +77,7 @@ static const BadCase bad_cases[] = {
       "rules.json:1:83: rules[0].incomming: unknown key; did you mean \"incoming\"?" },
     { "rule-unknown-far", R(RULE(", \"colour\": \"blue\"")), AJAR_RULES_ERROR_UNKNOWN_KEY,
       "rules.json:1:83: rules[0].colour: unknown key; the keys allowed here are name, match, "
-      "incoming, outgoing, pass_keywords, active" },
+      "incoming, outgoing, chats, pass_keywords, active" },
     { "incoming-not-object", R(RULE(", \"incoming\": \"hold\"")), AJAR_RULES_ERROR_TYPE,
       "rules.json:1:95: rules[0].incoming: must be an object like {\"action\": \"hold\"}, not a "
       "string" },
@@ -122,7 +124,7 @@ static const BadCase bad_cases[] = {
     { "outgoing-archive", R(RULE(", \"outgoing\": {\"action\": \"archive\"}")),
       AJAR_RULES_ERROR_VALUE,
       "rules.json:1:106: rules[0].outgoing.action: \"archive\" is not an action for your own "
-      "messages; use \"pass\", \"delay\" or \"hold\"" },
+      "messages; use \"pass\", \"delay\", \"hold\" or \"ask\"" },
     { "outgoing-at", R(RULE(", \"outgoing\": {\"action\": \"delay\", \"at\": \"07:00\"}")),
       AJAR_RULES_ERROR_UNKNOWN_KEY,
       "rules.json:1:115: rules[0].outgoing.at: your own messages can only be delayed by "
@@ -403,7 +405,7 @@ test_good_empty_set(void)
     g_autoptr(AjarRuleSet) rules = ajar_rules_new_empty(NULL, NULL);
     g_autofree char *out = ajar_rules_serialize(rules);
     g_autoptr(GDateTime) now = g_date_time_new_from_unix_utc(1795737600);
-    AjarFacts facts = { AJAR_DIRECTION_IN, "me", "prpl-jabber", "sam", "hi", 0 };
+    AjarFacts facts = { AJAR_DIRECTION_IN, "me", "prpl-jabber", "sam", "hi", 0, FALSE, NULL, NULL };
     AjarDecision decision;
 
     g_assert_cmpstr(out, ==,

@@ -1,0 +1,45 @@
+/* ajar-state-private.h — the state's insides, shared by the code that
+ * applies events (ajar-state.c) and the code that answers questions about
+ * the result (ajar-state-query.c). Not installed. */
+#pragma once
+
+#include "ajar/ajar-state.h"
+
+G_BEGIN_DECLS
+
+#define N_EVENT_TYPES (AJAR_EVENT_ATTENTION + 1)
+#define ULID_LENGTH 26
+
+typedef struct {
+    AjarItem item; /* first, so an AjarItem* is a StateItem* */
+    /* One bit per AjarEventType already counted for this message, so a
+     * repeated line (or a message held twice) is not counted twice. */
+    guint counted;
+    gboolean text_inline; /* item.text is in @strings, not its own allocation */
+    char strings[];       /* the id, then the first text */
+} StateItem;
+
+/* A rule's counters and what it has waiting now. */
+typedef struct {
+    AjarRuleCounters counters; /* first, so an AjarRuleCounters* is a RuleState* */
+    guint waiting;             /* incoming messages held or delayed now */
+} RuleState;
+
+struct _AjarState {
+    GHashTable *items;       /* item->id -> StateItem*, owns the items */
+    GPtrArray *order;        /* StateItem*, in the order first seen */
+    gboolean order_unsorted; /* a later item has a smaller first_seq (a hostile file) */
+    GHashTable *counters;    /* rule name -> AjarRuleCounters* */
+    GHashTable *names;       /* interned account, protocol, buddy, rule, chat, nick names (a set) */
+    char *recent_names[6];   /* the last name interned for each of the six fields */
+    const char *recent_rule; /* the last rule counters_for() found, and its counters */
+    AjarRuleCounters *recent_counters;
+    guint state_counts[N_EVENT_TYPES];
+    guint orphans;
+    guint event_count;
+    gint64 last_seq;
+    gboolean has_last_id;
+    char last_id[ULID_LENGTH + 1];
+};
+
+G_END_DECLS
