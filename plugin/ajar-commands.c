@@ -59,7 +59,12 @@ status(AjarPlugin *ajar, PurpleConversation *conv)
     guint held = 0, archived = 0, unread = 0, delayed = 0, waiting = 0, letters = 0;
     guint shown_maybe = 0, sent_maybe = 0;
 
-    if (index < 0) {
+    if (index < 0 && ajar_strangers_has_kept(ajar, account, buddy)) {
+        /* TRANSLATORS: "/ajar is NAME" and "/ajar allow" are commands: keep
+         * them as they are (NAME may be translated). */
+        g_string_append(text, _("Ajar: a new sender, not in your buddy list; /ajar is NAME or "
+                                "/ajar allow decides who they are."));
+    } else if (index < 0) {
         g_string_append(text, _("Ajar: nothing is filtered for this person."));
     } else {
         g_autofree char *what =

@@ -161,6 +161,14 @@ ajar_strangers_list(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
     return out;
 }
 
+gboolean
+ajar_strangers_has_kept(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
+{
+    g_autoptr(GPtrArray) kept = ajar_strangers_list(ajar, account, buddy);
+
+    return kept->len > 0;
+}
+
 AjarStranger *
 ajar_strangers_lookup(AjarPlugin *ajar, const char *key)
 {

@@ -39,6 +39,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(AjarStranger, ajar_stranger_free)
  * those who wrote to @buddy's conversation on @account when both are set.
  * Returns: (transfer full): AjarStranger* (the array frees them). */
 GPtrArray *ajar_strangers_list(AjarPlugin *ajar, PurpleAccount *account, const char *buddy);
+/* Whether a stranger who wrote to @buddy's conversation on @account has
+ * kept messages. */
+gboolean ajar_strangers_has_kept(AjarPlugin *ajar, PurpleAccount *account, const char *buddy);
 /* Returns: (transfer full) (nullable): the stranger with @key if they still
  * have kept messages. */
 AjarStranger *ajar_strangers_lookup(AjarPlugin *ajar, const char *key);

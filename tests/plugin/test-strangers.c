@@ -473,6 +473,10 @@ test_command_allow(void)
 
     receive("rae@example.org", "one");
     receive("rae@example.org", "two");
+    g_assert_cmpint(run("rae@example.org", "ajar status", &said), ==, PURPLE_CMD_STATUS_OK);
+    g_assert_true(g_str_has_prefix(said, "Ajar: a new sender, not in your buddy list; /ajar is "
+                                         "NAME or /ajar allow decides who they are. Kept: 2 held"));
+    g_clear_pointer(&said, g_free);
     run_fails(SAM, "ajar allow", "not with a new sender");
     g_assert_cmpint(run("rae@example.org", "ajar allow", &said), ==, PURPLE_CMD_STATUS_OK);
     g_assert_cmpstr(said, ==,
