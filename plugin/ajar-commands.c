@@ -9,6 +9,7 @@
 #include "ajar-custody.h"
 #include "ajar-review.h"
 #include "ajar-status-text.h"
+#include "ajar-strangers.h"
 
 #include <cmds.h>
 #include <string.h>
@@ -20,8 +21,9 @@
 static const char *const usage =
     /* TRANSLATORS: /ajar's help, one command a line. Keep "/ajar", the
      * command words (status, hold, archive, delay, pass, cooloff, ask, quiet, off,
-     * review, release, cancel, send, undiscard, help, all) and HH:MM as they
-     * are: they are what is typed. MINUTES, QUESTION and ID may be translated. */
+     * review, release, cancel, send, undiscard, is, allow, help, all) and
+     * HH:MM as they are: they are what is typed. MINUTES, QUESTION, ID and
+     * NAME may be translated. */
     N_("/ajar status — what Ajar does for this person, and what it keeps\n"
        "/ajar hold — keep their messages out of sight until you review them\n"
        "/ajar archive — store their messages unread, never announced\n"
@@ -35,6 +37,8 @@ static const char *const usage =
        "/ajar cancel [all|ID] — keep your waiting messages unsent\n"
        "/ajar send [all|ID] — send your cooling-off messages now (all: unsent letters too)\n"
        "/ajar undiscard [all|ID] — bring back messages you discarded (the last 30 days)\n"
+       "/ajar is NAME — a new sender is the person of rule NAME: kept under that rule\n"
+       "/ajar allow — let a new sender through, and never screen them again\n"
        "/ajar help — this list");
 
 static void
@@ -58,7 +62,12 @@ status(AjarPlugin *ajar, PurpleConversation *conv)
     guint held = 0, archived = 0, unread = 0, delayed = 0, waiting = 0, letters = 0;
     guint shown_maybe = 0, sent_maybe = 0;
 
-    if (index < 0) {
+    if (index < 0 && ajar_strangers_has_kept(ajar, account, buddy)) {
+        /* TRANSLATORS: "/ajar is NAME" and "/ajar allow" are commands: keep
+         * them as they are (NAME may be translated). */
+        g_string_append(text, _("Ajar: a new sender, not in your buddy list; /ajar is NAME or "
+                                "/ajar allow decides who they are."));
+    } else if (index < 0) {
         g_string_append(text, _("Ajar: nothing is filtered for this person."));
     } else {
         const AjarRule *rule = ajar_rules_get_rule(ajar->rules, (guint)index);
@@ -427,7 +436,8 @@ run_command(PurpleConversation *conv, gchar **args, gchar **error_out, AjarPlugi
         *error_out = ajar_context_busy_refusal(ajar);
         return PURPLE_CMD_RET_FAILED;
     }
-    if (argv->len > 2)
+    /* A rule's name may hold spaces: "/ajar is" takes the rest of the line. */
+    if (argv->len > 2 && strcmp(sub, "is") != 0)
         return usage_error(error_out);
 
     if (strcmp(sub, "help") == 0 && arg == NULL) {
@@ -504,6 +514,23 @@ run_command(PurpleConversation *conv, gchar **args, gchar **error_out, AjarPlugi
                         _("Ajar: nothing of yours is waiting."), DONE_KEPT_UNSENT, error_out);
     if (strcmp(sub, "undiscard") == 0)
         return undiscard(ajar, conv, arg, error_out);
+    if ((strcmp(sub, "is") == 0 && arg != NULL) || (strcmp(sub, "allow") == 0 && arg == NULL)) {
+        g_autofree char *name = NULL;
+        g_autofree char *done = NULL;
+
+        if (sub[0] == 'i') {
+            /* Everything after "is", as typed. */
+            const char *rest = strstr(args[0], "is") + 2;
+            name = g_strstrip(g_strdup(rest));
+            done = ajar_strangers_command_is(ajar, conv, name, error_out);
+        } else {
+            done = ajar_strangers_command_allow(ajar, conv, error_out);
+        }
+        if (done == NULL)
+            return PURPLE_CMD_RET_FAILED;
+        say(conv, done);
+        return PURPLE_CMD_RET_OK;
+    }
     if (strcmp(sub, "send") == 0) {
         guint unsaved = 0, maybe_gone = 0;
 
@@ -571,9 +598,10 @@ ajar_commands_register(AjarPlugin *ajar)
         "ajar", "s", PURPLE_CMD_P_PLUGIN, /* no i18n: the command's name */
         PURPLE_CMD_FLAG_IM | PURPLE_CMD_FLAG_ALLOW_WRONG_ARGS, AJAR_PLUGIN_ID, ajar_cmd_cb,
         /* TRANSLATORS: /help ajar. Keep everything before the colon as it
-         * is, but MINUTES and ID: it is what is typed. */
+         * is, but MINUTES, QUESTION, ID and NAME: it is what is typed. */
         _("ajar [status|hold|archive|delay MINUTES|delay HH:MM|pass|cooloff MINUTES|cooloff off|"
-          "ask [QUESTION]|ask off|quiet HH:MM HH:MM|quiet off|review|release [all|ID]|cancel [all|ID]|send [all|ID]|undiscard [all|ID]|help]: what "
+          "ask [QUESTION]|ask off|quiet HH:MM HH:MM|quiet off|review|release [all|ID]|"
+          "cancel [all|ID]|send [all|ID]|undiscard [all|ID]|is NAME|allow|help]: what "
           "Ajar does for this person"),
         ajar);
 }

@@ -8,6 +8,7 @@
 #include "ajar-custody.h"
 #include "ajar-images.h"
 #include "ajar-schedule.h"
+#include "ajar-strangers.h"
 
 #include <debug.h>
 #include <notify.h>
@@ -31,6 +32,8 @@ ajar_intercept_facts(PurpleAccount *account, AjarDirection direction, const char
         facts.flags |= AJAR_MESSAGE_AUTO_RESPONSE;
     if (flags & PURPLE_MESSAGE_REMOTE_SEND)
         facts.flags |= AJAR_MESSAGE_REMOTE_SEND;
+    if (direction == AJAR_DIRECTION_IN)
+        facts.stranger = ajar_strangers_is_stranger(account, buddy, flags);
     return facts;
 }
 
@@ -42,7 +45,8 @@ decide(AjarPlugin *ajar, const AjarFacts *facts, AjarDecision *decision)
     /* Every message of every account comes here, most from someone no rule
      * names: for them, reading the local clock (a GDateTime in the local
      * time zone) would cost more than the whole lookup. */
-    if (ajar_rules_find(ajar->rules, facts->account, facts->protocol, facts->buddy) < 0) {
+    if (!facts->stranger &&
+        ajar_rules_find(ajar->rules, facts->account, facts->protocol, facts->buddy) < 0) {
         memset(decision, 0, sizeof *decision);
         decision->action = AJAR_ACTION_PASS;
         decision->reason = AJAR_REASON_NO_RULE;
@@ -142,6 +146,7 @@ ajar_intercept_take(AjarPlugin *ajar, PurpleAccount *account, const char *sender
     event->nick = g_strdup(nick);
     set_text(event, message);
     event->due = decision->due;
+    event->stranger = decision->stranger;
     /* Its pictures are on disk before the line that names them. */
     if (!ajar_images_keep(ajar, message, event, &error)) {
         /* TRANSLATORS: %s is the person's name (their rule's name). */

@@ -10,6 +10,7 @@
 #include "ajar-review.h"
 #include "ajar-review-discard.h"
 #include "ajar-review-page.h"
+#include "ajar-review-strangers.h"
 
 #include "ajar-contact.h"
 #include "ajar-custody.h"
@@ -65,6 +66,9 @@ people(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
         g_autofree char *key = g_strconcat(rule, item->chat != NULL ? "\n" : "", item->chat, NULL);
         Person *person;
 
+        /* New senders have lines of their own (ajar-review-strangers.c). */
+        if (item->stranger && item->dir == AJAR_DIRECTION_IN)
+            continue;
         if (account != NULL && buddy != NULL && g_strcmp0(rule, only_rule) != 0 &&
             !ajar_contact_covers(ajar, account, buddy, item))
             continue;
@@ -335,7 +339,9 @@ choose_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
         purple_request_fields_get_field(fields, "person")); /* no i18n: field id */
     const char *rule = chosen != NULL ? ajar_review_step_key(step, chosen->data) : NULL;
 
-    if (chosen != NULL && rule == NULL) {
+    if (ajar_review_strangers_is_key(rule)) {
+        ajar_review_strangers_open(step->ajar, rule);
+    } else if (chosen != NULL && rule == NULL) {
         const char *buddy;
         PurpleAccount *account = ajar_review_step_person(step, &buddy);
         ajar_review_open_discarded(step->ajar, account, buddy);
@@ -354,6 +360,7 @@ ajar_review_open(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
     PurpleRequestFieldGroup *group;
     PurpleRequestField *list;
     ReviewStep *step;
+    guint lines;
 
     if (ajar->journal_busy) {
         /* What is kept is in the other messenger's Ajar. */
@@ -361,7 +368,7 @@ ajar_review_open(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
         purple_notify_info(ajar->plugin, _("Ajar"), refusal, NULL);
         return;
     }
-    if (found->len == 0 && discarded == NULL) {
+    if (found->len == 0 && discarded == NULL && !ajar_review_strangers_any(ajar, account, buddy)) {
         purple_notify_info(ajar->plugin, _("Ajar"), _("Nothing is being kept."),
                            buddy != NULL ? _("No messages from or to this person are waiting.")
                                          : NULL);
@@ -375,6 +382,10 @@ ajar_review_open(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
     /* No label: Finch would give it half of the line and cut the counts. */
     list = purple_request_field_list_new("person", NULL); /* no i18n: field id */
     purple_request_field_list_set_multi_select(list, FALSE);
+    /* New senders first, under their heading (selected). */
+    lines = ajar_review_strangers_add_lines(ajar, step, list, account, buddy);
+    if (lines > 0)
+        purple_request_field_list_add_selected(list, g_ptr_array_index(step->labels, 0));
     for (guint i = 0; i < found->len; i++) {
         const Person *person = g_ptr_array_index(found, i);
         char *line = describe_person(person);
@@ -384,13 +395,13 @@ ajar_review_open(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
         g_ptr_array_add(step->chats, g_strdup(person->chat));
         /* libpurple refuses NULL data (g_return_if_fail): the position will do. */
         purple_request_field_list_add_icon(list, line, NULL, GUINT_TO_POINTER(i + 1));
-        if (i == 0)
+        if (i == 0 && lines == 0)
             purple_request_field_list_add_selected(list, line);
     }
     /* Last, and without a key: what the user discarded lately. */
     if (discarded != NULL) {
         purple_request_field_list_add_icon(list, discarded, NULL, GUINT_TO_POINTER(found->len + 1));
-        if (found->len == 0)
+        if (found->len == 0 && lines == 0)
             purple_request_field_list_add_selected(list, discarded);
     }
     purple_request_field_group_add_field(group, list);
