@@ -97,7 +97,7 @@ enum {
     DO_ALLOW,
     DO_DISCARD,
     DO_NEXT_PAGE,
-    DO_RULE, /* DO_RULE + i: "This is" the page's rule i */
+    DO_RULE, /* DO_RULE + i: "This is" page->offered[i] */
 };
 
 /* A sender's page while it is open. */
@@ -247,8 +247,9 @@ open_page(AjarPlugin *ajar, const char *key, guint start)
          * this rule (%s is its name); their address is added to it. */
         label = g_strdup_printf(_("This is %s"), shown);
 
+        /* Numbered among those offered: page_ok_cb reads offered[what - DO_RULE]. */
+        ajar_review_add_option(field, label, DO_RULE + (int)page->offered->len, FALSE);
         g_ptr_array_add(page->offered, g_strdup(rule));
-        ajar_review_add_option(field, label, DO_RULE + (int)i, FALSE);
     }
     ajar_review_add_option(field, _("Let them through (and never screen them again)"), DO_ALLOW,
                            FALSE);

@@ -505,6 +505,34 @@ test_help(void)
     g_assert_cmpint(run(SAM, "ajar is", &said), ==, PURPLE_CMD_STATUS_FAILED);
 }
 
+/* The rule only for strangers listed FIRST: "This is Sam" is still Sam's
+ * (the choices are counted among those offered, not among all rules). */
+static void
+test_this_is_strangers_rule_first(void)
+{
+    g_autoptr(GPtrArray) page = NULL;
+    g_autoptr(GPtrArray) assigned = NULL;
+    g_autoptr(AjarRuleSet) rules = NULL;
+    gint64 seq;
+
+    ajar_test_reload_with_rules(
+        "{\"version\": 1, \"rules\": [{\"name\": \"New senders\", \"match\": [{\"stranger\": "
+        "true}], \"incoming\": {\"action\": \"hold\"}}, {\"name\": \"Sam\", \"match\": "
+        "[{\"buddy\": \"" SAM "\"}], \"incoming\": {\"action\": \"hold\"}}, {\"name\": "
+        "\"Alex\", \"match\": [{\"buddy\": \"alex@example.org\"}], \"incoming\": {\"action\": "
+        "\"archive\"}}]}\n");
+    receive("uma@example.org", "it's me, Sam, new account");
+    page = open_sender("  uma@");
+    seq = ajar_test_last_seq();
+    choose(page, "This is Sam");
+    rules = ajar_test_parse_rules();
+    g_assert_true(rule_has_buddy(ajar_rules_get_rule(rules, 1), "uma@example.org"));
+    g_assert_false(rule_has_buddy(ajar_rules_get_rule(rules, 2), "uma@example.org"));
+    assigned = ajar_test_events_since(seq, AJAR_EVENT_ASSIGNED, NULL);
+    g_assert_cmpuint(assigned->len, ==, 1);
+    g_assert_cmpstr(((AjarEvent *)g_ptr_array_index(assigned, 0))->rule, ==, "Sam");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -527,6 +555,8 @@ main(int argc, char **argv)
     g_test_add_func("/plugin/strangers/command-is", test_command_is);
     g_test_add_func("/plugin/strangers/command-allow", test_command_allow);
     g_test_add_func("/plugin/strangers/help", test_help);
+    g_test_add_func("/plugin/strangers/this-is-strangers-rule-first",
+                    test_this_is_strangers_rule_first);
     status = g_test_run();
 
     ajar_test_unload();
