@@ -56,7 +56,9 @@ ajar_review_strangers_add_lines(AjarPlugin *ajar, ReviewStep *step, PurpleReques
     heading = g_strdup_printf(P_("%u new sender: %s", "%u new senders: %s", strangers->len),
                               strangers->len, counts);
     /* The heading opens the first of them. */
+    /* The step's labels, keys and rooms stay index for index (no room here). */
     g_ptr_array_add(step->labels, heading);
+    g_ptr_array_add(step->chats, NULL);
     g_ptr_array_add(step->keys,
                     g_strdup(((const AjarStranger *)g_ptr_array_index(strangers, 0))->key));
     purple_request_field_list_add_icon(list, heading, NULL, GUINT_TO_POINTER(step->labels->len));
@@ -72,6 +74,7 @@ ajar_review_strangers_add_lines(AjarPlugin *ajar, ReviewStep *step, PurpleReques
         char *line = g_strconcat("  ", text, NULL);
 
         g_ptr_array_add(step->labels, line);
+        g_ptr_array_add(step->chats, NULL);
         g_ptr_array_add(step->keys, g_strdup(stranger->key));
         purple_request_field_list_add_icon(list, line, NULL, GUINT_TO_POINTER(step->labels->len));
     }

@@ -488,6 +488,27 @@ test_history_and_restart(void)
     test_client_request_cancel(g_ptr_array_index(step, 0));
 }
 
+/* A new sender listed first in the review's first step: the room's line
+ * still opens the room's kept lines (the step's per-line data stays in
+ * step with its lines). */
+static void
+test_review_with_new_sender(void)
+{
+    g_autoptr(GPtrArray) step = NULL;
+
+    ajar_test_reload_with_rules(
+        "{\"version\": 1, \"rules\": [{\"name\": \"Sam\", \"match\": [" BY_ADDRESS
+        "], \"chats\": " HOLD "}, {\"name\": \"New\", \"match\": [{\"stranger\": true}], "
+        "\"incoming\": " HOLD "}]}\n");
+    test_client_receive(me(), "zoe@example.org", "hello from zoe", 0, time(NULL));
+    test_client_iterate(100);
+    g_assert_cmpuint(ajar_test_count_and_free(ids_of("zoe@example.org", AJAR_EVENT_HELD)), ==, 1);
+    step = ajar_test_review_read(ROOM ": 6 lines from Sam", NULL);
+    g_assert_nonnull(strstr(content(step), "new since then"));
+    g_assert_null(strstr(content(step), "hello from zoe"));
+    test_client_request_cancel(g_ptr_array_index(step, 0));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -507,6 +528,7 @@ main(int argc, char **argv)
     g_test_add_func("/plugin/chats/release-room-closed", test_release_room_closed);
     g_test_add_func("/plugin/chats/journal-failure", test_journal_failure);
     g_test_add_func("/plugin/chats/history-and-restart", test_history_and_restart);
+    g_test_add_func("/plugin/chats/review-with-new-sender", test_review_with_new_sender);
     status = g_test_run();
 
     test_client_quit();
