@@ -333,9 +333,12 @@ failed_line(const GError *error)
 
 /* The stranger this conversation is with, with their kept messages (none,
  * if they are a stranger only now), or NULL if it is not with one: a
- * buddy, a name a rule already has, the account itself, the system. */
+ * buddy, a name a rule already has, the account itself, the system. But
+ * a name rule @is_rule (nullable) already has, with messages still kept as
+ * a stranger's, is theirs: "/ajar is NAME" again after the address was
+ * saved and the journal failed, to journal the rest. */
 static AjarStranger *
-stranger_of(AjarPlugin *ajar, PurpleConversation *conv)
+stranger_of(AjarPlugin *ajar, PurpleConversation *conv, const char *is_rule)
 {
     PurpleAccount *account = purple_conversation_get_account(conv);
     const char *who = purple_conversation_get_name(conv);
@@ -343,12 +346,15 @@ stranger_of(AjarPlugin *ajar, PurpleConversation *conv)
     const char *protocol = purple_account_get_protocol_id(account);
     g_autoptr(GPtrArray) kept = NULL;
     g_autofree char *address = NULL;
+    int owner = ajar_rules_find(ajar->rules, account_name, protocol, who);
 
-    if (ajar_rules_find(ajar->rules, account_name, protocol, who) >= 0)
+    if (owner >= 0 && (is_rule == NULL || rule_named(ajar, is_rule) != owner))
         return NULL;
     kept = ajar_strangers_list(ajar, account, who);
     if (kept->len > 0)
         return g_ptr_array_steal_index(kept, 0);
+    if (owner >= 0)
+        return NULL;
     if (!ajar_strangers_is_stranger(account, who, 0))
         return NULL;
     address = ajar_normalize_cb(protocol, who, ajar);
@@ -366,7 +372,7 @@ char *
 ajar_strangers_command_is(AjarPlugin *ajar, PurpleConversation *conv, const char *name,
                           char **error_out)
 {
-    g_autoptr(AjarStranger) stranger = stranger_of(ajar, conv);
+    g_autoptr(AjarStranger) stranger = stranger_of(ajar, conv, name);
     g_autoptr(GError) error = NULL;
     g_autofree char *shown = NULL;
     guint moved = 0;
@@ -405,7 +411,7 @@ ajar_strangers_command_is(AjarPlugin *ajar, PurpleConversation *conv, const char
 char *
 ajar_strangers_command_allow(AjarPlugin *ajar, PurpleConversation *conv, char **error_out)
 {
-    g_autoptr(AjarStranger) stranger = stranger_of(ajar, conv);
+    g_autoptr(AjarStranger) stranger = stranger_of(ajar, conv, NULL);
     g_autoptr(GError) error = NULL;
     guint released = 0;
 

@@ -501,6 +501,67 @@ test_discard_on_full_disk(void)
     ajar_test_drain();
 }
 
+/* "/ajar is Sam" when the address went into the rule but the journal
+ * could not take "assigned": tried again, it journals what is left (the
+ * messages still a new sender's), and the rules stay as they are. */
+static void
+test_stranger_is_retried(void)
+{
+    PurpleAccount *account = ajar_test_account(ME);
+    g_autoptr(GPtrArray) held = NULL;
+    g_autoptr(GPtrArray) assigned = NULL;
+    g_autoptr(GPtrArray) lines = NULL;
+    g_autofree char *rules_after = NULL;
+    g_autofree char *rules_again = NULL;
+    struct rlimit old;
+    gint64 seq;
+
+    ajar_test_write_rules(
+        "{\"version\": 1, \"rules\": [{\"name\": \"Sam\", \"match\": [{\"buddy\": \"" SAM
+        "\"}], \"incoming\": {\"action\": \"hold\"}}, {\"name\": \"New\", \"match\": "
+        "[{\"stranger\": true}], \"incoming\": {\"action\": \"hold\"}}]}");
+    ajar_test_load();
+    ajar_test_drain();
+    seq = ajar_test_last_seq();
+    for (guint i = 0; i < 3; i++)
+        test_client_receive(account, "ned@example.org",
+                            "it's me, Sam, writing from a new account because the old one is gone",
+                            0, time(NULL));
+    held = ajar_test_events_since(seq, AJAR_EVENT_HELD, NULL);
+    g_assert_cmpuint(held->len, ==, 3);
+    g_assert_true(((AjarEvent *)g_ptr_array_index(held, 0))->stranger);
+    ajar_test_drain();
+    old = fill_the_disk();
+    g_assert_cmpint(test_client_command(account, "ned@example.org", "ajar is Sam"), ==,
+                    PURPLE_CMD_STATUS_FAILED);
+    free_the_disk(old);
+    /* The first try: the address is Sam's, the messages not yet. */
+    rules_after = ajar_test_read_rules();
+    g_assert_nonnull(strstr(rules_after, "ned@example.org"));
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_ASSIGNED), ==, 0);
+    g_ptr_array_unref(test_client_take_lines());
+    g_ptr_array_unref(test_client_take_notices());
+
+    seq = ajar_test_last_seq();
+    g_assert_cmpint(test_client_command(account, "ned@example.org", "ajar is Sam"), ==,
+                    PURPLE_CMD_STATUS_OK);
+    lines = test_client_take_lines();
+    g_assert_cmpuint(lines->len, >=, 1);
+    g_assert_cmpstr(((TestLine *)g_ptr_array_index(lines, lines->len - 1))->message, ==,
+                    "Ajar: this address now belongs to Sam; 3 kept messages stay kept under "
+                    "that name.");
+    assigned = ajar_test_events_since(seq, AJAR_EVENT_ASSIGNED, NULL);
+    g_assert_cmpuint(assigned->len, ==, 3);
+    g_assert_cmpstr(((AjarEvent *)g_ptr_array_index(assigned, 0))->rule, ==, "Sam");
+    rules_again = ajar_test_read_rules();
+    g_assert_cmpstr(rules_again, ==, rules_after);
+    /* Done: a third time is refused (not a new sender any more). */
+    g_assert_cmpint(test_client_command(account, "ned@example.org", "ajar is Sam"), ==,
+                    PURPLE_CMD_STATUS_FAILED);
+    ajar_test_unload();
+    ajar_test_drain();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -519,6 +580,7 @@ main(int argc, char **argv)
     g_test_add_func("/plugin/journal-failure/release-on-full-disk", test_release_on_full_disk);
     g_test_add_func("/plugin/journal-failure/send-on-full-disk", test_send_on_full_disk);
     g_test_add_func("/plugin/journal-failure/discard-on-full-disk", test_discard_on_full_disk);
+    g_test_add_func("/plugin/journal-failure/stranger-is-retried", test_stranger_is_retried);
     status = g_test_run();
 
     test_client_quit();
