@@ -145,7 +145,9 @@ page_ok_cb(StrangerPage *page, PurpleRequestFields *fields)
         /* The question shows the name as every place does (ajar-reveal.h). */
         ajar_review_confirm_discard(ajar, stranger->address, stranger->ids);
     } else if (what == DO_ALLOW) {
-        if (!ajar_strangers_allow(ajar, stranger, &count, &error))
+        guint skipped = 0;
+
+        if (!ajar_strangers_allow(ajar, stranger, &count, &skipped, &error))
             ajar_context_report(ajar, _("Ajar could not let this sender through."), error->message);
     } else if (what >= DO_RULE && (guint)(what - DO_RULE) < page->offered->len) {
         if (!ajar_strangers_assign(ajar, stranger, g_ptr_array_index(page->offered, what - DO_RULE),
@@ -254,8 +256,12 @@ open_page(AjarPlugin *ajar, const char *key, guint start)
         ajar_review_add_option(field, label, DO_RULE + (int)page->offered->len, FALSE);
         g_ptr_array_add(page->offered, g_strdup(rule));
     }
-    ajar_review_add_option(field, _("Let them through (and never screen them again)"), DO_ALLOW,
-                           FALSE);
+    /* As Release all: not those Ajar stopped showing halfway. */
+    ajar_review_add_option(field,
+                           stranger->interrupted > 0
+                               ? _("Let them through, never screen again (not those maybe shown)")
+                               : _("Let them through (and never screen them again)"),
+                           DO_ALLOW, FALSE);
     ajar_review_add_option(field, _("Discard them…"), DO_DISCARD, FALSE);
     if (page->step->next > 0)
         ajar_review_add_option(field, _("Show the next messages"), DO_NEXT_PAGE, FALSE);

@@ -152,6 +152,8 @@ ajar_strangers_list(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
             g_ptr_array_add(out, stranger);
         }
         g_ptr_array_add(stranger->ids, g_strdup(item->id));
+        if (item->interrupted)
+            stranger->interrupted++;
         if (item->state == AJAR_EVENT_ARCHIVED || item->state == AJAR_EVENT_READ)
             stranger->archived++;
         else
@@ -284,11 +286,12 @@ ajar_strangers_assign(AjarPlugin *ajar, const AjarStranger *stranger, const char
 
 gboolean
 ajar_strangers_allow(AjarPlugin *ajar, const AjarStranger *stranger, guint *released,
-                     GError **error)
+                     guint *skipped, GError **error)
 {
     g_autoptr(GError) first_error = NULL;
 
     *released = 0;
+    *skipped = 0;
     if (!may_change_rules(ajar, error))
         return FALSE;
     /* Remembered first: a release that fails leaves that message kept,
@@ -301,9 +304,16 @@ ajar_strangers_allow(AjarPlugin *ajar, const AjarStranger *stranger, guint *rele
     }
     for (guint i = 0; i < stranger->ids->len; i++) {
         g_autoptr(GError) release_error = NULL;
+        const AjarItem *item = ajar_custody_lookup(ajar, g_ptr_array_index(stranger->ids, i), NULL);
 
-        if (ajar_custody_lookup(ajar, g_ptr_array_index(stranger->ids, i), NULL) == NULL)
+        if (item == NULL)
             continue;
+        /* As Release all: one Ajar stopped showing halfway may be there
+         * already; it stays kept until chosen by its id. */
+        if (item->interrupted) {
+            (*skipped)++;
+            continue;
+        }
         if (ajar_custody_release(ajar, g_ptr_array_index(stranger->ids, i), &release_error))
             (*released)++;
         else if (first_error == NULL)
@@ -413,16 +423,29 @@ ajar_strangers_command_allow(AjarPlugin *ajar, PurpleConversation *conv, char **
 {
     g_autoptr(AjarStranger) stranger = stranger_of(ajar, conv, NULL);
     g_autoptr(GError) error = NULL;
-    guint released = 0;
+    guint released = 0, skipped = 0;
 
     if (stranger == NULL) {
         *error_out = not_a_stranger();
         return NULL;
     }
-    if (!ajar_strangers_allow(ajar, stranger, &released, &error)) {
+    if (!ajar_strangers_allow(ajar, stranger, &released, &skipped, &error)) {
         *error_out = failed_line(error);
         return NULL;
     }
+    if (skipped > 0)
+        return g_strdup_printf(
+            /* TRANSLATORS: after "/ajar allow": the first %u is how many
+             * kept messages were shown, the second how many were not
+             * because they may be in the conversation already; "/ajar
+             * release ID" is a command: keep /ajar and release as they
+             * are. */
+            P_("Ajar: this address will not be screened again; released: %u; %u kept message "
+               "that may already be shown stays kept (/ajar release ID shows it).",
+               "Ajar: this address will not be screened again; released: %u; %u kept messages "
+               "that may already be shown stay kept (/ajar release ID shows one).",
+               skipped),
+            released, skipped);
     if (released == 0)
         return g_strdup(_("Ajar: this address is let through and will not be screened again."));
     return g_strdup_printf(P_("Ajar: %u kept message released; this address will not be "

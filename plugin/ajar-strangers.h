@@ -21,15 +21,16 @@ gboolean ajar_strangers_is_stranger(PurpleAccount *account, const char *sender,
 
 /* One new sender and their kept messages. */
 typedef struct {
-    char *key;      /* AJAR_STRANGERS_KEY_PREFIX account \n protocol \n address */
-    char *account;  /* your account's name, as the journal has it */
-    char *protocol; /* its protocol id */
-    char *address;  /* the sender, as their protocol normalizes names (no XMPP resource) */
-    char *shown;    /* the sender as their first kept message came (for the user) */
-    GPtrArray *ids; /* char*: their kept messages, oldest first (may be empty) */
-    guint held;     /* of them: held (or being shown), delayed */
-    guint archived; /* of them: archived, read or not */
-    gint64 newest;  /* the newest one's own time (0 when none) */
+    char *key;         /* AJAR_STRANGERS_KEY_PREFIX account \n protocol \n address */
+    char *account;     /* your account's name, as the journal has it */
+    char *protocol;    /* its protocol id */
+    char *address;     /* the sender, as their protocol normalizes names (no XMPP resource) */
+    char *shown;       /* the sender as their first kept message came (for the user) */
+    GPtrArray *ids;    /* char*: their kept messages, oldest first (may be empty) */
+    guint held;        /* of them: held (or being shown), delayed */
+    guint archived;    /* of them: archived, read or not */
+    guint interrupted; /* of them: Ajar stopped showing them halfway (may be shown already) */
+    gint64 newest;     /* the newest one's own time (0 when none) */
 } AjarStranger;
 
 void ajar_stranger_free(AjarStranger *stranger);
@@ -57,11 +58,13 @@ gboolean ajar_strangers_assign(AjarPlugin *ajar, const AjarStranger *stranger,
                                const char *rule_name, guint *moved, GError **error);
 /* "Let them through": the address goes into settings.allowed (rules.json
  * written atomically) and their kept messages are released as any
- * release does. *@released: how many. FALSE with @error when the rules
+ * release does, except, as Release all, those Ajar stopped showing halfway
+ * (they may be shown already; they stay kept). *@released, *@skipped: how
+ * many of each. FALSE with @error when the rules
  * cannot be changed (nothing released) or, with G_IO_ERROR_PARTIAL_INPUT,
  * a release failed (the others are released; that one stays kept). */
 gboolean ajar_strangers_allow(AjarPlugin *ajar, const AjarStranger *stranger, guint *released,
-                              GError **error);
+                              guint *skipped, GError **error);
 
 /* "/ajar is NAME" and "/ajar allow" in the conversation @conv: the line to
  * say when it worked (transfer full), else NULL with *@error_out (one

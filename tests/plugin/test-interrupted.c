@@ -460,6 +460,60 @@ test_sending_asks_when_online(void)
     ajar_test_drain();
 }
 
+/* A new sender's, stopped while showing: "/ajar allow" lets the others
+ * through and leaves that one kept, as Release all does, and says so in
+ * its one line. */
+static void
+test_allow_skips_maybe_shown(void)
+{
+    PurpleAccount *account = ajar_test_account(ME);
+    g_autofree char *maybe_shown = NULL;
+    g_autofree char *other = NULL;
+    g_autofree char *said = NULL;
+    g_autoptr(GPtrArray) received = NULL;
+    g_autoptr(GPtrArray) page = NULL;
+    PurpleRequestField *action;
+    const char *ids[1];
+    gint64 seq;
+
+    test_client_connect(account);
+    ajar_test_write_rules("{\"version\": 1, \"rules\": [{\"name\": \"New\", \"match\": "
+                          "[{\"stranger\": true}], \"incoming\": {\"action\": \"hold\"}}]}");
+    ajar_test_load();
+    ajar_test_drain();
+    seq = ajar_test_last_seq();
+    test_client_receive(account, "zed@example.org", "stopped while showing zed's", 0, time(NULL));
+    maybe_shown = new_event_id(seq, AJAR_EVENT_HELD);
+    seq = ajar_test_last_seq();
+    test_client_receive(account, "zed@example.org", "zed's other one", 0, time(NULL));
+    other = new_event_id(seq, AJAR_EVENT_HELD);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_received()), ==, 0);
+    ajar_test_drain();
+    ids[0] = maybe_shown;
+    account = crash_after(AJAR_EVENT_SHOWING, ids, 1);
+    g_ptr_array_unref(test_client_take_received());
+    g_ptr_array_unref(test_client_take_requests()); /* earlier cases' questions */
+    /* The review's choice says it, as its Release all does. */
+    page = ajar_test_review_read("  zed@", NULL);
+    action = purple_request_fields_get_field(((TestRequest *)g_ptr_array_index(page, 0))->fields,
+                                             "action");
+    g_assert_nonnull(ajar_test_option_starting(
+        action, "Let them through, never screen again (not those maybe shown)"));
+    test_client_request_cancel(g_ptr_array_index(page, 0));
+    said = command_line(account, "zed@example.org", "ajar allow");
+    g_assert_cmpstr(said, ==,
+                    "Ajar: this address will not be screened again; released: 1; 1 kept "
+                    "message that may already be shown stays kept (/ajar release ID shows it).");
+    received = test_client_take_received();
+    g_assert_cmpuint(received->len, ==, 1);
+    g_assert_cmpstr(((TestReceived *)g_ptr_array_index(received, 0))->message, ==,
+                    "zed's other one");
+    g_assert_cmpint(ajar_test_item_state(maybe_shown), ==, AJAR_EVENT_SHOWING);
+    g_assert_cmpint(ajar_test_item_state(other), ==, AJAR_EVENT_RELEASED);
+    ajar_test_unload();
+    ajar_test_drain();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -474,6 +528,7 @@ main(int argc, char **argv)
     g_test_add_func("/plugin/interrupted/showing-in-review", test_showing_in_review);
     g_test_add_func("/plugin/interrupted/sending-asks-again", test_sending_asks_again);
     g_test_add_func("/plugin/interrupted/sending-asks-when-online", test_sending_asks_when_online);
+    g_test_add_func("/plugin/interrupted/allow-skips-maybe-shown", test_allow_skips_maybe_shown);
     status = g_test_run();
 
     test_client_quit();
