@@ -16,6 +16,8 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <xmlnode.h>
+
 #define ROOM "#friends"
 #define OTHER_ROOM "#work"
 #define SAM_REAL "sam@example.org/phone"
@@ -87,6 +89,36 @@ line_with(GPtrArray *lines, const char *text)
             return line;
     }
     return NULL;
+}
+
+/* A room's history line as prpl-jabber hands it over: first the stanza
+ * with its delay stamp (jabber-receiving-message, on the XMPP protocol's
+ * handle), then, at once, the line itself (serv_got_chat_in(), DELAYED).
+ * The in-test protocol's rooms stand in for the MUC room. */
+static void
+receive_stamped(PurpleAccount *account, const char *room, const char *nick, const char *text,
+                time_t when)
+{
+    PurplePlugin *jabber = purple_plugins_find_with_id("prpl-jabber");
+    g_autofree char *stamp = NULL;
+    g_autofree char *stanza = NULL;
+    g_autofree char *escaped = g_markup_escape_text(text, -1);
+    g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc(when);
+    g_autofree char *from = g_strdup_printf("%s/%s", room, nick);
+    xmlnode *packet;
+
+    g_assert_nonnull(jabber);
+    stamp = g_date_time_format(at, "%Y-%m-%dT%H:%M:%SZ");
+    stanza = g_strdup_printf("<message xmlns='jabber:client' type='groupchat' from='%s' "
+                             "to='me@example.org/ajar'><body>%s</body><delay "
+                             "xmlns='urn:xmpp:delay' from='%s' stamp='%s'/></message>",
+                             from, escaped, room, stamp);
+    packet = xmlnode_from_str(stanza, -1);
+    g_assert_nonnull(packet);
+    purple_signal_emit(jabber, "jabber-receiving-message", purple_account_get_connection(account),
+                       "groupchat", NULL, from, "me@example.org/ajar", packet);
+    xmlnode_free(packet);
+    test_client_receive_chat(account, room, nick, text, PURPLE_MESSAGE_DELAYED, when);
 }
 
 /* The custody event in @events of Sam's line @text in @room, from @buddy. */
@@ -422,27 +454,34 @@ test_journal_failure(void)
     g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_HELD), ==, 0);
 }
 
-/* The history a room sends on joining (PURPLE_MESSAGE_DELAYED): theirs is
- * withheld like any line, and kept once however often the room sends it
- * again; after a restart too, where what was kept is still kept. */
+/* The history a room sends on joining (PURPLE_MESSAGE_DELAYED), with the
+ * time the room stamped each line with (XMPP's delay): theirs is withheld
+ * like any line, journaled with its own time, and kept once however often
+ * the room sends it again; after a restart too, where what was kept is
+ * still kept. */
 static void
 test_history_and_restart(void)
 {
     PurpleAccount *account;
     g_autoptr(GPtrArray) lines = NULL;
     g_autoptr(GPtrArray) step = NULL;
+    g_autoptr(GPtrArray) held = NULL;
     gint64 seq = ajar_test_last_seq();
+    time_t hour_ago = time(NULL) - 3600, minute_ago = time(NULL) - 60;
     guint kept_before;
 
     test_client_leave_chat(me(), ROOM);
     test_client_join_chat(me(), ROOM);
-    test_client_receive_chat(me(), ROOM, "sam", "from the history", PURPLE_MESSAGE_DELAYED,
-                             time(NULL) - 3600);
-    test_client_receive_chat(me(), ROOM, "sam", "from the history", PURPLE_MESSAGE_DELAYED,
-                             time(NULL) - 60);
-    test_client_receive_chat(me(), ROOM, "kim", "kim's history", PURPLE_MESSAGE_DELAYED,
-                             time(NULL) - 60);
-    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_HELD), ==, 2);
+    receive_stamped(me(), ROOM, "sam", "from the history", hour_ago);
+    receive_stamped(me(), ROOM, "sam", "from the history", minute_ago);
+    receive_stamped(me(), ROOM, "kim", "kim's history", minute_ago);
+    held = ajar_test_events_since(seq, AJAR_EVENT_HELD, NULL);
+    g_assert_cmpuint(held->len, ==, 2);
+    /* Journaled with the time the room says they were written. */
+    g_assert_cmpint(((AjarEvent *)g_ptr_array_index(held, 0))->time, ==,
+                    (gint64)hour_ago * G_USEC_PER_SEC);
+    g_assert_cmpint(((AjarEvent *)g_ptr_array_index(held, 1))->time, ==,
+                    (gint64)minute_ago * G_USEC_PER_SEC);
     lines = room_lines(ROOM);
     g_assert_nonnull(line_with(lines, "kim's history"));
     g_assert_null(line_with(lines, "from the history"));
@@ -452,6 +491,14 @@ test_history_and_restart(void)
         g_autoptr(GPtrArray) kept = ajar_state_list_custody(state);
         kept_before = kept->len;
     }
+
+    /* A rejoin: the same history again, not kept twice. */
+    seq = ajar_test_last_seq();
+    test_client_leave_chat(me(), ROOM);
+    test_client_join_chat(me(), ROOM);
+    receive_stamped(me(), ROOM, "sam", "from the history", hour_ago);
+    receive_stamped(me(), ROOM, "sam", "from the history", minute_ago);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_HELD), ==, 0);
 
     /* The messenger restarts; the room sends the same history again. */
     test_client_restart();
@@ -464,12 +511,9 @@ test_history_and_restart(void)
     seq = ajar_test_last_seq();
     test_client_join_chat(account, ROOM);
     test_client_chat_add_occupant(account, ROOM, "sam", SAM_REAL, FALSE);
-    test_client_receive_chat(account, ROOM, "sam", "from the history", PURPLE_MESSAGE_DELAYED,
-                             time(NULL) - 3600);
-    test_client_receive_chat(account, ROOM, "sam", "from the history", PURPLE_MESSAGE_DELAYED,
-                             time(NULL) - 60);
-    test_client_receive_chat(account, ROOM, "sam", "new since then", PURPLE_MESSAGE_DELAYED,
-                             time(NULL) - 30);
+    receive_stamped(account, ROOM, "sam", "from the history", hour_ago);
+    receive_stamped(account, ROOM, "sam", "from the history", minute_ago);
+    receive_stamped(account, ROOM, "sam", "new since then", time(NULL) - 30);
     g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_HELD), ==, 1);
     lines = room_lines(ROOM);
     g_assert_null(line_with(lines, "history"));
@@ -486,6 +530,48 @@ test_history_and_restart(void)
     g_assert_nonnull(strstr(content(step), "from the history"));
     g_assert_nonnull(strstr(content(step), "new since then"));
     test_client_request_cancel(g_ptr_array_index(step, 0));
+}
+
+/* Sam says "ok" on Monday (held); you leave; Sam says "ok" again on
+ * Tuesday; you come back and the room's history has only Tuesday's. With
+ * a stamp, Tuesday's has another time: kept. Without one (a protocol that
+ * does not say when), the line is kept again, never taken for Monday's. */
+static void
+test_history_same_words_again(void)
+{
+    g_autoptr(GPtrArray) lines = NULL;
+    time_t monday = time(NULL) - 86400, tuesday = time(NULL) - 600;
+    gint64 seq;
+
+    join_with_sam(ROOM, SAM_REAL);
+    seq = ajar_test_last_seq();
+    test_client_receive_chat(me(), ROOM, "sam", "ok", 0, monday);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_HELD), ==, 1);
+    test_client_leave_chat(me(), ROOM);
+
+    join_with_sam(ROOM, SAM_REAL);
+    seq = ajar_test_last_seq();
+    test_client_receive_chat(me(), ROOM, "sam", "ok", PURPLE_MESSAGE_DELAYED, tuesday);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_HELD), ==, 1);
+    lines = room_lines(ROOM);
+    g_assert_null(line_with(lines, "ok"));
+    test_client_leave_chat(me(), ROOM);
+
+    /* Stamped: Tuesday's is kept once, Wednesday's "ok" too. */
+    join_with_sam(ROOM, SAM_REAL);
+    seq = ajar_test_last_seq();
+    receive_stamped(me(), ROOM, "sam", "ok", tuesday);
+    receive_stamped(me(), ROOM, "sam", "ok", tuesday + 60);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_HELD), ==, 2);
+    test_client_leave_chat(me(), ROOM);
+    join_with_sam(ROOM, SAM_REAL);
+    seq = ajar_test_last_seq();
+    receive_stamped(me(), ROOM, "sam", "ok", tuesday);
+    receive_stamped(me(), ROOM, "sam", "ok", tuesday + 60);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_HELD), ==, 0);
+    g_clear_pointer(&lines, g_ptr_array_unref);
+    lines = room_lines(ROOM);
+    g_assert_null(line_with(lines, "ok"));
 }
 
 int
@@ -507,6 +593,7 @@ main(int argc, char **argv)
     g_test_add_func("/plugin/chats/release-room-closed", test_release_room_closed);
     g_test_add_func("/plugin/chats/journal-failure", test_journal_failure);
     g_test_add_func("/plugin/chats/history-and-restart", test_history_and_restart);
+    g_test_add_func("/plugin/chats/history-same-words-again", test_history_same_words_again);
     status = g_test_run();
 
     test_client_quit();
