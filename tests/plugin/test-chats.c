@@ -91,10 +91,8 @@ line_with(GPtrArray *lines, const char *text)
     return NULL;
 }
 
-/* A room's history line as prpl-jabber hands it over: first the stanza
- * with its delay stamp (jabber-receiving-message, on the XMPP protocol's
- * handle), then, at once, the line itself (serv_got_chat_in(), DELAYED).
- * The in-test protocol's rooms stand in for the MUC room. */
+/* A history line as prpl-jabber hands it over: the stanza with its delay
+ * stamp (jabber-receiving-message), then at once the line (DELAYED). */
 static void
 receive_stamped(PurpleAccount *account, const char *room, const char *nick, const char *text,
                 time_t when)
@@ -532,10 +530,9 @@ test_history_and_restart(void)
     test_client_request_cancel(g_ptr_array_index(step, 0));
 }
 
-/* Sam says "ok" on Monday (held); you leave; Sam says "ok" again on
- * Tuesday; you come back and the room's history has only Tuesday's. With
- * a stamp, Tuesday's has another time: kept. Without one (a protocol that
- * does not say when), the line is kept again, never taken for Monday's. */
+/* Sam's "ok" on Monday is held; on Tuesday, while you are away, "ok" again:
+ * the history you rejoin to has only Tuesday's. Kept, with a stamp or not
+ * (without one a line is never taken for one the journal has). */
 static void
 test_history_same_words_again(void)
 {
