@@ -321,7 +321,12 @@ receiving_chat_msg_cb(PurpleAccount *account, char **sender, char **message,
     /* The index, once built, follows the journal. */
     if (ajar->room_lines != NULL) {
         const AjarState *state = ajar_journal_get_state(ajar->journal);
-        index_item(ajar->room_lines, ajar_state_lookup(state, ajar_state_get_last_id(state)));
+        const AjarItem *item = ajar_state_lookup(state, ajar_state_get_last_id(state));
+
+        /* Only the line just written (its custody line is the last one):
+         * counting another twice could take a new line for a kept one. */
+        if (item != NULL && item->first_seq == ajar_state_get_last_seq(state))
+            index_item(ajar->room_lines, item);
     }
     return TRUE;
 }
