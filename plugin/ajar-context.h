@@ -101,8 +101,20 @@ struct _AjarPlugin {
     void (*send_failed_func)(AjarPlugin *ajar, const char *id, gboolean connection_lost);
 
     /* Rooms' history lines of theirs seen since joining (ajar-chats.c):
-     * "account\nprotocol\nroom" -> GHashTable ("nick\ntext" -> count). */
+     * "account\nprotocol\nroom" -> GHashTable (line key -> count). */
     GHashTable *room_history;
+    /* The journal's room lines by their line key ("account\nprotocol\n
+     * room\nnick\nseconds\ntext") -> count; built at first need, then
+     * kept up to date as Ajar journals room lines (ajar-chats.c). */
+    GHashTable *room_lines;
+    /* The delay stamp of the XMPP room message being parsed, for the
+     * history line libpurple makes of it next (ajar-chats.c). */
+    struct {
+        PurpleAccount *account;
+        char *from;  /* room@server/nick */
+        char *body;  /* its <body>'s text */
+        gint64 time; /* unix microseconds, whole seconds; 0 = none */
+    } history_stamp;
 
     PurpleCmdId command;
     void *withheld_notice; /* the "messages are waiting" note, replaced as the count grows */

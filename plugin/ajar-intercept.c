@@ -121,7 +121,7 @@ notify_withheld(AjarPlugin *ajar, const AjarDecision *decision)
 gboolean
 ajar_intercept_take(AjarPlugin *ajar, PurpleAccount *account, const char *sender,
                     const char *message, const AjarDecision *decision, const char *chat,
-                    const char *nick)
+                    const char *nick, gint64 time)
 {
     g_autoptr(AjarEvent) event = NULL;
     g_autoptr(GError) error = NULL;
@@ -145,6 +145,8 @@ ajar_intercept_take(AjarPlugin *ajar, PurpleAccount *account, const char *sender
     event->chat = g_strdup(chat);
     event->nick = g_strdup(nick);
     set_text(event, message);
+    if (time > 0)
+        event->time = time - time % G_USEC_PER_SEC;
     event->due = decision->due;
     event->stranger = decision->stranger;
     /* Its pictures are on disk before the line that names them. */
@@ -200,7 +202,7 @@ receiving_im_msg_cb(PurpleAccount *account, char **sender, char **message, Purpl
     facts.text = plain;
     decide(ajar, &facts, &decision);
 
-    if (!ajar_intercept_take(ajar, account, *sender, *message, &decision, NULL, NULL))
+    if (!ajar_intercept_take(ajar, account, *sender, *message, &decision, NULL, NULL, 0))
         return FALSE;
     /* An open window must not keep saying "typing…" for a message it will
      * not show. */

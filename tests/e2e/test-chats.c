@@ -9,7 +9,7 @@
  * Cases: the MUC room matched by Sam's real address, the same room by
  * Sam's nick (a "chat_nick" entry), Sam's leaving and coming back not
  * announced there under notify silent, an anonymous MUC room (by nick only),
- * the IRC channel by nick. */
+ * the room's history after a rejoin, the IRC channel by nick. */
 #include "e2e-scenarios.h"
 
 #include <string.h>
@@ -17,6 +17,7 @@
 #define MUC_ROOM "friends@conference.example.org"
 #define ANONYMOUS_ROOM "friends@anonymous.example.org"
 #define IRC_CHANNEL "#friends"
+#define HISTORY_ROOM "history@conference.example.org"
 
 static E2eParties xmpp;
 static E2eParties irc;
@@ -234,6 +235,100 @@ test_muc_anonymous(void)
     g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_HELD), ==, 0);
 }
 
+/* You close @room's window, which leaves the room (as in Pidgin). */
+static void
+leave(const char *room)
+{
+    purple_conversation_destroy(
+        purple_find_conversation_with_account(PURPLE_CONV_TYPE_CHAT, room, xmpp.me));
+}
+
+typedef struct {
+    const char *room;
+    gint64 next_try;
+} Rejoin;
+
+/* prpl-jabber forgets a room you left only when the room confirms it: the
+ * join is asked again until the room is yours again. */
+static gboolean
+rejoined_cb(gpointer data)
+{
+    Rejoin *rejoin = data;
+    PurpleConversation *conv =
+        purple_find_conversation_with_account(PURPLE_CONV_TYPE_CHAT, rejoin->room, xmpp.me);
+    PurpleConnection *gc = purple_account_get_connection(xmpp.me);
+
+    if (conv != NULL && !purple_conv_chat_has_left(PURPLE_CONV_CHAT(conv)))
+        return TRUE;
+    if (g_get_monotonic_time() >= rejoin->next_try) {
+        GHashTable *components = PURPLE_PLUGIN_PROTOCOL_INFO(purple_connection_get_prpl(gc))
+                                     ->chat_info_defaults(gc, rejoin->room);
+        serv_join_chat(gc, components);
+        g_hash_table_destroy(components);
+        rejoin->next_try = g_get_monotonic_time() + G_USEC_PER_SEC / 2;
+    }
+    return FALSE;
+}
+
+/* You (re)join @room; its history comes (prosody stamps each line with
+ * urn:xmpp:delay) and ends with the friend's @last, shown. Returns how
+ * many lines were held meanwhile. */
+static guint
+join_for_history(const char *room, const char *last)
+{
+    gint64 seq = ajar_test_last_seq();
+    Rejoin rejoin = { room, 0 };
+
+    e2e_seen_reset();
+    e2e_wait(rejoined_cb, &rejoin, "you to join the room");
+    e2e_wait_line(room, last, PURPLE_MESSAGE_DELAYED);
+    return ajar_test_count_since(seq, AJAR_EVENT_HELD);
+}
+
+/* The room's history after a rejoin: Sam's lines Ajar has are not kept
+ * again (same stamp), and the same words said again while you were away
+ * are kept, with the time the room gives them. */
+static void
+test_muc_history(void)
+{
+    g_autofree char *match =
+        g_strdup_printf("{\"protocol\": \"prpl-jabber\", \"buddy\": \"%s\"}", xmpp.sam_name);
+    g_autoptr(GPtrArray) held = NULL;
+    gint64 before = g_get_real_time(), said;
+    const AjarEvent *kept;
+
+    use_chat_rule(&xmpp, match);
+    e2e_peer_join(xmpp.friend, HISTORY_ROOM);
+    e2e_peer_join(xmpp.sam, HISTORY_ROOM);
+    e2e_peer_say(xmpp.sam, HISTORY_ROOM, "ok");
+    e2e_peer_say(xmpp.friend, HISTORY_ROOM, "first");
+    e2e_peer_wait_chat(xmpp.friend, "first");
+    said = g_get_real_time();
+    /* Joining a while later: Sam's "ok" from the history is kept, with the
+     * time the room gives it, not the time you joined. */
+    e2e_run_until(said + 3 * G_USEC_PER_SEC / 2);
+    g_assert_cmpuint(join_for_history(HISTORY_ROOM, "first"), ==, 1);
+    held = ajar_test_events_since(0, AJAR_EVENT_HELD, NULL);
+    kept = g_ptr_array_index(held, held->len - 1);
+    g_assert_cmpstr(kept->text, ==, "ok");
+    g_assert_cmpint(kept->time, >=, before - before % G_USEC_PER_SEC);
+    g_assert_cmpint(kept->time, <=, said);
+    g_assert_null(e2e_seen_line(HISTORY_ROOM, "ok", 0));
+
+    /* Away, Sam says "ok" again; back, only that one is new. */
+    leave(HISTORY_ROOM);
+    e2e_peer_say(xmpp.sam, HISTORY_ROOM, "ok");
+    e2e_peer_say(xmpp.friend, HISTORY_ROOM, "second");
+    e2e_peer_wait_chat(xmpp.friend, "second");
+    g_assert_cmpuint(join_for_history(HISTORY_ROOM, "second"), ==, 1);
+    g_assert_null(e2e_seen_line(HISTORY_ROOM, "ok", 0));
+
+    /* Again: nothing new, nothing kept twice. */
+    leave(HISTORY_ROOM);
+    g_assert_cmpuint(join_for_history(HISTORY_ROOM, "second"), ==, 0);
+    g_assert_null(e2e_seen_line(HISTORY_ROOM, "ok", 0));
+}
+
 static void
 test_irc_channel(void)
 {
@@ -261,6 +356,7 @@ main(int argc, char **argv)
     g_test_add_func("/e2e/chats/muc-nick", test_muc_nick);
     g_test_add_func("/e2e/chats/muc-joins-quiet", test_muc_joins_quiet);
     g_test_add_func("/e2e/chats/muc-anonymous", test_muc_anonymous);
+    g_test_add_func("/e2e/chats/muc-history", test_muc_history);
     g_test_add_func("/e2e/chats/irc-channel", test_irc_channel);
     status = g_test_run();
 

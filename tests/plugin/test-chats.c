@@ -9,106 +9,12 @@
  * Rooms are the in-test protocol's (test-prpl.c): joined at once, other
  * occupants' lines injected through serv_got_chat_in() as a protocol
  * delivers them. The cases share one core and run in order. */
-#include "review-test-util.h"
+#include "chats-test-util.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-
-#define ROOM "#friends"
-#define OTHER_ROOM "#work"
-#define SAM_REAL "sam@example.org/phone"
-#define KIM_REAL "kim@example.org/laptop"
-/* The room knows you by your account's name: a line with it is a line
- * that names you (libpurple flags it PURPLE_MESSAGE_NICK: a highlight). */
-#define NAMES_ME "me@example.org, are you there?"
-
-static char *
-rules_json(const char *match, const char *chats, const char *notify)
-{
-    return g_strdup_printf("{\"version\": 1, \"rules\": [{\"name\": \"Sam\", \"match\": [%s], "
-                           "\"chats\": %s}], \"settings\": {\"notify\": \"%s\"}}\n",
-                           match, chats, notify);
-}
-
-static void
-use_rules(const char *match, const char *chats, const char *notify)
-{
-    g_autofree char *json = rules_json(match, chats, notify);
-
-    me();
-    ajar_test_reload_with_rules(json);
-}
-
-#define BY_ADDRESS "{\"buddy\": \"" SAM "\"}"
-#define BY_NICK "{\"chat_nick\": \"sam\", \"protocol\": \"" TEST_PRPL_ID "\"}"
-#define HOLD "{\"action\": \"hold\"}"
-
-/* Joins @room with Sam (real address @sam_real, nullable) and Kim in it,
- * and forgets what that showed. */
-static void
-join_with_sam(const char *room, const char *sam_real)
-{
-    PurpleConvChat *chat = PURPLE_CONV_CHAT(test_client_join_chat(me(), room));
-
-    if (!purple_conv_chat_find_user(chat, "sam"))
-        test_client_chat_add_occupant(me(), room, "sam", sam_real, FALSE);
-    if (!purple_conv_chat_find_user(chat, "kim"))
-        test_client_chat_add_occupant(me(), room, "kim", KIM_REAL, FALSE);
-    ajar_test_drain();
-    g_ptr_array_unref(test_client_take_lines());
-    g_ptr_array_unref(test_client_take_opened());
-    g_ptr_array_unref(test_client_take_notices());
-    test_client_reset_counts();
-}
-
-/* Returns: (transfer full): the lines the room @room showed since the last
- * take (TestLine*). */
-static GPtrArray *
-room_lines(const char *room)
-{
-    GPtrArray *lines = test_client_take_lines();
-
-    for (guint i = lines->len; i > 0; i--) {
-        const TestLine *line = g_ptr_array_index(lines, i - 1);
-        if (g_strcmp0(line->conv, room) != 0)
-            g_ptr_array_remove_index(lines, i - 1);
-    }
-    return lines;
-}
-
-static const TestLine *
-line_with(GPtrArray *lines, const char *text)
-{
-    for (guint i = 0; i < lines->len; i++) {
-        const TestLine *line = g_ptr_array_index(lines, i);
-        if (line->message != NULL && strstr(line->message, text) != NULL)
-            return line;
-    }
-    return NULL;
-}
-
-/* The custody event in @events of Sam's line @text in @room, from @buddy. */
-static const AjarEvent *
-assert_kept_line(GPtrArray *events, const char *room, const char *text, const char *buddy)
-{
-    for (guint i = 0; i < events->len; i++) {
-        const AjarEvent *event = g_ptr_array_index(events, i);
-        if (g_strcmp0(event->text, text) != 0)
-            continue;
-        g_assert_cmpstr(event->chat, ==, room);
-        g_assert_cmpstr(event->nick, ==, "sam");
-        g_assert_cmpstr(event->buddy, ==, buddy);
-        g_assert_cmpstr(event->rule, ==, "Sam");
-        g_assert_true(event->has_dir);
-        g_assert_cmpint(event->dir, ==, AJAR_DIRECTION_IN);
-        g_assert_cmpstr(event->protocol, ==, TEST_PRPL_ID);
-        g_assert_cmpint(event->time, >, 0);
-        return event;
-    }
-    g_error("no kept line \"%s\" in %s", text, room);
-}
 
 static void
 test_hold_by_address(void)
@@ -422,27 +328,34 @@ test_journal_failure(void)
     g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_HELD), ==, 0);
 }
 
-/* The history a room sends on joining (PURPLE_MESSAGE_DELAYED): theirs is
- * withheld like any line, and kept once however often the room sends it
- * again; after a restart too, where what was kept is still kept. */
+/* The history a room sends on joining (PURPLE_MESSAGE_DELAYED), with the
+ * time the room stamped each line with (XMPP's delay): theirs is withheld
+ * like any line, journaled with its own time, and kept once however often
+ * the room sends it again; after a restart too, where what was kept is
+ * still kept. */
 static void
 test_history_and_restart(void)
 {
     PurpleAccount *account;
     g_autoptr(GPtrArray) lines = NULL;
     g_autoptr(GPtrArray) step = NULL;
+    g_autoptr(GPtrArray) held = NULL;
     gint64 seq = ajar_test_last_seq();
+    time_t hour_ago = time(NULL) - 3600, minute_ago = time(NULL) - 60;
     guint kept_before;
 
     test_client_leave_chat(me(), ROOM);
     test_client_join_chat(me(), ROOM);
-    test_client_receive_chat(me(), ROOM, "sam", "from the history", PURPLE_MESSAGE_DELAYED,
-                             time(NULL) - 3600);
-    test_client_receive_chat(me(), ROOM, "sam", "from the history", PURPLE_MESSAGE_DELAYED,
-                             time(NULL) - 60);
-    test_client_receive_chat(me(), ROOM, "kim", "kim's history", PURPLE_MESSAGE_DELAYED,
-                             time(NULL) - 60);
-    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_HELD), ==, 2);
+    receive_stamped(me(), ROOM, "sam", "from the history", hour_ago);
+    receive_stamped(me(), ROOM, "sam", "from the history", minute_ago);
+    receive_stamped(me(), ROOM, "kim", "kim's history", minute_ago);
+    held = ajar_test_events_since(seq, AJAR_EVENT_HELD, NULL);
+    g_assert_cmpuint(held->len, ==, 2);
+    /* Journaled with the time the room says they were written. */
+    g_assert_cmpint(((AjarEvent *)g_ptr_array_index(held, 0))->time, ==,
+                    (gint64)hour_ago * G_USEC_PER_SEC);
+    g_assert_cmpint(((AjarEvent *)g_ptr_array_index(held, 1))->time, ==,
+                    (gint64)minute_ago * G_USEC_PER_SEC);
     lines = room_lines(ROOM);
     g_assert_nonnull(line_with(lines, "kim's history"));
     g_assert_null(line_with(lines, "from the history"));
@@ -452,6 +365,14 @@ test_history_and_restart(void)
         g_autoptr(GPtrArray) kept = ajar_state_list_custody(state);
         kept_before = kept->len;
     }
+
+    /* A rejoin: the same history again, not kept twice. */
+    seq = ajar_test_last_seq();
+    test_client_leave_chat(me(), ROOM);
+    test_client_join_chat(me(), ROOM);
+    receive_stamped(me(), ROOM, "sam", "from the history", hour_ago);
+    receive_stamped(me(), ROOM, "sam", "from the history", minute_ago);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_HELD), ==, 0);
 
     /* The messenger restarts; the room sends the same history again. */
     test_client_restart();
@@ -464,12 +385,9 @@ test_history_and_restart(void)
     seq = ajar_test_last_seq();
     test_client_join_chat(account, ROOM);
     test_client_chat_add_occupant(account, ROOM, "sam", SAM_REAL, FALSE);
-    test_client_receive_chat(account, ROOM, "sam", "from the history", PURPLE_MESSAGE_DELAYED,
-                             time(NULL) - 3600);
-    test_client_receive_chat(account, ROOM, "sam", "from the history", PURPLE_MESSAGE_DELAYED,
-                             time(NULL) - 60);
-    test_client_receive_chat(account, ROOM, "sam", "new since then", PURPLE_MESSAGE_DELAYED,
-                             time(NULL) - 30);
+    receive_stamped(account, ROOM, "sam", "from the history", hour_ago);
+    receive_stamped(account, ROOM, "sam", "from the history", minute_ago);
+    receive_stamped(account, ROOM, "sam", "new since then", time(NULL) - 30);
     g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_HELD), ==, 1);
     lines = room_lines(ROOM);
     g_assert_null(line_with(lines, "history"));
@@ -509,6 +427,47 @@ test_review_with_new_sender(void)
     test_client_request_cancel(g_ptr_array_index(step, 0));
 }
 
+/* Sam's "ok" on Monday is held; on Tuesday, while you are away, "ok" again:
+ * the history you rejoin to has only Tuesday's. Kept, with a stamp or not
+ * (without one a line is never taken for one the journal has). */
+static void
+test_history_same_words_again(void)
+{
+    g_autoptr(GPtrArray) lines = NULL;
+    time_t monday = time(NULL) - 86400, tuesday = time(NULL) - 600;
+    gint64 seq;
+
+    join_with_sam(ROOM, SAM_REAL);
+    seq = ajar_test_last_seq();
+    test_client_receive_chat(me(), ROOM, "sam", "ok", 0, monday);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_HELD), ==, 1);
+    test_client_leave_chat(me(), ROOM);
+
+    join_with_sam(ROOM, SAM_REAL);
+    seq = ajar_test_last_seq();
+    test_client_receive_chat(me(), ROOM, "sam", "ok", PURPLE_MESSAGE_DELAYED, tuesday);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_HELD), ==, 1);
+    lines = room_lines(ROOM);
+    g_assert_null(line_with(lines, "ok"));
+    test_client_leave_chat(me(), ROOM);
+
+    /* Stamped: Tuesday's is kept once, Wednesday's "ok" too. */
+    join_with_sam(ROOM, SAM_REAL);
+    seq = ajar_test_last_seq();
+    receive_stamped(me(), ROOM, "sam", "ok", tuesday);
+    receive_stamped(me(), ROOM, "sam", "ok", tuesday + 60);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_HELD), ==, 2);
+    test_client_leave_chat(me(), ROOM);
+    join_with_sam(ROOM, SAM_REAL);
+    seq = ajar_test_last_seq();
+    receive_stamped(me(), ROOM, "sam", "ok", tuesday);
+    receive_stamped(me(), ROOM, "sam", "ok", tuesday + 60);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_HELD), ==, 0);
+    g_clear_pointer(&lines, g_ptr_array_unref);
+    lines = room_lines(ROOM);
+    g_assert_null(line_with(lines, "ok"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -529,6 +488,7 @@ main(int argc, char **argv)
     g_test_add_func("/plugin/chats/journal-failure", test_journal_failure);
     g_test_add_func("/plugin/chats/history-and-restart", test_history_and_restart);
     g_test_add_func("/plugin/chats/review-with-new-sender", test_review_with_new_sender);
+    g_test_add_func("/plugin/chats/history-same-words-again", test_history_same_words_again);
     status = g_test_run();
 
     test_client_quit();
