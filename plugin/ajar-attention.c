@@ -25,10 +25,15 @@
 #include <eventloop.h>
 #include <sound.h>
 
+/* NOTIFY alone is not enough: third-party protocols set it on real
+ * messages (slack-libpurple for @here/@channel), which must be kept with
+ * their text. libpurple's own buzz line is SYSTEM | NOTIFY (| RECV). */
 gboolean
 ajar_attention_is_buzz(PurpleMessageFlags flags)
 {
-    return (flags & PURPLE_MESSAGE_NOTIFY) != 0;
+    const PurpleMessageFlags buzz = PURPLE_MESSAGE_SYSTEM | PURPLE_MESSAGE_NOTIFY;
+
+    return (flags & buzz) == buzz;
 }
 
 static gboolean

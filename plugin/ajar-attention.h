@@ -12,7 +12,7 @@ void ajar_attention_disconnect(AjarPlugin *ajar);
 
 /* TRUE when receiving-im-msg carries libpurple's line for a buzz ("Sam has
  * buzzed you!": purple_prpl_got_attention() writes it with
- * PURPLE_MESSAGE_NOTIFY), not a message. */
+ * PURPLE_MESSAGE_SYSTEM | PURPLE_MESSAGE_NOTIFY), not a message. */
 gboolean ajar_attention_is_buzz(PurpleMessageFlags flags);
 
 /* A buzz from @sender whose rule (@decision: hold, archive or delay)

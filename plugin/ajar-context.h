@@ -131,6 +131,11 @@ struct _AjarPlugin {
     gboolean attention_muted;
     guint attention_unmute_source;
 
+    /* Whom "typing…" (PURPLE_TYPING or PURPLE_TYPED) last went to, not yet
+     * followed by PURPLE_NOT_TYPING: keys "account\nprotocol\nbuddy"
+     * (ajar-typing.c), so that "stopped" still goes once a rule is set. */
+    GHashTable *typing_sent;
+
     /* Looks for a failed background sync a second after a journal write. */
     guint sync_check_source;
     /* The user was told the journal may not be on disk (once a session). */

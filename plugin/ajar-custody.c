@@ -132,6 +132,7 @@ deliver(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account)
         PurpleConversation *room = ajar_room_find(account, item->chat);
         if (room != NULL)
             ajar_room_write(room, item->nick != NULL ? item->nick : item->buddy, text, mtime);
+        ajar_images_done(image_ids);
         return;
     }
     /* serv_got_im() silently drops a message from someone the privacy
@@ -444,6 +445,9 @@ ajar_custody_send_unjournaled(AjarPlugin *ajar, PurpleAccount *account, const ch
         item.buddy = event->buddy;
         item.text = event->text;
         item.text_len = event->text_len;
+        /* Saved before its journal line failed: send_now() puts them back
+         * in the store (Pidgin let go of the ones its <img> tags name). */
+        item.images = event->images;
         if (!send_now(ajar, &item, account, NULL)) {
             /* Not taken: it stays in memory for the next /ajar send,
              * marked as perhaps gone, as a journaled one stays "sending". */

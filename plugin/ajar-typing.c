@@ -62,22 +62,46 @@ withheld(AjarPlugin *ajar, PurpleAccount *account, const char *name)
     return decision.action != AJAR_ACTION_PASS;
 }
 
+/* Key of @typing_ajar->typing_sent: account, protocol and @name as the
+ * protocol normalizes it. */
+static char *
+sent_key(PurpleAccount *account, const char *name)
+{
+    return g_strdup_printf("%s\n%s\n%s", purple_account_get_username(account),
+                           purple_account_get_protocol_id(account),
+                           purple_normalize(account, name));
+}
+
 static unsigned int
 send_typing_cb(PurpleConnection *gc, const char *name, PurpleTypingState state)
 {
     PurplePlugin *prpl = gc != NULL ? purple_connection_get_prpl(gc) : NULL;
     SendTyping original = NULL;
+    PurpleAccount *account;
+    g_autofree char *key = NULL;
 
     if (prpl != NULL && originals != NULL)
         original = g_hash_table_lookup(originals, PURPLE_PLUGIN_PROTOCOL_INFO(prpl));
     if (original == NULL)
         return 0;
+    account = purple_connection_get_account(gc);
+    if (typing_ajar == NULL || account == NULL || name == NULL)
+        return original(gc, name, state);
+    key = sent_key(account, name);
     /* Every state, "stopped" too: any of them says you have their window
-     * open. 0: libpurple need not send "typing" again later. */
-    if (typing_ajar != NULL && withheld(typing_ajar, purple_connection_get_account(gc), name)) {
+     * open. 0: libpurple need not send "typing" again later. Except the
+     * "stopped" that ends a "typing…" which went out before their rule
+     * (say "/ajar cooloff 10" typed in that window): without it their
+     * side would show "typing…" for good. */
+    if (withheld(typing_ajar, account, name) &&
+        !(state == PURPLE_NOT_TYPING && g_hash_table_contains(typing_ajar->typing_sent, key))) {
         purple_debug_info("ajar", "typing state %d to a kept contact not sent\n", (int)state);
         return 0;
     }
+    if (state == PURPLE_NOT_TYPING)
+        g_hash_table_remove(typing_ajar->typing_sent, key);
+    else
+        g_hash_table_add(typing_ajar->typing_sent, g_steal_pointer(&key));
     return original(gc, name, state);
 }
 
@@ -90,6 +114,13 @@ wrap(PurplePlugin *plugin)
         return;
     info = PURPLE_PLUGIN_PROTOCOL_INFO(plugin);
     if (info == NULL || info->send_typing == NULL || info->send_typing == send_typing_cb)
+        return;
+    /* Ajar's wrapper is still in this protocol's chain, under another
+     * plugin's (left there at an earlier unload, see top): it already
+     * knows the protocol's own function and asks @typing_ajar. Wrapping
+     * again would take the other plugin's wrapper for the protocol's own:
+     * each would call the other for ever. */
+    if (g_hash_table_contains(originals, info))
         return;
     g_hash_table_insert(originals, info, (gpointer)info->send_typing);
     info->send_typing = send_typing_cb;
@@ -129,6 +160,7 @@ ajar_typing_connect(AjarPlugin *ajar)
 {
     if (originals == NULL)
         originals = g_hash_table_new(g_direct_hash, g_direct_equal);
+    ajar->typing_sent = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     typing_ajar = ajar;
     for (GList *l = purple_plugins_get_protocols(); l != NULL; l = l->next)
         wrap(l->data);
@@ -148,6 +180,7 @@ ajar_typing_disconnect(AjarPlugin *ajar)
     for (GList *l = purple_plugins_get_protocols(); l != NULL; l = l->next)
         unwrap(l->data);
     typing_ajar = NULL;
+    g_clear_pointer(&ajar->typing_sent, g_hash_table_unref);
     /* Emptied unless another plugin's wrapper still calls ours: then the
      * table stays, for the life of the process. */
     if (originals != NULL && g_hash_table_size(originals) == 0)

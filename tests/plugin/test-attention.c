@@ -94,7 +94,10 @@ assert_buzz_shown(const char *who)
     g_assert_cmpuint(lines->len, ==, 1);
     line = g_ptr_array_index(lines, 0);
     g_assert_nonnull(strstr(line->message, "has buzzed you!"));
+    /* libpurple 2.14's own buzz line (prpl.c got_attention()): what
+     * ajar_attention_is_buzz() keys on. */
     g_assert_true(line->flags & PURPLE_MESSAGE_NOTIFY);
+    g_assert_true(line->flags & PURPLE_MESSAGE_SYSTEM);
     g_assert_cmpuint(test_client_signal_count("got-attention"), ==, 1);
     g_assert_cmpuint(attention_sound_asked, ==, 1);
     g_assert_cmpuint(attention_sounds_played(), ==, 1);
@@ -255,6 +258,30 @@ test_no_rule_shown(void)
     assert_buzz_shown(KIM);
 }
 
+/* A real message a protocol flags NOTIFY (slack-libpurple does so for
+ * @here/@channel) is not a buzz: held with its text, not swallowed. */
+static void
+test_notify_message_kept(void)
+{
+    gint64 seq;
+    g_autoptr(GPtrArray) held = NULL;
+    g_autoptr(GPtrArray) received = NULL;
+
+    use_rule("Sam", SAM, "{\"action\": \"hold\"}", "");
+    seq = ajar_test_last_seq();
+    test_client_receive(me(), SAM, "@here the keys are under the mat", PURPLE_MESSAGE_NOTIFY,
+                        time(NULL));
+    test_client_iterate(100);
+    ajar_test_drain();
+    held = ajar_test_events_since(seq, AJAR_EVENT_HELD, NULL);
+    received = test_client_take_received();
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_ATTENTION), ==, 0);
+    g_assert_cmpuint(received->len, ==, 0);
+    g_assert_cmpuint(held->len, ==, 1);
+    g_assert_cmpstr(((const AjarEvent *)g_ptr_array_index(held, 0))->text, ==,
+                    "@here the keys are under the mat");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -273,6 +300,7 @@ main(int argc, char **argv)
     g_test_add_func("/plugin/attention/delayed-not-kept", test_delayed_not_kept);
     g_test_add_func("/plugin/attention/keyword-not-applied", test_keyword_not_applied);
     g_test_add_func("/plugin/attention/counted", test_counted);
+    g_test_add_func("/plugin/attention/notify-message-kept", test_notify_message_kept);
     status = g_test_run();
 
     purple_signals_disconnect_by_handle(&sound_handle);

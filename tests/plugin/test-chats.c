@@ -16,6 +16,10 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <imgstore.h>
+
+#include "ajar/ajar-images.h"
+
 static void
 test_hold_by_address(void)
 {
@@ -257,6 +261,42 @@ test_review_and_release(void)
     g_assert_cmpint(ajar_test_item_state(sorry_id), ==, AJAR_EVENT_RELEASED);
 }
 
+/* A released line's picture goes back into the image store for the room to
+ * show, and leaves it once written (the room's display holds its own). */
+static void
+test_release_picture(void)
+{
+    g_autoptr(GPtrArray) step = NULL;
+    g_autoptr(GPtrArray) lines = NULL;
+    g_autoptr(GArray) tags = NULL;
+    g_autofree char *text = NULL;
+    const TestLine *line;
+    int id;
+    guint shown_id;
+
+    use_rules(BY_ADDRESS, HOLD, "count");
+    join_with_sam(ROOM, SAM_REAL);
+    id = purple_imgstore_add_with_id(g_memdup2("\x89PNG\r\n\x1a\nbeach", 13), 13, "pic.png");
+    text = g_strdup_printf("the beach <img id=\"%d\">", id);
+    test_client_receive_chat(me(), ROOM, "sam", text, PURPLE_MESSAGE_IMAGES, time(NULL));
+    purple_imgstore_unref_by_id(id);
+    g_assert_null(purple_imgstore_find_by_id(id));
+    lines = room_lines(ROOM);
+    g_assert_null(line_with(lines, "the beach"));
+    g_clear_pointer(&lines, g_ptr_array_unref);
+
+    step = ajar_test_review_read(ROOM ": ", NULL);
+    answer(step, (const char *const[]){ "the beach", NULL }, "Release the chosen");
+    lines = room_lines(ROOM);
+    line = line_with(lines, "the beach <img id=\"");
+    g_assert_nonnull(line);
+    tags = ajar_image_tags_find(line->message, strlen(line->message));
+    g_assert_cmpuint(tags->len, ==, 1);
+    shown_id = g_array_index(tags, AjarImageTag, 0).id;
+    g_assert_cmpuint(shown_id, >, 0);
+    g_assert_null(purple_imgstore_find_by_id((int)shown_id));
+}
+
 /* With the room closed, a release keeps the line and says so. */
 static void
 test_release_room_closed(void)
@@ -484,6 +524,7 @@ main(int argc, char **argv)
     g_test_add_func("/plugin/chats/merely-present", test_merely_present);
     g_test_add_func("/plugin/chats/joins-and-parts", test_joins_and_parts);
     g_test_add_func("/plugin/chats/review-and-release", test_review_and_release);
+    g_test_add_func("/plugin/chats/release-picture", test_release_picture);
     g_test_add_func("/plugin/chats/release-room-closed", test_release_room_closed);
     g_test_add_func("/plugin/chats/journal-failure", test_journal_failure);
     g_test_add_func("/plugin/chats/history-and-restart", test_history_and_restart);

@@ -10,6 +10,8 @@
  * so the held message's picture is gone from memory afterwards. */
 #include "ajar-test-util.h"
 
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -357,6 +359,65 @@ test_yours_kept_and_sent(void)
     ajar_test_drain();
 }
 
+/* Your message with a picture when its journal line cannot be written
+ * (the disk is full, but the picture is small enough to be saved): kept in
+ * memory, and /ajar send sends it with its picture, not with the <img> of
+ * a store entry Pidgin has already let go. */
+static void
+test_yours_unsaved_sent(void)
+{
+    g_autoptr(GBytes) photo = picture("tiny");
+    g_autoptr(GPtrArray) sent = NULL;
+    g_autoptr(GPtrArray) notices = NULL;
+    g_autofree char *journal = ajar_test_path(AJAR_JOURNAL_FILE);
+    g_autofree char *text = NULL;
+    PurpleConversation *conv;
+    struct rlimit old, limit;
+    struct stat st;
+    gsize size;
+    const void *data = g_bytes_get_data(photo, &size);
+    int id;
+
+    me();
+    ajar_test_reload_with_rules(
+        "{\"version\": 1, \"rules\": [{\"name\": \"Sam\", \"match\": [{\"account\": "
+        "\"me@example.org\", \"protocol\": \"" TEST_PRPL_ID "\", \"buddy\": \"" SAM "\"}], "
+        "\"outgoing\": {\"action\": \"hold\"}}]}\n");
+    conv = test_client_open_im(me(), SAM);
+    ajar_test_drain();
+    /* The disk is full: no file may grow past the journal's size, so the
+     * picture (a few bytes) is saved but the journal line is not. */
+    g_assert_cmpint(stat(journal, &st), ==, 0);
+    g_assert_cmpint(st.st_size, >, 64);
+    signal(SIGXFSZ, SIG_IGN);
+    g_assert_cmpint(getrlimit(RLIMIT_FSIZE, &old), ==, 0);
+    limit = old;
+    limit.rlim_cur = (rlim_t)st.st_size;
+    g_assert_cmpint(setrlimit(RLIMIT_FSIZE, &limit), ==, 0);
+    id = purple_imgstore_add_with_id(g_memdup2(data, size), size, "photo.png");
+    text = g_strdup_printf("unsaved <img id=\"%d\">", id);
+    purple_conv_im_send_with_flags(PURPLE_CONV_IM(conv), text, PURPLE_MESSAGE_IMAGES);
+    purple_imgstore_unref_by_id(id);
+    g_assert_cmpint(setrlimit(RLIMIT_FSIZE, &old), ==, 0);
+    g_assert_null(purple_imgstore_find_by_id(id));
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
+    notices = test_client_take_notices();
+    g_assert_cmpuint(notices->len, ==, 1);
+    test_client_notices_close(notices);
+    g_ptr_array_unref(test_client_take_lines());
+
+    g_ptr_array_set_size(sent_pictures, 0);
+    g_assert_cmpint(test_client_command(me(), SAM, "ajar send"), ==, PURPLE_CMD_STATUS_OK);
+    sent = test_client_take_sent();
+    g_assert_cmpuint(sent->len, ==, 1);
+    g_assert_true(
+        g_str_has_prefix(((TestSent *)g_ptr_array_index(sent, 0))->message, "unsaved <img id=\""));
+    g_assert_cmpuint(sent_pictures->len, ==, 1);
+    g_assert_true(g_bytes_equal(g_ptr_array_index(sent_pictures, 0), photo));
+    test_client_close_im(me(), SAM);
+    ajar_test_drain();
+}
+
 /* Appends "discarded" for @id at @ts, as Ajar writes it, with Ajar off. */
 static void
 journal_discarded(const char *id, gint64 ts)
@@ -441,6 +502,7 @@ main(int argc, char **argv)
     g_test_add_func("/plugin/images/save-failure", test_save_failure);
     g_test_add_func("/plugin/images/sweep", test_sweep);
     g_test_add_func("/plugin/images/yours-kept-and-sent", test_yours_kept_and_sent);
+    g_test_add_func("/plugin/images/yours-unsaved-sent", test_yours_unsaved_sent);
     status = g_test_run();
 
     purple_signals_disconnect_by_handle(&shown_handle);

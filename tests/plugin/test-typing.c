@@ -15,6 +15,9 @@
 #define SAM "sam@example.org"
 #define KIM "kim@example.org"
 
+typedef unsigned int (*SendTypingFn)(PurpleConnection *gc, const char *name,
+                                     PurpleTypingState state);
+
 #define RULES_HEAD \
     "{\"version\": 1, \"rules\": [{\"name\": \"Sam\", \"match\": [{\"buddy\": \"" SAM "\"}], "
 #define RULES_TAIL "}]}"
@@ -128,6 +131,79 @@ test_typing_after_unload(void)
     g_assert_cmpuint(typing_sent_to(SAM), ==, 3);
 }
 
+/* "typing…" went out while no rule kept it; then a rule is set (here
+ * "/ajar cooloff 10" typed in that window): the "stopped" that follows still
+ * goes, or their side shows "typing…" for good. After it, nothing more. */
+static void
+test_typing_stop_after_rule(void)
+{
+    PurpleAccount *account = ajar_test_account(ME);
+    PurpleConnection *gc = purple_account_get_connection(account);
+    g_autoptr(GPtrArray) typing = NULL;
+    const TestSentTyping *item;
+
+    ajar_test_reload_with_rules("{\"version\": 1, \"rules\": []}");
+    test_client_open_im(account, SAM);
+    serv_send_typing(gc, SAM, PURPLE_TYPING);
+    g_assert_cmpuint(typing_sent_to(SAM), ==, 1);
+    g_assert_cmpint(test_client_command(account, SAM, "ajar cooloff 10"), ==, PURPLE_CMD_STATUS_OK);
+    test_client_iterate(100);
+    g_ptr_array_unref(test_client_take_lines());
+    serv_send_typing(gc, SAM, PURPLE_TYPED);
+    g_assert_cmpuint(typing_sent_to(SAM), ==, 0);
+    test_client_close_im(account, SAM); /* PURPLE_NOT_TYPING */
+    typing = test_prpl_take_sent_typing();
+    g_assert_cmpuint(typing->len, ==, 1);
+    item = g_ptr_array_index(typing, 0);
+    g_assert_cmpstr(item->who, ==, SAM);
+    g_assert_cmpint(item->state, ==, PURPLE_NOT_TYPING);
+    /* Told once: the next round is kept whole. */
+    type_to(account, SAM);
+    g_assert_cmpuint(typing_sent_to(SAM), ==, 0);
+    ajar_test_unload();
+}
+
+/* Another plugin wraps send_typing over Ajar's; Ajar is unloaded (its
+ * wrapper stays under the other's) and loaded again: one call reaches the
+ * network per keypress, and the new Ajar's rules apply (no recursion). */
+static SendTypingFn other_below;
+static guint other_depth;
+
+static unsigned int
+other_wrapper(PurpleConnection *gc, const char *name, PurpleTypingState state)
+{
+    if (++other_depth > 50)
+        g_error("send_typing recursion: depth %u", other_depth);
+    return other_below(gc, name, state);
+}
+
+static void
+test_typing_rewrap(void)
+{
+    PurpleAccount *account = ajar_test_account(ME);
+    PurpleConnection *gc = purple_account_get_connection(account);
+    PurplePluginProtocolInfo *info = PURPLE_PLUGIN_PROTOCOL_INFO(test_prpl_get_plugin());
+
+    ajar_test_reload_with_rules(RULES_HEAD "\"incoming\": {\"action\": \"hold\"}" RULES_TAIL);
+    other_below = info->send_typing;
+    info->send_typing = other_wrapper;
+    ajar_test_reload_with_rules(RULES_HEAD "\"outgoing\": {\"action\": \"hold\"}" RULES_TAIL);
+    g_assert_true(info->send_typing == other_wrapper);
+    gc = purple_account_get_connection(account);
+    test_client_open_im(account, KIM);
+    other_depth = 0;
+    serv_send_typing(gc, KIM, PURPLE_TYPING);
+    g_assert_cmpuint(other_depth, ==, 1);
+    g_assert_cmpuint(typing_sent_to(KIM), ==, 1);
+    test_client_close_im(account, KIM);
+    g_assert_cmpuint(typing_sent_to(KIM), ==, 1);
+    type_to(account, SAM);
+    g_assert_cmpuint(typing_sent_to(SAM), ==, 0);
+    /* The other plugin goes: Ajar's wrapper is on top again. */
+    ajar_test_unload();
+    info->send_typing = other_below;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -143,6 +219,8 @@ main(int argc, char **argv)
     g_test_add_func("/plugin/typing/quiet-hours", test_typing_quiet_hours);
     g_test_add_func("/plugin/typing/pass", test_typing_pass);
     g_test_add_func("/plugin/typing/after-unload", test_typing_after_unload);
+    g_test_add_func("/plugin/typing/stop-after-rule", test_typing_stop_after_rule);
+    g_test_add_func("/plugin/typing/rewrap", test_typing_rewrap);
     status = g_test_run();
 
     test_client_quit();
