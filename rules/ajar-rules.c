@@ -43,29 +43,6 @@ ajar_rule_free(AjarRule *rule)
     g_free(rule);
 }
 
-char *
-ajar_rules_normalize_default(const char *protocol, const char *name, gpointer user_data)
-{
-    g_autofree char *valid = g_utf8_make_valid(name, -1);
-    g_autofree char *nfkc = g_utf8_normalize(valid, -1, G_NORMALIZE_ALL);
-    char *slash;
-    char *folded = g_utf8_casefold(nfkc != NULL ? nfkc : valid, -1);
-
-    /* "sam@example.org/phone" and "sam@example.org" are one person. */
-    slash = strchr(folded, '/');
-    if (slash != NULL)
-        *slash = '\0';
-    return folded;
-}
-
-char *
-ajar_rules_fold(const char *text)
-{
-    g_autofree char *valid = g_utf8_make_valid(text, -1);
-    g_autofree char *nfkc = g_utf8_normalize(valid, -1, G_NORMALIZE_ALL);
-    return g_utf8_casefold(nfkc != NULL ? nfkc : valid, -1);
-}
-
 static char *
 index_key(const char *protocol, const char *normalized_buddy)
 {
