@@ -103,7 +103,7 @@ comparable_text(const char *text, gsize len)
     if (tags->len == 0)
         return g_strndup(text, len);
     ids = g_new0(guint, tags->len);
-    return ajar_image_tags_rewrite(text, len, tags, ids, "<img>");
+    return ajar_image_tags_rewrite(text, len, tags, ids, "<img>"); /* no i18n: a comparison key */
 }
 
 /* "account\nprotocol\nroom\nnick\nseconds\ntext": what makes a room's
@@ -218,11 +218,11 @@ jabber_receiving_message_cb(PurpleConnection *gc, const char *type, const char *
         if (!(g_strcmp0(child->name, "delay") == 0 && g_strcmp0(xmlns, "urn:xmpp:delay") == 0) &&
             !(g_strcmp0(child->name, "x") == 0 && g_strcmp0(xmlns, "jabber:x:delay") == 0))
             continue;
-        text = xmlnode_get_attrib(child, "stamp");
+        text = xmlnode_get_attrib(child, "stamp"); /* no i18n: XML */
         if (text != NULL)
             stamp = purple_str_to_time(text, TRUE, NULL, NULL, NULL);
     }
-    body = xmlnode_get_child(packet, "body");
+    body = xmlnode_get_child(packet, "body"); /* no i18n: XML */
     if (stamp <= 0 || body == NULL)
         return FALSE;
     ajar->history_stamp.account = purple_connection_get_account(gc);
@@ -373,7 +373,7 @@ void
 ajar_chats_connect(AjarPlugin *ajar)
 {
     void *conversations = purple_conversations_get_handle();
-    PurplePlugin *jabber = purple_plugins_find_with_id("prpl-jabber");
+    PurplePlugin *jabber = purple_plugins_find_with_id("prpl-jabber"); /* no i18n: an id */
 
     ajar->room_history =
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_hash_table_unref);
