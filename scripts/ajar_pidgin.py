@@ -679,3 +679,67 @@ def press(ui, window, button):
 def wait_closed(ui, name, timeout=WAIT):
     """Waits until no window called name is on screen."""
     wait_for(f"the window '{name}' to close", lambda: ui.window(name) is None, timeout)
+
+
+STOPPED = "Pidgin, Xvfb, D-Bus and prosody stopped; no process left"
+
+
+def run_test(servers, first_step, setup, extra_args=(), stopped=STOPPED):
+    """What every tests/pidgin script's main() does: read --plugin, --log-dir
+    (and @extra_args, each required), check the programs, start @servers,
+    call setup(args, session, config, env) — which writes the profile and
+    returns go(tap), the scenario — then report any failure with a
+    screenshot and pidgin.log's tail, stop everything, and check that
+    nothing is left. Prints the TAP plan; returns the exit status."""
+    import argparse
+    from ajar_tap import Tap
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--plugin", default=os.environ.get("AJAR_PLUGIN"), required=False)
+    for name in extra_args:
+        parser.add_argument(name, required=True)
+    parser.add_argument("--log-dir", required=True)
+    args = parser.parse_args()
+    started = time.monotonic()
+    tap = Tap()
+
+    missing = tools_missing()
+    if missing or not args.plugin:
+        tap.not_ok("the programs the test runs are installed",
+                   f"missing: {missing or 'the plugin (--plugin)'}; "
+                   "scripts/test installs them (AJAR_PIDGIN_PACKAGES in scripts/lib.sh)")
+        print(f"1..{tap.count}")
+        return 1
+
+    shutil.rmtree(args.log_dir, ignore_errors=True)
+    os.makedirs(os.path.join(args.log_dir, "home"))
+    config = os.path.join(args.log_dir, "config")
+    session = Session(args.log_dir)
+    tap.step = first_step
+    try:
+        env = servers.start()
+        go = setup(args, session, config, env)
+        tap.ok(tap.step)
+        go(tap)
+    except Exception as why:  # any failure is reported, then everything is stopped
+        tap.not_ok(tap.step, f"{type(why).__name__}: {why}")
+        if session.display:
+            try:
+                screenshot(session, os.path.join(args.log_dir, "failure.png"))
+                print(f"# the screen then: {os.path.join(args.log_dir, 'failure.png')}")
+            except Exception:  # the display itself may be what failed
+                pass
+        tail = session.pidgin_log().splitlines()[-15:]
+        print("# last lines of pidgin.log:", *[f"#   {line}" for line in tail], sep="\n")
+    finally:
+        killed = session.stop()
+        left = servers.stop(session)
+    if killed or left:
+        tap.not_ok("everything stopped, nothing left running",
+                   f"killed: {killed}; left: {left}")
+    else:
+        tap.ok(stopped)
+    print(f"# screenshots and logs: {args.log_dir}")
+    print(f"# took {time.monotonic() - started:.1f}s")
+    print(f"1..{tap.count}")
+    return 1 if tap.failed else 0

@@ -18,11 +18,9 @@ unsent journals `cancelled` and sends nothing. Output is TAP; everything it
 started is stopped at the end, even on failure.
 """
 
-import argparse
 import datetime
 import math
 import os
-import shutil
 import sys
 import time
 
@@ -30,7 +28,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
 import ajar_pidgin as ap  # noqa: E402
-from ajar_tap import Servers, Tap  # noqa: E402
+from ajar_tap import Servers  # noqa: E402
 
 TEXT = "are you awake?"
 
@@ -129,59 +127,17 @@ def scenario(tap, args, session, config, until, offset):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--plugin", default=os.environ.get("AJAR_PLUGIN"), required=False)
-    parser.add_argument("--log-dir", required=True)
-    args = parser.parse_args()
-    started = time.monotonic()
-    tap = Tap()
-
-    missing = ap.tools_missing()
-    if missing or not args.plugin:
-        tap.not_ok("the programs the test runs are installed",
-                   f"missing: {missing or 'the plugin (--plugin)'}; "
-                   "scripts/test installs them (AJAR_PIDGIN_PACKAGES in scripts/lib.sh)")
-        print(f"1..{tap.count}")
-        return 1
-
-    shutil.rmtree(args.log_dir, ignore_errors=True)
-    os.makedirs(os.path.join(args.log_dir, "home"))
-    config = os.path.join(args.log_dir, "config")
-    servers = Servers("ajar-pidgin-ask-servers.")
-    session = ap.Session(args.log_dir)
-    tap.step = "a local prosody with accounts you and sam"
-    try:
-        env = servers.start()
+    def setup(args, session, config, env):
         start, end, until, offset, zone = quiet_window()
         session.env["TZ"] = zone
         rules = {"version": 1, "rules": [{
             "name": "Sam", "match": [{"buddy": "sam@example.org"}],
             "outgoing": {"action": "pass", "quiet_hours": {"from": start, "until": end}}}]}
         ap.write_profile(config, args.plugin, env["AJAR_XMPP_PORT"], rules=rules)
-        tap.ok(tap.step)
-        scenario(tap, args, session, config, until, offset)
-    except Exception as why:  # any failure is reported, then everything is stopped
-        tap.not_ok(tap.step, f"{type(why).__name__}: {why}")
-        if session.display:
-            try:
-                ap.screenshot(session, os.path.join(args.log_dir, "failure.png"))
-                print(f"# the screen then: {os.path.join(args.log_dir, 'failure.png')}")
-            except Exception:  # the display itself may be what failed
-                pass
-        tail = session.pidgin_log().splitlines()[-15:]
-        print("# last lines of pidgin.log:", *[f"#   {line}" for line in tail], sep="\n")
-    finally:
-        killed = session.stop()
-        left = servers.stop(session)
-    if killed or left:
-        tap.not_ok("everything stopped, nothing left running",
-                   f"killed: {killed}; left: {left}")
-    else:
-        tap.ok("Pidgin, Xvfb, D-Bus and prosody stopped; no process left")
-    print(f"# screenshots and logs: {args.log_dir}")
-    print(f"# took {time.monotonic() - started:.1f}s")
-    print(f"1..{tap.count}")
-    return 1 if tap.failed else 0
+        return lambda tap: scenario(tap, args, session, config, until, offset)
+
+    return ap.run_test(Servers("ajar-pidgin-ask-servers."),
+                       "a local prosody with accounts you and sam", setup)
 
 
 if __name__ == "__main__":

@@ -18,19 +18,16 @@ appear in a conversation with Kim, and rules.json's settings.allowed holds
 Kim's address. Output is TAP; everything started is stopped at the end.
 """
 
-import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
 import ajar_pidgin as ap  # noqa: E402
-from ajar_tap import SERVERS, Servers, Tap  # noqa: E402
+from ajar_tap import SERVERS, Servers  # noqa: E402
 from xmpp_send import send_messages  # noqa: E402
 
 # No characters XMPP's body escapes (& < > ' "): the journal keeps markup.
@@ -138,53 +135,12 @@ def scenario(tap, args, session, config, env):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--plugin", default=os.environ.get("AJAR_PLUGIN"), required=False)
-    parser.add_argument("--log-dir", required=True)
-    args = parser.parse_args()
-    started = time.monotonic()
-    tap = Tap()
-
-    missing = ap.tools_missing()
-    if missing or not args.plugin:
-        tap.not_ok("the programs the test runs are installed",
-                   f"missing: {missing or 'the plugin (--plugin)'}; "
-                   "scripts/test installs them (AJAR_PIDGIN_PACKAGES in scripts/lib.sh)")
-        print(f"1..{tap.count}")
-        return 1
-
-    shutil.rmtree(args.log_dir, ignore_errors=True)
-    os.makedirs(os.path.join(args.log_dir, "home"))
-    config = os.path.join(args.log_dir, "config")
-    servers = StrangerServers("ajar-pidgin-strangers.")
-    session = ap.Session(args.log_dir)
-    tap.step = "a local prosody with accounts you, sam and kim"
-    try:
-        env = servers.start()
+    def setup(args, session, config, env):
         ap.write_profile(config, args.plugin, env["AJAR_XMPP_PORT"], rules=RULES)
-        tap.ok(tap.step)
-        scenario(tap, args, session, config, env)
-    except Exception as why:  # any failure is reported, then everything is stopped
-        tap.not_ok(tap.step, f"{type(why).__name__}: {why}")
-        if session.display:
-            try:
-                ap.screenshot(session, os.path.join(args.log_dir, "failure.png"))
-                print(f"# the screen then: {os.path.join(args.log_dir, 'failure.png')}")
-            except Exception:  # the display itself may be what failed
-                pass
-        tail = session.pidgin_log().splitlines()[-15:]
-        print("# last lines of pidgin.log:", *[f"#   {line}" for line in tail], sep="\n")
-    finally:
-        killed = session.stop()
-        left = servers.stop(session)
-    if killed or left:
-        tap.not_ok("everything stopped, nothing left running", f"killed: {killed}; left: {left}")
-    else:
-        tap.ok("Pidgin, Xvfb, D-Bus and prosody stopped; no process left")
-    print(f"# screenshots and logs: {args.log_dir}")
-    print(f"# took {time.monotonic() - started:.1f}s")
-    print(f"1..{tap.count}")
-    return 1 if tap.failed else 0
+        return lambda tap: scenario(tap, args, session, config, env)
+
+    return ap.run_test(StrangerServers("ajar-pidgin-strangers."),
+                       "a local prosody with accounts you, sam and kim", setup)
 
 
 if __name__ == "__main__":
