@@ -16,6 +16,9 @@ What it gives:
   Ui          finds widgets through the accessibility tree (AT-SPI: the names
               a screen reader would read) and clicks them with the real mouse
               (xdotool), so menus open the way they open for a person.
+  run_test    a tests/pidgin script's main(): arguments, servers, the
+              scenario, a failure's screenshot, and checking that nothing is
+              left running.
 Every wait is bounded and polls; nothing sleeps blindly.
 """
 
