@@ -32,21 +32,28 @@ ajar_intercept_facts(PurpleAccount *account, AjarDirection direction, const char
         facts.flags |= AJAR_MESSAGE_AUTO_RESPONSE;
     if (flags & PURPLE_MESSAGE_REMOTE_SEND)
         facts.flags |= AJAR_MESSAGE_REMOTE_SEND;
-    if (direction == AJAR_DIRECTION_IN)
-        facts.stranger = ajar_strangers_is_stranger(account, buddy, flags);
+    /* facts.stranger is found out by decide(), only where it can matter. */
     return facts;
 }
 
+/* What the rules say about @facts on @account, given what
+ * ajar_rules_lookup() answered for them (@index, @strangers); sets
+ * facts->stranger where a rule could hold a stranger. */
 static void
-decide(AjarPlugin *ajar, const AjarFacts *facts, AjarDecision *decision)
+decide_looked_up(AjarPlugin *ajar, PurpleAccount *account, AjarFacts *facts, int index,
+                 gboolean strangers, AjarDecision *decision)
 {
     g_autoptr(GDateTime) now = NULL;
 
-    /* Every message of every account comes here, most from someone no rule
-     * names: for them, reading the local clock (a GDateTime in the local
-     * time zone) would cost more than the whole lookup. */
-    if (!facts->stranger &&
-        ajar_rules_find(ajar->rules, facts->account, facts->protocol, facts->buddy) < 0) {
+    /* The stranger checks (the buddy list, the protocol's normalizer, the
+     * open rooms) only where a "stranger" entry fits this account. */
+    if (index < 0 && strangers && !facts->stranger)
+        facts->stranger = ajar_strangers_is_stranger(
+            account, facts->buddy,
+            (facts->flags & AJAR_MESSAGE_AUTO_RESPONSE) ? PURPLE_MESSAGE_AUTO_RESP : 0);
+    /* No clock either for someone no rule names: reading it (a GDateTime
+     * in the local time zone) would cost more than the whole lookup. */
+    if (index < 0 && !facts->stranger) {
         memset(decision, 0, sizeof *decision);
         decision->action = AJAR_ACTION_PASS;
         decision->reason = AJAR_REASON_NO_RULE;
@@ -55,6 +62,18 @@ decide(AjarPlugin *ajar, const AjarFacts *facts, AjarDecision *decision)
     }
     now = g_date_time_new_now_local();
     ajar_rules_decide(ajar->rules, facts, now, decision);
+}
+
+/* What the rules say about @facts (a message's, or a typing notice's) on
+ * @account; sets facts->stranger where a rule could hold a stranger. */
+static void
+decide(AjarPlugin *ajar, PurpleAccount *account, AjarFacts *facts, AjarDecision *decision)
+{
+    gboolean strangers = FALSE;
+    int index = ajar_rules_lookup(ajar->rules, facts->account, facts->protocol, facts->buddy,
+                                  facts->direction == AJAR_DIRECTION_IN ? &strangers : NULL);
+
+    decide_looked_up(ajar, account, facts, index, strangers, decision);
 }
 
 /* A message event with who and which rule, as custody and "sent" lines have. */
@@ -174,33 +193,27 @@ ajar_intercept_take(AjarPlugin *ajar, PurpleAccount *account, const char *sender
     return TRUE;
 }
 
-static gboolean
-receiving_im_msg_cb(PurpleAccount *account, char **sender, char **message, PurpleConversation *conv,
-                    PurpleMessageFlags *flags, gpointer data)
+/* An incoming IM a rule may be about: ajar_rules_lookup() gave @index
+ * (>= 0) or said a "stranger" entry fits the account (@strangers). */
+static G_GNUC_NO_INLINE gboolean
+receiving_ruled(AjarPlugin *ajar, PurpleAccount *account, char **sender, char **message,
+                PurpleConversation *conv, PurpleMessageFlags flags, int index, gboolean strangers)
 {
-    AjarPlugin *ajar = data;
     g_autofree char *plain = NULL;
     AjarDecision decision;
-    AjarFacts facts;
+    AjarFacts facts = ajar_intercept_facts(account, AJAR_DIRECTION_IN, *sender, NULL, flags);
 
-    /* Our own release, or a message an earlier handler already took; and
-     * without a journal Ajar keeps nothing (the user was told at load). */
-    if (ajar->delivering || ajar->journal == NULL || sender == NULL || *sender == NULL ||
-        message == NULL || *message == NULL)
-        return FALSE;
-    facts =
-        ajar_intercept_facts(account, AJAR_DIRECTION_IN, *sender, NULL, flags != NULL ? *flags : 0);
-    decide(ajar, &facts, &decision);
-    /* Every message of every account passes here: the text is only looked
-     * at (for pass keywords) when a rule would withhold it. */
+    decide_looked_up(ajar, account, &facts, index, strangers, &decision);
+    /* The text is only looked at (for pass keywords) when a rule would
+     * withhold it. */
     if (decision.action == AJAR_ACTION_PASS)
         return FALSE;
     /* A buzz: libpurple's line, not their words (no keywords). */
-    if (ajar_attention_is_buzz(flags != NULL ? *flags : 0))
+    if (ajar_attention_is_buzz(flags))
         return ajar_attention_withhold(ajar, account, *sender, &decision);
     plain = purple_markup_strip_html(*message);
     facts.text = plain;
-    decide(ajar, &facts, &decision);
+    decide_looked_up(ajar, account, &facts, index, strangers, &decision);
 
     if (!ajar_intercept_take(ajar, account, *sender, *message, &decision, NULL, NULL, 0))
         return FALSE;
@@ -209,6 +222,29 @@ receiving_im_msg_cb(PurpleAccount *account, char **sender, char **message, Purpl
     if (conv != NULL && purple_conversation_get_type(conv) == PURPLE_CONV_TYPE_IM)
         purple_conv_im_set_typing_state(PURPLE_CONV_IM(conv), PURPLE_NOT_TYPING);
     return TRUE;
+}
+
+static gboolean
+receiving_im_msg_cb(PurpleAccount *account, char **sender, char **message, PurpleConversation *conv,
+                    PurpleMessageFlags *flags, gpointer data)
+{
+    AjarPlugin *ajar = data;
+    gboolean strangers;
+    int index;
+
+    /* Our own release, or a message an earlier handler already took; and
+     * without a journal Ajar keeps nothing (the user was told at load). */
+    if (ajar->delivering || ajar->journal == NULL || sender == NULL || *sender == NULL ||
+        message == NULL || *message == NULL)
+        return FALSE;
+    /* Every message of every account comes here, most from someone no rule
+     * names: for them, this is all (bench/README.md, figure 1). */
+    index = ajar_rules_lookup(ajar->rules, purple_account_get_username(account),
+                              purple_account_get_protocol_id(account), *sender, &strangers);
+    if (index < 0 && !strangers)
+        return FALSE;
+    return receiving_ruled(ajar, account, sender, message, conv, flags != NULL ? *flags : 0, index,
+                           strangers);
 }
 
 static void
@@ -247,7 +283,7 @@ sending_im_msg_cb(PurpleAccount *account, const char *receiver, char **message, 
         return;
     /* Keywords only apply to their messages: no need for the plain text. */
     facts = ajar_intercept_facts(account, AJAR_DIRECTION_OUT, receiver, NULL, 0);
-    decide(ajar, &facts, &decision);
+    decide(ajar, account, &facts, &decision);
     if (decision.rule_name == NULL)
         return; /* no rule: nothing is written anywhere */
 
@@ -344,7 +380,7 @@ buddy_typing_cb(PurpleAccount *account, const char *name, gpointer data)
 
     if (ajar->journal == NULL)
         return; /* holding nothing back, so hiding nothing either */
-    decide(ajar, &facts, &decision);
+    decide(ajar, account, &facts, &decision);
     if (decision.action != AJAR_ACTION_HOLD && decision.action != AJAR_ACTION_ARCHIVE)
         return;
     conv = purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM, name, account);

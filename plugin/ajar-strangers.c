@@ -90,12 +90,13 @@ ajar_strangers_is_stranger(PurpleAccount *account, const char *sender, PurpleMes
 {
     if (account == NULL || sender == NULL || (flags & PURPLE_MESSAGE_AUTO_RESP))
         return FALSE;
-    if (is_system_sender(account, sender) || is_self(account, sender) ||
-        is_chat_occupant(account, sender))
-        return FALSE;
     /* purple_find_buddy() compares names as the protocol does (case, XMPP
-     * resource). */
-    return purple_find_buddy(account, sender) == NULL;
+     * resource). First: most messages are from buddies, and it normalizes
+     * the name once where is_self() does so up to three times. */
+    if (purple_find_buddy(account, sender) != NULL)
+        return FALSE;
+    return !is_system_sender(account, sender) && !is_self(account, sender) &&
+           !is_chat_occupant(account, sender);
 }
 
 void

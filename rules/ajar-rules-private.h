@@ -3,6 +3,9 @@
 
 #include "ajar/ajar-rules.h"
 
+typedef struct _AjarQuickTable AjarQuickTable;
+typedef struct _AjarQuickAccount AjarQuickAccount;
+
 struct _AjarRuleSet {
     gint refcount;
     GPtrArray *rules; /* AjarRule* in file order */
@@ -21,10 +24,16 @@ struct _AjarRuleSet {
      * changes through a const set: rule sets are used from one thread. */
     GHashTable *normalized;
     GHashTable *normalized_any;
-    /* Which rule (or none) each sender got: buddy as given -> GPtrArray of
-     * FoundRule (account, protocol, rule index). A set never changes, so
-     * the answer for one (account, protocol, buddy) never does either. */
-    GHashTable *found;
+    /* Which senders some entry names at all, and which rule (or none) each
+     * of those got per account as given (ajar-rules-quick.c). A set never
+     * changes, so the answer for one (account, protocol, buddy) never does
+     * either. */
+    AjarQuickTable *quick_named;  /* buddy -> named by some entry at all (1), not (0) */
+    GPtrArray *quick_accounts;    /* AjarQuickAccount* */
+    AjarQuickAccount *quick_last; /* the record asked about last, or NULL */
+    gboolean names_nobody;        /* no buddy and no stranger entry at all */
+    gboolean names_strangers;     /* some "stranger" entry */
+    guint64 quick_seed;           /* of the senders' hash, random per set */
     /* settings.allowed as written, and its normalized forms (a set). */
     GPtrArray *allowed;
     GHashTable *allowed_norm;
@@ -55,8 +64,28 @@ int ajar_rules_find_stranger(const AjarRuleSet *set, const AjarFacts *facts);
 int ajar_rules_find_chat_nick(const AjarRuleSet *set, const AjarFacts *facts);
 
 /* The first rule index whose match entries cover @facts' buddy and account
- * (direction, text and flags are ignored), or -1. */
+ * (direction, text and flags are ignored), or -1. Remembered per account
+ * and sender (ajar-rules-quick.c). */
 int ajar_rules_find_index(const AjarRuleSet *set, const AjarFacts *facts);
+/* The same answer, worked out afresh (ajar-rules.c): the protocol's
+ * normalizer (answers cached), the index by buddy, the entries' accounts.
+ * What ajar_rules_find_index() asks once per sender; tests compare them. */
+int ajar_rules_find_index_uncached(const AjarRuleSet *set, const AjarFacts *facts);
+/* Whether any buddy entry names @buddy in a form some protocol of the set
+ * (or none) gives it, whatever the account (ajar-rules.c). If not,
+ * ajar_rules_find_index_uncached() is -1 for @buddy on every account. */
+gboolean ajar_rules_buddy_is_named(const AjarRuleSet *set, const char *buddy);
+/* Whether any buddy entry can match a message on @account (nullable) and
+ * @protocol (nullable), whoever sent it (ajar-rules.c). */
+gboolean ajar_rules_account_has_entries(const AjarRuleSet *set, const char *account,
+                                        const char *protocol);
+
+/* ajar-rules-quick.c: the per-account answers, made with the set and freed
+ * with it. */
+void ajar_rules_quick_init(AjarRuleSet *set);
+void ajar_rules_quick_clear(AjarRuleSet *set);
+/* The senders' hash: @len bytes of @name, eight at a time, from @seed. */
+guint64 ajar_rules_quick_hash(guint64 seed, const char *name, gsize len);
 
 /* @dt as unix microseconds (ajar-rules-time.c). */
 gint64 ajar_rules_datetime_to_us(GDateTime *dt);

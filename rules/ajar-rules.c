@@ -1,5 +1,6 @@
 /* ajar-rules.c — the rule set: its lookup index by buddy and its
- * decisions. Strangers, chat nicks and settings.allowed are looked up in
+ * decisions. The answers by sender are remembered in ajar-rules-quick.c;
+ * strangers, chat nicks and settings.allowed are looked up in
  * ajar-rules-match.c, times of day in ajar-rules-time.c; the rules.json
  * text is written by ajar-rules-write.c. */
 #include "ajar-rules-private.h"
@@ -76,10 +77,9 @@ ajar_rules_build(GPtrArray *rules, GPtrArray *allowed, AjarNotify notify,
     set->normalized =
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_hash_table_unref);
     set->normalized_any = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    set->found =
-        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
     set->allowed = allowed;
     ajar_rules_match_init(set);
+    ajar_rules_quick_init(set);
 
     for (guint r = 0; r < rules->len; r++) {
         const AjarRule *rule = g_ptr_array_index(rules, r);
@@ -120,6 +120,8 @@ ajar_rules_build(GPtrArray *rules, GPtrArray *allowed, AjarNotify notify,
             g_array_append_val(positions, position);
         }
     }
+    set->names_strangers = set->strangers->len > 0;
+    set->names_nobody = set->entries->len == 0 && !set->names_strangers;
     return set;
 }
 
@@ -147,11 +149,11 @@ ajar_rules_unref(AjarRuleSet *rules)
     g_hash_table_unref(rules->protocols);
     g_hash_table_unref(rules->normalized);
     g_hash_table_unref(rules->normalized_any);
-    g_hash_table_unref(rules->found);
     g_array_unref(rules->entries);
     g_ptr_array_unref(rules->folded_keywords);
     g_ptr_array_unref(rules->rules);
     ajar_rules_match_clear(rules);
+    ajar_rules_quick_clear(rules);
     g_free(rules);
 }
 
@@ -178,23 +180,6 @@ ajar_rules_get_notify(const AjarRuleSet *rules)
 
 /* How many answers the normalizer cache keeps before it starts afresh. */
 #define NORMALIZED_CACHE_SIZE 4096
-
-/* One remembered answer of ajar_rules_find_index(). */
-typedef struct {
-    char *account; /* as given, nullable */
-    char *protocol;
-    int index;
-} FoundRule;
-
-static void
-found_rule_free(gpointer data)
-{
-    FoundRule *found = data;
-
-    g_free(found->account);
-    g_free(found->protocol);
-    g_free(found);
-}
 
 /* Empties the normalizer cache when it is full. Only between lookups: the
  * strings normalized() returns stay valid until the next call of this. */
@@ -283,41 +268,52 @@ best_rule_for_key(const AjarRuleSet *set, const char *key, AccountCache *cache, 
     return best;
 }
 
-static int find_index_uncached(const AjarRuleSet *set, const AjarFacts *facts);
-
-int
-ajar_rules_find_index(const AjarRuleSet *set, const AjarFacts *facts)
+gboolean
+ajar_rules_account_has_entries(const AjarRuleSet *set, const char *account, const char *protocol)
 {
-    GPtrArray *answers;
-    FoundRule *found;
+    AjarFacts facts = { 0 };
+    AccountCache cache = { set, &facts, NULL, NULL };
 
-    if (facts->buddy == NULL || set->rules->len == 0)
-        return -1;
-    if (g_hash_table_size(set->found) >= NORMALIZED_CACHE_SIZE)
-        g_hash_table_remove_all(set->found);
-    /* Every message of every account asks: the same senders, over and
-     * over. One hash of the buddy's name and two string compares. */
-    answers = g_hash_table_lookup(set->found, facts->buddy);
-    for (guint i = 0; answers != NULL && i < answers->len; i++) {
-        found = g_ptr_array_index(answers, i);
-        if (g_strcmp0(found->account, facts->account) == 0 &&
-            g_strcmp0(found->protocol, facts->protocol) == 0)
-            return found->index;
+    facts.account = account;
+    facts.protocol = protocol;
+    normalized_trim(set);
+    for (guint i = 0; i < set->entries->len; i++) {
+        const RuleEntry *entry = &g_array_index(set->entries, RuleEntry, i);
+        const char *entry_protocol = entry->match->protocol;
+
+        if (entry_protocol != NULL && g_strcmp0(entry_protocol, protocol) != 0)
+            continue;
+        if (entry_matches_account(&cache, entry))
+            return TRUE;
     }
-    found = g_new0(FoundRule, 1);
-    found->account = g_strdup(facts->account);
-    found->protocol = g_strdup(facts->protocol);
-    found->index = find_index_uncached(set, facts);
-    if (answers == NULL) {
-        answers = g_ptr_array_new_with_free_func(found_rule_free);
-        g_hash_table_insert(set->found, g_strdup(facts->buddy), answers);
-    }
-    g_ptr_array_add(answers, found);
-    return found->index;
+    return FALSE;
 }
 
-static int
-find_index_uncached(const AjarRuleSet *set, const AjarFacts *facts)
+gboolean
+ajar_rules_buddy_is_named(const AjarRuleSet *set, const char *buddy)
+{
+    GHashTableIter iter;
+    gpointer protocol;
+
+    normalized_trim(set);
+    /* Every form ajar_rules_find_index_uncached() looks @buddy up by,
+     * whatever the message's account and protocol. */
+    g_hash_table_iter_init(&iter, set->protocols);
+    while (g_hash_table_iter_next(&iter, &protocol, NULL)) {
+        g_autofree char *key = index_key(protocol, normalized(set, protocol, buddy));
+        if (g_hash_table_contains(set->index, key))
+            return TRUE;
+    }
+    if (set->any_protocol_entries > 0) {
+        g_autofree char *key = index_key(NULL, normalized(set, NULL, buddy));
+        if (g_hash_table_contains(set->index, key))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+int
+ajar_rules_find_index_uncached(const AjarRuleSet *set, const AjarFacts *facts)
 {
     AccountCache cache = { set, facts, NULL, NULL };
     guint best = G_MAXUINT;

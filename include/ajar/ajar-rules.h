@@ -245,6 +245,18 @@ void ajar_rule_add_stranger(AjarRule *rule, const char *account, const char *pro
 int ajar_rules_find(const AjarRuleSet *rules, const char *account, const char *protocol,
                     const char *buddy);
 
+/* What every message asks first, at the least cost: the index of the first
+ * rule with a buddy entry for @buddy (nullable) on @account and @protocol,
+ * as ajar_rules_find() gives it, or -1; and, when @strangers is not NULL,
+ * whether a rule has a "stranger" entry fitting @account and @protocol (if
+ * not, whether the sender is a stranger changes no decision but
+ * AJAR_REASON_ALLOWED, and need not be found out). Answers are remembered
+ * per account and sender: an account no entry can match costs a compare
+ * of its name, a sender asked about before one hash of their name and a
+ * compare, and neither calls the normalizer. */
+int ajar_rules_lookup(const AjarRuleSet *rules, const char *account, const char *protocol,
+                      const char *buddy, gboolean *strangers);
+
 /* A new set like @rules with rule @index replaced by @rule (@index ==
  * count appends; @rule NULL removes rule @index). The result is validated
  * exactly as a file would be, with @origin naming it in errors.
