@@ -126,6 +126,13 @@ ajar_send_watch_begin(AjarPlugin *ajar, PurpleAccount *account)
     ajar->send_watch.reached_protocol = FALSE;
     ajar->send_watch.echoed = FALSE;
     ajar->send_watch.connection_lost = FALSE;
+    /* Only for the send: every line any conversation shows emits
+     * writing-im-msg, and each handler connected costs each line
+     * libpurple's marshalling (bench figure 1). First of all, before any
+     * plugin may stop the line being shown. */
+    purple_signal_connect_priority(purple_conversations_get_handle(), "writing-im-msg",
+                                   ajar->plugin, PURPLE_CALLBACK(writing_im_cb), ajar,
+                                   PURPLE_SIGNAL_PRIORITY_LOWEST);
 }
 
 gboolean
@@ -134,6 +141,8 @@ ajar_send_watch_end(AjarPlugin *ajar, gboolean *connection_lost)
     gboolean lost =
         ajar->send_watch.connection_lost || !ajar_send_watch_usable(ajar->send_watch.account);
 
+    purple_signal_disconnect(purple_conversations_get_handle(), "writing-im-msg", ajar->plugin,
+                             PURPLE_CALLBACK(writing_im_cb));
     ajar->send_watch.account = NULL;
     if (connection_lost != NULL)
         *connection_lost = lost;
@@ -169,10 +178,7 @@ ajar_send_watch_init(AjarPlugin *ajar)
     ajar->send_watch.recent = g_ptr_array_new_with_free_func(recent_send_free);
     purple_signal_connect(conversations, "sent-im-msg", ajar->plugin, PURPLE_CALLBACK(sent_im_cb),
                           ajar);
-    /* First of all, before any plugin may stop the line being shown. */
-    purple_signal_connect_priority(conversations, "writing-im-msg", ajar->plugin,
-                                   PURPLE_CALLBACK(writing_im_cb), ajar,
-                                   PURPLE_SIGNAL_PRIORITY_LOWEST);
+    /* writing-im-msg: only between ajar_send_watch_begin() and _end(). */
     purple_signal_connect(connections, "connection-error", ajar->plugin,
                           PURPLE_CALLBACK(connection_error_cb), ajar);
     purple_signal_connect(connections, "signed-off", ajar->plugin, PURPLE_CALLBACK(signed_off_cb),
