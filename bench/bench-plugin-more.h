@@ -1,5 +1,5 @@
 /* bench-plugin-more.h — figures 3 (plugin load time), 5 (cooling-off
- * queue) and 1e (pidgin-privacy-please) of the libpurple benchmark. */
+ * queue) of the libpurple benchmark, and opening 1e's pidgin-privacy-please. */
 #ifndef AJAR_BENCH_PLUGIN_MORE_H
 #define AJAR_BENCH_PLUGIN_MORE_H
 
@@ -9,7 +9,10 @@ G_BEGIN_DECLS
 
 void bench_figure_load(const BenchOptions *options);
 void bench_figure_outgoing(const BenchOptions *options);
-void bench_figure_privacy_please(void);
+/* pidgin-privacy-please (Debian's libpidgin_pp.so), probed, and loaded and
+ * unloaded once to be sure it can be; or NULL, with a figure 1 row (1.e)
+ * that says why it is not measured. Returns: (transfer none). */
+PurplePlugin *bench_privacy_please(void);
 
 G_END_DECLS
 

@@ -1,11 +1,12 @@
 /* bench-plugin.c — Ajar inside libpurple, side by side with the
  * alternatives, in one run:
  *   1  pass-through: incoming IMs from a contact no rule names, with no
- *      plugin, Ajar with 10 and 10,000 rules, and the Purple Plugin Pack's
- *      ignore plugin with 10 and 10,000 entries (batches interleaved, so
- *      the machine's load falls on all of them alike);
+ *      plugin, Ajar with 10 and 10,000 rules, the Purple Plugin Pack's
+ *      ignore plugin with 10 and 10,000 entries, and pidgin-privacy-please
+ *      (batches interleaved, so the machine's load falls on all of them
+ *      alike);
  *   2  held messages: what each one costs, and the longest call;
- *   3, 5 and pidgin-privacy-please: bench-plugin-more.c.
+ *   3, 5 and opening pidgin-privacy-please: bench-plugin-more.c.
  * Usage: ajar-bench-plugin [--json FILE] [--instructions] [--messages N] ...
  * ($AJAR_PLUGIN names the built ajar.so; bench/run sets it.) */
 #include "bench-plugin-common.h"
@@ -79,6 +80,7 @@ typedef enum {
     VARIANT_AJAR_10000,
     VARIANT_IGNORE_10,
     VARIANT_IGNORE_10000,
+    VARIANT_PRIVACY,
     N_VARIANTS,
 } Variant;
 
@@ -90,7 +92,12 @@ static const struct {
     { "1.c", "pass-through, Ajar, 10,000 rules" },
     { "1.d10", "pass-through, plugin pack ignore, 10 entries" },
     { "1.d10000", "pass-through, plugin pack ignore, 10,000 entries" },
+    { "1.e", "pass-through, pidgin-privacy-please" },
 };
+
+/* The other plugins, NULL when not there (a row says why). */
+static PurplePlugin *ignore_plugin;
+static PurplePlugin *privacy_plugin;
 
 static PurplePlugin *
 find_ignore_plugin(void)
@@ -146,18 +153,21 @@ static double pass_batch(PurpleAccount *account, guint count, gint64 *handler,
                          const char *count_key);
 
 static void
-use_variant(Variant variant, PurplePlugin *ignore)
+use_variant(Variant variant)
 {
     if (variant == current)
         return;
-    set_plugin_loaded(ignore, FALSE);
+    set_plugin_loaded(ignore_plugin, FALSE);
+    set_plugin_loaded(privacy_plugin, FALSE);
     ajar_test_unload();
     if (variant == VARIANT_AJAR_10)
         bench_ajar_with_rules(10, NULL);
     else if (variant == VARIANT_AJAR_10000)
         bench_ajar_with_rules(10000, NULL);
     else if (variant == VARIANT_IGNORE_10 || variant == VARIANT_IGNORE_10000)
-        set_plugin_loaded(ignore, TRUE);
+        set_plugin_loaded(ignore_plugin, TRUE);
+    else if (variant == VARIANT_PRIVACY)
+        set_plugin_loaded(privacy_plugin, TRUE);
     current = variant;
     bench_settle();
     /* Unloading a plugin frees much at once; malloc tidies up (consolidates)
@@ -227,8 +237,7 @@ add_pass_row(Variant variant, guint messages, double *per_round, double *ratios,
 /* Runs @count variants interleaved, @rounds batches each; rows relative to
  * the first (which must be VARIANT_NONE). */
 static void
-pass_rounds(const Variant *list, guint count, const BenchOptions *options, PurplePlugin *ignore,
-            const char *note)
+pass_rounds(const Variant *list, guint count, const BenchOptions *options, const char *note)
 {
     PurpleAccount *account = bench_account();
     guint rounds = options->rounds, batch = options->messages / rounds;
@@ -238,7 +247,7 @@ pass_rounds(const Variant *list, guint count, const BenchOptions *options, Purpl
 
     for (guint r = 0; r < rounds; r++) {
         for (guint v = 0; v < count; v++) {
-            use_variant(list[v], ignore);
+            use_variant(list[v]);
             per_round[v * rounds + r] =
                 pass_batch(account, batch, handler + (gsize)v * options->messages + r * batch,
                            options->instructions ? variants[list[v]].key : NULL);
@@ -251,7 +260,7 @@ pass_rounds(const Variant *list, guint count, const BenchOptions *options, Purpl
         BenchSpread cpu_spread;
 
         if (!options->instructions) {
-            use_variant(list[v], ignore);
+            use_variant(list[v]);
             probe_cpu = TRUE;
             pass_batch(account, batch, cpu, NULL);
             probe_cpu = FALSE;
@@ -267,11 +276,14 @@ pass_rounds(const Variant *list, guint count, const BenchOptions *options, Purpl
 static void
 figure_pass_through(const BenchOptions *options)
 {
-    PurplePlugin *ignore = find_ignore_plugin();
-    Variant first[] = { VARIANT_NONE, VARIANT_AJAR_10, VARIANT_AJAR_10000, VARIANT_IGNORE_10 };
+    Variant first[6] = { VARIANT_NONE, VARIANT_AJAR_10, VARIANT_AJAR_10000 };
     Variant second[] = { VARIANT_NONE, VARIANT_IGNORE_10000 };
+    guint count = 3;
+    g_autofree char *note = NULL;
 
-    if (ignore == NULL) {
+    ignore_plugin = find_ignore_plugin();
+    privacy_plugin = bench_privacy_please();
+    if (ignore_plugin == NULL) {
         BenchRow row = BENCH_ROW_INIT;
         row.figure = "1";
         row.key = "1.d";
@@ -280,20 +292,25 @@ figure_pass_through(const BenchOptions *options)
         bench_report_add(&row);
     } else {
         ignore_add_entries(0, 10);
+        first[count++] = VARIANT_IGNORE_10;
     }
+    if (privacy_plugin != NULL)
+        first[count++] = VARIANT_PRIVACY;
     connect_probes();
     /* A warm-up batch: the conversation window opens, caches fill. */
-    use_variant(VARIANT_NONE, ignore);
+    use_variant(VARIANT_NONE);
     pass_batch(bench_account(), MIN(options->messages / 10, 1000), NULL, NULL);
 
-    pass_rounds(first, ignore != NULL ? 4 : 3, options, ignore,
-                "rounds with 1.b, 1.c, 1.d10 interleaved");
-    if (ignore != NULL) {
-        use_variant(VARIANT_NONE, ignore);
+    note = g_strdup_printf("rounds with 1.b, 1.c%s%s interleaved",
+                           ignore_plugin != NULL ? ", 1.d10" : "",
+                           privacy_plugin != NULL ? ", 1.e" : "");
+    pass_rounds(first, count, options, note);
+    if (ignore_plugin != NULL) {
+        use_variant(VARIANT_NONE);
         ignore_add_entries(10, 10000);
-        pass_rounds(second, 2, options, ignore, "again, rounds with 1.d10000 interleaved");
+        pass_rounds(second, 2, options, "again, rounds with 1.d10000 interleaved");
     }
-    use_variant(VARIANT_NONE, ignore);
+    use_variant(VARIANT_NONE);
     purple_signals_disconnect_by_handle(&probe_handle);
 }
 
@@ -434,6 +451,9 @@ main(int argc, char **argv)
     g_autoptr(GError) error = NULL;
     gboolean ok;
 
+    /* Pidgin's UI id: Ajar behaves as in Pidgin (it only tells Finch
+     * apart), and pidgin-privacy-please, which requires it, loads. */
+    g_setenv("AJAR_TEST_UI", "pidgin", FALSE);
     test_client_prepare();
     g_option_context_add_main_entries(context, entries, NULL);
     if (!g_option_context_parse(context, &argc, &argv, &error) || argc != 1) {
@@ -471,10 +491,8 @@ main(int argc, char **argv)
     bench_account();
     ajar_test_plugin();
 
-    if (wanted(figures, '1')) {
+    if (wanted(figures, '1'))
         figure_pass_through(&options);
-        bench_figure_privacy_please();
-    }
     if (wanted(figures, '2'))
         figure_held(&options);
     if (wanted(figures, '5'))

@@ -24,14 +24,89 @@ def read_rows(paths):
     return rows
 
 
+# Figure 1: whose code a message runs, by the file it is in (callgrind's
+# "ob"). Ajar's receiving-im-msg handler is also counted on its own.
+PLUGIN_OBJECTS = {"ajar": "/ajar.so", "ignore": "/ignore.so", "privacy-please": "/libpidgin_pp.so"}
+PLUGIN_NAMES = {"ajar": "Ajar", "ignore": "ignore.so", "privacy-please": "libpidgin_pp.so"}
+AJAR_HANDLER = "receiving_im_msg_cb"
+
+
+def plugin_costs(f):
+    """From one callgrind dump (an open file, after its header): inclusive
+    instructions of Ajar's receiving-im-msg handler, and of every call made
+    into each plugin's file from outside it (its signal handlers: all of its
+    code a message runs), as {name: (instructions, calls)}.
+
+    A call's inclusive cost is the line after its "calls=" line; names and
+    files may be compressed ("fn=(12) name" once, then "fn=(12)")."""
+    names = {}
+    ob = fn = cob = None
+    call_to = None
+    costs = {}
+
+    def resolve(kind, value):
+        m = re.match(r"\((\d+)\)(?: (.*))?$", value)
+        if not m:
+            return value
+        if m.group(2) is not None:
+            names[(kind, m.group(1))] = m.group(2)
+        return names.get((kind, m.group(1)), value)
+
+    def add(name, instructions, calls):
+        total, count = costs.get(name, (0, 0))
+        costs[name] = (total + instructions, count + calls)
+
+    def plugin_of(obj):
+        for name, suffix in PLUGIN_OBJECTS.items():
+            if obj is not None and obj.endswith(suffix):
+                return name
+        return None
+
+    for line in f:
+        c = line[:1]
+        if c.isdigit() or c in "+-*":
+            fields = line.split()
+            cost = int(fields[1]) if len(fields) > 1 else 0
+            in_handler = fn == AJAR_HANDLER and plugin_of(ob) == "ajar"
+            if call_to is not None:
+                callee_ob, callee_fn, count = call_to
+                call_to = None
+                if in_handler:
+                    add("ajar-handler", cost, 0)
+                if callee_fn == AJAR_HANDLER and plugin_of(callee_ob) == "ajar":
+                    add("ajar-handler", 0, count)
+                callee = plugin_of(callee_ob)
+                if callee is not None and plugin_of(ob) != callee:
+                    add(callee, cost, count)
+            elif in_handler:
+                add("ajar-handler", cost, 0)
+            continue
+        key, _, value = line.rstrip("\n").partition("=")
+        if key == "ob":
+            ob, cob = resolve("ob", value), None
+        elif key == "fn":
+            fn, cob = resolve("fn", value), None
+        elif key == "cob":
+            cob = resolve("ob", value)
+        elif key == "cfn":
+            cfn = resolve("fn", value)
+        elif key in ("fl", "fi", "fe", "cfl", "cfi"):
+            resolve("fl", value)
+        elif key == "calls":
+            call_to = (cob if cob is not None else ob, cfn, int(value.split()[0]))
+            cob = None
+    return costs
+
+
 def read_callgrind(directory):
-    """[(key, n, instructions)] in the order the dumps were made."""
+    """[(key, n, instructions, plugin costs)] in the order the dumps were made."""
     found = []
     for path in glob.glob(os.path.join(directory, "*")):
         match = re.search(r"\.(\d+)\.(\d+)$", path)
         if not match:
             continue
         key = n = total = None
+        costs = {}
         with open(path, encoding="utf-8", errors="replace") as f:
             for line in f:
                 m = re.match(r"desc: Trigger: Client Request: ajar-bench (\S+) (\d+)", line)
@@ -40,10 +115,13 @@ def read_callgrind(directory):
                 m = re.match(r"(?:summary|totals): (\d+)", line)
                 if m and total is None:
                     total = int(m.group(1))
+                    if key is not None and key.startswith("1."):
+                        costs = plugin_costs(f)
+                    break
         if key is not None and total is not None and n:
-            found.append(((int(match.group(1)), int(match.group(2))), key, n, total))
+            found.append(((int(match.group(1)), int(match.group(2))), key, n, total, costs))
     found.sort()
-    return [(key, n, total) for _, key, n, total in found]
+    return [(key, n, total, costs) for _, key, n, total, costs in found]
 
 
 def instruction_ratios(counts):
@@ -57,7 +135,7 @@ def instruction_ratios(counts):
     ratios = {}
     last_none = None
     firsts = {}
-    for i, (key, n, total) in enumerate(counts):
+    for i, (key, n, total, _) in enumerate(counts):
         per_op = total / n
         name = key
         if key == "1.a":
@@ -87,6 +165,19 @@ def instruction_ratios(counts):
             for name, values in per_key.items()}
 
 
+def plugin_figures(counts):
+    """key -> {"ajar-handler" | plugin name: instructions a message}, the
+    median over the key's batches (figure 1's second 1.a is "1.a#2")."""
+    per_key = {}
+    for i, (key, n, _, costs) in enumerate(counts):
+        if key == "1.a" and i + 1 < len(counts) and counts[i + 1][0] == "1.d10000":
+            key = "1.a#2"
+        for name, (instructions, _) in costs.items():
+            per_key.setdefault(key, {}).setdefault(name, []).append(instructions / n)
+    return {key: {name: sorted(v)[len(v) // 2] for name, v in by_name.items()}
+            for key, by_name in per_key.items()}
+
+
 def fmt(value, spec):
     return "" if value is None else format(value, spec)
 
@@ -102,6 +193,7 @@ def main():
     rows = read_rows(args.rows)
     counts = read_callgrind(args.callgrind) if args.callgrind else []
     instr = instruction_ratios(counts)
+    plugins = plugin_figures(counts)
 
     if args.machine:
         print(args.machine)
@@ -120,6 +212,13 @@ def main():
         per_op, ratio = instr.get(lookup, (None, None))
         row["instructions_per_op"] = per_op
         row["instructions_ratio"] = ratio
+        in_plugins = plugins.get(lookup, {})
+        if "ajar-handler" in in_plugins:
+            row["handler_instructions"] = in_plugins["ajar-handler"]
+        for name in PLUGIN_OBJECTS:
+            if name in in_plugins:
+                row["plugin_instructions"] = in_plugins[name]
+                row["plugin_object"] = name
         ns = row.get("ns_per_op")
         if ns is None or (ns == 0 and row.get("n", 0) == 0):
             time_text = ""
@@ -138,6 +237,13 @@ def main():
               f"{fmt(mib / 1048576 if mib is not None else None, '.1f'):>7}")
         if row.get("note"):
             print(f"{'':<14} {row['note']}")
+        if row.get("plugin_instructions") is not None:
+            handler = row.get("handler_instructions")
+            print(f"{'':<14} callgrind, inclusive, a message: "
+                  f"{PLUGIN_NAMES[row['plugin_object']]}'s code "
+                  f"{row['plugin_instructions']:,.0f} instructions (its signal handlers)"
+                  + (f"; Ajar's receiving-im-msg handler {handler:,.0f}"
+                     if handler is not None else ""))
 
     print()
     print("Goals (issue 7), from the figures above:")
@@ -181,6 +287,34 @@ def main():
         goal("ajar_rules_decide flat from 1 to 10,000 rules", verdict < 1.2,
              f"10,000 rules / 1 rule: instructions {fmt(ir, '.3f') or 'n/a'}, "
              f"time {hit10k['ratio']:.3f}")
+
+    print()
+    print("Goals (issue 13), from the figures above:")
+    for key, label in (("1.b", "10 rules"), ("1.c", "10,000 rules")):
+        row = by_key.get(key)
+        if row is None or row.get("handler_instructions") is None:
+            continue
+        handler = row["handler_instructions"]
+        goal(f"Ajar's receiving-im-msg handler < 250 instructions, {label}", handler < 250,
+             f"{handler:,.0f} instructions a message (callgrind, inclusive)")
+    row = by_key.get("1.c")
+    if row is not None and row.get("instructions_ratio") is not None:
+        goal("pass-through, 10,000 rules, <= 1.02x no plugin in instructions",
+             row["instructions_ratio"] <= 1.02, f"{row['instructions_ratio']:.4f}")
+    ajar = by_key.get("1.c")
+    for key, label in (("1.d10000", "the ignore plugin, 10,000 entries"),
+                       ("1.e", "pidgin-privacy-please")):
+        other = by_key.get(key)
+        if ajar is None or other is None:
+            continue
+        mine, theirs = ajar.get("instructions_per_op"), other.get("instructions_per_op")
+        if mine is None or theirs is None:
+            print(f"  [--] Ajar (10,000 rules) against {label}: not measured")
+            continue
+        print(f"  [--] Ajar (10,000 rules) against {label}: {mine / theirs:.3f} of its "
+              f"instructions a message ({mine:,.0f} against {theirs:,.0f}); plugin code alone "
+              f"{fmt(ajar.get('plugin_instructions'), ',.0f')} against "
+              f"{fmt(other.get('plugin_instructions'), ',.0f')}")
 
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:

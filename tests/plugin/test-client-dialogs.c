@@ -331,7 +331,12 @@ static gboolean numbering_set;
 const char *
 test_client_ui_id(void)
 {
-    return g_strcmp0(g_getenv("AJAR_TEST_UI"), "finch") == 0 ? "gnt-purple" : "ajar-test";
+    const char *ui = g_getenv("AJAR_TEST_UI");
+
+    /* "pidgin": Pidgin's own id, for plugins that require it (bench/). */
+    if (g_strcmp0(ui, "pidgin") == 0)
+        return "gtk-gaim";
+    return g_strcmp0(ui, "finch") == 0 ? "gnt-purple" : "ajar-test";
 }
 
 void

@@ -30,7 +30,9 @@ G_BEGIN_DECLS
 
 /* The UI name the tests give libpurple. */
 /* The UI id the client gives libpurple: "ajar-test", or Finch's own
- * "gnt-purple" when AJAR_TEST_UI=finch (plugins may adapt to the UI). */
+ * "gnt-purple" when AJAR_TEST_UI=finch (plugins may adapt to the UI), or
+ * Pidgin's "gtk-gaim" when AJAR_TEST_UI=pidgin (bench/: plugins that
+ * require Pidgin's UI). */
 const char *test_client_ui_id(void);
 #define AJAR_TEST_CLIENT_UI (test_client_ui_id())
 
