@@ -103,6 +103,41 @@ test_setup(void)
     ajar_test_reload_with_rules(json);
 }
 
+/* Names the protocol normalized for ten messages from Eve, who is in no
+ * buddy list, with the window open. */
+static guint
+normalized_for_ten(void)
+{
+    guint before = test_prpl_normalize_count();
+
+    for (guint i = 0; i < 10; i++)
+        receive(me(), EVE, "one of ten", FALSE);
+    return test_prpl_normalize_count() - before;
+}
+
+/* A message from someone no rule names, on an account no "stranger" entry
+ * fits, costs the protocol's normalizer nothing more than libpurple's own
+ * calls: Ajar neither looks their name up again nor finds out whether they
+ * are a stranger (the buddy list, the account's own names, the open rooms). */
+static void
+test_no_normalizing(void)
+{
+    guint without, with;
+
+    ajar_test_unload();
+    receive(me(), EVE, "opens the window", FALSE);
+    without = normalized_for_ten();
+    ajar_test_load();
+    ajar_test_drain();
+    receive(me(), EVE, "first with Ajar: looked up once", FALSE);
+    with = normalized_for_ten();
+    g_test_message("protocol normalizer calls for ten messages: %u without Ajar, %u with", without,
+                   with);
+    g_assert_cmpuint(with, ==, without);
+    test_client_close_im(me(), EVE);
+    ajar_test_drain();
+}
+
 /* Eve writes, is shown (and the answer remembered); a hand edit of
  * rules.json names her: her next message is kept; an edit that takes the
  * rule away shows her again. */
@@ -299,6 +334,7 @@ main(int argc, char **argv)
     test_client_start();
 
     g_test_add_func("/plugin/pass-through/setup", test_setup);
+    g_test_add_func("/plugin/pass-through/no-normalizing", test_no_normalizing);
     g_test_add_func("/plugin/pass-through/live-edit", test_live_edit);
     g_test_add_func("/plugin/pass-through/command", test_command);
     g_test_add_func("/plugin/pass-through/account-gains-rule", test_account_gains_rule);

@@ -256,12 +256,22 @@ prpl_remove_buddy(PurpleConnection *gc, PurpleBuddy *buddy, PurpleGroup *group)
 /* As XMPP compares JIDs: case does not matter and the resource is dropped,
  * so "Sam@Example.org/phone" and "sam@example.org" are the same buddy. Like
  * every normalize(), the answer lives in a static buffer. */
+static guint normalize_count;
+
+guint
+test_prpl_normalize_count(void)
+{
+    return normalize_count;
+}
+
 static const char *
 prpl_normalize(const PurpleAccount *account, const char *who)
 {
     static char normalized[1024];
     g_autofree char *lower = NULL;
     const char *slash;
+
+    normalize_count++;
 
     if (who == NULL || !g_utf8_validate(who, -1, NULL))
         return NULL;

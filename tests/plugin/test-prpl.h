@@ -60,6 +60,10 @@ typedef struct {
  * first (TestSent*; the array frees them). Never NULL. */
 GPtrArray *test_prpl_take_sent(void);
 
+/* How many times libpurple (or a plugin, through purple_normalize()) has
+ * asked the protocol to normalize a name, since the process started. */
+guint test_prpl_normalize_count(void);
+
 /* Returns: (transfer full): the typing states sent since the last call,
  * oldest first (TestSentTyping*; the array frees them). Never NULL. */
 GPtrArray *test_prpl_take_sent_typing(void);
