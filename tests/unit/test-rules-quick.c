@@ -114,7 +114,7 @@ check_one_set(AjarNormalizeFunc normalize)
     g_autoptr(AjarRuleSet) rules = parse_with(json, normalize);
     g_autoptr(GDateTime) now = g_date_time_new_from_unix_utc(1795000000);
 
-    for (guint q = 0; q < 300; q++) {
+    for (guint q = 0; q < 150; q++) {
         g_autofree char *buddy = variant(PICK(buddies));
         AjarFacts facts = {
             AJAR_DIRECTION_IN, PICK(accounts), PICK(protocols), buddy, "hi", 0, FALSE, NULL, NULL
@@ -134,13 +134,16 @@ check_one_set(AjarNormalizeFunc normalize)
         g_assert_cmpint(ajar_rules_lookup(rules, facts.account, facts.protocol, NULL, NULL), ==,
                         -1);
 
-        /* Whole decisions, both directions, a stranger or not. */
-        fresh = parse_with(json, normalize);
+        /* Whole decisions, both directions, a stranger or not; now and
+         * then against a set of the same rules asked for the first time. */
         facts.direction = g_test_rand_bit() ? AJAR_DIRECTION_IN : AJAR_DIRECTION_OUT;
         facts.stranger = g_test_rand_bit();
         ajar_rules_decide(rules, &facts, now, &warm);
-        ajar_rules_decide(fresh, &facts, now, &cold);
-        assert_same_decision(&warm, &cold);
+        if (q % 10 == 0) {
+            fresh = parse_with(json, normalize);
+            ajar_rules_decide(fresh, &facts, now, &cold);
+            assert_same_decision(&warm, &cold);
+        }
         /* Where no stranger entry fits, whether the sender is a stranger
          * changes nothing the plugin acts on: it need not find out. */
         if (!strangers && facts.direction == AJAR_DIRECTION_IN) {
@@ -156,7 +159,7 @@ check_one_set(AjarNormalizeFunc normalize)
 static void
 test_property(void)
 {
-    for (guint i = 0; i < 60; i++) {
+    for (guint i = 0; i < 20; i++) {
         check_one_set(test_normalize);
         check_one_set(NULL); /* NFKC, case folding, "/resource" cut */
     }
