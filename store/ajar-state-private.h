@@ -15,8 +15,7 @@ typedef struct {
     /* One bit per AjarEventType already counted for this message, so a
      * repeated line (or a message held twice) is not counted twice. */
     guint counted;
-    gboolean text_inline; /* item.text is in @strings, not its own allocation */
-    char strings[];       /* the id, then the first text */
+    char strings[]; /* the id */
 } StateItem;
 
 /* A rule's counters and what it has waiting now. */
@@ -31,7 +30,8 @@ struct _AjarState {
     gboolean order_unsorted; /* a later item has a smaller first_seq (a hostile file) */
     GHashTable *counters;    /* rule name -> AjarRuleCounters* */
     GHashTable *names;       /* interned account, protocol, buddy, rule, chat, nick names (a set) */
-    char *recent_names[6];   /* the last name interned for each of the six fields */
+    char *recent_names[7];   /* the last name interned for each of the six fields,
+                              * and for text sources */
     const char *recent_rule; /* the last rule counters_for() found, and its counters */
     AjarRuleCounters *recent_counters;
     guint state_counts[N_EVENT_TYPES];
@@ -41,5 +41,11 @@ struct _AjarState {
     gboolean has_last_id;
     char last_id[ULID_LENGTH + 1];
 };
+
+/* The text of the item with @id is now at @offset (a line of @line_len
+ * bytes) in @source (see AjarItem.text_source): the same text, recorded again
+ * in a new file (a renewed journal). */
+void ajar_state_relocate_text(AjarState *state, const char *id, const char *source, gint64 offset,
+                              guint32 line_len);
 
 G_END_DECLS

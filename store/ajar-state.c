@@ -3,11 +3,14 @@
  *
  * Memory: a journal of years holds hundreds of thousands of messages between
  * a handful of accounts, buddies and rules, so those names are kept once
- * each (interned) and items point at them; an item, its id and its first
- * text are one allocation. */
+ * each (interned) and items point at them; an item and its id are one
+ * allocation. Texts are not kept: an item says where its text is on disk
+ * (ajar-item-text.h reads it back). */
 #include "ajar/ajar-state.h"
 
 #include <string.h>
+
+#include "ajar/ajar-item-text.h"
 
 #include "ajar-state-private.h"
 
@@ -17,9 +20,6 @@ state_item_free(gpointer data)
     StateItem *si = data;
 
     /* The names belong to state->names. */
-    if (!si->text_inline)
-        g_free(si->item.text);
-    g_strfreev(si->item.images);
     g_free(si);
 }
 
@@ -253,24 +253,40 @@ count_once(AjarState *state, StateItem *si, AjarEventType what, const AjarEvent 
     }
 }
 
-/* A new item for @event's id, its text in the same allocation. */
+/* A new item for @event's id, its id in the same allocation. */
 static StateItem *
 state_item_new(const AjarEvent *event)
 {
     gsize id_size = strlen(event->id) + 1;
-    gsize text_size = event->text != NULL ? event->text_len + 1 : 0;
-    StateItem *si = g_malloc(sizeof *si + id_size + text_size);
+    StateItem *si = g_malloc(sizeof *si + id_size);
 
     memset(si, 0, sizeof *si);
     si->item.id = memcpy(si->strings, event->id, id_size);
-    if (event->text != NULL) {
-        si->item.text = si->strings + id_size;
-        memcpy(si->item.text, event->text, event->text_len);
-        si->item.text[event->text_len] = '\0';
-        si->item.text_len = event->text_len;
-        si->text_inline = TRUE;
-    }
     return si;
+}
+
+/* Where @event's line is, as the place of the item's text. */
+static void
+locate_text(AjarState *state, AjarItem *item, const AjarEvent *event)
+{
+    item->text_source = event->source != NULL ? intern(state, 6, event->source) : NULL;
+    item->text_offset = event->offset;
+    item->text_line_len = event->line_len;
+    item->text_len = (guint32)event->text_len;
+    item->text_check = ajar_item_text_check(event->text, event->text_len);
+}
+
+void
+ajar_state_relocate_text(AjarState *state, const char *id, const char *source, gint64 offset,
+                         guint32 line_len)
+{
+    StateItem *si = g_hash_table_lookup(state->items, id);
+
+    if (si == NULL)
+        return;
+    si->item.text_source = source != NULL ? intern(state, 6, source) : NULL;
+    si->item.text_offset = offset;
+    si->item.text_line_len = line_len;
 }
 
 static void
@@ -302,24 +318,13 @@ apply_custody(AjarState *state, const AjarEvent *event)
     replace_name(state, 3, &si->item.rule, event->rule);
     if (event->time != 0)
         si->item.time = event->time;
-    if (event->text != NULL && !created) {
-        if (!si->text_inline)
-            g_free(si->item.text);
-        si->item.text = g_malloc(event->text_len + 1);
-        memcpy(si->item.text, event->text, event->text_len);
-        si->item.text[event->text_len] = '\0';
-        si->item.text_len = event->text_len;
-        si->text_inline = FALSE;
-    }
+    if (event->text != NULL)
+        locate_text(state, &si->item, event);
     si->item.due = event->due;
     /* The rest as this event says it (a custody event says it all). */
     si->item.chat = event->chat != NULL ? intern(state, 4, event->chat) : NULL;
     si->item.nick = event->nick != NULL ? intern(state, 5, event->nick) : NULL;
-    if (event->images != NULL || si->item.images != NULL) {
-        g_strfreev(si->item.images);
-        si->item.images =
-            event->images != NULL && event->images[0] != NULL ? g_strdupv(event->images) : NULL;
-    }
+    si->item.n_images = event->images != NULL ? g_strv_length(event->images) : 0;
     si->item.stranger = event->stranger;
     si->item.quiet = event->quiet;
     si->item.ask = event->ask;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "ajar/ajar-item-text.h"
 #include "ajar-cli.h"
 
 /* What a repair event's message says (see ajar_journal_append()):
@@ -73,6 +74,18 @@ ajar_cli_journal_free(AjarCliJournal *journal)
     g_clear_pointer(&journal->repaired_lines, g_array_unref);
     ajar_journal_report_clear(&journal->report);
     g_free(journal);
+}
+
+char *
+ajar_cli_journal_read_text(const AjarCliJournal *journal, const AjarItem *item, gsize *len,
+                           char ***images, GError **error)
+{
+    g_autofree char *dir = g_path_get_dirname(journal->path);
+    char *text = NULL;
+
+    if (!ajar_item_read_text(item, dir, &text, len, images, error))
+        return NULL;
+    return text;
 }
 
 AjarCliJournal *

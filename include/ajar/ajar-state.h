@@ -8,7 +8,11 @@
 
 G_BEGIN_DECLS
 
-/* One message Ajar has seen a custody event for. Owned by the state. */
+/* One message Ajar has seen a custody event for. Owned by the state.
+ *
+ * Its text is not kept in memory: the item says where it is on disk (the
+ * custody line that last said it) and how to recognise it, and
+ * ajar_item_read_text() (ajar-item-text.h) reads it back when it is needed. */
 typedef struct {
     char *id;
     AjarDirection dir;
@@ -16,9 +20,7 @@ typedef struct {
     char *protocol;
     char *buddy;
     char *rule;
-    gint64 time; /* the message's own time, unix microseconds */
-    char *text;  /* as libraries gave it, any bytes */
-    gsize text_len;
+    gint64 time;           /* the message's own time, unix microseconds */
     gint64 due;            /* 0 = none */
     AjarEventType custody; /* the event that took it into custody */
     AjarEventType state;   /* the last event for its id ("a message's state") */
@@ -32,16 +34,25 @@ typedef struct {
      * after a "sending" is kept unsent, and still may have gone out). */
     gboolean interrupted;
     /* What the last custody event said (each custody event says them all):
-     * a chat line's room and nick, the images of its text (file names in
-     * <ajar dir>/images/, NULL = none), and whether the sender was a
-     * stranger ("assigned" gives the message to a rule and clears it),
-     * written in quiet hours, or waiting for an answer (ask). */
+     * a chat line's room and nick, how many images its text has (their file
+     * names, in <ajar dir>/images/, are read back with the text), and whether
+     * the sender was a stranger ("assigned" gives the message to a rule and
+     * clears it), written in quiet hours, or waiting for an answer (ask). */
     char *chat;
     char *nick;
-    char **images;
+    guint n_images;
     gboolean stranger;
     gboolean quiet;
     gboolean ask;
+    /* Where its text is: the custody line that last said it. */
+    const char *text_source; /* NULL: the journal file the state was read from
+                              * (journal.jsonl); else a path relative to the ajar
+                              * dir ("history/2026-11.jsonl"). Interned. */
+    gint64 text_offset;      /* the line's first byte */
+    guint32 text_line_len;   /* the line's length without its "\n"; 0 = nowhere
+                              * (an event applied by hand, not from a file) */
+    guint32 text_len;        /* the text's length in bytes */
+    guint32 text_check;      /* ajar_item_text_check() of the text */
 } AjarItem;
 
 /* TRUE while Ajar alone keeps the message: held, archived (read or not),
