@@ -1,12 +1,18 @@
-/* ajar-custody-lines.c — a copy, in memory, of the custody line of each
- * message the journal keeps (in custody, or discarded and still undoable).
+/* ajar-custody-lines.c — a copy, in memory, of the custody lines of the
+ * messages the journal keeps (in custody, or discarded and still undoable):
+ * those it appended in this session, and, when there are not too many
+ * (AJAR_CUSTODY_LINES_LOAD_MAX), those of the messages in custody at open.
  *
  * The state keeps no texts: they are read back from the journal file when
  * needed. If the file is overwritten in place while Ajar runs (a backup
- * copied over it), the texts of the messages in custody would exist nowhere
- * else, and a renewed journal could not record them again (see
- * ajar-journal-renew.c). So the journal keeps those few lines — what the
- * user has not dealt with yet, not the years of finished history. */
+ * copied over it), what it held before the backup was made is still where
+ * it was (read back, and checked, from the file as it is now), but the lines
+ * written since would exist nowhere else, and a renewed journal could not
+ * record those messages again (see ajar-journal-renew.c); and a file cut to
+ * nothing (a clean-up tool) takes every text with it. So the journal keeps
+ * those lines — what the user has not dealt with yet, not the years of
+ * history a replay reads; past AJAR_CUSTODY_LINES_LOAD_MAX messages in
+ * custody at open (a journal nobody reviews), only this session's. */
 #include <string.h>
 #include <unistd.h>
 
@@ -44,8 +50,11 @@ kept(const AjarItem *item)
 void
 ajar_custody_lines_load(AjarCustodyLines *lines, const AjarState *state, int fd)
 {
-    g_autoptr(GPtrArray) items = ajar_state_list_custody(state);
+    g_autoptr(GPtrArray) items = NULL;
 
+    if (ajar_state_count_custody(state) > AJAR_CUSTODY_LINES_LOAD_MAX)
+        return;
+    items = ajar_state_list_custody(state);
     /* (Discarded ones are read back by the renewal from the file itself.) */
     for (guint i = 0; i < items->len; i++) {
         const AjarItem *item = g_ptr_array_index(items, i);

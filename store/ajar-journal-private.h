@@ -50,11 +50,15 @@ char *ajar_id_clock_next(AjarIdClock *clock, const AjarState *state, gint64 now)
 
 /* Copies of the custody lines of the messages a journal keeps (in custody,
  * or discarded), so that a renewal can record them again even when the file
- * was overwritten in place (ajar-custody-lines.c). */
+ * was overwritten in place or cut (ajar-custody-lines.c). */
 typedef struct _AjarCustodyLines AjarCustodyLines;
 AjarCustodyLines *ajar_custody_lines_new(void);
 void ajar_custody_lines_free(AjarCustodyLines *lines);
-/* After a replay: the lines of the messages in custody, read from @fd. */
+/* At most this many messages in custody at open have their lines copied
+ * (each a few hundred bytes); past it, only the lines appended later. */
+#define AJAR_CUSTODY_LINES_LOAD_MAX 10000
+/* After a replay: the lines of the messages in custody, read from @fd, when
+ * there are at most AJAR_CUSTODY_LINES_LOAD_MAX of them. */
 void ajar_custody_lines_load(AjarCustodyLines *lines, const AjarState *state, int fd);
 /* After @event (whose line is @line, @len bytes without "\n"; NULL when
  * not at hand) was applied to @state: keeps or drops its message's line. */
