@@ -15,8 +15,34 @@ typedef struct {
     /* One bit per AjarEventType already counted for this message, so a
      * repeated line (or a message held twice) is not counted twice. */
     guint counted;
-    char strings[]; /* the id */
 } StateItem;
+
+/* One place of the id table: 0 = empty, else the item's index + 1. */
+typedef struct {
+    guint32 hash;
+    guint32 index;
+} StateSlot;
+
+/* The items, in blocks, in the order first seen (ajar-state-items.c). */
+typedef struct {
+    StateItem **blocks;
+    guint n_blocks, blocks_alloc;
+    guint n_items;
+    StateSlot *slots; /* the id table, mask + 1 of them */
+    guint32 mask;
+    GPtrArray *id_chunks; /* the ids, packed */
+    char *id_free;
+    gsize id_left;
+} StateItems;
+
+void ajar_state_items_init(StateItems *items);
+void ajar_state_items_clear(StateItems *items);
+/* Returns: (transfer none) (nullable). */
+StateItem *ajar_state_items_lookup(const StateItems *items, const char *id);
+/* Returns: (transfer none): a new zeroed item with @id (not there yet). */
+StateItem *ajar_state_items_add(StateItems *items, const char *id);
+/* Returns: (transfer none): the item first seen @index-th. */
+StateItem *ajar_state_items_nth(const StateItems *items, guint index);
 
 /* A rule's counters and what it has waiting now. */
 typedef struct {
@@ -25,8 +51,7 @@ typedef struct {
 } RuleState;
 
 struct _AjarState {
-    GHashTable *items;       /* item->id -> StateItem*, owns the items */
-    GPtrArray *order;        /* StateItem*, in the order first seen */
+    StateItems items;        /* in the order first seen */
     gboolean order_unsorted; /* a later item has a smaller first_seq (a hostile file) */
     GHashTable *counters;    /* rule name -> AjarRuleCounters* */
     GHashTable *names;       /* interned account, protocol, buddy, rule, chat, nick names (a set) */

@@ -3,8 +3,8 @@
  *
  * Memory: a journal of years holds hundreds of thousands of messages between
  * a handful of accounts, buddies and rules, so those names are kept once
- * each (interned) and items point at them; an item and its id are one
- * allocation. Texts are not kept: an item says where its text is on disk
+ * each (interned) and items point at them; items live in blocks, their ids
+ * packed (ajar-state-items.c). Texts are not kept: an item says where its text is on disk
  * (ajar-item-text.h reads it back). */
 #include "ajar/ajar-state.h"
 
@@ -13,15 +13,6 @@
 #include "ajar/ajar-item-text.h"
 
 #include "ajar-state-private.h"
-
-static void
-state_item_free(gpointer data)
-{
-    StateItem *si = data;
-
-    /* The names belong to state->names. */
-    g_free(si);
-}
 
 gboolean
 ajar_item_in_custody(const AjarItem *item)
@@ -40,36 +31,12 @@ ajar_item_in_custody(const AjarItem *item)
     }
 }
 
-/* g_str_hash() for the items' ids, eight bytes at a time: a replay looks
- * every line's id up, and g_str_hash() spends a multiply and a branch on
- * each byte. Every bit of the id reaches the result. */
-static guint
-id_hash(gconstpointer key)
-{
-    const guint64 mix = G_GUINT64_CONSTANT(0x9E3779B97F4A7C15);
-    const char *p = key;
-    gsize len = strlen(p);
-    guint64 hash = len * mix, word;
-
-    for (; len >= 8; p += 8, len -= 8) {
-        memcpy(&word, p, sizeof word);
-        hash = (hash ^ word) * mix;
-        hash ^= hash >> 29;
-    }
-    word = 0;
-    memcpy(&word, p, len);
-    hash = (hash ^ word) * mix;
-    hash ^= hash >> 32;
-    return (guint)hash;
-}
-
 AjarState *
 ajar_state_new(void)
 {
     AjarState *state = g_new0(AjarState, 1);
 
-    state->items = g_hash_table_new_full(id_hash, g_str_equal, NULL, state_item_free);
-    state->order = g_ptr_array_new();
+    ajar_state_items_init(&state->items);
     /* Keyed by the interned rule names (state->names owns them). */
     state->counters = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
     state->names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -81,8 +48,7 @@ ajar_state_free(AjarState *state)
 {
     if (state == NULL)
         return;
-    g_ptr_array_unref(state->order);
-    g_hash_table_unref(state->items);
+    ajar_state_items_clear(&state->items);
     g_hash_table_unref(state->counters);
     g_hash_table_unref(state->names);
     g_free(state);
@@ -253,18 +219,6 @@ count_once(AjarState *state, StateItem *si, AjarEventType what, const AjarEvent 
     }
 }
 
-/* A new item for @event's id, its id in the same allocation. */
-static StateItem *
-state_item_new(const AjarEvent *event)
-{
-    gsize id_size = strlen(event->id) + 1;
-    StateItem *si = g_malloc(sizeof *si + id_size);
-
-    memset(si, 0, sizeof *si);
-    si->item.id = memcpy(si->strings, event->id, id_size);
-    return si;
-}
-
 /* Where @event's line is, as the place of the item's text. */
 static void
 locate_text(AjarState *state, AjarItem *item, const AjarEvent *event)
@@ -280,7 +234,7 @@ void
 ajar_state_relocate_text(AjarState *state, const char *id, const char *source, gint64 offset,
                          guint32 line_len)
 {
-    StateItem *si = g_hash_table_lookup(state->items, id);
+    StateItem *si = ajar_state_items_lookup(&state->items, id);
 
     if (si == NULL)
         return;
@@ -292,21 +246,18 @@ ajar_state_relocate_text(AjarState *state, const char *id, const char *source, g
 static void
 apply_custody(AjarState *state, const AjarEvent *event)
 {
-    StateItem *si = g_hash_table_lookup(state->items, event->id);
+    StateItem *si = ajar_state_items_lookup(&state->items, event->id);
     gboolean created = si == NULL;
 
     waiting_leave(state, si);
     if (created) {
-        StateItem *last =
-            state->order->len > 0 ? g_ptr_array_index(state->order, state->order->len - 1) : NULL;
-        si = state_item_new(event);
+        guint n = state->items.n_items;
+        if (n > 0 && ajar_state_items_nth(&state->items, n - 1)->item.first_seq > event->seq)
+            state->order_unsorted = TRUE;
+        si = ajar_state_items_add(&state->items, event->id);
         si->item.first_seq = event->seq;
         si->item.state = event->type;
         state->state_counts[event->type]++;
-        g_hash_table_insert(state->items, si->item.id, si);
-        g_ptr_array_add(state->order, si);
-        if (last != NULL && last->item.first_seq > event->seq)
-            state->order_unsorted = TRUE;
     }
     /* A second custody event (a queued message later kept as a letter)
      * updates the message; what it does not say is kept. */
@@ -337,7 +288,7 @@ apply_custody(AjarState *state, const AjarEvent *event)
 static void
 apply_outcome(AjarState *state, const AjarEvent *event)
 {
-    StateItem *si = event->id != NULL ? g_hash_table_lookup(state->items, event->id) : NULL;
+    StateItem *si = event->id != NULL ? ajar_state_items_lookup(&state->items, event->id) : NULL;
 
     if (si == NULL) {
         /* A sent without an id is a message that passed: it only feeds the
@@ -372,7 +323,7 @@ apply_outcome(AjarState *state, const AjarEvent *event)
 static void
 apply_assigned(AjarState *state, const AjarEvent *event)
 {
-    StateItem *si = g_hash_table_lookup(state->items, event->id);
+    StateItem *si = ajar_state_items_lookup(&state->items, event->id);
 
     if (si == NULL) {
         state->orphans++;
