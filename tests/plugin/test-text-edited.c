@@ -119,6 +119,55 @@ test_release_edited(void)
     ajar_test_drain();
 }
 
+/* Their delayed message, edited by hand before it is due: when it is due
+ * it is not delivered (nothing shown, nothing journaled), it stays kept,
+ * and the user is told once, in one box. */
+static void
+test_due_edited(void)
+{
+    PurpleAccount *account = ajar_test_account(ME);
+    g_autoptr(GPtrArray) delayed = NULL;
+    g_autoptr(GPtrArray) notices = NULL;
+    g_autofree char *id = NULL;
+    guint told = 0;
+    gint64 seq;
+
+    ajar_test_write_rules("{\"version\": 1, \"rules\": [{\"name\": \"Kim\", \"match\": "
+                          "[{\"buddy\": \"kim@example.org\"}], \"incoming\": {\"action\": "
+                          "\"delay\", \"seconds\": 1}}]}");
+    ajar_test_load();
+    ajar_test_drain();
+    g_ptr_array_unref(test_client_take_notices());
+    seq = ajar_test_last_seq();
+    test_client_receive(account, "kim@example.org", "due soon, then edited", 0, time(NULL));
+    delayed = ajar_test_events_since(seq, AJAR_EVENT_DELAYED, NULL);
+    g_assert_cmpuint(delayed->len, ==, 1);
+    id = g_strdup(((AjarEvent *)g_ptr_array_index(delayed, 0))->id);
+    edit_journal("then edited", "THEN EDITED");
+
+    seq = ajar_test_last_seq();
+    ajar_test_run_for(2500); /* due after one second */
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_received()), ==, 0);
+    g_assert_cmpint(ajar_test_item_state(id), ==, AJAR_EVENT_DELAYED);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_SHOWING), ==, 0);
+    g_assert_cmpuint(ajar_test_count_since(seq, AJAR_EVENT_DELIVERED), ==, 0);
+    notices = test_client_take_notices();
+    for (guint i = 0; i < notices->len; i++) {
+        const TestNotice *notice = g_ptr_array_index(notices, i);
+        g_test_message("notice: %s / %s", notice->primary, notice->secondary);
+        if (notice->primary != NULL &&
+            strstr(notice->primary, "because its text cannot be read back from the journal") !=
+                NULL) {
+            told++;
+            g_assert_nonnull(strstr(notice->primary, id));
+            g_assert_null(strstr(notice->primary, "THEN EDITED"));
+        }
+    }
+    g_assert_cmpuint(told, ==, 1);
+    ajar_test_unload();
+    ajar_test_drain();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -129,6 +178,7 @@ main(int argc, char **argv)
     test_client_start();
 
     g_test_add_func("/plugin/text-edited/release", test_release_edited);
+    g_test_add_func("/plugin/text-edited/due", test_due_edited);
     status = g_test_run();
 
     test_client_quit();
