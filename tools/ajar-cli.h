@@ -85,6 +85,9 @@ typedef struct {
     GHashTable *history; /* id -> GArray of AjarCliHistoryEntry; NULL unless asked for */
     AjarJournalReport report;
     GArray *repaired_lines; /* guint: lines a repair event says were cut by a crash */
+    /* Files texts are read back from, open: "" (journal.jsonl) or an item's
+     * text_source -> fd + 1 (ajar_cli_journal_read_text(); a cache). */
+    GHashTable *text_files;
 } AjarCliJournal;
 
 /* Reads @cli's journal without changing it. @with_history: also keep every

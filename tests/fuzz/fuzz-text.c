@@ -152,6 +152,7 @@ export_page(const char *text, gsize len)
     FUZZ_CHECK(items->len == 1, "the message was not read");
     journal.path = page_journal;
     FUZZ_CHECK(ajar_cli_export_html(page, &journal, items, now), "its text was not read back");
+    g_clear_pointer(&journal.text_files, g_hash_table_unref);
     return page;
 }
 
