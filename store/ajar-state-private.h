@@ -9,6 +9,7 @@ G_BEGIN_DECLS
 
 #define N_EVENT_TYPES (AJAR_EVENT_ATTENTION + 1)
 #define ULID_LENGTH 26
+#define RECENT_NAMES 8
 
 typedef struct {
     AjarItem item; /* first, so an AjarItem* is a StateItem* */
@@ -55,8 +56,10 @@ struct _AjarState {
     gboolean order_unsorted; /* a later item has a smaller first_seq (a hostile file) */
     GHashTable *counters;    /* rule name -> AjarRuleCounters* */
     GHashTable *names;       /* interned account, protocol, buddy, rule, chat, nick names (a set) */
-    char *recent_names[7];   /* the last name interned for each of the six fields,
-                              * and for text sources */
+    /* The last names interned for each of the six fields, and for text
+     * sources (a ring each). */
+    char *recent_names[7][RECENT_NAMES];
+    guint recent_next[7];
     const char *recent_rule; /* the last rule counters_for() found, and its counters */
     AjarRuleCounters *recent_counters;
     guint state_counts[N_EVENT_TYPES];

@@ -55,22 +55,26 @@ ajar_state_free(AjarState *state)
 }
 
 /* Returns: (transfer none): the state's one copy of @name. @slot: which of
- * the six name fields (account, protocol, buddy, rule, chat, nick) it is
- * for; each remembers its last name, which is usually the next one too (one
- * account, one protocol, a few buddies). */
+ * the six name fields (account, protocol, buddy, rule, chat, nick), or text
+ * sources, it is for; each remembers its last RECENT_NAMES names, among
+ * which the next one usually is (one account, one protocol, a few buddies
+ * and rules): no hashing of the name then. */
 static char *
 intern(AjarState *state, guint slot, const char *name)
 {
-    char *kept = state->recent_names[slot];
+    char **recent = state->recent_names[slot];
+    char *kept;
 
-    if (kept != NULL && strcmp(kept, name) == 0)
-        return kept;
+    for (guint i = 0; i < RECENT_NAMES; i++) {
+        if (recent[i] != NULL && strcmp(recent[i], name) == 0)
+            return recent[i];
+    }
     kept = g_hash_table_lookup(state->names, name);
     if (kept == NULL) {
         kept = g_strdup(name);
         g_hash_table_add(state->names, kept);
     }
-    state->recent_names[slot] = kept;
+    recent[state->recent_next[slot]++ % RECENT_NAMES] = kept;
     return kept;
 }
 
