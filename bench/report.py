@@ -275,6 +275,23 @@ def main():
         goal("...in under 2x the journal's size in memory", row["ratio"] < 2.0,
              f"{row['ratio']:.2f}x ({row['bytes'] / 1048576:.0f} MiB peak growth, "
              f"journal {row['bytes2'] / 1048576:.0f} MiB)")
+    # Issue 13: texts off the heap, compact state. CPU time: what the
+    # machine's load adds least to.
+    row7 = by_key.get("3.replay7")
+    if row is not None:
+        cpu = row.get("cpu_seconds")
+        goal("replay 10^6 < 0.5 s CPU, peak RSS growth < 0.2x journal (issue 13)",
+             cpu is not None and cpu < 0.5 and row["ratio"] < 0.2,
+             f"{fmt(cpu, '.2f')} s CPU ({row['seconds']:.2f} s wall), {row['ratio']:.2f}x "
+             f"({row['bytes'] / 1048576:.0f} MiB peak growth, journal "
+             f"{row['bytes2'] / 1048576:.0f} MiB)")
+    if row is not None and row7 is not None:
+        cpu6, cpu7 = row.get("cpu_seconds"), row7.get("cpu_seconds")
+        times = cpu7 / cpu6 if cpu6 and cpu7 else None
+        goal("10^7 < 11x the 10^6 time (issue 13)", times is not None and times < 11,
+             f"{fmt(times, '.2f')}x in CPU ({fmt(cpu7, '.2f')} s against {fmt(cpu6, '.2f')} s), "
+             f"{row7['seconds'] / row['seconds']:.2f}x wall; 10^7 peak RSS growth "
+             f"{row7['bytes'] / 1048576:.0f} MiB ({row7['ratio']:.2f}x its journal)")
     loads = [by_key.get(f"3.load{s}") for s in (4, 5, 6)]
     if all(loads):
         goal("plugin load time linear in the journal",

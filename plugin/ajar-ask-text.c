@@ -31,9 +31,10 @@ time_written(gint64 at, gint64 now)
 }
 
 char *
-ajar_ask_text_quiet_question(const AjarItem *item, gint64 now, char **rest)
+ajar_ask_text_quiet_question(const AjarItem *item, const char *text, gsize text_len, gint64 now,
+                             char **rest)
 {
-    g_autofree char *unmarked = ajar_text_from_markup(item->text, (gssize)item->text_len);
+    g_autofree char *unmarked = ajar_text_from_markup(text, (gssize)text_len);
     g_autofree char *plain = ajar_reveal_text(unmarked, -1);
     g_autofree char *quote = ajar_text_first_line(plain, QUOTE_CHARS);
     g_autofree char *name = ajar_reveal_name(item->rule != NULL ? item->rule : item->buddy);

@@ -8,11 +8,13 @@
 #include "ajar/ajar-state.h"
 
 /* "You wrote this to Sam at 02:14: "…". Send it now?": the question at the
- * end of quiet hours about @item (yours), @now (unix microseconds) telling
+ * end of quiet hours about @item (yours; @text, @text_len: its text read
+ * back), @now (unix microseconds) telling
  * whether its time needs a date. The quoted text is its first line, cut;
  * @rest gets the whole text when the quote does not show all of it, else
  * NULL. Returns: (transfer full). */
-char *ajar_ask_text_quiet_question(const AjarItem *item, gint64 now, char **rest);
+char *ajar_ask_text_quiet_question(const AjarItem *item, const char *text, gsize text_len,
+                                   gint64 now, char **rest);
 
 /* @question (the rule's own, as written), or "Send this to Sam now?" with
  * @rule_name when it is NULL. Returns: (transfer full). */

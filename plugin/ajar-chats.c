@@ -118,16 +118,23 @@ line_key(const char *account, const char *protocol, const char *room, const char
                            nick, time / G_USEC_PER_SEC, comparable);
 }
 
+/* A room line of theirs: what the index counts. */
+static gboolean
+is_room_line(const AjarItem *item)
+{
+    return item != NULL && item->chat != NULL && item->nick != NULL &&
+           item->dir == AJAR_DIRECTION_IN && item->time > 0;
+}
+
+/* Counts @item, a room line whose text is @text (@len bytes). */
 static void
-index_item(GHashTable *index, const AjarItem *item)
+index_item(GHashTable *index, const AjarItem *item, const char *text, gsize len)
 {
     char *key;
 
-    if (item == NULL || item->chat == NULL || item->nick == NULL || item->text == NULL ||
-        item->dir != AJAR_DIRECTION_IN || item->time <= 0)
+    if (!is_room_line(item))
         return;
-    key = line_key(item->account, item->protocol, item->chat, item->nick, item->time, item->text,
-                   item->text_len);
+    key = line_key(item->account, item->protocol, item->chat, item->nick, item->time, text, len);
     g_hash_table_insert(index, key,
                         GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(index, key)) + 1));
 }
@@ -142,8 +149,23 @@ room_lines(AjarPlugin *ajar)
         g_autoptr(GPtrArray) items = ajar_state_list(ajar_journal_get_state(ajar->journal));
 
         ajar->room_lines = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-        for (guint i = 0; i < items->len; i++)
-            index_item(ajar->room_lines, g_ptr_array_index(items, i));
+        for (guint i = 0; i < items->len; i++) {
+            const AjarItem *item = g_ptr_array_index(items, i);
+            g_autoptr(GError) error = NULL;
+            g_autofree char *text = NULL;
+            gsize len = 0;
+
+            if (!is_room_line(item))
+                continue;
+            /* (The texts are on disk: read back, room lines only.) One that
+             * cannot be read is not counted: a history line like it is
+             * then kept again, never shown. */
+            text = ajar_context_item_text(ajar, item, &len, NULL, &error);
+            if (text == NULL)
+                purple_debug_warning("ajar", "%s\n", error->message);
+            else
+                index_item(ajar->room_lines, item, text, len);
+        }
     }
     return ajar->room_lines;
 }
@@ -325,8 +347,17 @@ receiving_chat_msg_cb(PurpleAccount *account, char **sender, char **message,
 
         /* Only the line just written (its custody line is the last one):
          * counting another twice could take a new line for a kept one. */
-        if (item != NULL && item->first_seq == ajar_state_get_last_seq(state))
-            index_item(ajar->room_lines, item);
+        if (item != NULL && item->first_seq == ajar_state_get_last_seq(state) &&
+            is_room_line(item)) {
+            g_autoptr(GError) error = NULL;
+            gsize len = 0;
+            /* As journaled (its pictures' tags as kept): read back. */
+            g_autofree char *text = ajar_context_item_text(ajar, item, &len, NULL, &error);
+            if (text != NULL)
+                index_item(ajar->room_lines, item, text, len);
+            else
+                purple_debug_warning("ajar", "%s\n", error->message);
+        }
     }
     return TRUE;
 }

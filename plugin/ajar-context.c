@@ -8,6 +8,7 @@
 #include <notify.h>
 
 #include "ajar/ajar-i18n.h"
+#include "ajar/ajar-item-text.h"
 #include "ajar/ajar-text.h"
 
 gint64
@@ -206,9 +207,38 @@ ajar_context_journal(AjarPlugin *ajar, AjarEvent *event, GError **error)
     return TRUE;
 }
 
+char *
+ajar_context_item_text(AjarPlugin *ajar, const AjarItem *item, gsize *len, char ***images,
+                       GError **error)
+{
+    g_autoptr(GError) read_error = NULL;
+    char *text = NULL;
+
+    if (ajar_item_read_text(item, ajar->dir, &text, len, images, &read_error))
+        return text;
+    purple_debug_warning("ajar", "%s\n", read_error->message);
+    g_set_error(error, AJAR_JOURNAL_ERROR, read_error->code,
+                /* TRANSLATORS: %1$s is a message's id, %2$s why its text
+                 * cannot be read (one line naming the file and where). */
+                _("Ajar keeps message %s because its text cannot be read back from the "
+                  "journal: %s"),
+                item->id, read_error->message);
+    return NULL;
+}
+
+void
+ajar_context_report_unreadable(AjarPlugin *ajar, const AjarItem *item, const GError *error)
+{
+    if (g_hash_table_contains(ajar->text_unreadable, item->id))
+        return;
+    g_hash_table_add(ajar->text_unreadable, g_strdup(item->id));
+    ajar_context_report(ajar, error->message, NULL);
+}
+
 void
 ajar_context_init(AjarPlugin *ajar)
 {
+    ajar->text_unreadable = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     ajar->dialogs = g_hash_table_new(g_direct_hash, g_direct_equal);
     /* Keyed by the reports' own text. */
     ajar->open_reports = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, open_report_free);
@@ -220,4 +250,5 @@ ajar_context_clear(AjarPlugin *ajar)
     free_open_dialogs(ajar);
     g_clear_handle_id(&ajar->sync_check_source, g_source_remove);
     g_clear_pointer(&ajar->open_reports, g_hash_table_unref);
+    g_clear_pointer(&ajar->text_unreadable, g_hash_table_unref);
 }

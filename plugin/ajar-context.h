@@ -140,6 +140,9 @@ struct _AjarPlugin {
     guint sync_check_source;
     /* The user was told the journal may not be on disk (once a session). */
     gboolean sync_reported;
+    /* Ids of messages whose text could not be read back from the journal
+     * (ajar_context_item_text()): told once a session each. */
+    GHashTable *text_unreadable;
 };
 
 /* ajar-context.c */
@@ -162,6 +165,16 @@ void ajar_context_report(AjarPlugin *ajar, const char *what, const char *why);
  * refuses what would need the journal. Returns: (transfer full). */
 char *ajar_context_busy_text(AjarPlugin *ajar);
 char *ajar_context_busy_refusal(AjarPlugin *ajar);
+/* @item's text, read back from the journal (the state keeps no texts).
+ * Returns: (transfer full) (nullable): the text, NUL-terminated, @len (nullable)
+ * its length and @images (nullable; transfer full) its pictures' file
+ * names; NULL when it cannot be read (the file was edited by hand, or is
+ * gone), with @error one sentence for the user saying that the message stays
+ * kept and why. Nothing is then to be shown, sent or released. */
+char *ajar_context_item_text(AjarPlugin *ajar, const AjarItem *item, gsize *len, char ***images,
+                             GError **error);
+/* Tells the user @error of ajar_context_item_text() for @item, once a session. */
+void ajar_context_report_unreadable(AjarPlugin *ajar, const AjarItem *item, const GError *error);
 /* The wall clock, unix microseconds: the only place plugin/ reads it. */
 gint64 ajar_context_now(void);
 /* Remembers @data of a dialog just opened; ajar_context_dialog_done() frees

@@ -111,7 +111,8 @@ journal_outcome(AjarPlugin *ajar, AjarEventType type, const char *id, GError **e
  * sounds and popups as for any message), else straight into the
  * conversation and its log. */
 static void
-deliver(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account)
+deliver(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account, char *kept_text,
+        gsize kept_len, char **images)
 {
     time_t mtime = (time_t)(item->time / G_USEC_PER_SEC);
     GArray *image_ids = NULL;
@@ -119,11 +120,11 @@ deliver(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account)
     g_autofree char *text = NULL;
 
     /* Its pictures back in the image store, under new ids. */
-    if (item->images != NULL) {
-        text = ajar_images_restore(ajar, item, &image_ids);
+    if (images != NULL) {
+        text = ajar_images_restore(ajar, kept_text, kept_len, images, &image_ids);
         flags |= PURPLE_MESSAGE_IMAGES;
     } else {
-        text = g_strndup(item->text != NULL ? item->text : "", item->text_len);
+        text = g_strndup(kept_text, kept_len);
     }
 
     /* A line of a room goes back into the room (release checked it is
@@ -159,7 +160,8 @@ deliver(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account)
  * gone: the protocol refused it, or its connection broke as it went
  * (*@connection_lost); see ajar_send_watch_end(). */
 static gboolean
-send_now(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account, gboolean *connection_lost)
+send_now(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account, const char *kept_text,
+         gsize kept_len, char **images, gboolean *connection_lost)
 {
     PurpleConversation *conv =
         purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM, item->buddy, account);
@@ -169,11 +171,11 @@ send_now(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account, gboolea
     gboolean sent;
 
     /* Its pictures back in the image store, under new ids. */
-    if (item->images != NULL) {
-        text = ajar_images_restore(ajar, item, &image_ids);
+    if (images != NULL) {
+        text = ajar_images_restore(ajar, kept_text, kept_len, images, &image_ids);
         flags |= PURPLE_MESSAGE_IMAGES;
     } else {
-        text = g_strndup(item->text != NULL ? item->text : "", item->text_len);
+        text = g_strndup(kept_text, kept_len);
     }
     if (conv == NULL)
         conv = purple_conversation_new(PURPLE_CONV_TYPE_IM, account, item->buddy);
@@ -187,13 +189,20 @@ send_now(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account, gboolea
     return sent;
 }
 
-void
+gboolean
 ajar_custody_show(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account,
-                  AjarEventType outcome)
+                  AjarEventType outcome, GError **error)
 {
     g_autofree char *id = g_strdup(item->id);
-    g_autoptr(GError) error = NULL;
+    g_autoptr(GError) intent_error = NULL;
+    g_auto(GStrv) images = NULL;
+    gsize len = 0;
+    /* Its text first: one that cannot be read back (the journal edited by
+     * hand) is never shown wrong or empty; the message stays kept. */
+    g_autofree char *text = ajar_context_item_text(ajar, item, &len, &images, error);
 
+    if (text == NULL)
+        return FALSE;
     /* "showing" first, then shown, then "released" / "delivered": a crash
      * between the first and the last leaves it kept and marked as perhaps
      * shown. (The state keeps @item alive; its id is copied all the same.)
@@ -201,10 +210,11 @@ ajar_custody_show(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account
      * message of theirs seen twice after a restart is better than one
      * that cannot be read while the disk is full, and the failed note of
      * the outcome tells the user. */
-    if (!note_intent(ajar, AJAR_EVENT_SHOWING, id, &error))
-        g_debug("could not note showing: %s", error->message);
-    deliver(ajar, item, account);
+    if (!note_intent(ajar, AJAR_EVENT_SHOWING, id, &intent_error))
+        g_debug("could not note showing: %s", intent_error->message);
+    deliver(ajar, item, account, text, len, images);
     ajar_custody_note_done(ajar, outcome, id);
+    return TRUE;
 }
 
 gboolean
@@ -234,8 +244,9 @@ ajar_custody_release(AjarPlugin *ajar, const char *id, GError **error)
                     _("The room %s is not open, so its line stays kept."), item->chat);
         return FALSE;
     }
-    ajar_due_queue_forget(ajar, item->id);
-    ajar_custody_show(ajar, item, account, AJAR_EVENT_RELEASED);
+    if (!ajar_custody_show(ajar, item, account, AJAR_EVENT_RELEASED, error))
+        return FALSE;
+    ajar_due_queue_forget(ajar, id);
     return TRUE;
 }
 
@@ -381,7 +392,14 @@ ajar_custody_send(AjarPlugin *ajar, const char *id, GError **error)
         g_autofree char *kept_id = g_strdup(item->id);
         g_autoptr(GError) journal_error = NULL;
         gboolean connection_lost = FALSE;
+        g_auto(GStrv) images = NULL;
+        gsize len = 0;
+        /* Its text first: one that cannot be read back (the journal edited
+         * by hand) is never sent wrong or empty; the message stays kept. */
+        g_autofree char *text = ajar_context_item_text(ajar, item, &len, &images, error);
 
+        if (text == NULL)
+            return FALSE;
         if (!note_intent(ajar, AJAR_EVENT_SENDING, kept_id, &journal_error)) {
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
                         /* TRANSLATORS: %s is why. */
@@ -391,7 +409,7 @@ ajar_custody_send(AjarPlugin *ajar, const char *id, GError **error)
             return FALSE;
         }
         ajar_due_queue_forget(ajar, kept_id);
-        if (!send_now(ajar, item, account, &connection_lost)) {
+        if (!send_now(ajar, item, account, text, len, images, &connection_lost)) {
             /* It stays "sending": kept, and marked as perhaps gone, here
              * and after a restart. The layer above asks about it again. */
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
@@ -443,12 +461,11 @@ ajar_custody_send_unjournaled(AjarPlugin *ajar, PurpleAccount *account, const ch
             continue;
         }
         item.buddy = event->buddy;
-        item.text = event->text;
-        item.text_len = event->text_len;
-        /* Saved before its journal line failed: send_now() puts them back
-         * in the store (Pidgin let go of the ones its <img> tags name). */
-        item.images = event->images;
-        if (!send_now(ajar, &item, account, NULL)) {
+        /* Its text is in memory (it never reached the journal). Its images
+         * were saved before its journal line failed: send_now() puts them
+         * back in the store (Pidgin let go of the ones its <img> tags name). */
+        if (!send_now(ajar, &item, account, event->text != NULL ? event->text : "", event->text_len,
+                      event->images, NULL)) {
             /* Not taken: it stays in memory for the next /ajar send,
              * marked as perhaps gone, as a journaled one stays "sending". */
             event->type = AJAR_EVENT_SENDING;

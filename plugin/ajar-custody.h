@@ -45,10 +45,12 @@ PurpleAccount *ajar_custody_find_account(const AjarItem *item);
 /* The item with @id if Ajar still keeps it (not dealt with this session). */
 const AjarItem *ajar_custody_lookup(AjarPlugin *ajar, const char *id, GError **error);
 gboolean ajar_custody_account_online(PurpleAccount *account);
-/* Shows their kept message: journals "showing", delivers it, then journals
- * @outcome ("released" or "delivered"). */
-void ajar_custody_show(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account,
-                       AjarEventType outcome);
+/* Shows their kept message: reads its text back, journals "showing",
+ * delivers it, then journals @outcome ("released" or "delivered"). FALSE
+ * with @error (one sentence for the user) when its text cannot be read
+ * back: then nothing is journaled or shown, and the message stays kept. */
+gboolean ajar_custody_show(AjarPlugin *ajar, const AjarItem *item, PurpleAccount *account,
+                           AjarEventType outcome, GError **error);
 /* Journals the outcome of something already done; tells the user if it
  * cannot. Always TRUE: the deed stands. */
 gboolean ajar_custody_note_done(AjarPlugin *ajar, AjarEventType type, const char *id);

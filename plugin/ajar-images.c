@@ -126,21 +126,22 @@ restore_one(const char *dir, const char *name)
 }
 
 char *
-ajar_images_restore(AjarPlugin *ajar, const AjarItem *item, GArray **ids)
+ajar_images_restore(AjarPlugin *ajar, const char *text, gsize len, char **images, GArray **ids)
 {
-    const char *text = item->text != NULL ? item->text : "";
-    gsize len = item->text != NULL ? strnlen(item->text, item->text_len) : 0;
-    g_autoptr(GArray) tags = ajar_image_tags_find(text, len);
-    g_autofree guint *new_ids = g_new0(guint, tags->len + 1);
+    g_autoptr(GArray) tags = NULL;
+    g_autofree guint *new_ids = NULL;
     g_autofree char *dir = images_dir(ajar);
-    guint count = item->images != NULL ? g_strv_length(item->images) : 0;
+    guint count = images != NULL ? g_strv_length(images) : 0;
     /* TRANSLATORS: shown in a released message where one of its pictures
      * used to be, when its file was removed or damaged. */
     g_autofree char *missing = g_markup_escape_text(_("[image missing]"), -1);
 
+    len = strnlen(text, len);
+    tags = ajar_image_tags_find(text, len);
+    new_ids = g_new0(guint, tags->len + 1);
     *ids = g_array_new(FALSE, FALSE, sizeof(guint));
     for (guint i = 0; i < tags->len; i++) {
-        new_ids[i] = i < count ? restore_one(dir, item->images[i]) : 0;
+        new_ids[i] = i < count ? restore_one(dir, images[i]) : 0;
         if (new_ids[i] != 0)
             g_array_append_val(*ids, new_ids[i]);
     }
@@ -160,7 +161,7 @@ ajar_images_done(GArray *ids)
 static gboolean
 still_named(const AjarItem *item, gint64 now)
 {
-    if (item->images == NULL)
+    if (item->n_images == 0)
         return FALSE;
     if (ajar_item_in_custody(item))
         return TRUE;
@@ -185,15 +186,26 @@ ajar_images_sweep(AjarPlugin *ajar)
     dir = g_dir_open(dir_path, 0, NULL);
     if (dir == NULL)
         return; /* none yet */
-    named = g_hash_table_new(g_str_hash, g_str_equal);
+    named = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     items = ajar_state_list(ajar_journal_get_state(ajar->journal));
     for (guint i = 0; i < items->len; i++) {
         const AjarItem *item = g_ptr_array_index(items, i);
+        g_autoptr(GError) error = NULL;
+        g_autofree char *text = NULL;
+        char **images = NULL;
 
-        if (still_named(item, now)) {
-            for (char **p = item->images; *p != NULL; p++)
-                g_hash_table_add(named, *p);
+        if (!still_named(item, now))
+            continue;
+        /* The names are on the message's line, read back with its text. */
+        text = ajar_context_item_text(ajar, item, NULL, &images, &error);
+        if (text == NULL) {
+            /* (Told when the message is shown or sent.) */
+            purple_debug_warning("ajar", "images kept: %s\n", error->message);
+            return;
         }
+        for (char **p = images; p != NULL && *p != NULL; p++)
+            g_hash_table_add(named, *p);
+        g_free(images); /* the names now belong to @named */
     }
     while ((name = g_dir_read_name(dir)) != NULL) {
         g_autofree char *path = NULL;

@@ -17,12 +17,14 @@
  * kept, since the journal would name a file that is not there. */
 gboolean ajar_images_keep(AjarPlugin *ajar, const char *message, AjarEvent *event, GError **error);
 
-/* @item's text to show again: each image read back, checked against its
- * name, given to the image store with a new id and its tag pointed at it;
- * one that is gone or damaged becomes "[image missing]" (the debug log says
- * which). *@ids gets the new ids: ajar_images_done() after showing.
- * Returns: (transfer full). */
-char *ajar_images_restore(AjarPlugin *ajar, const AjarItem *item, GArray **ids);
+/* A kept message's @text (@len bytes) to show again, @images its pictures'
+ * file names (as read back with it, ajar_context_item_text()): each image
+ * read back, checked against its name, given to the image store with a new
+ * id and its tag pointed at it; one that is gone or damaged becomes "[image
+ * missing]" (the debug log says which). *@ids gets the new ids:
+ * ajar_images_done() after showing. Returns: (transfer full). */
+char *ajar_images_restore(AjarPlugin *ajar, const char *text, gsize len, char **images,
+                          GArray **ids);
 /* Drops the references ajar_images_restore() took (the conversation keeps
  * its own while it shows them); frees @ids. NULL does nothing. */
 void ajar_images_done(GArray *ids);
@@ -31,5 +33,6 @@ void ajar_images_done(GArray *ids);
  * discarded in the last AJAR_RECENTLY_DISCARDED_DAYS days (still undoable):
  * what a renewed journal would still carry. Only names of Ajar's own shape
  * are touched; nothing when the journal has damaged lines (a line that
- * could not be read may name one). */
+ * could not be read may name one), nor when a kept message's line cannot be
+ * read back (it may name one too). */
 void ajar_images_sweep(AjarPlugin *ajar);

@@ -198,10 +198,20 @@ ajar_review_add_page(ReviewStep *step, PurpleRequestFieldGroup *group, GPtrArray
     step->next = 0;
     for (guint i = start; i < items->len; i++) {
         const AjarItem *item = g_ptr_array_index(items, i);
-        g_autofree char *unmarked = ajar_text_from_markup(item->text, (gssize)item->text_len);
+        g_autoptr(GError) text_error = NULL;
+        gsize text_len = 0;
+        /* Read back from the journal; one that cannot be read is never
+         * shown wrong or empty: the page says so in its place. */
+        g_autofree char *kept =
+            ajar_context_item_text(step->ajar, item, &text_len, NULL, &text_error);
+        g_autofree char *unmarked =
+            kept != NULL ? ajar_text_from_markup(kept, (gssize)text_len) : NULL;
         /* Shown, not stored: what hides or reorders is a visible mark here;
          * the journal and a release keep the text as it came. */
-        g_autofree char *plain = ajar_reveal_text(unmarked, -1);
+        g_autofree char *plain =
+            kept != NULL
+                ? ajar_reveal_text(unmarked, -1)
+                : g_strdup_printf("[%s]", _("its text cannot be read back from the journal"));
         g_autofree char *number = g_strdup_printf("%u. ", i + 1);
         g_autofree char *numbered = g_strconcat(number, plain, NULL);
         g_auto(GStrv) lines = ajar_text_wrap(numbered, AJAR_REVIEW_WRAP_COLUMNS, "   ");

@@ -185,14 +185,28 @@ ask_before_sending(AjarPlugin *ajar, const AjarItem *item, int why)
 {
     AjarQuestion *question;
     PurpleAccount *account = ajar_custody_find_account(item);
-    g_autofree char *unmarked = ajar_text_from_markup(item->text, (gssize)item->text_len);
-    /* Shown as the review shows it (ajar-reveal.h); what is sent is the text as written. */
-    g_autofree char *plain = ajar_reveal_text(unmarked, -1);
-    g_autofree char *preview = ajar_text_first_line(plain, 200);
+    g_autoptr(GError) text_error = NULL;
+    gsize text_len = 0;
+    /* Its text back from the journal: one that cannot be read is not
+     * offered for sending (it could only go wrong or empty); it stays kept. */
+    g_autofree char *text = ajar_context_item_text(ajar, item, &text_len, NULL, &text_error);
+    g_autofree char *unmarked = NULL;
+    g_autofree char *plain = NULL;
+    g_autofree char *preview = NULL;
     g_autofree char *buddy = ajar_reveal_name(item->buddy);
     g_autofree char *primary = NULL;
     g_autofree char *rest = NULL;
-    const char *secondary = preview;
+    const char *secondary;
+
+    if (text == NULL) {
+        ajar_context_report_unreadable(ajar, item, text_error);
+        return;
+    }
+    unmarked = ajar_text_from_markup(text, (gssize)text_len);
+    /* Shown as the review shows it (ajar-reveal.h); what is sent is the text as written. */
+    plain = ajar_reveal_text(unmarked, -1);
+    preview = ajar_text_first_line(plain, 200);
+    secondary = preview;
 
     if (why == WAIT_ASK_RULE) {
         /* "ask": the rule's own question (or the default one), then the message. */
@@ -201,7 +215,7 @@ ask_before_sending(AjarPlugin *ajar, const AjarItem *item, int why)
     } else if (item->quiet && why != WAIT_ASK_AGAIN && why != WAIT_ASK_BROKEN) {
         /* Written in quiet hours: when, and what, in the question itself;
          * below it only what the quote leaves out. */
-        primary = ajar_ask_text_quiet_question(item, ajar_context_now(), &rest);
+        primary = ajar_ask_text_quiet_question(item, text, text_len, ajar_context_now(), &rest);
         secondary = rest;
     } else if (why == WAIT_ASK_AGAIN)
         /* TRANSLATORS: this and the next four: a question before one of
@@ -273,7 +287,9 @@ due(AjarPlugin *ajar, const AjarItem *item, gboolean after_restart)
         return;
     }
     if (item->dir == AJAR_DIRECTION_IN) {
-        ajar_custody_show(ajar, item, account, AJAR_EVENT_DELIVERED);
+        g_autoptr(GError) show_error = NULL;
+        if (!ajar_custody_show(ajar, item, account, AJAR_EVENT_DELIVERED, &show_error))
+            ajar_context_report_unreadable(ajar, item, show_error);
     } else if (!send_or_wait_for_room(ajar, item->id, &error) && !send_broke(error)) {
         report_failure(ajar, _("Ajar could not send your message; it stays kept."), error);
     }

@@ -31,6 +31,12 @@ typedef void (*AjarJournalLineEventFunc)(const AjarEvent *event, gpointer user_d
 gboolean ajar_journal_read_fd(int fd, const char *path, AjarJournalLineEventFunc func,
                               gpointer user_data, AjarJournalReport *report, GString *tail,
                               GError **error);
+/* ajar_journal_read_fd() with every event's source set to @source (see
+ * ajar_journal_read_file_from()); events' offsets count from the start of
+ * the file (the reading starts at @fd's current offset). */
+gboolean ajar_journal_read_fd_from(int fd, const char *path, const char *source,
+                                   AjarJournalLineEventFunc func, gpointer user_data,
+                                   AjarJournalReport *report, GString *tail, GError **error);
 
 /* The last id made by a journal: 48 bits of ms and 80 random bits. */
 typedef struct {
@@ -42,6 +48,32 @@ typedef struct {
 /* See ajar_journal_new_id(); @state is the journal's. */
 char *ajar_id_clock_next(AjarIdClock *clock, const AjarState *state, gint64 now);
 
+/* Copies of the custody lines of the messages a journal keeps (in custody,
+ * or discarded), so that a renewal can record them again even when the file
+ * was overwritten in place or cut (ajar-custody-lines.c). */
+typedef struct _AjarCustodyLines AjarCustodyLines;
+AjarCustodyLines *ajar_custody_lines_new(void);
+void ajar_custody_lines_free(AjarCustodyLines *lines);
+/* At most this many messages in custody at open have their lines copied
+ * (each a few hundred bytes); past it, only the lines appended later. */
+#define AJAR_CUSTODY_LINES_LOAD_MAX 10000
+/* After a replay: the lines of the messages in custody, read from @fd, when
+ * there are at most AJAR_CUSTODY_LINES_LOAD_MAX of them. */
+void ajar_custody_lines_load(AjarCustodyLines *lines, const AjarState *state, int fd);
+/* After @event (whose line is @line, @len bytes without "\n"; NULL when
+ * not at hand) was applied to @state: keeps or drops its message's line. */
+void ajar_custody_lines_note(AjarCustodyLines *lines, const AjarState *state,
+                             const AjarEvent *event, const char *line, gsize len);
+/* Returns: (transfer none) (nullable): the line kept for @id. */
+GBytes *ajar_custody_lines_get(AjarCustodyLines *lines, const char *id);
+
+/* Where a message's text is in a new file. */
+typedef struct {
+    char *id; /* owned */
+    gint64 offset;
+    guint32 line_len;
+} AjarTextPlace;
+
 /* What ajar_journal_renew_file() did. */
 typedef struct {
     int fd;              /* the new journal.jsonl, open for appending, locked */
@@ -50,16 +82,19 @@ typedef struct {
     char *user_note;     /* the sentence for the user */
     GPtrArray *to_apply; /* AjarEvent: its lines the state has not seen (the
                           * note, the messages taken over), in order */
+    GArray *relocated;   /* AjarTextPlace: the new places of the texts of
+                          * messages the state has (ids owned) */
 } AjarJournalRenewal;
 
 /* Puts a new journal at @path, the file at @old_fd being gone from there
- * or overwritten: see ajar_journal_append(). @state is the journal's,
+ * or overwritten: see ajar_journal_append(). @state is the journal's (and
+ * @lines the copies of its kept messages' lines, for the texts),
  * @tail (nullable) a valid event the old file's unended last line held
  * (not applied to @state), @next_seq the next seq. On failure nothing
  * changed at @path. */
 gboolean ajar_journal_renew_file(const char *path, int old_fd, const AjarState *state,
-                                 const AjarEvent *tail, gint64 next_seq, gint64 now,
-                                 AjarJournalRenewal *out, GError **error);
+                                 AjarCustodyLines *lines, const AjarEvent *tail, gint64 next_seq,
+                                 gint64 now, AjarJournalRenewal *out, GError **error);
 
 /* At open: takes up a journal.jsonl.renew a crash left (see
  * ajar_journal_open()). */

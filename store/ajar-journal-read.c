@@ -63,6 +63,7 @@ note_repaired_line(AjarJournalReport *report, const char *message)
 
 typedef struct {
     const char *path;
+    const char *source; /* every event's source */
     AjarJournalLineEventFunc func;
     gpointer user_data;
     AjarJournalReport *report;
@@ -71,6 +72,8 @@ typedef struct {
     GString *pending;         /* the start of a line that continues in the next chunk */
     gsize pending_bytes;      /* its length, even when it was too long to keep */
     gboolean pending_long;    /* over AJAR_JOURNAL_MAX_LINE_BYTES: counted, not kept */
+    gint64 pending_offset;    /* where that line starts in the file */
+    gint64 chunk_offset;      /* where the chunk being fed starts in the file */
     AjarEventScratch scratch; /* the current line's strings */
 } LineReader;
 
@@ -89,7 +92,7 @@ malformed(LineReader *r, guint line_no, const char *reason)
 }
 
 static void
-process_line(LineReader *r, const char *line, gsize len, gboolean too_long)
+process_line(LineReader *r, const char *line, gsize len, gint64 offset, gboolean too_long)
 {
     AjarJournalReport *report = r->report;
     g_autoptr(GError) local_error = NULL;
@@ -108,6 +111,9 @@ process_line(LineReader *r, const char *line, gsize len, gboolean too_long)
         malformed(r, line_no, local_error->message);
         return;
     }
+    event->source = r->source;
+    event->offset = offset;
+    event->line_len = (guint32)len; /* at most AJAR_JOURNAL_MAX_LINE_BYTES */
     report->events++;
     if (r->have_prev) {
         if (event->seq <= r->prev_seq)
@@ -134,13 +140,14 @@ feed(LineReader *r, const char *data, gsize len)
     while ((nl = memchr(p, '\n', (gsize)(end - p))) != NULL) {
         gsize part = (gsize)(nl - p);
         if (r->pending_bytes == 0) {
-            process_line(r, p, part, part > AJAR_JOURNAL_MAX_LINE_BYTES);
+            process_line(r, p, part, r->chunk_offset + (p - data),
+                         part > AJAR_JOURNAL_MAX_LINE_BYTES);
         } else {
             gboolean too_long =
                 r->pending_long || r->pending_bytes + part > AJAR_JOURNAL_MAX_LINE_BYTES;
             if (!too_long)
                 g_string_append_len(r->pending, p, (gssize)part);
-            process_line(r, r->pending->str, r->pending->len, too_long);
+            process_line(r, r->pending->str, r->pending->len, r->pending_offset, too_long);
             g_string_truncate(r->pending, 0);
             r->pending_bytes = 0;
             r->pending_long = FALSE;
@@ -149,6 +156,8 @@ feed(LineReader *r, const char *data, gsize len)
     }
     if (p < end) {
         gsize part = (gsize)(end - p);
+        if (r->pending_bytes == 0)
+            r->pending_offset = r->chunk_offset + (p - data);
         r->pending_bytes += part;
         if (r->pending_bytes > AJAR_JOURNAL_MAX_LINE_BYTES) {
             /* Never buffer more than a line may hold, whatever the file. */
@@ -158,17 +167,29 @@ feed(LineReader *r, const char *data, gsize len)
             g_string_append_len(r->pending, p, (gssize)part);
         }
     }
+    r->chunk_offset += (gint64)len;
 }
 
 gboolean
 ajar_journal_read_fd(int fd, const char *path, AjarJournalLineEventFunc func, gpointer user_data,
                      AjarJournalReport *report, GString *tail, GError **error)
 {
+    return ajar_journal_read_fd_from(fd, path, NULL, func, user_data, report, tail, error);
+}
+
+gboolean
+ajar_journal_read_fd_from(int fd, const char *path, const char *source,
+                          AjarJournalLineEventFunc func, gpointer user_data,
+                          AjarJournalReport *report, GString *tail, GError **error)
+{
+    off_t start = lseek(fd, 0, SEEK_CUR);
     g_autofree char *buf = g_malloc(READ_CHUNK);
     LineReader r = { 0 };
     gboolean ok = TRUE;
 
     r.path = path;
+    r.source = source;
+    r.chunk_offset = start > 0 ? (gint64)start : 0;
     r.func = func;
     r.user_data = user_data;
     r.report = report;
@@ -220,6 +241,13 @@ gboolean
 ajar_journal_read_file(const char *path, AjarJournalEventFunc func, gpointer user_data,
                        AjarJournalReport *report, GError **error)
 {
+    return ajar_journal_read_file_from(path, NULL, func, user_data, report, error);
+}
+
+gboolean
+ajar_journal_read_file_from(const char *path, const char *source, AjarJournalEventFunc func,
+                            gpointer user_data, AjarJournalReport *report, GError **error)
+{
     AjarJournalReport local_report;
     struct stat st;
     gboolean ok;
@@ -238,7 +266,7 @@ ajar_journal_read_file(const char *path, AjarJournalEventFunc func, gpointer use
                         _("%s: could not open: %s"), path, g_strerror(errno));
     } else {
         ok = ajar_journal_check_regular(fd, path, &st, error) &&
-             ajar_journal_read_fd(fd, path, func, user_data, report, NULL, error);
+             ajar_journal_read_fd_from(fd, path, source, func, user_data, report, NULL, error);
         close(fd);
     }
     if (report == &local_report)

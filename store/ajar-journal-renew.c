@@ -29,6 +29,7 @@
 
 #include "ajar/ajar-files.h"
 #include "ajar/ajar-i18n.h"
+#include "ajar/ajar-item-text.h"
 #include "ajar-journal-private.h"
 
 /* Where the other file was, what became of it. */
@@ -41,7 +42,8 @@ typedef enum {
 } Gone;
 
 static AjarEvent *
-item_event(const AjarItem *item, AjarEventType type, gint64 ts)
+item_event(const AjarItem *item, const char *text, gsize text_len, char **images,
+           AjarEventType type, gint64 ts)
 {
     AjarEvent *event = ajar_event_new(type);
 
@@ -56,12 +58,14 @@ item_event(const AjarItem *item, AjarEventType type, gint64 ts)
     event->buddy = g_strdup(item->buddy);
     event->rule = g_strdup(item->rule);
     event->time = item->time;
-    event->text = g_memdup2(item->text != NULL ? item->text : "", item->text_len + 1);
-    event->text_len = item->text_len;
+    event->text = g_malloc(text_len + 1);
+    memcpy(event->text, text, text_len);
+    event->text[text_len] = '\0';
+    event->text_len = text_len;
     event->due = item->due; /* also one a message kept again since still has */
     event->chat = g_strdup(item->chat);
     event->nick = g_strdup(item->nick);
-    event->images = g_strdupv(item->images);
+    event->images = images != NULL && images[0] != NULL ? g_strdupv(images) : NULL;
     event->stranger = item->stranger;
     event->quiet = item->quiet;
     event->ask = item->ask;
@@ -69,22 +73,23 @@ item_event(const AjarItem *item, AjarEventType type, gint64 ts)
 }
 
 void
-ajar_journal_item_events(const AjarItem *item, gint64 ts, GPtrArray *out)
+ajar_journal_item_events(const AjarItem *item, const char *text, gsize text_len, char **images,
+                         gint64 ts, GPtrArray *out)
 {
     AjarEventType custody;
 
-    g_return_if_fail(item != NULL && out != NULL);
+    g_return_if_fail(item != NULL && text != NULL && out != NULL);
     /* Kept as a custody state (an unsent letter brought back is "held"):
      * that event says it all; else the event that took it into custody,
      * then what happened to it since. */
     custody = ajar_event_type_is_custody(item->state) ? item->state : item->custody;
-    g_ptr_array_add(out, item_event(item, custody, ts));
+    g_ptr_array_add(out, item_event(item, text, text_len, images, custody, ts));
     /* Stopped while sending or showing it: the intent as it was (or, when
      * something came after it, the one for its direction). */
     if (item->state == AJAR_EVENT_SENDING || item->state == AJAR_EVENT_SHOWING)
-        g_ptr_array_add(out, item_event(item, item->state, ts));
+        g_ptr_array_add(out, item_event(item, text, text_len, images, item->state, ts));
     else if (item->interrupted)
-        g_ptr_array_add(out, item_event(item,
+        g_ptr_array_add(out, item_event(item, text, text_len, images,
                                         item->dir == AJAR_DIRECTION_OUT ? AJAR_EVENT_SENDING
                                                                         : AJAR_EVENT_SHOWING,
                                         ts));
@@ -92,7 +97,7 @@ ajar_journal_item_events(const AjarItem *item, gint64 ts, GPtrArray *out)
      * or, after an intent, the custody state it was put back in. */
     if (item->state != AJAR_EVENT_SENDING && item->state != AJAR_EVENT_SHOWING &&
         (!ajar_event_type_is_custody(item->state) || item->interrupted))
-        g_ptr_array_add(out, item_event(item, item->state, ts));
+        g_ptr_array_add(out, item_event(item, text, text_len, images, item->state, ts));
 }
 
 /* ---- the file in the journal's place ---- */
@@ -109,13 +114,15 @@ replacement_apply_cb(const AjarEvent *event, gpointer user_data)
  * Ajar's to move. A file that cannot be read, or is not a journal, gives an
  * empty state: it is kept aside all the same. */
 static gboolean
-read_replacement(const char *path, gboolean check_lock, AjarState **state_out, GError **error)
+read_replacement(const char *path, gboolean check_lock, AjarState **state_out, int *fd_out,
+                 GError **error)
 {
     AjarState *state = ajar_state_new();
     struct stat st;
     int fd;
 
     *state_out = state;
+    *fd_out = -1;
     fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
     if (fd < 0)
         return TRUE;
@@ -134,7 +141,38 @@ read_replacement(const char *path, gboolean check_lock, AjarState **state_out, G
         ajar_journal_read_fd(fd, path, replacement_apply_cb, state, &report, NULL, NULL);
         ajar_journal_report_clear(&report);
     }
-    close(fd);
+    /* Kept open: the texts of the messages taken over are read back from it. */
+    *fd_out = fd;
+    return TRUE;
+}
+
+/* @item's events, its text from the copy of its line @lines keeps, else
+ * read back from @fd (named @name); FALSE (and nothing added) when it
+ * cannot be: the file lost it (overwritten in place). */
+static gboolean
+record_item(const AjarItem *item, AjarCustodyLines *lines, int fd, const char *name, gint64 now,
+            GPtrArray *out)
+{
+    g_autofree char *text = NULL;
+    g_auto(GStrv) images = NULL;
+    g_autoptr(GError) error = NULL;
+    GBytes *line = ajar_custody_lines_get(lines, item->id);
+    gsize text_len = 0;
+
+    if (line != NULL) {
+        gsize len;
+        const char *data = g_bytes_get_data(line, &len);
+        g_autoptr(AjarEvent) event = ajar_event_decode(data, len, NULL);
+        if (event != NULL && event->text != NULL && g_strcmp0(event->id, item->id) == 0) {
+            ajar_journal_item_events(item, event->text, event->text_len, event->images, now, out);
+            return TRUE;
+        }
+    }
+    if (fd < 0 || !ajar_item_read_text_fd(item, fd, name, &text, &text_len, &images, &error)) {
+        g_debug("%s", error != NULL ? error->message : name);
+        return FALSE;
+    }
+    ajar_journal_item_events(item, text, text_len, images, now, out);
     return TRUE;
 }
 
@@ -250,8 +288,9 @@ recently_discarded(const AjarItem *item, gint64 now)
 }
 
 gboolean
-ajar_journal_renew_file(const char *path, int old_fd, const AjarState *state, const AjarEvent *tail,
-                        gint64 next_seq, gint64 now, AjarJournalRenewal *out, GError **error)
+ajar_journal_renew_file(const char *path, int old_fd, const AjarState *state,
+                        AjarCustodyLines *kept_lines, const AjarEvent *tail, gint64 next_seq,
+                        gint64 now, AjarJournalRenewal *out, GError **error)
 {
     g_autofree char *dir = g_path_get_dirname(path);
     g_autofree char *temp = g_strconcat(path, AJAR_JOURNAL_RENEW_SUFFIX, NULL);
@@ -260,7 +299,9 @@ ajar_journal_renew_file(const char *path, int old_fd, const AjarState *state, co
     g_autoptr(GPtrArray) theirs = NULL;
     g_autoptr(GString) lines = g_string_new(NULL);
     g_autoptr(GError) dir_error = NULL;
+    g_autoptr(GPtrArray) recorded = g_ptr_array_new();
     AjarState *other = NULL;
+    int other_fd = -1;
     char *aside = NULL;
     struct stat open_file, at_path;
     guint kept = 0, discarded = 0, taken_over = 0, first_new;
@@ -287,7 +328,7 @@ ajar_journal_renew_file(const char *path, int old_fd, const AjarState *state, co
     }
     if (gone == GONE_REPLACED || gone == GONE_OVERWRITTEN) {
         /* (Overwritten in place, the file is the one Ajar has locked.) */
-        if (!read_replacement(path, gone == GONE_REPLACED, &other, error)) {
+        if (!read_replacement(path, gone == GONE_REPLACED, &other, &other_fd, error)) {
             ajar_state_free(other);
             return FALSE;
         }
@@ -299,13 +340,19 @@ ajar_journal_renew_file(const char *path, int old_fd, const AjarState *state, co
      * undoable), as they are now. */
     for (guint i = 0; i < all->len; i++) {
         const AjarItem *item = g_ptr_array_index(all, i);
-        if (ajar_item_in_custody(item))
-            kept++;
-        else if (recently_discarded(item, now))
-            discarded++;
-        else
+        gboolean in_custody = ajar_item_in_custody(item);
+        guint first = written->len;
+        if (!in_custody && !recently_discarded(item, now))
             continue;
-        ajar_journal_item_events(item, now, written);
+        /* Its text from the file the state was read from, open still
+         * (moved, deleted or replaced, its bytes live on). */
+        if (!record_item(item, kept_lines, old_fd, AJAR_JOURNAL_FILE, now, written))
+            continue;
+        if (in_custody)
+            kept++;
+        else
+            discarded++;
+        g_ptr_array_add(recorded, written->pdata[first]);
     }
     first_new = written->len;
     for (guint i = 0; theirs != NULL && i < theirs->len; i++) {
@@ -314,8 +361,8 @@ ajar_journal_renew_file(const char *path, int old_fd, const AjarState *state, co
          * theirs could bring back one released or sent since. */
         if (ajar_state_lookup(state, item->id) != NULL)
             continue;
-        ajar_journal_item_events(item, now, written);
-        taken_over++;
+        if (record_item(item, NULL, other_fd, path, now, written))
+            taken_over++;
     }
     /* A valid line a crash left unended in the old file: what it says
      * comes after what it changes, as it did there. */
@@ -329,9 +376,14 @@ ajar_journal_renew_file(const char *path, int old_fd, const AjarState *state, co
         AjarEvent *event = g_ptr_array_index(written, i);
         event->seq = seq;
         seq = MIN(seq, G_MAXINT64 - 2) + 1;
+        event->source = NULL;
+        event->offset = (gint64)lines->len;
         ajar_event_encode(event, lines);
+        event->line_len = (guint32)((gint64)lines->len - event->offset - 1);
     }
     ajar_state_free(other);
+    if (other_fd >= 0)
+        close(other_fd);
 
     fd = write_new(temp, lines, error);
     if (fd < 0) {
@@ -368,6 +420,13 @@ ajar_journal_renew_file(const char *path, int old_fd, const AjarState *state, co
     for (guint i = first_new; i < written->len; i++) {
         g_ptr_array_add(out->to_apply, written->pdata[i]);
         written->pdata[i] = NULL;
+    }
+    /* Where Ajar's own messages' texts are now. */
+    out->relocated = g_array_sized_new(FALSE, FALSE, sizeof(AjarTextPlace), recorded->len);
+    for (guint i = 0; i < recorded->len; i++) {
+        const AjarEvent *event = g_ptr_array_index(recorded, i);
+        AjarTextPlace place = { g_strdup(event->id), event->offset, event->line_len };
+        g_array_append_val(out->relocated, place);
     }
     g_free(aside);
     return TRUE;

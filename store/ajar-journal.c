@@ -12,6 +12,7 @@
 #include "ajar/ajar-files.h"
 #include "ajar/ajar-i18n.h"
 #include "ajar/ajar-lock.h"
+#include "ajar-state-private.h"
 #include "ajar-journal-private.h"
 
 G_DEFINE_QUARK(ajar_journal_error_quark, ajar_journal_error)
@@ -38,6 +39,8 @@ struct _AjarJournal {
     guint cut_line;
 
     AjarIdClock ids;
+    /* The custody lines of the messages kept: see ajar-custody-lines.c. */
+    AjarCustodyLines *kept_lines;
 
     /* The sentence for the user after a renewal, until taken. */
     char *renewal_note;
@@ -226,6 +229,9 @@ replay(AjarJournal *journal, GError **error)
         if (tail->len > 0) {
             g_autoptr(GError) ignored = NULL;
             journal->tail_event = ajar_event_decode(tail->str, tail->len, &ignored);
+            /* Where it is, once ended (the file's end at open: see fstat below). */
+            if (journal->tail_event != NULL)
+                journal->tail_event->line_len = (guint32)tail->len;
         }
         if (journal->report.malformed > 0 &&
             journal->report.malformed <= AJAR_JOURNAL_MAX_REPORTED &&
@@ -240,6 +246,9 @@ replay(AjarJournal *journal, GError **error)
         return FALSE;
     }
     journal->size = st.st_size;
+    ajar_custody_lines_load(journal->kept_lines, journal->state, journal->fd);
+    if (journal->tail_event != NULL)
+        journal->tail_event->offset = st.st_size - (gint64)journal->tail_bytes;
     /* (A hostile seq near G_MAXINT64 must not overflow: later lines then
      * repeat seqs, reported as disorder, rather than turn negative.) */
     journal->next_seq = MIN(ajar_state_get_last_seq(journal->state), G_MAXINT64 - 2) + 1;
@@ -269,6 +278,7 @@ ajar_journal_open(const char *dir, AjarFlushPolicy policy, GError **error)
     journal->fd = -1;
     journal->policy = policy;
     journal->state = ajar_state_new();
+    journal->kept_lines = ajar_custody_lines_new();
     g_mutex_init(&journal->lock);
     g_cond_init(&journal->cond);
 
@@ -327,6 +337,7 @@ ajar_journal_close(AjarJournal *journal)
         close(journal->fd); /* also drops the lock */
     }
     ajar_state_free(journal->state);
+    ajar_custody_lines_free(journal->kept_lines);
     ajar_journal_report_clear(&journal->report);
     ajar_event_free(journal->tail_event);
     g_clear_error(&journal->sync_error);
@@ -363,6 +374,15 @@ still_at_path(AjarJournal *journal)
            open_file.st_size == journal->size;
 }
 
+/* Applies @event to the state, and keeps the copy of its message's line up
+ * to date (@line: its line, @len bytes, or NULL when not at hand). */
+static void
+apply(AjarJournal *journal, const AjarEvent *event, const char *line, gsize len)
+{
+    ajar_state_apply(journal->state, event);
+    ajar_custody_lines_note(journal->kept_lines, journal->state, event, line, len);
+}
+
 /* A new journal.jsonl in place of the one gone (ajar-journal-renew.c); the
  * state stays, and appends go on in the new file. */
 static gboolean
@@ -373,14 +393,20 @@ renew(AjarJournal *journal, gint64 now, GError **error)
 
     /* A valid line a crash left unended goes into the new file (and the
      * state) as ending it would have; the old file's repair is moot. */
-    if (!ajar_journal_renew_file(journal->path, journal->fd, journal->state, journal->tail_event,
-                                 journal->next_seq, now, &renewal, error))
+    if (!ajar_journal_renew_file(journal->path, journal->fd, journal->state, journal->kept_lines,
+                                 journal->tail_event, journal->next_seq, now, &renewal, error))
         return FALSE;
     g_clear_pointer(&journal->tail_event, ajar_event_free);
     journal->tail_bytes = 0;
     journal->cut_line = 0;
+    for (guint i = 0; i < renewal.relocated->len; i++) {
+        AjarTextPlace *place = &g_array_index(renewal.relocated, AjarTextPlace, i);
+        ajar_state_relocate_text(journal->state, place->id, NULL, place->offset, place->line_len);
+        g_free(place->id);
+    }
+    g_array_unref(renewal.relocated);
     for (guint i = 0; i < renewal.to_apply->len; i++)
-        ajar_state_apply(journal->state, g_ptr_array_index(renewal.to_apply, i));
+        apply(journal, g_ptr_array_index(renewal.to_apply, i), NULL, 0);
     g_ptr_array_unref(renewal.to_apply);
     journal->next_seq = renewal.next_seq;
     journal->size = renewal.size;
@@ -494,12 +520,16 @@ ajar_journal_append(AjarJournal *journal, AjarEvent *event, GError **error)
         event->seq = old_seq;
         return FALSE;
     }
+    /* Where the line is: the state's item finds its text there. */
+    event->source = NULL;
+    event->offset = journal->size + (gint64)line_start;
+    event->line_len = (guint32)(buf->len - line_start - 1);
     journal->size += (gint64)buf->len;
 
     if (repair != NULL) {
         /* In file order: the tail line, now ended, then the note about it. */
         if (journal->tail_event != NULL)
-            ajar_state_apply(journal->state, journal->tail_event);
+            apply(journal, journal->tail_event, NULL, 0);
         if (cut_repair != NULL)
             ajar_state_apply(journal->state, cut_repair);
         ajar_state_apply(journal->state, repair);
@@ -507,7 +537,7 @@ ajar_journal_append(AjarJournal *journal, AjarEvent *event, GError **error)
         journal->tail_bytes = 0;
         journal->cut_line = 0;
     }
-    ajar_state_apply(journal->state, event);
+    apply(journal, event, buf->str + line_start, buf->len - line_start - 1);
     journal->next_seq = MIN(seq, G_MAXINT64 - 2) + 1; /* see replay() */
 
     if (journal->policy == AJAR_FLUSH_EVERY_EVENT && ajar_event_type_is_custody(event->type)) {

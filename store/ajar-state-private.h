@@ -9,15 +9,41 @@ G_BEGIN_DECLS
 
 #define N_EVENT_TYPES (AJAR_EVENT_ATTENTION + 1)
 #define ULID_LENGTH 26
+#define RECENT_NAMES 8
 
 typedef struct {
     AjarItem item; /* first, so an AjarItem* is a StateItem* */
     /* One bit per AjarEventType already counted for this message, so a
      * repeated line (or a message held twice) is not counted twice. */
     guint counted;
-    gboolean text_inline; /* item.text is in @strings, not its own allocation */
-    char strings[];       /* the id, then the first text */
 } StateItem;
+
+/* One place of the id table: 0 = empty, else the item's index + 1. */
+typedef struct {
+    guint32 hash;
+    guint32 index;
+} StateSlot;
+
+/* The items, in blocks, in the order first seen (ajar-state-items.c). */
+typedef struct {
+    StateItem **blocks;
+    guint n_blocks, blocks_alloc;
+    guint n_items;
+    StateSlot *slots; /* the id table, mask + 1 of them */
+    guint32 mask;
+    GPtrArray *id_chunks; /* the ids, packed */
+    char *id_free;
+    gsize id_left;
+} StateItems;
+
+void ajar_state_items_init(StateItems *items);
+void ajar_state_items_clear(StateItems *items);
+/* Returns: (transfer none) (nullable). */
+StateItem *ajar_state_items_lookup(const StateItems *items, const char *id);
+/* Returns: (transfer none): a new zeroed item with @id (not there yet). */
+StateItem *ajar_state_items_add(StateItems *items, const char *id);
+/* Returns: (transfer none): the item first seen @index-th. */
+StateItem *ajar_state_items_nth(const StateItems *items, guint index);
 
 /* A rule's counters and what it has waiting now. */
 typedef struct {
@@ -26,12 +52,14 @@ typedef struct {
 } RuleState;
 
 struct _AjarState {
-    GHashTable *items;       /* item->id -> StateItem*, owns the items */
-    GPtrArray *order;        /* StateItem*, in the order first seen */
+    StateItems items;        /* in the order first seen */
     gboolean order_unsorted; /* a later item has a smaller first_seq (a hostile file) */
     GHashTable *counters;    /* rule name -> AjarRuleCounters* */
     GHashTable *names;       /* interned account, protocol, buddy, rule, chat, nick names (a set) */
-    char *recent_names[6];   /* the last name interned for each of the six fields */
+    /* The last names interned for each of the six fields, and for text
+     * sources (a ring each). */
+    char *recent_names[7][RECENT_NAMES];
+    guint recent_next[7];
     const char *recent_rule; /* the last rule counters_for() found, and its counters */
     AjarRuleCounters *recent_counters;
     guint state_counts[N_EVENT_TYPES];
@@ -41,5 +69,11 @@ struct _AjarState {
     gboolean has_last_id;
     char last_id[ULID_LENGTH + 1];
 };
+
+/* The text of the item with @id is now at @offset (a line of @line_len
+ * bytes) in @source (see AjarItem.text_source): the same text, recorded again
+ * in a new file (a renewed journal). */
+void ajar_state_relocate_text(AjarState *state, const char *id, const char *source, gint64 offset,
+                              guint32 line_len);
 
 G_END_DECLS

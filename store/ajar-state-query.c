@@ -14,7 +14,7 @@ ajar_state_lookup(const AjarState *state, const char *id)
     g_return_val_if_fail(state != NULL, NULL);
     if (id == NULL)
         return NULL;
-    si = g_hash_table_lookup(state->items, id);
+    si = ajar_state_items_lookup(&state->items, id);
     return si != NULL ? &si->item : NULL;
 }
 
@@ -32,10 +32,10 @@ compare_first_seq(gconstpointer a, gconstpointer b)
 static GPtrArray *
 list_items(const AjarState *state, gboolean custody_only)
 {
-    GPtrArray *list = g_ptr_array_sized_new(custody_only ? 16 : state->order->len);
+    GPtrArray *list = g_ptr_array_sized_new(custody_only ? 16 : state->items.n_items);
 
-    for (guint i = 0; i < state->order->len; i++) {
-        const AjarItem *item = g_ptr_array_index(state->order, i);
+    for (guint i = 0; i < state->items.n_items; i++) {
+        const AjarItem *item = &ajar_state_items_nth(&state->items, i)->item;
         if (!custody_only || ajar_item_in_custody(item))
             g_ptr_array_add(list, (gpointer)item);
     }

@@ -3,25 +3,16 @@
  *
  * Memory: a journal of years holds hundreds of thousands of messages between
  * a handful of accounts, buddies and rules, so those names are kept once
- * each (interned) and items point at them; an item, its id and its first
- * text are one allocation. */
+ * each (interned) and items point at them; items live in blocks, their ids
+ * packed (ajar-state-items.c). Texts are not kept: an item says where its text is on disk
+ * (ajar-item-text.h reads it back). */
 #include "ajar/ajar-state.h"
 
 #include <string.h>
 
+#include "ajar/ajar-item-text.h"
+
 #include "ajar-state-private.h"
-
-static void
-state_item_free(gpointer data)
-{
-    StateItem *si = data;
-
-    /* The names belong to state->names. */
-    if (!si->text_inline)
-        g_free(si->item.text);
-    g_strfreev(si->item.images);
-    g_free(si);
-}
 
 gboolean
 ajar_item_in_custody(const AjarItem *item)
@@ -40,36 +31,12 @@ ajar_item_in_custody(const AjarItem *item)
     }
 }
 
-/* g_str_hash() for the items' ids, eight bytes at a time: a replay looks
- * every line's id up, and g_str_hash() spends a multiply and a branch on
- * each byte. Every bit of the id reaches the result. */
-static guint
-id_hash(gconstpointer key)
-{
-    const guint64 mix = G_GUINT64_CONSTANT(0x9E3779B97F4A7C15);
-    const char *p = key;
-    gsize len = strlen(p);
-    guint64 hash = len * mix, word;
-
-    for (; len >= 8; p += 8, len -= 8) {
-        memcpy(&word, p, sizeof word);
-        hash = (hash ^ word) * mix;
-        hash ^= hash >> 29;
-    }
-    word = 0;
-    memcpy(&word, p, len);
-    hash = (hash ^ word) * mix;
-    hash ^= hash >> 32;
-    return (guint)hash;
-}
-
 AjarState *
 ajar_state_new(void)
 {
     AjarState *state = g_new0(AjarState, 1);
 
-    state->items = g_hash_table_new_full(id_hash, g_str_equal, NULL, state_item_free);
-    state->order = g_ptr_array_new();
+    ajar_state_items_init(&state->items);
     /* Keyed by the interned rule names (state->names owns them). */
     state->counters = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
     state->names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -81,30 +48,33 @@ ajar_state_free(AjarState *state)
 {
     if (state == NULL)
         return;
-    g_ptr_array_unref(state->order);
-    g_hash_table_unref(state->items);
+    ajar_state_items_clear(&state->items);
     g_hash_table_unref(state->counters);
     g_hash_table_unref(state->names);
     g_free(state);
 }
 
 /* Returns: (transfer none): the state's one copy of @name. @slot: which of
- * the six name fields (account, protocol, buddy, rule, chat, nick) it is
- * for; each remembers its last name, which is usually the next one too (one
- * account, one protocol, a few buddies). */
+ * the six name fields (account, protocol, buddy, rule, chat, nick), or text
+ * sources, it is for; each remembers its last RECENT_NAMES names, among
+ * which the next one usually is (one account, one protocol, a few buddies
+ * and rules): no hashing of the name then. */
 static char *
 intern(AjarState *state, guint slot, const char *name)
 {
-    char *kept = state->recent_names[slot];
+    char **recent = state->recent_names[slot];
+    char *kept;
 
-    if (kept != NULL && strcmp(kept, name) == 0)
-        return kept;
+    for (guint i = 0; i < RECENT_NAMES; i++) {
+        if (recent[i] != NULL && strcmp(recent[i], name) == 0)
+            return recent[i];
+    }
     kept = g_hash_table_lookup(state->names, name);
     if (kept == NULL) {
         kept = g_strdup(name);
         g_hash_table_add(state->names, kept);
     }
-    state->recent_names[slot] = kept;
+    recent[state->recent_next[slot]++ % RECENT_NAMES] = kept;
     return kept;
 }
 
@@ -253,44 +223,45 @@ count_once(AjarState *state, StateItem *si, AjarEventType what, const AjarEvent 
     }
 }
 
-/* A new item for @event's id, its text in the same allocation. */
-static StateItem *
-state_item_new(const AjarEvent *event)
+/* Where @event's line is, as the place of the item's text. */
+static void
+locate_text(AjarState *state, AjarItem *item, const AjarEvent *event)
 {
-    gsize id_size = strlen(event->id) + 1;
-    gsize text_size = event->text != NULL ? event->text_len + 1 : 0;
-    StateItem *si = g_malloc(sizeof *si + id_size + text_size);
+    item->text_source = event->source != NULL ? intern(state, 6, event->source) : NULL;
+    item->text_offset = event->offset;
+    item->text_line_len = event->line_len;
+    item->text_len = (guint32)event->text_len;
+    item->text_check = ajar_item_text_check(event->text, event->text_len);
+}
 
-    memset(si, 0, sizeof *si);
-    si->item.id = memcpy(si->strings, event->id, id_size);
-    if (event->text != NULL) {
-        si->item.text = si->strings + id_size;
-        memcpy(si->item.text, event->text, event->text_len);
-        si->item.text[event->text_len] = '\0';
-        si->item.text_len = event->text_len;
-        si->text_inline = TRUE;
-    }
-    return si;
+void
+ajar_state_relocate_text(AjarState *state, const char *id, const char *source, gint64 offset,
+                         guint32 line_len)
+{
+    StateItem *si = ajar_state_items_lookup(&state->items, id);
+
+    if (si == NULL)
+        return;
+    si->item.text_source = source != NULL ? intern(state, 6, source) : NULL;
+    si->item.text_offset = offset;
+    si->item.text_line_len = line_len;
 }
 
 static void
 apply_custody(AjarState *state, const AjarEvent *event)
 {
-    StateItem *si = g_hash_table_lookup(state->items, event->id);
+    StateItem *si = ajar_state_items_lookup(&state->items, event->id);
     gboolean created = si == NULL;
 
     waiting_leave(state, si);
     if (created) {
-        StateItem *last =
-            state->order->len > 0 ? g_ptr_array_index(state->order, state->order->len - 1) : NULL;
-        si = state_item_new(event);
+        guint n = state->items.n_items;
+        if (n > 0 && ajar_state_items_nth(&state->items, n - 1)->item.first_seq > event->seq)
+            state->order_unsorted = TRUE;
+        si = ajar_state_items_add(&state->items, event->id);
         si->item.first_seq = event->seq;
         si->item.state = event->type;
         state->state_counts[event->type]++;
-        g_hash_table_insert(state->items, si->item.id, si);
-        g_ptr_array_add(state->order, si);
-        if (last != NULL && last->item.first_seq > event->seq)
-            state->order_unsorted = TRUE;
     }
     /* A second custody event (a queued message later kept as a letter)
      * updates the message; what it does not say is kept. */
@@ -302,24 +273,13 @@ apply_custody(AjarState *state, const AjarEvent *event)
     replace_name(state, 3, &si->item.rule, event->rule);
     if (event->time != 0)
         si->item.time = event->time;
-    if (event->text != NULL && !created) {
-        if (!si->text_inline)
-            g_free(si->item.text);
-        si->item.text = g_malloc(event->text_len + 1);
-        memcpy(si->item.text, event->text, event->text_len);
-        si->item.text[event->text_len] = '\0';
-        si->item.text_len = event->text_len;
-        si->text_inline = FALSE;
-    }
+    if (event->text != NULL)
+        locate_text(state, &si->item, event);
     si->item.due = event->due;
     /* The rest as this event says it (a custody event says it all). */
     si->item.chat = event->chat != NULL ? intern(state, 4, event->chat) : NULL;
     si->item.nick = event->nick != NULL ? intern(state, 5, event->nick) : NULL;
-    if (event->images != NULL || si->item.images != NULL) {
-        g_strfreev(si->item.images);
-        si->item.images =
-            event->images != NULL && event->images[0] != NULL ? g_strdupv(event->images) : NULL;
-    }
+    si->item.n_images = event->images != NULL ? g_strv_length(event->images) : 0;
     si->item.stranger = event->stranger;
     si->item.quiet = event->quiet;
     si->item.ask = event->ask;
@@ -332,7 +292,7 @@ apply_custody(AjarState *state, const AjarEvent *event)
 static void
 apply_outcome(AjarState *state, const AjarEvent *event)
 {
-    StateItem *si = event->id != NULL ? g_hash_table_lookup(state->items, event->id) : NULL;
+    StateItem *si = event->id != NULL ? ajar_state_items_lookup(&state->items, event->id) : NULL;
 
     if (si == NULL) {
         /* A sent without an id is a message that passed: it only feeds the
@@ -367,7 +327,7 @@ apply_outcome(AjarState *state, const AjarEvent *event)
 static void
 apply_assigned(AjarState *state, const AjarEvent *event)
 {
-    StateItem *si = g_hash_table_lookup(state->items, event->id);
+    StateItem *si = ajar_state_items_lookup(&state->items, event->id);
 
     if (si == NULL) {
         state->orphans++;

@@ -2,10 +2,13 @@
  * ajar_journal_open(), which locks and repairs), so it is safe while the
  * messenger appends; a line being written is an incomplete tail. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "ajar/ajar-item-text.h"
 #include "ajar-cli.h"
 
 /* What a repair event's message says (see ajar_journal_append()):
@@ -71,8 +74,49 @@ ajar_cli_journal_free(AjarCliJournal *journal)
     g_clear_pointer(&journal->state, ajar_state_free);
     g_clear_pointer(&journal->history, g_hash_table_unref);
     g_clear_pointer(&journal->repaired_lines, g_array_unref);
+    g_clear_pointer(&journal->text_files, g_hash_table_unref);
     ajar_journal_report_clear(&journal->report);
     g_free(journal);
+}
+
+static void
+close_text_file(gpointer data)
+{
+    close(GPOINTER_TO_INT(data) - 1);
+}
+
+char *
+ajar_cli_journal_read_text(const AjarCliJournal *journal, const AjarItem *item, gsize *len,
+                           char ***images, GError **error)
+{
+    /* The open files are a cache: listing every message must not open the
+     * journal once for each. */
+    AjarCliJournal *cache = (AjarCliJournal *)journal;
+    const char *name = item->text_source != NULL ? item->text_source : AJAR_JOURNAL_FILE;
+    gpointer open_fd;
+    char *text = NULL;
+
+    if (cache->text_files == NULL)
+        cache->text_files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, close_text_file);
+    open_fd = g_hash_table_lookup(cache->text_files, name);
+    if (open_fd == NULL) {
+        g_autofree char *dir = g_path_get_dirname(journal->path);
+        g_autofree char *path = g_build_filename(dir, name, NULL);
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+
+        if (fd < 0) {
+            /* (Its own words: ajar_item_read_text() opens it again.) */
+            if (!ajar_item_read_text(item, dir, &text, len, images, error))
+                return NULL;
+            return text;
+        }
+        open_fd = GINT_TO_POINTER(fd + 1);
+        g_hash_table_insert(cache->text_files, g_strdup(name), open_fd);
+    }
+    if (!ajar_item_read_text_fd(item, GPOINTER_TO_INT(open_fd) - 1, name, &text, len, images,
+                                error))
+        return NULL;
+    return text;
 }
 
 AjarCliJournal *

@@ -85,6 +85,9 @@ typedef struct {
     GHashTable *history; /* id -> GArray of AjarCliHistoryEntry; NULL unless asked for */
     AjarJournalReport report;
     GArray *repaired_lines; /* guint: lines a repair event says were cut by a crash */
+    /* Files texts are read back from, open: "" (journal.jsonl) or an item's
+     * text_source -> fd + 1 (ajar_cli_journal_read_text(); a cache). */
+    GHashTable *text_files;
 } AjarCliJournal;
 
 /* Reads @cli's journal without changing it. @with_history: also keep every
@@ -98,6 +101,13 @@ guint ajar_cli_journal_unexplained_malformed(const AjarCliJournal *journal);
 void ajar_cli_journal_warn(const AjarCliJournal *journal);
 /* Returns: (transfer none) (nullable): the history of @id, oldest first. */
 GArray *ajar_cli_journal_history(const AjarCliJournal *journal, const char *id);
+
+/* @item's text read back from the file it is in (the state keeps no
+ * texts): NULL with @error (one line naming the file and byte offset) when
+ * it cannot be read, such as after the file was edited by hand.
+ * @len, @images (nullable). Returns: (transfer full) (nullable). */
+char *ajar_cli_journal_read_text(const AjarCliJournal *journal, const AjarItem *item, gsize *len,
+                                 char ***images, GError **error);
 
 /* Loads the journal for a subcommand; on failure prints the error and sets
  * *exit_code to AJAR_CLI_EXIT_FAILED. */
@@ -121,9 +131,12 @@ gboolean ajar_cli_text_needs_base64(const char *text, gsize len);
 GPtrArray *ajar_cli_sorted_items(const AjarState *state);
 
 /* Appends one message as a JSON object: id, state, dir, account, protocol,
- * buddy, rule, time, due, text (or text_base64), and with @history (nullable)
- * also "history": [{seq, ts, event}]. */
-void ajar_cli_append_item_json(GString *out, const AjarItem *item, const GArray *history);
+ * buddy, rule, time, due, text (or text_base64; or, when it cannot be read
+ * back, "text_error" with the reason, also printed on stderr), and with
+ * @history (nullable) also "history": [{seq, ts, event}]. Returns FALSE
+ * when its text could not be read. */
+gboolean ajar_cli_append_item_json(GString *out, const AjarCliJournal *journal,
+                                   const AjarItem *item, const GArray *history);
 
 /* ---- text for terminals and pages ---- */
 

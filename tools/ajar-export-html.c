@@ -165,9 +165,14 @@ compare_rule_names(gconstpointer a, gconstpointer b)
 }
 
 /* no i18n begin: the page's structure (tags, classes, attributes); its words are marked */
-static void
-append_message(GString *out, const AjarItem *item, GDateTime *now)
+static gboolean
+append_message(GString *out, const AjarCliJournal *journal, const AjarItem *item, GDateTime *now)
 {
+    g_autoptr(GError) text_error = NULL;
+    g_auto(GStrv) images = NULL;
+    gsize kept_len = 0;
+    g_autofree char *kept_text =
+        ajar_cli_journal_read_text(journal, item, &kept_len, &images, &text_error);
     g_autofree char *iso = ajar_cli_iso_time(item->time);
     g_autofree char *when = ajar_format_local_time(item->time, now);
     g_autoptr(GString) buddy = g_string_new(NULL);
@@ -217,8 +222,8 @@ append_message(GString *out, const AjarItem *item, GDateTime *now)
         /* TRANSLATORS: the HTML export, after a message's state. */
         append_words(out, _("waits for your answer"));
     }
-    if (item->images != NULL) {
-        guint n = g_strv_length(item->images);
+    if (images != NULL) {
+        guint n = g_strv_length(images);
         /* Named, never shown: the page loads nothing. */
         g_string_append(out, " · ");
         /* TRANSLATORS: the HTML export: %u images kept with the message
@@ -228,7 +233,7 @@ append_message(GString *out, const AjarItem *item, GDateTime *now)
         for (guint i = 0; i < n; i++) {
             if (i > 0)
                 g_string_append(out, ", ");
-            append_name(out, item->images[i]);
+            append_name(out, images[i]);
         }
         g_string_append_c(out, ')');
     }
@@ -238,23 +243,32 @@ append_message(GString *out, const AjarItem *item, GDateTime *now)
                      outgoing ? _("may already have been sent") : _("may already have been shown"));
     }
     g_string_append(out, "</p>\n");
-    if (item->text == NULL || item->text_len == 0) {
+    if (kept_text == NULL) {
+        /* Never a wrong text: that it cannot be read, and why. */
+        ajar_cli_error("%s", text_error->message);
+        g_string_append(out, "<p class=\"text empty\">");
+        /* TRANSLATORS: the HTML export, in place of a message's text; %s
+         * is why (one line naming the file and where in it). */
+        append_html_printf(out, _("(the text cannot be read: %s)"), text_error->message);
+        g_string_append(out, "</p>\n");
+    } else if (kept_len == 0) {
         g_string_append(out, "<p class=\"text empty\">");
         append_words(out, _("(no text)"));
         g_string_append(out, "</p>\n");
     } else {
         /* As a person reads it (markup gone, entities decoded), then escaped:
          * nothing a message says can become markup on this page. */
-        g_autofree char *plain = ajar_text_from_markup(item->text, (gssize)item->text_len);
+        g_autofree char *plain = ajar_text_from_markup(kept_text, (gssize)kept_len);
         /* Its own paragraph, its direction from its own first letter. */
         g_string_append(out, "<p class=\"text\" dir=\"auto\">");
         append_escaped(out, plain, -1);
         g_string_append(out, "</p>\n");
     }
     g_string_append(out, "</article>\n");
+    return kept_text != NULL;
 }
 
-void
+gboolean
 ajar_cli_export_html(GString *out, const AjarCliJournal *journal, const GPtrArray *items,
                      GDateTime *now)
 {
@@ -269,6 +283,7 @@ ajar_cli_export_html(GString *out, const AjarCliJournal *journal, const GPtrArra
     g_autofree char *path_html = escaped(journal->path);
     g_autofree char *code = g_strdup_printf("<code>%s</code>", path_html);
     guint in_custody = 0;
+    gboolean all_read = TRUE;
 
     for (guint i = 0; i < items->len; i++) {
         const AjarItem *item = g_ptr_array_index(items, i);
@@ -331,9 +346,10 @@ ajar_cli_export_html(GString *out, const AjarCliJournal *journal, const GPtrArra
             append_words(out, _("(no rule)"));
         g_string_append(out, "</h2>\n");
         for (guint i = 0; i < group->len; i++)
-            append_message(out, g_ptr_array_index(group, i), now);
+            all_read &= append_message(out, journal, g_ptr_array_index(group, i), now);
         g_string_append(out, "</section>\n");
     }
     g_string_append(out, "</main>\n</body>\n</html>\n");
+    return all_read;
 }
 /* no i18n end */

@@ -32,10 +32,15 @@ append_time_member(GString *out, const char *key, gint64 unix_us)
     }
 }
 
-void
-ajar_cli_append_item_json(GString *out, const AjarItem *item, const GArray *history)
+gboolean
+ajar_cli_append_item_json(GString *out, const AjarCliJournal *journal, const AjarItem *item,
+                          const GArray *history)
 {
-    const char *text = item->text != NULL ? item->text : "";
+    g_autoptr(GError) text_error = NULL;
+    g_auto(GStrv) images = NULL;
+    gsize text_len = 0;
+    g_autofree char *text =
+        ajar_cli_journal_read_text(journal, item, &text_len, &images, &text_error);
 
     g_string_append(out, "{\"id\":");
     ajar_json_append_string(out, item->id, -1);
@@ -60,25 +65,29 @@ ajar_cli_append_item_json(GString *out, const AjarItem *item, const GArray *hist
         g_string_append(out, ",\"quiet\":true");
     if (item->ask)
         g_string_append(out, ",\"ask\":true");
-    if (item->images != NULL) {
+    if (images != NULL) {
         g_string_append(out, ",\"images\":[");
-        for (guint i = 0; item->images[i] != NULL; i++) {
+        for (guint i = 0; images[i] != NULL; i++) {
             if (i > 0)
                 g_string_append_c(out, ',');
-            ajar_json_append_string(out, item->images[i], -1);
+            ajar_json_append_string(out, images[i], -1);
         }
         g_string_append_c(out, ']');
     }
     /* Only when true: Ajar stopped while sending or showing it. */
     if (item->interrupted && ajar_item_in_custody(item))
         g_string_append(out, ",\"interrupted\":true");
-    /* As the journal does: bytes that are not text are kept, as base64. */
-    if (ajar_cli_text_needs_base64(text, item->text_len)) {
-        g_autofree char *encoded = g_base64_encode((const guchar *)text, item->text_len);
+    /* As the journal does: bytes that are not text are kept, as base64.
+     * A text that cannot be read back is never given wrong: why instead. */
+    if (text == NULL) {
+        ajar_cli_error("%s", text_error->message);
+        append_member(out, "text_error", text_error->message);
+    } else if (ajar_cli_text_needs_base64(text, text_len)) {
+        g_autofree char *encoded = g_base64_encode((const guchar *)text, text_len);
         append_member(out, "text_base64", encoded);
     } else {
         g_string_append(out, ",\"text\":");
-        ajar_json_append_string(out, text, (gssize)item->text_len);
+        ajar_json_append_string(out, text, (gssize)text_len);
     }
     if (history != NULL) {
         g_string_append(out, ",\"history\":[");
@@ -95,11 +104,13 @@ ajar_cli_append_item_json(GString *out, const AjarItem *item, const GArray *hist
         g_string_append_c(out, ']');
     }
     g_string_append_c(out, '}');
+    return text != NULL;
 }
 
-static void
+static gboolean
 export_json(GString *out, const AjarCliJournal *journal, const GPtrArray *items, GDateTime *now)
 {
+    gboolean all_read = TRUE;
     gint64 now_us = g_date_time_to_unix(now) * G_USEC_PER_SEC;
     g_autofree char *exported = ajar_time_format_utc(now_us, FALSE);
 
@@ -111,9 +122,11 @@ export_json(GString *out, const AjarCliJournal *journal, const GPtrArray *items,
     for (guint i = 0; i < items->len; i++) {
         const AjarItem *item = g_ptr_array_index(items, i);
         g_string_append(out, i > 0 ? ",\n" : "\n");
-        ajar_cli_append_item_json(out, item, ajar_cli_journal_history(journal, item->id));
+        all_read &= ajar_cli_append_item_json(out, journal, item,
+                                              ajar_cli_journal_history(journal, item->id));
     }
     g_string_append(out, "\n]\n}\n");
+    return all_read;
 }
 /* no i18n end */
 
@@ -144,6 +157,7 @@ ajar_cli_export(AjarCli *cli, int argc, char **argv)
     g_autoptr(GString) out = g_string_new(NULL);
     gboolean html;
     int status = AJAR_CLI_EXIT_OK;
+    gboolean all_read, written;
     GOptionEntry entries[] = {
         { "format", 'f', 0, G_OPTION_ARG_STRING, &format, /* no i18n: option name */
           /* TRANSLATORS: json and html are the values --format takes: keep
@@ -191,11 +205,15 @@ ajar_cli_export(AjarCli *cli, int argc, char **argv)
     }
 
     items = ajar_cli_sorted_items(journal->state);
+    /* A text that cannot be read back is exported as such (the reason on
+     * stderr too), and the exit says the export is not whole. */
     if (html)
-        ajar_cli_export_html(out, journal, items, cli->now);
+        all_read = ajar_cli_export_html(out, journal, items, cli->now);
     else
-        export_json(out, journal, items, cli->now);
+        all_read = export_json(out, journal, items, cli->now);
     if (output != NULL && strcmp(output, "-") != 0)
-        return write_file(output, out) ? AJAR_CLI_EXIT_OK : AJAR_CLI_EXIT_FAILED;
-    return ajar_cli_write_stdout(out->str, out->len) ? AJAR_CLI_EXIT_OK : AJAR_CLI_EXIT_FAILED;
+        written = write_file(output, out);
+    else
+        written = ajar_cli_write_stdout(out->str, out->len);
+    return written && all_read ? AJAR_CLI_EXIT_OK : AJAR_CLI_EXIT_FAILED;
 }

@@ -145,16 +145,31 @@ ajar_cli_safe_line(const char *text, gssize len)
     return g_string_free(out, FALSE);
 }
 
-/* The first line with something on it, made safe; " …" when more follows. */
+/* The first line with something on it, made safe; " …" when more follows.
+ * A text that cannot be read back: a marker (the reason on stderr), and
+ * *@unreadable set. */
 static char *
-first_line(const AjarItem *item)
+first_line(const AjarCliJournal *journal, const AjarItem *item, gboolean *unreadable)
 {
+    g_autoptr(GError) text_error = NULL;
+    gsize kept_len = 0;
+    g_autofree char *kept = ajar_cli_journal_read_text(journal, item, &kept_len, NULL, &text_error);
+    g_autofree char *plain = NULL;
+    const char *p, *end, *nl;
+    GString *out;
+
+    if (kept == NULL) {
+        ajar_cli_error("%s", text_error->message);
+        *unreadable = TRUE;
+        /* TRANSLATORS: `ajar list`, in place of a message's text that
+         * cannot be read back from the journal (the reason is on stderr). */
+        return g_strdup(_("[text cannot be read]"));
+    }
     /* As a person reads it: markup gone, entities decoded (ajar-text.h). */
-    g_autofree char *plain = ajar_text_from_markup(item->text, (gssize)item->text_len);
-    const char *p = plain;
-    const char *end = p + strlen(plain);
-    const char *nl;
-    GString *out = g_string_new(NULL);
+    plain = ajar_text_from_markup(kept, (gssize)kept_len);
+    p = plain;
+    end = p + strlen(plain);
+    out = g_string_new(NULL);
 
     while (p < end && (*p == '\n' || *p == '\r' || *p == ' ' || *p == '\t'))
         p++;
@@ -274,7 +289,8 @@ print_rows(GString *out, const GArray *rows, gboolean color)
 }
 
 static Row
-make_row(const AjarItem *item, guint id_length, GDateTime *now)
+make_row(const AjarCliJournal *journal, const AjarItem *item, guint id_length, GDateTime *now,
+         gboolean *unreadable)
 {
     Row row = { 0 };
     g_autofree char *safe_id = ajar_cli_safe_line(item->id, -1);
@@ -314,21 +330,23 @@ make_row(const AjarItem *item, guint id_length, GDateTime *now)
         g_free(row.who_marker);
         row.who_marker = marker;
     }
-    row.text = first_line(item);
+    row.text = first_line(journal, item, unreadable);
     return row;
 }
 
 static int
-print_json(const GPtrArray *items)
+print_json(const AjarCliJournal *journal, const GPtrArray *items)
 {
     g_autoptr(GString) out = g_string_new("[");
+    gboolean all_read = TRUE;
 
     for (guint i = 0; i < items->len; i++) {
         g_string_append(out, i > 0 ? ",\n" : "\n");
-        ajar_cli_append_item_json(out, g_ptr_array_index(items, i), NULL);
+        all_read &= ajar_cli_append_item_json(out, journal, g_ptr_array_index(items, i), NULL);
     }
     g_string_append(out, items->len > 0 ? "\n]\n" : "]\n");
-    return ajar_cli_write_stdout(out->str, out->len) ? AJAR_CLI_EXIT_OK : AJAR_CLI_EXIT_FAILED;
+    return ajar_cli_write_stdout(out->str, out->len) && all_read ? AJAR_CLI_EXIT_OK
+                                                                 : AJAR_CLI_EXIT_FAILED;
 }
 
 int
@@ -345,6 +363,7 @@ ajar_cli_list(AjarCli *cli, int argc, char **argv)
     g_autoptr(GString) out = g_string_new(NULL);
     StateFilter filter;
     int status = AJAR_CLI_EXIT_OK;
+    gboolean unreadable = FALSE;
     guint id_length;
     GOptionEntry entries[] = {
         { "contact", 'c', 0, G_OPTION_ARG_STRING, &contact, /* no i18n: option name */
@@ -390,7 +409,7 @@ ajar_cli_list(AjarCli *cli, int argc, char **argv)
             g_ptr_array_add(shown, (gpointer)item);
     }
     if (json)
-        return print_json(shown);
+        return print_json(journal, shown);
 
     if (journal->missing)
         /* TRANSLATORS: %s is the journal file's path. */
@@ -405,9 +424,12 @@ ajar_cli_list(AjarCli *cli, int argc, char **argv)
     rows = g_array_sized_new(FALSE, FALSE, sizeof(Row), shown->len);
     g_array_set_clear_func(rows, row_clear);
     for (guint i = 0; i < shown->len; i++) {
-        Row row = make_row(g_ptr_array_index(shown, i), id_length, cli->now);
+        Row row = make_row(journal, g_ptr_array_index(shown, i), id_length, cli->now, &unreadable);
         g_array_append_val(rows, row);
     }
     print_rows(out, rows, ajar_cli_use_color(cli));
-    return ajar_cli_write_stdout(out->str, out->len) ? AJAR_CLI_EXIT_OK : AJAR_CLI_EXIT_FAILED;
+    /* Texts that could not be read back were marked (and why, on stderr):
+     * the list is not whole. */
+    return ajar_cli_write_stdout(out->str, out->len) && !unreadable ? AJAR_CLI_EXIT_OK
+                                                                    : AJAR_CLI_EXIT_FAILED;
 }

@@ -87,8 +87,11 @@ append_name_field(GString *out, const char *label, const char *name)
     g_string_append_c(out, '\n');
 }
 
+/* @kept_text (@kept_len bytes) and @images: the message's text and images
+ * read back; @kept_text NULL when it could not be, @text_error saying why. */
 static void
-append_message(GString *out, const AjarItem *item, const GArray *history, GDateTime *now,
+append_message(GString *out, const AjarItem *item, const char *kept_text, gsize kept_len,
+               char **images, const GError *text_error, const GArray *history, GDateTime *now,
                gboolean color)
 {
     g_autofree char *when = ajar_format_local_time(item->time, now);
@@ -127,14 +130,17 @@ append_message(GString *out, const AjarItem *item, const GArray *history, GDateT
         append_field(out, N_("Ask"),
                      /* TRANSLATORS: `ajar show`, after "Ask". */
                      _("kept until you answer whether to send it"), NULL);
-    if (item->images != NULL) {
-        g_autofree char *names = g_strjoinv(", ", item->images);
+    if (images != NULL) {
+        g_autofree char *names = g_strjoinv(", ", images);
         /* TRANSLATORS: `ajar show`, after "Images": %1$u images kept with
          * the message, %2$s their file names in the images folder. */
-        g_autofree char *images = g_strdup_printf(
-            P_("%u, in images/: %s", "%u, in images/: %s", g_strv_length(item->images)),
-            g_strv_length(item->images), names);
-        append_field(out, N_("Images"), images, NULL);
+        g_autofree char *shown =
+            g_strdup_printf(P_("%u, in images/: %s", "%u, in images/: %s", g_strv_length(images)),
+                            g_strv_length(images), names);
+        append_field(out, N_("Images"), shown, NULL);
+    } else if (item->n_images > 0) {
+        g_autofree char *count = g_strdup_printf("%u", item->n_images); /* no i18n: a number */
+        append_field(out, N_("Images"), count, NULL);
     }
     if (item->interrupted && ajar_item_in_custody(item))
         append_field(out, N_("Note"),
@@ -146,14 +152,21 @@ append_message(GString *out, const AjarItem *item, const GArray *history, GDateT
     append_field(out, N_("Id"), item->id, NULL);
     g_string_append_c(out, '\n');
 
-    {
+    if (kept_text == NULL) {
+        /* Never a wrong text: what was there is said, and why it is not. */
+        g_autofree char *why = ajar_cli_safe_line(text_error->message, -1);
+        /* TRANSLATORS: `ajar show`, in place of a message's text; %s is why
+         * (one line naming the file and where in it). */
+        g_autofree char *line = g_strdup_printf(_("(the text cannot be read: %s)"), why);
+        ajar_cli_append_wrapped(out, line, width, "");
+    } else {
         /* As a person reads it: markup gone, entities decoded (ajar-text.h). */
-        g_autofree char *plain = ajar_text_from_markup(item->text, (gssize)item->text_len);
+        g_autofree char *plain = ajar_text_from_markup(kept_text, (gssize)kept_len);
         ajar_cli_append_safe(text, plain, -1, AJAR_CLI_SAFE_KEEP_NEWLINES);
     }
-    if (text->len == 0)
+    if (kept_text != NULL && text->len == 0)
         g_string_append_printf(out, "%s\n", _("(no text)"));
-    else
+    else if (kept_text != NULL)
         ajar_cli_append_wrapped(out, text->str, width, "");
 
     if (history == NULL || history->len == 0)
@@ -202,6 +215,10 @@ ajar_cli_show(AjarCli *cli, int argc, char **argv)
     const AjarItem *item;
     int status = AJAR_CLI_EXIT_OK;
     guint matches;
+    g_autoptr(GError) text_error = NULL;
+    g_autofree char *kept_text = NULL;
+    g_auto(GStrv) images = NULL;
+    gsize kept_len = 0;
 
     /* TRANSLATORS: ID is the placeholder of the usage line (translated
      * apart); 'ajar list' is typed as it is. */
@@ -237,7 +254,16 @@ ajar_cli_show(AjarCli *cli, int argc, char **argv)
             ajar_cli_error(_("no message '%s' in %s"), safe, journal->path);
         return AJAR_CLI_EXIT_FAILED;
     }
-    append_message(out, item, ajar_cli_journal_history(journal, item->id), cli->now,
-                   ajar_cli_use_color(cli));
-    return ajar_cli_write_stdout(out->str, out->len) ? AJAR_CLI_EXIT_OK : AJAR_CLI_EXIT_FAILED;
+    kept_text = ajar_cli_journal_read_text(journal, item, &kept_len, &images, &text_error);
+    append_message(out, item, kept_text, kept_len, images, text_error,
+                   ajar_cli_journal_history(journal, item->id), cli->now, ajar_cli_use_color(cli));
+    if (!ajar_cli_write_stdout(out->str, out->len))
+        return AJAR_CLI_EXIT_FAILED;
+    if (kept_text == NULL) {
+        /* The one-line reason on stderr too, and a failed exit: the output
+         * lacks the text. */
+        ajar_cli_error("%s", text_error->message);
+        return AJAR_CLI_EXIT_FAILED;
+    }
+    return AJAR_CLI_EXIT_OK;
 }

@@ -80,6 +80,14 @@ typedef struct {
     gboolean stranger; /* the sender is in no buddy list */
     gboolean quiet;    /* queued: written inside the rule's quiet hours */
     gboolean ask;      /* queued: waits for the user's answer to the rule's question */
+    /* Where the event's line is, as the journal reader (and
+     * ajar_journal_append(), for the line it wrote) found it: not encoded,
+     * not compared; ajar_event_copy() keeps them (@source is borrowed, not
+     * owned: it must outlive the event and its copies). */
+    const char *source; /* NULL: the journal file read (journal.jsonl); else the
+                         * name the reader was given ("history/2026-11.jsonl") */
+    gint64 offset;      /* the line's first byte in that file */
+    guint32 line_len;   /* its length without "\n"; 0 = not from a file */
 } AjarEvent;
 
 /* Returns: (transfer full): a zeroed event. */

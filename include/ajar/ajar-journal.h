@@ -23,6 +23,9 @@ typedef enum {
     AJAR_JOURNAL_ERROR_SYNC,   /* fdatasync failed: the line WAS written (and applied to the
                                 * state) but may not be on the disk */
     AJAR_JOURNAL_ERROR_TOO_LARGE, /* the event's line would exceed AJAR_JOURNAL_MAX_LINE_BYTES */
+    /* a message's text read back (ajar_item_read_text()) is no longer where
+     * and what the replay found: the file was edited or replaced */
+    AJAR_JOURNAL_ERROR_TEXT_CHANGED,
 } AjarJournalError;
 
 /* Longest line written or read (a longer line is reported as malformed and
@@ -83,6 +86,13 @@ typedef void (*AjarJournalEventFunc)(const AjarEvent *event, gpointer user_data)
  * exists but cannot be read (or is not a regular file). */
 gboolean ajar_journal_read_file(const char *path, AjarJournalEventFunc func, gpointer user_data,
                                 AjarJournalReport *report, GError **error);
+/* ajar_journal_read_file() for a file other than the journal (a history
+ * file): every event's @source is @source (borrowed: it must outlive the
+ * state the events go to; a path relative to the ajar dir, e.g.
+ * "history/2026-11.jsonl"), so texts are read back from there. */
+gboolean ajar_journal_read_file_from(const char *path, const char *source,
+                                     AjarJournalEventFunc func, gpointer user_data,
+                                     AjarJournalReport *report, GError **error);
 
 typedef struct _AjarJournal AjarJournal;
 
@@ -152,10 +162,13 @@ char *ajar_journal_take_renewal_note(AjarJournal *journal);
 
 /* Appends to @out the events that, applied in order to a state that never
  * saw @item's id, give an item like @item: its id, direction, names, time,
- * text, due, room, nick, images, its stranger, quiet and ask marks and its
- * state, and whether it was interrupted (for a message in custody). Their
+ * due, room, nick, its stranger, quiet and ask marks and its state, and
+ * whether it was interrupted (for a message in custody), with @text
+ * (@text_len bytes) and @images (nullable) as its text and images (the
+ * state keeps no texts: read them back with ajar_item_read_text()). Their
  * ts is @ts, their seq 0. */
-void ajar_journal_item_events(const AjarItem *item, gint64 ts, GPtrArray *out);
+void ajar_journal_item_events(const AjarItem *item, const char *text, gsize text_len, char **images,
+                              gint64 ts, GPtrArray *out);
 
 /* A new message id: 26 characters of Crockford base32 (ULID layout: 48 bits
  * of milliseconds since 1970, 80 random bits), sorting after every id this

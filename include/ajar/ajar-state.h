@@ -8,40 +8,54 @@
 
 G_BEGIN_DECLS
 
-/* One message Ajar has seen a custody event for. Owned by the state. */
+/* One message Ajar has seen a custody event for. Owned by the state.
+ *
+ * Its text is not kept in memory: the item says where it is on disk (the
+ * custody line that last said it) and how to recognise it, and
+ * ajar_item_read_text() (ajar-item-text.h) reads it back when it is needed. */
 typedef struct {
     char *id;
-    AjarDirection dir;
     char *account;
     char *protocol;
     char *buddy;
     char *rule;
-    gint64 time; /* the message's own time, unix microseconds */
-    char *text;  /* as libraries gave it, any bytes */
-    gsize text_len;
-    gint64 due;            /* 0 = none */
-    AjarEventType custody; /* the event that took it into custody */
-    AjarEventType state;   /* the last event for its id ("a message's state") */
+    /* What the last custody event said (each custody event says them all):
+     * a chat line's room and nick (NULL: none), how many images its text has
+     * (n_images below; their file names, in <ajar dir>/images/, are read
+     * back with the text), and whether the sender was a stranger
+     * ("assigned" gives the message to a rule and clears it), written in
+     * quiet hours, or waiting for an answer (ask). */
+    char *chat;
+    char *nick;
+    /* Where its text is: the custody line that last said it. */
+    const char *text_source; /* NULL: the journal file the state was read from
+                              * (journal.jsonl); else a path relative to the ajar
+                              * dir ("history/2026-11.jsonl"). Interned. */
+    gint64 text_offset;      /* the line's first byte */
+    gint64 time;             /* the message's own time, unix microseconds */
+    gint64 due;              /* 0 = none */
     gint64 state_seq;
     gint64 state_ts;
     gint64 first_seq;
+    guint32 text_line_len; /* the line's length without its "\n"; 0 = nowhere
+                            * (an event applied by hand, not from a file) */
+    guint32 text_len;      /* the text's length in bytes */
+    guint32 text_check;    /* ajar_item_text_check() of the text */
+    guint32 n_images;
+    /* (Small fields packed: a journal of years holds hundreds of thousands
+     * of items.) */
+    AjarDirection dir : 8;
+    AjarEventType custody : 8; /* the event that took it into custody */
+    AjarEventType state : 8;   /* the last event for its id ("a message's state") */
     /* Ajar stopped between journaling that it was about to send or show the
      * message ("sending", "showing") and journaling that it had: yours may
      * already have reached them, theirs may already be in the
      * conversation. Stays TRUE while the message is kept (a "cancelled"
      * after a "sending" is kept unsent, and still may have gone out). */
-    gboolean interrupted;
-    /* What the last custody event said (each custody event says them all):
-     * a chat line's room and nick, the images of its text (file names in
-     * <ajar dir>/images/, NULL = none), and whether the sender was a
-     * stranger ("assigned" gives the message to a rule and clears it),
-     * written in quiet hours, or waiting for an answer (ask). */
-    char *chat;
-    char *nick;
-    char **images;
-    gboolean stranger;
-    gboolean quiet;
-    gboolean ask;
+    guint interrupted : 1;
+    guint stranger : 1;
+    guint quiet : 1;
+    guint ask : 1;
 } AjarItem;
 
 /* TRUE while Ajar alone keeps the message: held, archived (read or not),

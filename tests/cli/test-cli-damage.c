@@ -269,6 +269,70 @@ test_concurrent_writer(CliFixture *f, gconstpointer data)
     }
 }
 
+/* The journal edited by hand after the command read it (the edit shim
+ * writes one byte of a held message's text just before the command reads
+ * the first text back): `show` says the text cannot be read and why (the
+ * file and the byte), on stdout and stderr, never shows the edited text,
+ * and exits 1; `list` marks it. */
+static void
+test_text_edited_by_hand(Sample *s, gconstpointer data)
+{
+    g_autofree char *shim = cli_test_program("edit-shim.so");
+    g_autofree char *bytes = NULL;
+    g_autofree char *spec = NULL;
+    g_autofree char *preload = NULL;
+    const char *at;
+    gsize offset;
+
+    g_assert_true(g_file_get_contents(s->base.journal, &bytes, NULL, NULL));
+    at = strstr(bytes, "\"text\":\"are you awake?\"");
+    g_assert_nonnull(at);
+    offset = (gsize)(at - bytes) + strlen("\"text\":\"are you ");
+    spec = g_strdup_printf("AJAR_TEST_EDIT_ON_PREAD=%s:%" G_GSIZE_FORMAT ":A", s->base.journal,
+                           offset);
+    preload = g_strconcat("LD_PRELOAD=", shim, NULL);
+    {
+        const char *env[] = { preload, spec,
+                              "ASAN_OPTIONS=fast_unwind_on_malloc=0:verify_asan_link_order=0",
+                              NULL };
+        const char *args[] = { "--dir", s->base.purple, "show", s->ids[SAMPLE_AWAKE], NULL };
+        g_autoptr(CliRun) run = cli_run(&s->base, env, args);
+        g_autofree char *file_bytes = NULL;
+
+        cli_assert_status(run, 1);
+        cli_assert_contains(run->out, "(the text cannot be read: journal.jsonl at byte ");
+        cli_assert_contains(run->err, "journal.jsonl at byte ");
+        cli_assert_contains(run->err, s->ids[SAMPLE_AWAKE]);
+        cli_assert_contains(run->err, "was the file edited?");
+        cli_assert_lacks(run->out, "are you Awake");
+        cli_assert_lacks(run->out, "are you awake");
+        /* The edit did happen (the shim wrote it). */
+        g_assert_true(g_file_get_contents(s->base.journal, &file_bytes, NULL, NULL));
+        cli_assert_contains(file_bytes, "are you Awake?");
+    }
+    /* Put back, and edited again while `list` runs. */
+    g_assert_true(g_file_set_contents(s->base.journal, bytes, -1, NULL));
+    {
+        const char *env[] = { preload, spec,
+                              "ASAN_OPTIONS=fast_unwind_on_malloc=0:verify_asan_link_order=0",
+                              NULL };
+        const char *args[] = { "--dir", s->base.purple, "list", NULL };
+        g_autoptr(CliRun) run = cli_run(&s->base, env, args);
+
+        cli_assert_status(run, 1);
+        cli_assert_contains(run->out, "[text cannot be read]");
+        cli_assert_lacks(run->out, "are you Awake");
+        cli_assert_contains(run->err, "was the file edited?");
+    }
+    /* Unedited, the same command shows it. */
+    g_assert_true(g_file_set_contents(s->base.journal, bytes, -1, NULL));
+    {
+        g_autoptr(CliRun) run = cli_run_dir(&s->base, "show", s->ids[SAMPLE_AWAKE], NULL);
+        cli_assert_status(run, 0);
+        cli_assert_contains(run->out, "are you awake?");
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -281,6 +345,7 @@ main(int argc, char **argv)
     ADD("/cli/damage/incomplete-tail", test_incomplete_tail_only);
     ADD("/cli/damage/repaired-tail", test_repaired_tail);
     ADD("/cli/damage/many-malformed", test_many_malformed);
+    ADD("/cli/damage/text-edited-by-hand", test_text_edited_by_hand);
 #undef ADD
     g_test_add("/cli/damage/seq-and-orphans", CliFixture, NULL, cli_fixture_set_up,
                test_seq_and_orphans, cli_fixture_tear_down);

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <glib.h>
+#include <glib/gstdio.h>
 
 #include "ajar/ajar-reveal.h"
 #include "ajar/ajar-text.h"
@@ -86,31 +87,72 @@ count_tags(const GString *page)
            2 * count_occurrences(page, "<span class=\"mixed-scripts\">");
 }
 
+static char *page_dir;
+static char *page_journal;
+
+static void
+remove_page_dir(void)
+{
+    g_unlink(page_journal);
+    g_rmdir(page_dir);
+}
+
+static void
+apply_cb(const AjarEvent *event, gpointer user_data)
+{
+    ajar_state_apply(user_data, event);
+}
+
+/* The page for one message whose names and text are @text: its line is
+ * written to a journal first, as the export reads texts back from there. */
 static GString *
 export_page(const char *text, gsize len)
 {
     g_autoptr(GDateTime) now = g_date_time_new_from_unix_utc(1795000000);
-    g_autoptr(GPtrArray) items = g_ptr_array_new();
-    g_autofree char *copy = g_strndup(text, len);
+    g_autoptr(GPtrArray) items = NULL;
+    g_autoptr(AjarState) state = ajar_state_new();
+    g_autoptr(AjarEvent) event = ajar_event_new(AJAR_EVENT_DELAYED);
+    g_autoptr(GString) line = g_string_new(NULL);
+    g_autofree char *names = NULL;
     AjarCliJournal journal = { 0 };
-    AjarItem item = { 0 };
     GString *page = g_string_new(NULL);
 
-    journal.path = (char *)"/home/me/.purple/ajar/journal.jsonl";
-    item.id = (char *)"01KB0ZC7N9W8Q4T6Y2H3J5K7M8";
-    item.dir = AJAR_DIRECTION_IN;
-    item.account = copy;
-    item.protocol = copy;
-    item.buddy = copy; /* names come from the network too */
-    item.rule = copy;
-    item.time = G_GINT64_CONSTANT(1794000000) * G_USEC_PER_SEC;
-    item.due = G_GINT64_CONSTANT(1796000000) * G_USEC_PER_SEC;
-    item.text = (char *)text;
-    item.text_len = len;
-    item.custody = AJAR_EVENT_DELAYED;
-    item.state = AJAR_EVENT_DELAYED;
-    g_ptr_array_add(items, &item);
-    ajar_cli_export_html(page, &journal, items, now);
+    if (page_dir == NULL) {
+        page_dir = g_dir_make_tmp("ajar-fuzz-text-XXXXXX", NULL);
+        FUZZ_CHECK(page_dir != NULL, "could not make a folder");
+        page_journal = g_build_filename(page_dir, "journal.jsonl", NULL);
+        atexit(remove_page_dir);
+    }
+    /* Names are read as strings without NUL (the journal's rule). */
+    names = g_strndup(text, len);
+    if (names[0] == '\0' || !g_utf8_validate(names, -1, NULL)) {
+        g_free(names);
+        names = g_strdup("sam");
+    }
+    event->seq = 1;
+    event->ts = G_GINT64_CONSTANT(1794000000) * G_USEC_PER_SEC;
+    event->id = g_strdup("01KB0ZC7N9W8Q4T6Y2H3J5K7M8");
+    event->has_dir = TRUE;
+    event->dir = AJAR_DIRECTION_IN;
+    event->account = g_strdup(names);
+    event->protocol = g_strdup(names);
+    event->buddy = g_strdup(names); /* names come from the network too */
+    event->rule = g_strdup(names);
+    event->time = G_GINT64_CONSTANT(1794000000) * G_USEC_PER_SEC;
+    event->due = G_GINT64_CONSTANT(1796000000) * G_USEC_PER_SEC;
+    event->text = g_malloc(len + 1);
+    memcpy(event->text, text, len);
+    event->text[len] = '\0';
+    event->text_len = len;
+    ajar_event_encode(event, line);
+    FUZZ_CHECK(g_file_set_contents(page_journal, line->str, (gssize)line->len, NULL),
+               "could not write %s", page_journal);
+    FUZZ_CHECK(ajar_journal_read_file(page_journal, apply_cb, state, NULL, NULL), "not read");
+    items = ajar_state_list(state);
+    FUZZ_CHECK(items->len == 1, "the message was not read");
+    journal.path = page_journal;
+    FUZZ_CHECK(ajar_cli_export_html(page, &journal, items, now), "its text was not read back");
+    g_clear_pointer(&journal.text_files, g_hash_table_unref);
     return page;
 }
 

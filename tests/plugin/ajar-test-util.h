@@ -14,6 +14,7 @@
 
 #include <glib/gstdio.h>
 
+#include "ajar/ajar-item-text.h"
 #include "ajar/ajar-journal.h"
 #include "ajar/ajar-state.h"
 
@@ -127,6 +128,20 @@ ajar_test_read_state(void)
     for (guint i = 0; i < events->len; i++)
         ajar_state_apply(state, g_ptr_array_index(events, i));
     return state;
+}
+
+/* Returns: (transfer full): @item's text (of ajar_test_read_state()), read
+ * back from the journal: a state keeps no texts. */
+static inline char *
+ajar_test_item_text(const AjarItem *item)
+{
+    g_autofree char *dir = ajar_test_dir();
+    g_autoptr(GError) error = NULL;
+    char *text = NULL;
+
+    g_assert_true(ajar_item_read_text(item, dir, &text, NULL, NULL, &error));
+    g_assert_no_error(error);
+    return text;
 }
 
 /* Returns: the seq of the journal's last event (0 when empty): events after

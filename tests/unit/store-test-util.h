@@ -13,6 +13,32 @@
 #include <glib/gstdio.h>
 
 #include "ajar/ajar-event.h"
+#include "ajar/ajar-item-text.h"
+
+/* @item's text is @text (@len bytes): a state keeps no texts, only their
+ * length and check (AjarItem), so that is what is compared; tests with a
+ * file read the text back (test_assert_item_text_on_disk()). */
+#define test_assert_item_text(item, text, len)                                     \
+    G_STMT_START                                                                   \
+    {                                                                              \
+        g_assert_cmpuint((item)->text_len, ==, (len));                             \
+        g_assert_cmpuint((item)->text_check, ==, ajar_item_text_check(text, len)); \
+    }                                                                              \
+    G_STMT_END
+
+/* @item's text, read back from <@dir>/journal.jsonl (or its source), is
+ * @text (@len bytes). */
+#define test_assert_item_text_on_disk(item, dir, text, len)                                    \
+    G_STMT_START                                                                               \
+    {                                                                                          \
+        g_autoptr(GError) read_error_ = NULL;                                                  \
+        g_autofree char *read_ = NULL;                                                         \
+        gsize read_len_ = 0;                                                                   \
+        g_assert_true(ajar_item_read_text(item, dir, &read_, &read_len_, NULL, &read_error_)); \
+        g_assert_no_error(read_error_);                                                        \
+        g_assert_cmpmem(read_, read_len_, text, len);                                          \
+    }                                                                                          \
+    G_STMT_END
 
 static inline gint
 test_compare_strings(gconstpointer a, gconstpointer b)
