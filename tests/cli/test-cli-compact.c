@@ -116,8 +116,8 @@ test_drop_history(Sample *s, gconstpointer data)
     }
 }
 
-/* The messenger (here the journal writer) has the journal: one line naming
- * it and its process, exit 1, nothing changed. */
+/* The messenger (here the journal writer, holding it open) has the
+ * journal: one line naming it and its process, exit 1, nothing changed. */
 static void
 test_busy(Sample *s, gconstpointer data)
 {
@@ -126,7 +126,7 @@ test_busy(Sample *s, gconstpointer data)
     g_autofree char *stop = g_build_filename(f->home, "stop", NULL);
     g_autofree char *history = g_build_filename(f->ajar, "history", NULL);
     g_autofree char *compact = g_strconcat(f->journal, ".compact", NULL);
-    const char *argv[] = { writer, "loop", f->purple, stop, NULL };
+    const char *argv[] = { writer, "hold", f->purple, stop, NULL };
     g_autoptr(GError) error = NULL;
     g_autofree char *expected = NULL;
     GPid pid;
