@@ -51,7 +51,13 @@ typedef enum {
     /* A buzz (attention request): account, protocol, buddy, rule and time,
      * no text; counted per rule; takes nothing into custody. */
     AJAR_EVENT_ATTENTION,
+    /* What a compacted journal says about the history that moved to
+     * history/ (issue 13): absolute figures that applying SETS (see
+     * ajar-summary.h; event->summary). Older readers ignore it. */
+    AJAR_EVENT_SUMMARY,
 } AjarEventType;
+
+typedef struct _AjarSummary AjarSummary; /* ajar-summary.h */
 
 /* One journal event. All strings owned by the event (ajar_event_free()).
  * Absent optional fields are NULL / 0 / has_* FALSE. */
@@ -84,10 +90,11 @@ typedef struct {
      * ajar_journal_append(), for the line it wrote) found it: not encoded,
      * not compared; ajar_event_copy() keeps them (@source is borrowed, not
      * owned: it must outlive the event and its copies). */
-    const char *source; /* NULL: the journal file read (journal.jsonl); else the
+    const char *source;   /* NULL: the journal file read (journal.jsonl); else the
                          * name the reader was given ("history/2026-11.jsonl") */
-    gint64 offset;      /* the line's first byte in that file */
-    guint32 line_len;   /* its length without "\n"; 0 = not from a file */
+    gint64 offset;        /* the line's first byte in that file */
+    guint32 line_len;     /* its length without "\n"; 0 = not from a file */
+    AjarSummary *summary; /* "summary" events: their figures (owned); else NULL */
 } AjarEvent;
 
 /* Returns: (transfer full): a zeroed event. */
@@ -124,7 +131,11 @@ void ajar_event_encode(const AjarEvent *event, GString *out);
  * that passed); "assigned" needs id and rule; "attention" needs account,
  * protocol, buddy, rule and time, and has no text. chat, nick (strings),
  * images (a list of file names: no "/", not starting with "."), stranger,
- * quiet and ask (true or false) are optional in every event. */
+ * quiet and ask (true or false) are optional in every event. A "summary"
+ * needs nothing more: last_id (a string), orphans (a whole number) and
+ * rules (an object of rule names, each an object of counters: whole
+ * numbers, last_sent a time) are optional; unknown keys in them are
+ * ignored. */
 AjarEvent *ajar_event_decode(const char *line, gsize len, GError **error);
 
 /* Formats unix microseconds as "2026-11-27T21:04:09.113Z" (millis) or
