@@ -333,10 +333,14 @@ ajar_schedule_all(AjarPlugin *ajar, gboolean after_load)
 
     if (ajar->journal == NULL)
         return;
-    items = ajar_state_list_custody(ajar_journal_get_state(ajar->journal));
+    items = ajar_state_list_custody(ajar_context_state(ajar));
     for (guint i = 0; i < items->len; i++) {
         const AjarItem *item = g_ptr_array_index(items, i);
 
+        /* Journaled while the journal was still read (a message of this
+         * run): scheduled, sent or asked about as it came. */
+        if (after_load && g_hash_table_contains(ajar->journaled_while_loading, item->id))
+            continue;
         /* Ajar stopped while sending it: it may have gone. Ask before
          * sending it again, default no. (Theirs that it stopped showing
          * stay kept, marked in the review: nothing pops up by itself.) */
