@@ -50,6 +50,15 @@ struct _AjarPlugin {
     GHashTable *journaled_while_loading;
     /* The rule whose "messages are waiting" note waits for the count. */
     char *notice_after_load;
+    /* After that: what was in custody, scheduled a slice a turn
+     * (ajar_schedule_all_in_slices()). */
+    struct {
+        GPtrArray *ids; /* message ids */
+        GArray *seqs;   /* gint64: each one's state_seq when listed */
+        guint next;
+        guint source;
+        void (*done_func)(AjarPlugin *ajar);
+    } loaded;
     AjarRuleSet *rules; /* the rules in force; never NULL */
     char *rules_text;   /* the bytes they were read from, to spot our own writes */
     char *rules_error;  /* the last error reported for rules.json, to report it once */

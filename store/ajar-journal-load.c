@@ -35,6 +35,10 @@ struct _AjarJournalLoad {
     AjarJournalReport report;
     GString *tail;
     GError *error;
+    /* The messages in custody at the end of the replay: ids (char*) and
+     * state_seqs (gint64), for ajar_journal_take_loaded_custody(). */
+    GPtrArray *custody_ids;
+    GArray *custody_seqs;
 
     /* Events appended meanwhile (AjarEvent*), in order. */
     GPtrArray *queued;
@@ -145,8 +149,21 @@ load_thread_cb(gpointer data)
 {
     AjarJournalLoad *load = data;
 
-    ajar_journal_read_fd_range(load->fd, load->path, load->end, &load->cancel, apply_cb,
-                               load->state, &load->report, load->tail, &load->error);
+    if (ajar_journal_read_fd_range(load->fd, load->path, load->end, &load->cancel, apply_cb,
+                                   load->state, &load->report, load->tail, &load->error) &&
+        !g_atomic_int_get(&load->cancel)) {
+        /* Listed here, so that the main loop need not walk a large state. */
+        g_autoptr(GPtrArray) items = ajar_state_list_custody(load->state);
+
+        load->custody_ids = g_ptr_array_new_full(items->len, g_free);
+        load->custody_seqs = g_array_sized_new(FALSE, FALSE, sizeof(gint64), items->len);
+        for (guint i = 0; i < items->len; i++) {
+            const AjarItem *item = g_ptr_array_index(items, i);
+
+            g_ptr_array_add(load->custody_ids, g_strdup(item->id));
+            g_array_append_val(load->custody_seqs, item->state_seq);
+        }
+    }
     /* Unless close is waiting for this thread (it then drops the source). */
     if (!g_atomic_int_get(&load->cancel))
         g_source_attach(load->done, load->context);
@@ -168,6 +185,8 @@ load_free(AjarJournalLoad *load)
     g_string_free(load->tail, TRUE);
     g_clear_error(&load->error);
     g_ptr_array_unref(load->queued);
+    g_clear_pointer(&load->custody_ids, g_ptr_array_unref);
+    g_clear_pointer(&load->custody_seqs, g_array_unref);
     g_free(load);
 }
 
@@ -210,11 +229,23 @@ load_done_cb(gpointer data)
         take_state(journal);
     error = g_steal_pointer(&load->error);
     g_clear_pointer(&load->done, g_source_unref); /* being dispatched: GLib keeps a ref */
-    journal->load = NULL;
-    load_free(load);
+    /* @func may take the custody list; then it goes. */
     if (func != NULL)
         func(journal, error, user_data);
+    journal->load = NULL;
+    load_free(load);
     return G_SOURCE_REMOVE;
+}
+
+gboolean
+ajar_journal_take_loaded_custody(AjarJournal *journal, GPtrArray **ids, GArray **state_seqs)
+{
+    g_return_val_if_fail(journal != NULL && ids != NULL && state_seqs != NULL, FALSE);
+    if (journal->load == NULL || !journal->load->taken || journal->load->custody_ids == NULL)
+        return FALSE;
+    *ids = g_steal_pointer(&journal->load->custody_ids);
+    *state_seqs = g_steal_pointer(&journal->load->custody_seqs);
+    return TRUE;
 }
 
 gboolean

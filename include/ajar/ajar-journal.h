@@ -100,7 +100,7 @@ AjarJournal *ajar_journal_open(const char *dir, AjarFlushPolicy policy, GError *
  * thread-default context) once a replay in the background is over and the
  * journal's state is whole; @error (nullable) when it failed: then appends
  * fail with it too (the messages written meanwhile are in the file). Never
- * called after ajar_journal_close(). */
+ * called after ajar_journal_close(); must not close the journal itself. */
 typedef void (*AjarJournalLoadedFunc)(AjarJournal *journal, const GError *error,
                                       gpointer user_data);
 
@@ -135,6 +135,15 @@ AjarJournal *ajar_journal_open_async(const char *dir, AjarFlushPolicy policy,
 /* TRUE from ajar_journal_open_async() until the main context took the
  * replayed state in (or ajar_journal_wait_loaded() did). */
 gboolean ajar_journal_is_loading(const AjarJournal *journal);
+
+/* In @loaded only: the messages that were in custody when the replay ended,
+ * listed by the worker thread so that the main loop need not walk a large
+ * state: @ids (char*) in the state's order, and @state_seqs (gint64) the
+ * state_seq each had then (one that differs now was changed since). Events
+ * appended during the load are not in it. FALSE when there is none (the
+ * replay failed, or the list was taken). (transfer full) both. */
+gboolean ajar_journal_take_loaded_custody(AjarJournal *journal, GPtrArray **ids,
+                                          GArray **state_seqs);
 
 /* Blocks until the replay is over and takes its state in now (@loaded is
  * still called, from the main context). Nothing to do when not loading. */
