@@ -69,6 +69,43 @@ write_journal(PurpleAccount *account, gboolean cut)
     return last_seq;
 }
 
+#define LATE "late@example.org"
+
+static const char rules_late[] =
+    "{\"version\": 1, \"rules\": ["
+    "{\"name\": \"Held\", \"match\": [{\"buddy\": \"" HELD "\"}], "
+    "\"incoming\": {\"action\": \"hold\"}},"
+    "{\"name\": \"Late\", \"match\": [{\"buddy\": \"" LATE "\"}], "
+    "\"incoming\": {\"action\": \"delay\", \"seconds\": 3600}, "
+    "\"outgoing\": {\"action\": \"delay\", \"seconds\": 3600, \"confirm\": false}}]}";
+
+/* Appends to the journal a message of @type (delayed: from LATE; queued:
+ * to LATE) an earlier run kept, due a minute ago. */
+static void
+append_overdue(PurpleAccount *account, AjarEventType type, const char *text)
+{
+    g_autofree char *dir = ajar_test_dir();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(AjarEvent) event = ajar_event_new(type);
+    AjarJournal *journal = ajar_journal_open(dir, AJAR_FLUSH_EVERY_EVENT, &error);
+
+    g_assert_no_error(error);
+    event->ts = g_get_real_time() - (gint64)7200 * G_USEC_PER_SEC;
+    event->has_dir = TRUE;
+    event->dir = type == AJAR_EVENT_DELAYED ? AJAR_DIRECTION_IN : AJAR_DIRECTION_OUT;
+    event->account = g_strdup(purple_account_get_username(account));
+    event->protocol = g_strdup(purple_account_get_protocol_id(account));
+    event->buddy = g_strdup(LATE);
+    event->rule = g_strdup("Late");
+    event->text = g_strdup(text);
+    event->text_len = strlen(text);
+    event->time = event->ts - event->ts % G_USEC_PER_SEC;
+    event->due = g_get_real_time() - 60 * G_USEC_PER_SEC;
+    g_assert_true(ajar_journal_append(journal, event, &error));
+    g_assert_no_error(error);
+    ajar_journal_close(journal);
+}
+
 static PurpleAccount *
 start(void)
 {
@@ -292,6 +329,45 @@ test_incomplete_tail(void)
     ajar_test_drain();
 }
 
+/* What was due while Ajar was off comes once the journal is read, as after
+ * any restart (theirs delivered, yours asked about); what came during the
+ * load is this run's: your message then is not asked about. */
+static void
+test_due_after_load(void)
+{
+    PurpleAccount *account = start();
+
+    ajar_test_write_rules(rules_late);
+    write_journal(account, FALSE);
+    append_overdue(account, AJAR_EVENT_DELAYED, "late in");
+    append_overdue(account, AJAR_EVENT_QUEUED, "late out");
+    ajar_test_drain();
+    ajar_test_load();
+    test_client_send(account, LATE, "new out");
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
+    /* Nothing due was dealt with before the journal was read. */
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_received()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_requests()), ==, 0);
+    wait_loaded(account);
+    ajar_test_run_for(500); /* scheduled a slice a turn */
+    {
+        g_autoptr(GPtrArray) received = test_client_take_received();
+        g_autoptr(GPtrArray) requests = test_client_take_requests();
+
+        g_assert_cmpuint(received->len, ==, 1);
+        g_assert_cmpstr(((TestReceived *)g_ptr_array_index(received, 0))->message, ==, "late in");
+        g_assert_cmpuint(requests->len, ==, 1);
+        g_assert_cmpstr(((TestRequest *)g_ptr_array_index(requests, 0))->primary, ==,
+                        "Your message to " LATE " was due while Ajar was not running. Send it "
+                        "now?");
+        g_assert_nonnull(
+            strstr(((TestRequest *)g_ptr_array_index(requests, 0))->secondary, "late out"));
+    }
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_sent()), ==, 0);
+    ajar_test_unload();
+    ajar_test_drain();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -304,6 +380,7 @@ main(int argc, char **argv)
     g_test_add_func("/plugin/load-journal/messages-during-load", test_messages_during_load);
     g_test_add_func("/plugin/load-journal/unload-during-load", test_unload_during_load);
     g_test_add_func("/plugin/load-journal/incomplete-tail", test_incomplete_tail);
+    g_test_add_func("/plugin/load-journal/due-after-load", test_due_after_load);
     status = g_test_run();
 
     test_client_quit();
