@@ -368,6 +368,36 @@ test_due_after_load(void)
     ajar_test_drain();
 }
 
+/* notify "message": the note counts every kept message, old and new, so it
+ * waits for the journal; then it comes once. */
+static void
+test_waiting_note_after_load(void)
+{
+    PurpleAccount *account = start();
+
+    ajar_test_write_rules("{\"version\": 1, \"rules\": ["
+                          "{\"name\": \"Held\", \"match\": [{\"buddy\": \"" HELD "\"}], "
+                          "\"incoming\": {\"action\": \"hold\"}}], "
+                          "\"settings\": {\"notify\": \"message\"}}");
+    write_journal(account, FALSE);
+    ajar_test_drain();
+    ajar_test_load();
+    test_client_receive(account, HELD, "note one", 0, time(NULL));
+    test_client_receive(account, HELD, "note two", 0, time(NULL));
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_received()), ==, 0);
+    g_assert_cmpuint(ajar_test_count_and_free(test_client_take_notices()), ==, 0);
+    wait_loaded(account);
+    {
+        g_autoptr(GPtrArray) notices = test_client_take_notices();
+
+        g_assert_cmpuint(notices->len, ==, 1);
+        g_assert_cmpstr(((TestNotice *)g_ptr_array_index(notices, 0))->primary, ==,
+                        "4 messages from Held are waiting. Nothing was shown.");
+    }
+    ajar_test_unload();
+    ajar_test_drain();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -381,6 +411,7 @@ main(int argc, char **argv)
     g_test_add_func("/plugin/load-journal/unload-during-load", test_unload_during_load);
     g_test_add_func("/plugin/load-journal/incomplete-tail", test_incomplete_tail);
     g_test_add_func("/plugin/load-journal/due-after-load", test_due_after_load);
+    g_test_add_func("/plugin/load-journal/waiting-note-after-load", test_waiting_note_after_load);
     status = g_test_run();
 
     test_client_quit();
