@@ -1,7 +1,7 @@
 /* ajar-journal.h — <dir>/journal.jsonl: the event log and the custody store.
  *
  * One writer (the messenger) appends; any number of readers (the CLI) read.
- * An AjarJournal is used from one thread (its own sync thread aside).
+ * An AjarJournal is used from one thread (its own sync and load threads aside).
  * Custody rule: an append has written the complete line with write() before it
  * returns, and the line reaches the disk (fdatasync) within one second. */
 #pragma once
