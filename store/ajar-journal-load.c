@@ -402,6 +402,8 @@ ajar_journal_open_async(const char *dir, AjarFlushPolicy policy, AjarJournalLoad
     load->thread = g_thread_try_new("ajar-journal-load", load_thread_cb, load, &local_error);
     if (load->thread == NULL) {
         g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO,
+                    /* TRANSLATORS: the first %s is the journal's path, the
+                     * second why no thread could be started to read it. */
                     _("%s: could not start reading it: %s"), journal->path, local_error->message);
         goto failed;
     }
