@@ -20,7 +20,7 @@
 #define GENERATED_EVENTS 100000
 #define OLD_HELD 2
 
-#define LOADING_TEXT "Ajar is still reading its journal; try again in a moment."
+#define LOADING_TEXT AJAR_TEST_LOADING_TEXT
 
 static const char rules[] = "{\"version\": 1, \"rules\": ["
                             "{\"name\": \"Held\", \"match\": [{\"buddy\": \"" HELD "\"}], "
@@ -128,20 +128,10 @@ status_line(PurpleAccount *account, const char *who)
     return g_strdup(((TestLine *)g_ptr_array_index(lines, lines->len - 1))->message);
 }
 
-/* Turns the main loop until /ajar status no longer says Ajar is reading. */
 static void
 wait_loaded(PurpleAccount *account)
 {
-    gint64 give_up = g_get_monotonic_time() + 100 * G_USEC_PER_SEC; /* valgrind */
-
-    for (;;) {
-        g_autofree char *line = status_line(account, HELD);
-
-        if (g_strcmp0(line, LOADING_TEXT) != 0)
-            break;
-        g_assert_cmpint(g_get_monotonic_time(), <, give_up);
-        ajar_test_run_for(20);
-    }
+    ajar_test_wait_journal_read(account, HELD);
 }
 
 /* The journal's events of @type after @after_seq (a damaged line allowed:
