@@ -107,7 +107,7 @@ generate(const char *path, guint64 events, double custody_percent)
         g_autoptr(AjarEvent) outcome = NULL;
         char id[27];
 
-        ts += g_rand_int_range(rand, 1, 360) * G_USEC_PER_SEC;
+        ts += (gint64)g_rand_int_range(rand, 1, 360) * G_USEC_PER_SEC;
         if (pick < 5) {
             /* A keyword let theirs through, or one of yours passed. */
             custody = ajar_event_new(pick < 2 ? AJAR_EVENT_PASSED : AJAR_EVENT_SENT);
@@ -174,7 +174,7 @@ generate(const char *path, guint64 events, double custody_percent)
         custody->ts = ts - ts % 1000;
         ajar_event_encode(custody, block);
         if (outcome != NULL) {
-            ts += g_rand_int_range(rand, 1, 3600) * G_USEC_PER_SEC;
+            ts += (gint64)g_rand_int_range(rand, 1, 3600) * G_USEC_PER_SEC;
             outcome->seq = (gint64)++seq;
             outcome->ts = ts - ts % 1000;
             ajar_event_encode(outcome, block);

@@ -146,7 +146,7 @@ static GHashTable *
 room_lines(AjarPlugin *ajar)
 {
     if (ajar->room_lines == NULL) {
-        g_autoptr(GPtrArray) items = ajar_state_list(ajar_journal_get_state(ajar->journal));
+        g_autoptr(GPtrArray) items = ajar_state_list(ajar_context_state(ajar));
 
         ajar->room_lines = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         for (guint i = 0; i < items->len; i++) {
@@ -342,7 +342,7 @@ receiving_chat_msg_cb(PurpleAccount *account, char **sender, char **message,
         return FALSE;
     /* The index, once built, follows the journal. */
     if (ajar->room_lines != NULL) {
-        const AjarState *state = ajar_journal_get_state(ajar->journal);
+        const AjarState *state = ajar_context_state(ajar);
         const AjarItem *item = ajar_state_lookup(state, ajar_state_get_last_id(state));
 
         /* Only the line just written (its custody line is the last one):

@@ -382,6 +382,11 @@ run_command(PurpleConversation *conv, gchar **args, gchar **error_out, AjarPlugi
         *error_out = ajar_context_busy_refusal(ajar);
         return PURPLE_CMD_RET_FAILED;
     }
+    if (strcmp(sub, "status") == 0 && arg == NULL && ajar->journal_loading) {
+        /* What is kept needs the whole journal: a moment more. */
+        say(conv, ajar_context_loading_text());
+        return PURPLE_CMD_RET_OK;
+    }
     if (strcmp(sub, "status") == 0 && arg == NULL) {
         g_autofree char *line = ajar_status_line(ajar, purple_conversation_get_account(conv),
                                                  purple_conversation_get_name(conv));

@@ -173,6 +173,34 @@ sync_check_cb(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
+const AjarState *
+ajar_context_state(AjarPlugin *ajar)
+{
+    if (ajar->journal != NULL && ajar_journal_is_loading(ajar->journal)) {
+        purple_debug_info("ajar", "waiting for the journal to be read\n");
+        ajar_journal_wait_loaded(ajar->journal);
+    }
+    return ajar_journal_get_state(ajar->journal);
+}
+
+const AjarItem *
+ajar_context_lookup(AjarPlugin *ajar, const char *id)
+{
+    /* While loading, the state holds what was journaled since the start:
+     * such a message is whole there. */
+    const AjarItem *item = ajar_state_lookup(ajar_journal_get_state(ajar->journal), id);
+
+    if (item == NULL && ajar_journal_is_loading(ajar->journal))
+        item = ajar_state_lookup(ajar_context_state(ajar), id);
+    return item;
+}
+
+const char *
+ajar_context_loading_text(void)
+{
+    return _("Ajar is still reading its journal; try again in a moment.");
+}
+
 gboolean
 ajar_context_journal(AjarPlugin *ajar, AjarEvent *event, GError **error)
 {
@@ -197,6 +225,8 @@ ajar_context_journal(AjarPlugin *ajar, AjarEvent *event, GError **error)
         ajar_context_report(ajar, renewal_note, NULL);
     if (!ok)
         return FALSE;
+    if (ajar->journal_loading && event->id != NULL)
+        g_hash_table_add(ajar->journaled_while_loading, g_strdup(event->id));
     /* The line reaches the disk within a second, or the user hears about it
      * then: not only when (if ever) the next message comes. */
     if (ajar->sync_check_source == 0)
@@ -242,6 +272,7 @@ ajar_context_init(AjarPlugin *ajar)
     ajar->dialogs = g_hash_table_new(g_direct_hash, g_direct_equal);
     /* Keyed by the reports' own text. */
     ajar->open_reports = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, open_report_free);
+    ajar->journaled_while_loading = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 }
 
 void
@@ -251,4 +282,6 @@ ajar_context_clear(AjarPlugin *ajar)
     g_clear_handle_id(&ajar->sync_check_source, g_source_remove);
     g_clear_pointer(&ajar->open_reports, g_hash_table_unref);
     g_clear_pointer(&ajar->text_unreadable, g_hash_table_unref);
+    g_clear_pointer(&ajar->journaled_while_loading, g_hash_table_unref);
+    g_clear_pointer(&ajar->notice_after_load, g_free);
 }

@@ -39,9 +39,29 @@ struct _AjarPlugin {
     char *dir; /* <purple user dir>/ajar */
 
     AjarJournal *journal; /* NULL when it could not be opened (the user was told) */
-    AjarRuleSet *rules;   /* the rules in force; never NULL */
-    char *rules_text;     /* the bytes they were read from, to spot our own writes */
-    char *rules_error;    /* the last error reported for rules.json, to report it once */
+    /* The journal is still being read in the background
+     * (ajar_journal_open_async()): rules work, messages are withheld and
+     * journaled as ever, but what needs every kept message (due times,
+     * counts, the review, /ajar status) waits for ajar-plugin.c's loaded
+     * callback, which clears this. */
+    gboolean journal_loading;
+    /* Ids journaled meanwhile: dealt with as they came, so not taken for
+     * messages of an earlier run once loaded (ajar_schedule_all()). */
+    GHashTable *journaled_while_loading;
+    /* The rule whose "messages are waiting" note waits for the count. */
+    char *notice_after_load;
+    /* After that: what was in custody, scheduled a slice a turn
+     * (ajar_schedule_all_in_slices()). */
+    struct {
+        GPtrArray *ids; /* message ids */
+        GArray *seqs;   /* gint64: each one's state_seq when listed */
+        guint next;
+        guint source;
+        void (*done_func)(AjarPlugin *ajar);
+    } loaded;
+    AjarRuleSet *rules; /* the rules in force; never NULL */
+    char *rules_text;   /* the bytes they were read from, to spot our own writes */
+    char *rules_error;  /* the last error reported for rules.json, to report it once */
     GFileMonitor *rules_monitor;
     guint rules_reload_source;
 
@@ -156,6 +176,14 @@ gboolean ajar_context_journal(AjarPlugin *ajar, AjarEvent *event, GError **error
 /* A sync of the journal failed: its lines may not be on disk. Told once a
  * session (a failing disk fails every sync); the lines were written. */
 void ajar_context_sync_failed(AjarPlugin *ajar, const GError *sync_error);
+/* The journal's whole state. While the journal is still read, this waits
+ * for it (rare: for what cannot wait for the loaded callback). */
+const AjarState *ajar_context_state(AjarPlugin *ajar);
+/* A message by its id: one journaled since the start is found at once,
+ * another (while the journal is still read) after waiting for it. */
+const AjarItem *ajar_context_lookup(AjarPlugin *ajar, const char *id);
+/* The one sentence said while the journal is still read. (transfer none) */
+const char *ajar_context_loading_text(void);
 /* Tells the user something went wrong, in one calm sentence and the reason.
  * The same sentence again while its box is still open is only logged. */
 void ajar_context_report(AjarPlugin *ajar, const char *what, const char *why);

@@ -24,8 +24,7 @@
 const AjarItem *
 ajar_custody_lookup(AjarPlugin *ajar, const char *id, GError **error)
 {
-    const AjarItem *item =
-        ajar->journal != NULL ? ajar_state_lookup(ajar_journal_get_state(ajar->journal), id) : NULL;
+    const AjarItem *item = ajar->journal != NULL ? ajar_context_lookup(ajar, id) : NULL;
 
     /* Shown or sent this session although the journal could not note it:
      * out of Ajar's hands, whatever the journal says. */
@@ -297,8 +296,7 @@ filter_items(AjarPlugin *ajar, GPtrArray *items, PurpleAccount *account, const c
 gboolean
 ajar_custody_undiscard(AjarPlugin *ajar, const char *id, GError **error)
 {
-    const AjarItem *item =
-        ajar->journal != NULL ? ajar_state_lookup(ajar_journal_get_state(ajar->journal), id) : NULL;
+    const AjarItem *item = ajar->journal != NULL ? ajar_context_lookup(ajar, id) : NULL;
 
     if (item == NULL || item->state != AJAR_EVENT_DISCARDED) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
@@ -326,8 +324,8 @@ ajar_custody_list_discarded(AjarPlugin *ajar, PurpleAccount *account, const char
 
     if (ajar->journal == NULL)
         return g_ptr_array_new();
-    return filter_items(ajar, ajar_state_list(ajar_journal_get_state(ajar->journal)), account,
-                        buddy, discarded_since, since);
+    return filter_items(ajar, ajar_state_list(ajar_context_state(ajar)), account, buddy,
+                        discarded_since, since);
 }
 
 gboolean
@@ -492,8 +490,8 @@ ajar_custody_list(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
 {
     if (ajar->journal == NULL)
         return g_ptr_array_new();
-    return filter_items(ajar, ajar_state_list_custody(ajar_journal_get_state(ajar->journal)),
-                        account, buddy, still_kept, 0);
+    return filter_items(ajar, ajar_state_list_custody(ajar_context_state(ajar)), account, buddy,
+                        still_kept, 0);
 }
 
 void

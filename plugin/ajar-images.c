@@ -187,7 +187,7 @@ ajar_images_sweep(AjarPlugin *ajar)
     if (dir == NULL)
         return; /* none yet */
     named = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    items = ajar_state_list(ajar_journal_get_state(ajar->journal));
+    items = ajar_state_list(ajar_context_state(ajar));
     for (guint i = 0; i < items->len; i++) {
         const AjarItem *item = g_ptr_array_index(items, i);
         g_autoptr(GError) error = NULL;

@@ -102,23 +102,24 @@ set_text(AjarEvent *event, const char *text)
     event->time = event->ts - event->ts % G_USEC_PER_SEC;
 }
 
-static void
-notify_withheld(AjarPlugin *ajar, const AjarDecision *decision)
+void
+ajar_intercept_notify_waiting(AjarPlugin *ajar, const char *rule_name)
 {
     g_autofree char *primary = NULL;
     g_autofree char *name = NULL;
     guint waiting;
 
-    /* Archived messages are never announced; "count" shows counts on request
-     * (/ajar status, the review); only "message" says something now, and
-     * never what was written. */
-    if (decision->action == AJAR_ACTION_ARCHIVE ||
-        ajar_rules_get_notify(ajar->rules) != AJAR_NOTIFY_MESSAGE)
+    if (ajar->journal_loading) {
+        /* The count needs the whole journal: the note comes once it is
+         * read (ajar-plugin.c). */
+        g_free(ajar->notice_after_load);
+        ajar->notice_after_load = g_strdup(rule_name);
         return;
+    }
     /* Counted by the state as events apply: listing every kept message for
      * each new one made a flood slower with every message held. */
-    waiting = ajar_state_count_waiting(ajar_journal_get_state(ajar->journal), decision->rule_name);
-    name = ajar_reveal_name(decision->rule_name);
+    waiting = ajar_state_count_waiting(ajar_journal_get_state(ajar->journal), rule_name);
+    name = ajar_reveal_name(rule_name);
     /* One message has a sentence without a number (as the gettext manual
      * advises); the plural forms are for two or more. */
     if (waiting == 1)
@@ -135,6 +136,18 @@ notify_withheld(AjarPlugin *ajar, const AjarDecision *decision)
     if (ajar->withheld_notice != NULL)
         purple_notify_close(PURPLE_NOTIFY_MESSAGE, ajar->withheld_notice);
     ajar->withheld_notice = purple_notify_info(ajar->plugin, _("Ajar"), primary, NULL);
+}
+
+static void
+notify_withheld(AjarPlugin *ajar, const AjarDecision *decision)
+{
+    /* Archived messages are never announced; "count" shows counts on request
+     * (/ajar status, the review); only "message" says something now, and
+     * never what was written. */
+    if (decision->action == AJAR_ACTION_ARCHIVE ||
+        ajar_rules_get_notify(ajar->rules) != AJAR_NOTIFY_MESSAGE)
+        return;
+    ajar_intercept_notify_waiting(ajar, decision->rule_name);
 }
 
 gboolean
@@ -187,8 +200,7 @@ ajar_intercept_take(AjarPlugin *ajar, PurpleAccount *account, const char *sender
         return FALSE;
     }
     if (type == AJAR_EVENT_DELAYED)
-        ajar_schedule_item(ajar,
-                           ajar_state_lookup(ajar_journal_get_state(ajar->journal), event->id));
+        ajar_schedule_item(ajar, ajar_context_lookup(ajar, event->id));
     notify_withheld(ajar, decision);
     return TRUE;
 }
@@ -335,12 +347,10 @@ sending_im_msg_cb(PurpleAccount *account, const char *receiver, char **message, 
             _("Ajar: kept as an unsent letter. /ajar send %s sends it, /ajar review shows it."),
             event->id);
         write_system_line(account, receiver, line);
-        ajar_schedule_ask(ajar,
-                          ajar_state_lookup(ajar_journal_get_state(ajar->journal), event->id));
+        ajar_schedule_ask(ajar, ajar_context_lookup(ajar, event->id));
     } else if (event->quiet) {
         g_autofree char *line = ajar_ask_text_quiet_line(event->due);
-        ajar_schedule_item(ajar,
-                           ajar_state_lookup(ajar_journal_get_state(ajar->journal), event->id));
+        ajar_schedule_item(ajar, ajar_context_lookup(ajar, event->id));
         write_system_line(account, receiver, line);
     } else if (event->type == AJAR_EVENT_QUEUED) {
         int wait = minutes_of(event->due - event->ts);
@@ -353,8 +363,7 @@ sending_im_msg_cb(PurpleAccount *account, const char *receiver, char **message, 
                "it now.",
                wait),
             wait);
-        ajar_schedule_item(ajar,
-                           ajar_state_lookup(ajar_journal_get_state(ajar->journal), event->id));
+        ajar_schedule_item(ajar, ajar_context_lookup(ajar, event->id));
         write_system_line(account, receiver, line);
     } else {
         /* A letter goes only when asked for by its id (or "all"). */

@@ -24,3 +24,8 @@ gboolean ajar_intercept_take(AjarPlugin *ajar, PurpleAccount *account, const cha
 /* Connects Ajar's handlers for incoming and outgoing messages, typing and
  * conversation writes (disconnected by handle at unload). */
 void ajar_intercept_connect(AjarPlugin *ajar);
+
+/* The "N messages from NAME are waiting" note (settings.notify "message"),
+ * kept up to date; while the journal is still read it waits for the count
+ * (ajar->notice_after_load). */
+void ajar_intercept_notify_waiting(AjarPlugin *ajar, const char *rule_name);

@@ -89,40 +89,13 @@ unexplained_damage(AjarPlugin *ajar, const AjarJournalReport *report, guint *fir
     return report->malformed - explained;
 }
 
+/* Damaged lines the replay found (other than those explained): said once. */
 static void
-open_journal(AjarPlugin *ajar)
+report_damage(AjarPlugin *ajar)
 {
-    g_autoptr(GError) error = NULL;
-    const AjarJournalReport *report;
+    const AjarJournalReport *report = ajar_journal_get_open_report(ajar->journal);
     guint damaged, first;
 
-    /* Batched: the sync thread makes each line durable well within a second
-     * without blocking the messenger on the disk. */
-    ajar->journal = ajar_journal_open(ajar->dir, AJAR_FLUSH_BATCHED, &error);
-    if (ajar->journal == NULL &&
-        g_error_matches(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_BUSY)) {
-        /* Another messenger on this profile (Pidgin and Finch with one
-         * --config) runs Ajar: it alone writes the journal, so nothing can
-         * be kept safe here. Said once, in one sentence; the path and the
-         * lock go to the debug log. */
-        g_autofree char *path = g_build_filename(ajar->dir, AJAR_JOURNAL_FILE, NULL);
-        g_autofree char *sentence = NULL;
-
-        ajar->journal_busy = TRUE;
-        ajar->journal_holder = ajar_lock_find_holder(path);
-        sentence = ajar_context_busy_text(ajar);
-        purple_debug_warning("ajar", "%s\n", error->message);
-        ajar_context_report(ajar, sentence, NULL);
-        return;
-    }
-    if (ajar->journal == NULL) {
-        ajar_context_report(ajar,
-                            _("Ajar cannot open its journal, so it will not hold anything back: "
-                              "every message is shown as usual."),
-                            error->message);
-        return;
-    }
-    report = ajar_journal_get_open_report(ajar->journal);
     if (report->malformed > 0 && (damaged = unexplained_damage(ajar, report, &first)) > 0) {
         /* The report's reason is about its first damaged line. */
         gboolean reason_fits = report->malformed_lines->len > 0 &&
@@ -171,6 +144,87 @@ open_journal(AjarPlugin *ajar)
     }
 }
 
+/* After journal_loaded_cb(): everything in custody is scheduled. */
+static void
+scheduled_cb(AjarPlugin *ajar)
+{
+    g_hash_table_remove_all(ajar->journaled_while_loading);
+    ajar_images_sweep(ajar);
+}
+
+/* The journal was read in the background (messages meanwhile were
+ * withheld and journaled as ever). */
+static void
+journal_loaded_cb(AjarJournal *journal, const GError *error, gpointer data)
+{
+    AjarPlugin *ajar = data;
+    g_autofree char *notice_rule = g_steal_pointer(&ajar->notice_after_load);
+    GPtrArray *ids;
+    GArray *seqs;
+
+    ajar->journal_loading = FALSE;
+    if (error != NULL) {
+        /* The lines written meanwhile are in the file; from now on nothing
+         * more is held back (each message then says so as it is shown). */
+        ajar_context_report(ajar,
+                            _("Ajar could not read its journal, so it will not hold anything "
+                              "more back: every message is shown as usual."),
+                            error->message);
+        return;
+    }
+    purple_debug_info("ajar", "journal read: %u events\n",
+                      ajar_state_get_event_count(ajar_journal_get_state(journal)));
+    report_damage(ajar);
+    if (notice_rule != NULL)
+        ajar_intercept_notify_waiting(ajar, notice_rule);
+    /* In slices, from the list the journal's thread made: at 10^6 events
+     * there are some 10^5 messages in custody. */
+    if (ajar_journal_take_loaded_custody(journal, &ids, &seqs)) {
+        ajar_schedule_all_in_slices(ajar, ids, seqs, scheduled_cb);
+    } else {
+        ajar_schedule_all(ajar, TRUE);
+        scheduled_cb(ajar);
+    }
+}
+
+static void
+open_journal(AjarPlugin *ajar)
+{
+    g_autoptr(GError) error = NULL;
+
+    /* Batched: the sync thread makes each line durable well within a second
+     * without blocking the messenger on the disk. Read in the background:
+     * a large journal must not stall the messenger's start. */
+    ajar->journal =
+        ajar_journal_open_async(ajar->dir, AJAR_FLUSH_BATCHED, journal_loaded_cb, ajar, &error);
+    if (ajar->journal == NULL &&
+        g_error_matches(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_BUSY)) {
+        /* Another messenger on this profile (Pidgin and Finch with one
+         * --config) runs Ajar: it alone writes the journal, so nothing can
+         * be kept safe here. Said once, in one sentence; the path and the
+         * lock go to the debug log. */
+        g_autofree char *path = g_build_filename(ajar->dir, AJAR_JOURNAL_FILE, NULL);
+        g_autofree char *sentence = NULL;
+
+        ajar->journal_busy = TRUE;
+        ajar->journal_holder = ajar_lock_find_holder(path);
+        sentence = ajar_context_busy_text(ajar);
+        purple_debug_warning("ajar", "%s\n", error->message);
+        ajar_context_report(ajar, sentence, NULL);
+        return;
+    }
+    if (ajar->journal == NULL) {
+        ajar_context_report(ajar,
+                            _("Ajar cannot open its journal, so it will not hold anything back: "
+                              "every message is shown as usual."),
+                            error->message);
+        return;
+    }
+    ajar->journal_loading = ajar_journal_is_loading(ajar->journal);
+    if (!ajar->journal_loading)
+        report_damage(ajar);
+}
+
 static gboolean
 ajar_plugin_load(PurplePlugin *plugin)
 {
@@ -186,7 +240,10 @@ ajar_plugin_load(PurplePlugin *plugin)
     if (ajar->journal != NULL) {
         ajar_rules_file_load(ajar);
         ajar_rules_file_watch(ajar);
-        ajar_images_sweep(ajar);
+        /* What needs every kept message waits while the journal is read:
+         * journal_loaded_cb(). */
+        if (!ajar->journal_loading)
+            ajar_images_sweep(ajar);
     } else {
         /* Nothing can be kept safe, so nothing is held back: no rules. */
         ajar->rules = ajar_rules_new_empty(ajar_normalize_cb, ajar);
@@ -199,7 +256,8 @@ ajar_plugin_load(PurplePlugin *plugin)
     ajar_chats_connect(ajar);
     ajar_menu_connect(ajar);
     ajar_commands_register(ajar);
-    ajar_schedule_all(ajar, TRUE);
+    if (!ajar->journal_loading)
+        ajar_schedule_all(ajar, TRUE);
     purple_debug_info("ajar", "Ajar %s loaded; its folder is %s\n", AJAR_VERSION, ajar->dir);
     return TRUE;
 }

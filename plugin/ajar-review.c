@@ -100,9 +100,8 @@ people(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
     for (guint i = 0; i < out->len; i++) {
         Person *person = g_ptr_array_index(out, i);
         const AjarRuleCounters *counters =
-            ajar->journal != NULL
-                ? ajar_state_get_counters(ajar_journal_get_state(ajar->journal), person->rule)
-                : NULL;
+            ajar->journal != NULL ? ajar_state_get_counters(ajar_context_state(ajar), person->rule)
+                                  : NULL;
 
         person->buzzes = counters != NULL ? counters->attention : 0;
     }
@@ -203,7 +202,7 @@ static void open_messages(AjarPlugin *ajar, const char *rule, const char *chat, 
 static gboolean
 release_theirs(AjarPlugin *ajar, const char *id, GError **error)
 {
-    const AjarItem *item = ajar_state_lookup(ajar_journal_get_state(ajar->journal), id);
+    const AjarItem *item = ajar_context_lookup(ajar, id);
 
     if (item == NULL || !ajar_item_in_custody(item) || item->dir == AJAR_DIRECTION_OUT)
         return TRUE;
@@ -300,8 +299,7 @@ open_messages(AjarPlugin *ajar, const char *rule, const char *chat, guint start)
         interrupted |= item->interrupted && item->dir == AJAR_DIRECTION_IN;
     }
     for (guint i = 0; i < step->keys->len; i++) {
-        const AjarItem *item = ajar_state_lookup(ajar_journal_get_state(ajar->journal),
-                                                 g_ptr_array_index(step->keys, i));
+        const AjarItem *item = ajar_context_lookup(ajar, g_ptr_array_index(step->keys, i));
         if (item != NULL && item->state == AJAR_EVENT_ARCHIVED) {
             g_autoptr(GError) error = NULL;
             if (!ajar_custody_mark_read(ajar, item->id, &error))
@@ -353,8 +351,8 @@ choose_ok_cb(ReviewStep *step, PurpleRequestFields *fields)
 void
 ajar_review_open(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
 {
-    g_autoptr(GPtrArray) found = people(ajar, account, buddy);
-    g_autofree char *discarded = ajar_review_describe_discarded(ajar, account, buddy);
+    g_autoptr(GPtrArray) found = NULL;
+    g_autofree char *discarded = NULL;
     g_autofree char *explained = NULL;
     PurpleRequestFields *fields;
     PurpleRequestFieldGroup *group;
@@ -368,6 +366,13 @@ ajar_review_open(AjarPlugin *ajar, PurpleAccount *account, const char *buddy)
         purple_notify_info(ajar->plugin, _("Ajar"), refusal, NULL);
         return;
     }
+    if (ajar->journal_loading) {
+        /* Counts and lists need the whole journal: a moment more. */
+        purple_notify_info(ajar->plugin, _("Ajar"), ajar_context_loading_text(), NULL);
+        return;
+    }
+    found = people(ajar, account, buddy);
+    discarded = ajar_review_describe_discarded(ajar, account, buddy);
     if (found->len == 0 && discarded == NULL && !ajar_review_strangers_any(ajar, account, buddy)) {
         purple_notify_info(ajar->plugin, _("Ajar"), _("Nothing is being kept."),
                            buddy != NULL ? _("No messages from or to this person are waiting.")

@@ -341,6 +341,48 @@ ajar_schedule_item(AjarPlugin *ajar, const AjarItem *item)
     ajar_due_queue_add(ajar, item->id, item->due);
 }
 
+/* Whether ajar_schedule_all() has anything to do with @item. */
+static gboolean
+wants_scheduling(const AjarItem *item)
+{
+    return (item->state == AJAR_EVENT_SENDING && item->dir == AJAR_DIRECTION_OUT) ||
+           ((item->state == AJAR_EVENT_DELAYED || item->state == AJAR_EVENT_QUEUED) && !item->ask);
+}
+
+/* What ajar_schedule_all() does with one message in custody. */
+static void
+schedule_one(AjarPlugin *ajar, const AjarItem *item, gboolean after_load, gint64 now)
+{
+    /* Journaled while the journal was still read (a message of this run):
+     * scheduled, sent or asked about as it came. */
+    if (after_load && g_hash_table_contains(ajar->journaled_while_loading, item->id))
+        return;
+    /* Ajar stopped while sending it: it may have gone. Ask before
+     * sending it again, default no. (Theirs that it stopped showing
+     * stay kept, marked in the review: nothing pops up by itself.) */
+    if (after_load && item->state == AJAR_EVENT_SENDING && item->dir == AJAR_DIRECTION_OUT) {
+        if (ajar_custody_account_online(ajar_custody_find_account(item)))
+            ask_before_sending(ajar, item, WAIT_ASK_AGAIN);
+        else
+            ajar_due_queue_wait_for_account(ajar, item->id, WAIT_ASK_AGAIN);
+        return;
+    }
+    /* An "ask" message left unanswered (the dialog closed, or the
+     * messenger quit) is not asked about again: it stays unsent, like
+     * a letter, until /ajar send or the review sends it. */
+    if ((item->state != AJAR_EVENT_DELAYED && item->state != AJAR_EVENT_QUEUED) || item->ask)
+        return;
+    if (after_load && item->dir == AJAR_DIRECTION_OUT)
+        g_hash_table_add(ajar->from_earlier_run, g_strdup(item->id));
+    /* After a restart an overdue message of yours is never sent without
+     * asking; an overdue one of theirs is delivered when its account is
+     * online. */
+    if (after_load && item->due <= now)
+        due(ajar, item, item->dir == AJAR_DIRECTION_OUT);
+    else
+        ajar_schedule_item(ajar, item);
+}
+
 void
 ajar_schedule_all(AjarPlugin *ajar, gboolean after_load)
 {
@@ -349,35 +391,60 @@ ajar_schedule_all(AjarPlugin *ajar, gboolean after_load)
 
     if (ajar->journal == NULL)
         return;
-    items = ajar_state_list_custody(ajar_journal_get_state(ajar->journal));
-    for (guint i = 0; i < items->len; i++) {
-        const AjarItem *item = g_ptr_array_index(items, i);
+    items = ajar_state_list_custody(ajar_context_state(ajar));
+    for (guint i = 0; i < items->len; i++)
+        schedule_one(ajar, g_ptr_array_index(items, i), after_load, now);
+}
 
-        /* Ajar stopped while sending it: it may have gone. Ask before
-         * sending it again, default no. (Theirs that it stopped showing
-         * stay kept, marked in the review: nothing pops up by itself.) */
-        if (after_load && item->state == AJAR_EVENT_SENDING && item->dir == AJAR_DIRECTION_OUT) {
-            if (ajar_custody_account_online(ajar_custody_find_account(item)))
-                ask_before_sending(ajar, item, WAIT_ASK_AGAIN);
-            else
-                ajar_due_queue_wait_for_account(ajar, item->id, WAIT_ASK_AGAIN);
-            continue;
-        }
-        /* An "ask" message left unanswered (the dialog closed, or the
-         * messenger quit) is not asked about again: it stays unsent, like
-         * a letter, until /ajar send or the review sends it. */
-        if ((item->state != AJAR_EVENT_DELAYED && item->state != AJAR_EVENT_QUEUED) || item->ask)
-            continue;
-        if (after_load && item->dir == AJAR_DIRECTION_OUT)
-            g_hash_table_add(ajar->from_earlier_run, g_strdup(item->id));
-        /* After a restart an overdue message of yours is never sent without
-         * asking; an overdue one of theirs is delivered when its account is
-         * online. */
-        if (after_load && item->due <= now)
-            due(ajar, item, item->dir == AJAR_DIRECTION_OUT);
-        else
-            ajar_schedule_item(ajar, item);
+/* One slice of ajar_schedule_all_in_slices(): a few thousand messages a
+ * turn of the main loop, a millisecond or two. */
+#define SCHEDULE_SLICE 4096
+
+static gboolean
+schedule_slice_cb(gpointer data)
+{
+    AjarPlugin *ajar = data;
+    const AjarState *state = ajar_journal_get_state(ajar->journal);
+    guint end = MIN(ajar->loaded.next + SCHEDULE_SLICE, ajar->loaded.ids->len);
+    gint64 now = ajar_context_now();
+
+    for (; ajar->loaded.next < end; ajar->loaded.next++) {
+        guint i = ajar->loaded.next;
+        const AjarItem *item = ajar_state_lookup(state, g_ptr_array_index(ajar->loaded.ids, i));
+
+        /* Changed since the list was made (released, sent, ...): dealt
+         * with then, as a message of this run. */
+        if (item != NULL && item->state_seq == g_array_index(ajar->loaded.seqs, gint64, i) &&
+            wants_scheduling(item))
+            schedule_one(ajar, item, TRUE, now);
     }
+    if (ajar->loaded.next < ajar->loaded.ids->len)
+        return G_SOURCE_CONTINUE;
+    ajar->loaded.source = 0;
+    ajar_schedule_slices_clear(ajar);
+    if (ajar->loaded.done_func != NULL)
+        ajar->loaded.done_func(ajar);
+    return G_SOURCE_REMOVE;
+}
+
+void
+ajar_schedule_all_in_slices(AjarPlugin *ajar, GPtrArray *ids, GArray *state_seqs,
+                            void (*done_func)(AjarPlugin *ajar))
+{
+    ajar_schedule_slices_clear(ajar);
+    ajar->loaded.ids = ids;
+    ajar->loaded.seqs = state_seqs;
+    ajar->loaded.next = 0;
+    ajar->loaded.done_func = done_func;
+    ajar->loaded.source = g_idle_add(schedule_slice_cb, ajar);
+}
+
+void
+ajar_schedule_slices_clear(AjarPlugin *ajar)
+{
+    g_clear_handle_id(&ajar->loaded.source, g_source_remove);
+    g_clear_pointer(&ajar->loaded.ids, g_ptr_array_unref);
+    g_clear_pointer(&ajar->loaded.seqs, g_array_unref);
 }
 
 /* @account came back online while your refused sends over it waited for
@@ -468,6 +535,7 @@ ajar_schedule_connect(AjarPlugin *ajar)
 void
 ajar_schedule_disconnect(AjarPlugin *ajar)
 {
+    ajar_schedule_slices_clear(ajar);
     ajar_due_queue_clear(ajar);
     ajar->due_func = NULL;
     ajar->send_failed_func = NULL;

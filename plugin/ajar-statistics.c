@@ -27,6 +27,10 @@ ajar_statistics_show(AjarPlugin *ajar)
     g_autofree char *text = NULL;
     AjarJournalReport report = { 0 };
 
+    if (ajar->journal_loading) {
+        purple_notify_info(ajar->plugin, _("Ajar"), ajar_context_loading_text(), NULL);
+        return;
+    }
     /* Reading needs no lock and changes nothing: a line being written now is
      * an incomplete tail, skipped. */
     if (!ajar_journal_read_file(path, apply_cb, state, &report, &error)) {

@@ -136,8 +136,14 @@ begin(AjarJournal *journal, gboolean drop_history, GError **error)
     g_autoptr(GString) line = g_string_new(NULL);
     g_autoptr(GPtrArray) items = NULL;
     struct stat st;
-    int fd = ajar_journal_get_fd(journal);
+    int fd;
 
+    /* The summary carries the whole state's figures: a journal still being
+     * read in the background (ajar_journal_open_async()) is waited for. The
+     * plugin begins only once it is read, so this wait is the CLI's and the
+     * tests' at most. */
+    ajar_journal_wait_loaded(journal);
+    fd = ajar_journal_get_fd(journal);
     if (fd < 0) {
         g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_CLOSED, _("%s: is closed"),
                     ajar_journal_get_path(journal));

@@ -103,3 +103,16 @@ ajar_id_clock_next(AjarIdClock *clock, const AjarState *state, gint64 now)
     clock->lo = lo;
     return g_strdup(out);
 }
+
+void
+ajar_id_clock_seed(AjarIdClock *clock, const char *id)
+{
+    guint64 hi, lo;
+
+    if (id_decode(id, &hi, &lo) &&
+        (!clock->have_last || hi > clock->hi || (hi == clock->hi && lo > clock->lo))) {
+        clock->have_last = TRUE;
+        clock->hi = hi;
+        clock->lo = lo;
+    }
+}

@@ -38,6 +38,14 @@ gboolean ajar_journal_read_fd_from(int fd, const char *path, const char *source,
                                    AjarJournalLineEventFunc func, gpointer user_data,
                                    AjarJournalReport *report, GString *tail, GError **error);
 
+/* As ajar_journal_read_fd(), but the bytes [0, @end) with pread() (the
+ * descriptor's offset is neither used nor moved, so another thread may
+ * append to it meanwhile); it stops early, returning TRUE, as soon as
+ * *@cancel (nullable) is non-zero. */
+gboolean ajar_journal_read_fd_range(int fd, const char *path, gint64 end, const gint *cancel,
+                                    AjarJournalLineEventFunc func, gpointer user_data,
+                                    AjarJournalReport *report, GString *tail, GError **error);
+
 /* The last id made by a journal: 48 bits of ms and 80 random bits. */
 typedef struct {
     gboolean have_last;
@@ -46,6 +54,9 @@ typedef struct {
 } AjarIdClock;
 
 /* See ajar_journal_new_id(); @state is the journal's. */
+/* Makes @clock know @id (read from the journal's end before its replay):
+ * the ids it makes sort after it. An id not of the ULID shape is ignored. */
+void ajar_id_clock_seed(AjarIdClock *clock, const char *id);
 char *ajar_id_clock_next(AjarIdClock *clock, const AjarState *state, gint64 now);
 
 /* Copies of the custody lines of the messages a journal keeps (in custody,

@@ -170,22 +170,20 @@ feed(LineReader *r, const char *data, gsize len)
     r->chunk_offset += (gint64)len;
 }
 
-gboolean
-ajar_journal_read_fd(int fd, const char *path, AjarJournalLineEventFunc func, gpointer user_data,
-                     AjarJournalReport *report, GString *tail, GError **error)
+/* Reads from @fd's offset to its end (@end < 0), or with pread() the bytes
+ * [0, @end) whatever the offset, stopping early (TRUE, the rest unread)
+ * when *@cancel becomes non-zero. */
+static gboolean
+read_chunks(int fd, const char *path, const char *source, gint64 end, const gint *cancel,
+            AjarJournalLineEventFunc func, gpointer user_data, AjarJournalReport *report,
+            GString *tail, GError **error)
 {
-    return ajar_journal_read_fd_from(fd, path, NULL, func, user_data, report, tail, error);
-}
-
-gboolean
-ajar_journal_read_fd_from(int fd, const char *path, const char *source,
-                          AjarJournalLineEventFunc func, gpointer user_data,
-                          AjarJournalReport *report, GString *tail, GError **error)
-{
-    off_t start = lseek(fd, 0, SEEK_CUR);
+    /* pread() from 0 up to @end, or read() on from the descriptor's offset. */
+    off_t start = end >= 0 ? 0 : lseek(fd, 0, SEEK_CUR);
     g_autofree char *buf = g_malloc(READ_CHUNK);
     LineReader r = { 0 };
     gboolean ok = TRUE;
+    gint64 pos = 0;
 
     r.path = path;
     r.source = source;
@@ -196,7 +194,16 @@ ajar_journal_read_fd_from(int fd, const char *path, const char *source,
     r.pending = tail != NULL ? tail : g_string_new(NULL);
     g_string_truncate(r.pending, 0);
     for (;;) {
-        ssize_t n = read(fd, buf, READ_CHUNK);
+        ssize_t n;
+
+        if (cancel != NULL && g_atomic_int_get(cancel) != 0)
+            break;
+        if (end < 0)
+            n = read(fd, buf, READ_CHUNK);
+        else if (pos < end)
+            n = pread(fd, buf, (size_t)MIN(end - pos, READ_CHUNK), pos);
+        else
+            n = 0;
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -207,6 +214,7 @@ ajar_journal_read_fd_from(int fd, const char *path, const char *source,
         }
         if (n == 0)
             break;
+        pos += n;
         feed(&r, buf, (gsize)n);
     }
     if (r.pending_bytes > 0) {
@@ -217,6 +225,30 @@ ajar_journal_read_fd_from(int fd, const char *path, const char *source,
         g_string_free(r.pending, TRUE);
     ajar_event_scratch_clear(&r.scratch);
     return ok;
+}
+
+gboolean
+ajar_journal_read_fd_from(int fd, const char *path, const char *source,
+                          AjarJournalLineEventFunc func, gpointer user_data,
+                          AjarJournalReport *report, GString *tail, GError **error)
+{
+    return read_chunks(fd, path, source, -1, NULL, func, user_data, report, tail, error);
+}
+
+gboolean
+ajar_journal_read_fd(int fd, const char *path, AjarJournalLineEventFunc func, gpointer user_data,
+                     AjarJournalReport *report, GString *tail, GError **error)
+{
+    return read_chunks(fd, path, NULL, -1, NULL, func, user_data, report, tail, error);
+}
+
+gboolean
+ajar_journal_read_fd_range(int fd, const char *path, gint64 end, const gint *cancel,
+                           AjarJournalLineEventFunc func, gpointer user_data,
+                           AjarJournalReport *report, GString *tail, GError **error)
+{
+    g_return_val_if_fail(end >= 0, FALSE);
+    return read_chunks(fd, path, NULL, end, cancel, func, user_data, report, tail, error);
 }
 
 /* A regular file, or an error: a FIFO or device (/dev/zero) in the

@@ -15,47 +15,9 @@
 #include "ajar/ajar-lock.h"
 #include "ajar-state-private.h"
 #include "ajar-journal-private.h"
+#include "ajar-journal-struct.h"
 
 G_DEFINE_QUARK(ajar_journal_error_quark, ajar_journal_error)
-
-struct _AjarJournal {
-    char *path;
-    int fd;
-    AjarFlushPolicy policy;
-    AjarState *state;
-    AjarJournalReport report;
-    gint64 next_seq;
-    gint64 size;     /* the file's size after Ajar's last write: any other size
-                      * means someone else wrote over it */
-    guint64 lines;   /* complete lines in the file (ajar_journal_wants_compaction()) */
-    gboolean broken; /* a failed write could not be cut back: reopen */
-
-    /* The bytes after the last "\n" at open, and (if they form a valid event)
-     * that event: ending the line makes it a line every reader will apply. */
-    gsize tail_bytes;
-    guint tail_line;
-    AjarEvent *tail_event;
-    /* A complete but damaged line just before that tail: a cut line that the
-     * repair now in the tail had ended ("\n" first) but not yet noted when a
-     * crash cut the repair too. Noted with the tail's repair (0: none). */
-    guint cut_line;
-
-    AjarIdClock ids;
-    /* The custody lines of the messages kept: see ajar-custody-lines.c. */
-    AjarCustodyLines *kept_lines;
-
-    /* The sentence for the user after a renewal, until taken. */
-    char *renewal_note;
-
-    /* Shared with the sync thread, under @lock. */
-    GMutex lock;
-    GCond cond;
-    GThread *sync_thread;
-    gboolean dirty;
-    gboolean syncing; /* the thread is in fdatasync() on fd: a renewal waits */
-    gboolean stopping;
-    GError *sync_error;
-};
 
 char *
 ajar_journal_new_id(AjarJournal *journal, gint64 now)
@@ -154,12 +116,6 @@ ajar_journal_check_sync(AjarJournal *journal, GError **error)
 
 /* ---- open and close ---- */
 
-static void
-apply_cb(const AjarEvent *event, gpointer user_data)
-{
-    ajar_state_apply(user_data, event);
-}
-
 static gboolean
 take_lock(AjarJournal *journal, GError **error)
 {
@@ -186,83 +142,6 @@ take_lock(AjarJournal *journal, GError **error)
     return FALSE;
 }
 
-/* TRUE when @tail, a last line a crash cut, could be the start of the
- * repair note ajar_journal_append() writes right after ending a cut line
- * ({"seq":N,"ts":"<24 characters>","event":"error","message":"journal.jsonl:
- * repaired..."): only then is the damaged line before it one that an earlier
- * repair ended. Any other damaged line stays damage the user hears of. */
-static gboolean
-tail_is_cut_repair(const char *tail, gsize len)
-{
-    static const char seq_key[] = "{\"seq\":";
-    static const char ts_key[] = ",\"ts\":\"";
-    static const char rest[] = "\",\"event\":\"error\",\"message\":\"" AJAR_JOURNAL_REPAIRED_PREFIX;
-    const gsize ts_len = 24; /* 2026-11-27T21:04:09.113Z */
-    gsize i, n;
-
-    n = MIN(len, sizeof seq_key - 1);
-    if (len == 0 || memcmp(tail, seq_key, n) != 0)
-        return FALSE;
-    i = n;
-    while (i < len && g_ascii_isdigit(tail[i]))
-        i++;
-    n = MIN(len - i, sizeof ts_key - 1);
-    if (memcmp(tail + i, ts_key, n) != 0)
-        return FALSE;
-    i += n;
-    i += MIN(len - i, ts_len);
-    n = MIN(len - i, sizeof rest - 1);
-    return memcmp(tail + i, rest, n) == 0;
-}
-
-static gboolean
-replay(AjarJournal *journal, GError **error)
-{
-    g_autoptr(GString) tail = g_string_new(NULL);
-    struct stat st;
-
-    ajar_journal_report_init(&journal->report);
-    if (!ajar_journal_read_fd(journal->fd, journal->path, apply_cb, journal->state,
-                              &journal->report, tail, error))
-        return FALSE;
-    if (journal->report.incomplete_tail) {
-        journal->tail_bytes = journal->report.incomplete_tail_bytes;
-        journal->tail_line = journal->report.lines + 1;
-        if (tail->len > 0) {
-            g_autoptr(GError) ignored = NULL;
-            journal->tail_event = ajar_event_decode(tail->str, tail->len, &ignored);
-            /* Where it is, once ended (the file's end at open: see fstat below). */
-            if (journal->tail_event != NULL)
-                journal->tail_event->line_len = (guint32)tail->len;
-        }
-        if (journal->report.malformed > 0 &&
-            journal->report.malformed <= AJAR_JOURNAL_MAX_REPORTED &&
-            g_array_index(journal->report.malformed_lines, guint,
-                          journal->report.malformed_lines->len - 1) == journal->report.lines &&
-            tail_is_cut_repair(tail->str, tail->len))
-            journal->cut_line = journal->report.lines;
-    }
-    if (fstat(journal->fd, &st) != 0) {
-        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO, _("%s: could not read: %s"),
-                    journal->path, g_strerror(errno));
-        return FALSE;
-    }
-    journal->size = st.st_size;
-    ajar_custody_lines_load(journal->kept_lines, journal->state, journal->fd);
-    if (journal->tail_event != NULL)
-        journal->tail_event->offset = st.st_size - (gint64)journal->tail_bytes;
-    journal->lines = journal->report.lines;
-    /* (A hostile seq near G_MAXINT64 must not overflow: later lines then
-     * repeat seqs, reported as disorder, rather than turn negative.) */
-    journal->next_seq = MIN(ajar_state_get_last_seq(journal->state), G_MAXINT64 - 2) + 1;
-    /* A crash can cut a write just before its "\n": that line becomes valid
-     * once repaired, so later lines must number after it. */
-    if (journal->tail_event != NULL && journal->tail_event->seq >= journal->next_seq &&
-        journal->tail_event->seq < G_MAXINT64 - 2)
-        journal->next_seq = journal->tail_event->seq + 1;
-    return TRUE;
-}
-
 /* Tests only (tests/unit/test-compact-crash.c): with
  * AJAR_TEST_PAUSE_BEFORE_LOCK=PATH, stops between open() and flock(),
  * saying so with PATH.ready, until PATH.go exists (10 s at most). */
@@ -282,7 +161,7 @@ test_pause_before_lock(void)
 }
 
 AjarJournal *
-ajar_journal_open(const char *dir, AjarFlushPolicy policy, GError **error)
+ajar_journal_open_locked(const char *dir, AjarFlushPolicy policy, GError **error)
 {
     g_autoptr(GError) local_error = NULL;
     AjarJournal *journal;
@@ -300,6 +179,7 @@ ajar_journal_open(const char *dir, AjarFlushPolicy policy, GError **error)
     journal->policy = policy;
     journal->state = ajar_state_new();
     journal->kept_lines = ajar_custody_lines_new();
+    ajar_journal_report_init(&journal->report);
     g_mutex_init(&journal->lock);
     g_cond_init(&journal->cond);
 
@@ -336,18 +216,8 @@ ajar_journal_open(const char *dir, AjarFlushPolicy policy, GError **error)
         journal->fd = -1;
     }
     /* The lock holder alone finishes or undoes a compaction a crash cut. */
-    if (!ajar_compact_recover(dir, error) || !replay(journal, error))
+    if (!ajar_compact_recover(dir, error))
         goto failed;
-    if (policy == AJAR_FLUSH_BATCHED) {
-        journal->sync_thread =
-            g_thread_try_new("ajar-journal-sync", sync_thread_cb, journal, &local_error);
-        if (journal->sync_thread == NULL) {
-            g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO,
-                        _("%s: could not start the sync thread: %s"), journal->path,
-                        local_error->message);
-            goto failed;
-        }
-    }
     return journal;
 
 failed:
@@ -355,11 +225,42 @@ failed:
     return NULL;
 }
 
+gboolean
+ajar_journal_start_sync(AjarJournal *journal, GError **error)
+{
+    g_autoptr(GError) local_error = NULL;
+
+    if (journal->policy != AJAR_FLUSH_BATCHED)
+        return TRUE;
+    journal->sync_thread =
+        g_thread_try_new("ajar-journal-sync", sync_thread_cb, journal, &local_error);
+    if (journal->sync_thread == NULL) {
+        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO,
+                    _("%s: could not start the sync thread: %s"), journal->path,
+                    local_error->message);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+AjarJournal *
+ajar_journal_open(const char *dir, AjarFlushPolicy policy, GError **error)
+{
+    AjarJournal *journal = ajar_journal_open_locked(dir, policy, error);
+
+    if (journal != NULL &&
+        (!ajar_journal_replay(journal, error) || !ajar_journal_start_sync(journal, error)))
+        g_clear_pointer(&journal, ajar_journal_close);
+    return journal;
+}
+
 void
 ajar_journal_close(AjarJournal *journal)
 {
     if (journal == NULL)
         return;
+    /* A replay still running is stopped and waited for. */
+    ajar_journal_load_stop(journal);
     if (journal->sync_thread != NULL) {
         g_mutex_lock(&journal->lock);
         journal->stopping = TRUE;
@@ -376,6 +277,7 @@ ajar_journal_close(AjarJournal *journal)
     ajar_journal_report_clear(&journal->report);
     ajar_event_free(journal->tail_event);
     g_clear_error(&journal->sync_error);
+    g_clear_error(&journal->load_error);
     g_free(journal->renewal_note);
     g_mutex_clear(&journal->lock);
     g_cond_clear(&journal->cond);
@@ -499,6 +401,10 @@ ajar_journal_append(AjarJournal *journal, AjarEvent *event, GError **error)
     g_return_val_if_fail(journal != NULL && event != NULL, FALSE);
     if (journal->fd < 0 || journal->broken)
         return fail_closed(journal, error);
+    /* While the replay runs: see ajar-journal-load.c. */
+    if (journal->load != NULL &&
+        !ajar_journal_load_before_append(journal, !still_at_path(journal), error))
+        return FALSE;
 
     /* Milliseconds on disk (PRODUCT.md's format): rounding here makes the
      * state agree with a later replay. */
@@ -575,6 +481,7 @@ ajar_journal_append(AjarJournal *journal, AjarEvent *event, GError **error)
         journal->cut_line = 0;
     }
     apply(journal, event, buf->str + line_start, buf->len - line_start - 1);
+    ajar_journal_load_queue(journal, event);          /* for the replayed state, while it is made */
     journal->next_seq = MIN(seq, G_MAXINT64 - 2) + 1; /* see replay() */
 
     if (journal->policy == AJAR_FLUSH_EVERY_EVENT && ajar_event_type_is_custody(event->type)) {

@@ -1,7 +1,7 @@
 /* ajar-journal.h — <dir>/journal.jsonl: the event log and the custody store.
  *
  * One writer (the messenger) appends; any number of readers (the CLI) read.
- * An AjarJournal is used from one thread (its own sync thread aside).
+ * An AjarJournal is used from one thread (its own sync and load threads aside).
  * Custody rule: an append has written the complete line with write() before it
  * returns, and the line reaches the disk (fdatasync) within one second. */
 #pragma once
@@ -106,6 +106,59 @@ typedef struct _AjarJournal AjarJournal;
  * Returns: (transfer full) (nullable). */
 AjarJournal *ajar_journal_open(const char *dir, AjarFlushPolicy policy, GError **error);
 
+/* Called on the main context of the thread that opened the journal (its
+ * thread-default context) once a replay in the background is over and the
+ * journal's state is whole; @error (nullable) when it failed: then appends
+ * fail with it too (the messages written meanwhile are in the file). Never
+ * called after ajar_journal_close(); must not close the journal itself. */
+typedef void (*AjarJournalLoadedFunc)(AjarJournal *journal, const GError *error,
+                                      gpointer user_data);
+
+/* As ajar_journal_open(), but what takes time runs in a worker thread, so
+ * that a messenger's main loop goes on (a journal of 10^6 events takes a
+ * second or more to replay). On the calling thread: the folder, the lock,
+ * and from the end of the file whether its last line is whole, the last
+ * seq and the last id (so appends can go on at once). Then a thread
+ * replays the bytes the file had at open into a new state, and the main
+ * context takes it in: it applies, in order, the events appended
+ * meanwhile, and calls @loaded.
+ * While loading (ajar_journal_is_loading()):
+ * - appends work: the line is written (the custody rule holds) and the
+ *   event is applied to the state and queued for the replayed one;
+ * - ajar_journal_get_state() holds only the events appended since the open
+ *   (a message just appended is there; older ones are not): what needs
+ *   everything waits for @loaded, or calls ajar_journal_wait_loaded();
+ * - ajar_journal_get_open_report() is empty until then.
+ * An append that needs the whole state first waits for the replay (rare:
+ * a renewal, the file having been moved or replaced; the repair of a last
+ * line a crash cut).
+ * A journal under AJAR_JOURNAL_LOAD_ASYNC_BYTES, or whose end cannot tell
+ * the last seq (no valid line in its last 64 KiB), is replayed at once as
+ * ajar_journal_open() does: then it is not loading when this returns, and
+ * @loaded is never called.
+ * Returns: (transfer full) (nullable). */
+#define AJAR_JOURNAL_LOAD_ASYNC_BYTES (1024 * 1024)
+AjarJournal *ajar_journal_open_async(const char *dir, AjarFlushPolicy policy,
+                                     AjarJournalLoadedFunc loaded, gpointer user_data,
+                                     GError **error);
+
+/* TRUE from ajar_journal_open_async() until the main context took the
+ * replayed state in (or ajar_journal_wait_loaded() did). */
+gboolean ajar_journal_is_loading(const AjarJournal *journal);
+
+/* In @loaded only: the messages that were in custody when the replay ended,
+ * listed by the worker thread so that the main loop need not walk a large
+ * state: @ids (char*) in the state's order, and @state_seqs (gint64) the
+ * state_seq each had then (one that differs now was changed since). Events
+ * appended during the load are not in it. FALSE when there is none (the
+ * replay failed, or the list was taken). (transfer full) both. */
+gboolean ajar_journal_take_loaded_custody(AjarJournal *journal, GPtrArray **ids,
+                                          GArray **state_seqs);
+
+/* Blocks until the replay is over and takes its state in now (@loaded is
+ * still called, from the main context). Nothing to do when not loading. */
+void ajar_journal_wait_loaded(AjarJournal *journal);
+
 /* Flushes (fdatasync), stops the sync thread, closes. NULL is fine. A failure
  * of that last fdatasync cannot be reported: call ajar_journal_sync() first
  * to know. */
@@ -144,7 +197,8 @@ gboolean ajar_journal_sync(AjarJournal *journal, GError **error);
  * error (the caller tells the user: withheld messages may not be on disk). */
 gboolean ajar_journal_check_sync(AjarJournal *journal, GError **error);
 
-/* Returns: (transfer none): the replayed and kept-up-to-date state. */
+/* Returns: (transfer none): the replayed and kept-up-to-date state (while
+ * loading, see ajar_journal_open_async()). */
 const AjarState *ajar_journal_get_state(const AjarJournal *journal);
 /* Returns: (transfer none): what opening found (malformed lines, tail). */
 const AjarJournalReport *ajar_journal_get_open_report(const AjarJournal *journal);

@@ -529,4 +529,30 @@ ajar_test_review_read(const char *prefix, char **label)
     return second;
 }
 
+/* Ajar reads a large journal (over 1 MiB) in the background after
+ * purple_plugin_load(): turns the main loop until "/ajar status" in the
+ * window with @who no longer says it is still reading (at most 100 s:
+ * valgrind). */
+#define AJAR_TEST_LOADING_TEXT "Ajar is still reading its journal; try again in a moment."
+
+static inline void
+ajar_test_wait_journal_read(PurpleAccount *account, const char *who)
+{
+    gint64 give_up = g_get_monotonic_time() + 100 * G_USEC_PER_SEC;
+
+    for (;;) {
+        g_autoptr(GPtrArray) lines = NULL;
+        const char *last;
+
+        g_assert_cmpint(test_client_command(account, who, "ajar status"), ==, PURPLE_CMD_STATUS_OK);
+        lines = test_client_take_lines();
+        g_assert_cmpuint(lines->len, >=, 1);
+        last = ((TestLine *)g_ptr_array_index(lines, lines->len - 1))->message;
+        if (g_strcmp0(last, AJAR_TEST_LOADING_TEXT) != 0)
+            return;
+        g_assert_cmpint(g_get_monotonic_time(), <, give_up);
+        ajar_test_run_for(20);
+    }
+}
+
 #endif /* AJAR_TEST_UTIL_H */
