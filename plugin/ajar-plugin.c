@@ -7,6 +7,7 @@
 
 #include "ajar-chats.h"
 #include "ajar-commands.h"
+#include "ajar-compaction.h"
 #include "ajar-context.h"
 #include "ajar-custody.h"
 #include "ajar-attention.h"
@@ -200,6 +201,10 @@ ajar_plugin_load(PurplePlugin *plugin)
     ajar_menu_connect(ajar);
     ajar_commands_register(ajar);
     ajar_schedule_all(ajar, TRUE);
+    /* The journal is loaded and its state whole: from now on it is compacted
+     * when it should be (at once if it is over the threshold). A load that
+     * reads the journal in the background calls this when it is done. */
+    ajar_compaction_start(ajar);
     purple_debug_info("ajar", "Ajar %s loaded; its folder is %s\n", AJAR_VERSION, ajar->dir);
     return TRUE;
 }
@@ -213,6 +218,8 @@ ajar_plugin_unload(PurplePlugin *plugin)
         return TRUE;
     /* Each protocol's own send_typing back before anything else goes. */
     ajar_typing_disconnect(ajar);
+    /* A compaction under way is finished before anything else goes. */
+    ajar_compaction_stop(ajar);
     /* libpurple removes none of these for us. */
     purple_signals_disconnect_by_handle(plugin);
     ajar_commands_unregister(ajar);
