@@ -1,0 +1,178 @@
+/* crash-compact.h — the crash driver's kill points inside a compaction
+ * (header-only, like crash-replace.h): the journal padded over the
+ * compaction threshold between runs, so that the next run's Ajar compacts
+ * it as soon as it has loaded; where that run then dies (fault-shim.so,
+ * armed through the environment); what the kill left behind; and the
+ * journal read back whole, history/ included. */
+#ifndef AJAR_CRASH_COMPACT_H
+#define AJAR_CRASH_COMPACT_H
+
+#include <string.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "ajar/ajar-journal.h"
+#include "fault-shim.h"
+
+/* Where a compaction run dies. */
+typedef enum {
+    COMPACT_KILL_NONE,
+    COMPACT_KILL_MIDCOPY, /* halfway through the first write to journal.jsonl.compact:
+                           * history/.compact-pending written, the new journal half */
+    COMPACT_KILL_BEFORE,  /* just before journal.jsonl.compact is renamed over journal.jsonl */
+    COMPACT_KILL_AFTER,   /* just after: the new journal in place, .compact-pending left */
+    COMPACT_KILL_TIMED,   /* the driver's kill at a random moment of the compaction */
+    COMPACT_KILL_STARTUP, /* the run after one of those, killed in its first 80 ms:
+                           * while it recovers what the kill left, or replays */
+    COMPACT_KILL_KINDS
+} CompactKill;
+
+static const char *const compact_kill_names[] = {
+    "none", "mid-copy", "just before the rename", "just after the rename", "timed", "at start-up",
+};
+
+/* Finished lines put at the end of the journal before a compaction run:
+ * over AJAR_COMPACT_MIN_LINES (10,000), and more than half of any journal
+ * the runs leave. */
+#define CRASH_COMPACT_PAD_LINES 10500
+
+/* In the child, before exec: arms fault-shim.so to kill it at @kill;
+ * the shim makes the folder @mark just before. */
+static inline void
+crash_compact_kill_setenv(CompactKill kill, const char *mark)
+{
+    if (kill == COMPACT_KILL_MIDCOPY)
+        g_setenv(FAULT_SHIM_TEAR_ENV, "1:/ajar/" AJAR_JOURNAL_FILE ".compact", TRUE);
+    else if (kill == COMPACT_KILL_BEFORE)
+        g_setenv(FAULT_SHIM_KILL_RENAME_ENV, "1:/ajar/" AJAR_JOURNAL_FILE ".compact:before", TRUE);
+    else if (kill == COMPACT_KILL_AFTER)
+        g_setenv(FAULT_SHIM_KILL_RENAME_ENV, "1:/ajar/" AJAR_JOURNAL_FILE ".compact:after", TRUE);
+    else
+        return;
+    g_setenv(FAULT_SHIM_TEAR_MARK_ENV, mark, TRUE);
+}
+
+static inline void
+crash_compact_last_seq_cb(const AjarEvent *event, gpointer data)
+{
+    gint64 *last = data;
+
+    *last = MAX(*last, event->seq);
+}
+
+/* Appends CRASH_COMPACT_PAD_LINES finished lines ("sent" to Sam, a message
+ * that passed: no id, no tag) to @purple_dir's journal, numbered on from
+ * its last seq, dated over the last three months. Nothing when the journal
+ * ends in a line a kill cut (the next run repairs it first). Returns how
+ * many lines it added. */
+static inline guint
+crash_compact_pad(const char *purple_dir, const char *account, const char *buddy)
+{
+    g_autofree char *path = g_build_filename(purple_dir, "ajar", AJAR_JOURNAL_FILE, NULL);
+    g_autoptr(GString) lines = g_string_new(NULL);
+    g_autoptr(GError) error = NULL;
+    AjarJournalReport report = { 0 };
+    gint64 last = 0, now = g_get_real_time();
+    gboolean cut;
+    FILE *file;
+
+    g_assert_true(ajar_journal_read_file(path, crash_compact_last_seq_cb, &last, &report, &error));
+    g_assert_no_error(error);
+    cut = report.incomplete_tail;
+    ajar_journal_report_clear(&report);
+    if (cut || last == 0)
+        return 0;
+    for (guint i = 0; i < CRASH_COMPACT_PAD_LINES; i++) {
+        g_autoptr(AjarEvent) event = ajar_event_new(AJAR_EVENT_SENT);
+
+        event->seq = last + 1 + i;
+        event->ts = now - (gint64)(CRASH_COMPACT_PAD_LINES - i) * 12 * 60 * G_USEC_PER_SEC;
+        event->ts -= event->ts % 1000;
+        event->has_dir = TRUE;
+        event->dir = AJAR_DIRECTION_OUT;
+        event->account = g_strdup(account);
+        event->protocol = g_strdup("prpl-ajartest");
+        event->buddy = g_strdup(buddy);
+        event->rule = g_strdup("Sam");
+        ajar_event_encode(event, lines);
+    }
+    file = fopen(path, "ab");
+    g_assert_nonnull(file);
+    g_assert_cmpuint(fwrite(lines->str, 1, lines->len, file), ==, lines->len);
+    g_assert_cmpint(fclose(file), ==, 0);
+    return CRASH_COMPACT_PAD_LINES;
+}
+
+/* What a compaction a kill interrupted leaves for the next start-up to
+ * recover: the new journal it was writing, or the note of the history
+ * files it was appending to. */
+static inline gboolean
+crash_compact_left(const char *purple_dir)
+{
+    g_autofree char *compact =
+        g_build_filename(purple_dir, "ajar", AJAR_JOURNAL_FILE ".compact", NULL);
+    g_autofree char *pending =
+        g_build_filename(purple_dir, "ajar", "history", ".compact-pending", NULL);
+
+    return g_file_test(compact, G_FILE_TEST_EXISTS) || g_file_test(pending, G_FILE_TEST_EXISTS);
+}
+
+static inline void
+crash_compact_collect_cb(const AjarEvent *event, gpointer data)
+{
+    g_ptr_array_add(data, ajar_event_copy(event));
+}
+
+static inline gint
+crash_compact_by_seq(gconstpointer a, gconstpointer b)
+{
+    gint64 x = (*(const AjarEvent *const *)a)->seq, y = (*(const AjarEvent *const *)b)->seq;
+
+    return x < y ? -1 : x > y;
+}
+
+/* Every event of @purple_dir's history/YYYY-MM.jsonl files and its
+ * journal.jsonl, in seq order (lines moved to history keep their seq).
+ * Asserts that none is there twice. *@malformed: the damaged lines of all
+ * of them; *@history_files: how many history files there are. Returns:
+ * (transfer full): AjarEvent* (the array frees them). */
+static inline GPtrArray *
+crash_compact_read_all(const char *purple_dir, guint *malformed, guint *history_files)
+{
+    g_autofree char *history = g_build_filename(purple_dir, "ajar", "history", NULL);
+    g_autofree char *journal = g_build_filename(purple_dir, "ajar", AJAR_JOURNAL_FILE, NULL);
+    GPtrArray *events = g_ptr_array_new_with_free_func((GDestroyNotify)ajar_event_free);
+    g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GDir) dir = g_dir_open(history, 0, NULL);
+    const char *name;
+
+    while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
+        if (g_str_has_suffix(name, ".jsonl") && name[0] != '.')
+            g_ptr_array_add(paths, g_build_filename(history, name, NULL));
+    }
+    g_ptr_array_sort(paths, (GCompareFunc)g_strcmp0);
+    *history_files = paths->len;
+    g_ptr_array_add(paths, g_strdup(journal));
+    *malformed = 0;
+    for (guint i = 0; i < paths->len; i++) {
+        AjarJournalReport report = { 0 };
+        g_autoptr(GError) error = NULL;
+
+        g_assert_true(ajar_journal_read_file(g_ptr_array_index(paths, i), crash_compact_collect_cb,
+                                             events, &report, &error));
+        g_assert_no_error(error);
+        *malformed += report.malformed;
+        ajar_journal_report_clear(&report);
+    }
+    g_ptr_array_sort(events, crash_compact_by_seq);
+    for (guint i = 1; i < events->len; i++) {
+        const AjarEvent *a = g_ptr_array_index(events, i - 1), *b = g_ptr_array_index(events, i);
+        if (a->seq == b->seq)
+            g_test_message("seq %" G_GINT64_FORMAT " is there twice", a->seq);
+        g_assert_cmpint(a->seq, <, b->seq);
+    }
+    return events;
+}
+
+#endif /* AJAR_CRASH_COMPACT_H */
