@@ -80,7 +80,7 @@ finish(AjarPlugin *ajar)
     g_autoptr(GError) error = g_steal_pointer(&compaction->run_error);
     AjarCompactJob *job = g_steal_pointer(&compaction->job);
     AjarCompactResult result = { 0 };
-    const char *step = compaction->run_ok ? "finish" : "run";
+    const char *step = compaction->run_ok ? "finish" : "run"; /* no i18n: debug log */
     gboolean ok;
 
     /* A job whose run failed is still handed to finish, which rolls back
@@ -146,7 +146,8 @@ begin(AjarPlugin *ajar, GError **error)
     compaction->job = ajar_journal_compact_begin(ajar->journal, error);
     if (compaction->job == NULL)
         return FALSE;
-    compaction->thread = g_thread_try_new("ajar-compact", run_thread, ajar, &thread_error);
+    compaction->thread = g_thread_try_new("ajar-compact" /* no i18n: thread name */, run_thread,
+                                          ajar, &thread_error);
     if (compaction->thread == NULL) {
         /* No thread to be had: the job runs here, once. */
         purple_debug_warning("ajar", "journal compaction runs on the main loop: %s\n",
@@ -182,7 +183,7 @@ look_cb(gpointer data)
         return G_SOURCE_REMOVE;
     }
     if (!begin(ajar, &error))
-        failed(ajar, "begin", error);
+        failed(ajar, "begin" /* no i18n: debug log */, error);
     return G_SOURCE_REMOVE;
 }
 
@@ -246,7 +247,7 @@ ajar_compaction_request(AjarPlugin *ajar, GError **error)
     }
     g_clear_handle_id(&compaction->look_source, g_source_remove);
     if (!begin(ajar, error)) {
-        failed(ajar, "begin", error != NULL ? *error : NULL);
+        failed(ajar, "begin" /* no i18n: debug log */, error != NULL ? *error : NULL);
         return AJAR_COMPACTION_LATER;
     }
     return AJAR_COMPACTION_BEGUN;
