@@ -370,7 +370,8 @@ compact_command(AjarPlugin *ajar, PurpleConversation *conv, char **error_out)
         return PURPLE_CMD_RET_OK;
     case AJAR_COMPACTION_NOT_NOW:
     default:
-        *error_out = g_strdup(_("Ajar cannot compact its journal now: it is not open."));
+        *error_out = g_strdup(
+            _("Ajar cannot compact its journal now: it is not open, or is still being read."));
         return PURPLE_CMD_RET_FAILED;
     }
 }
