@@ -72,7 +72,8 @@ failed(AjarPlugin *ajar, const char *step, const GError *error)
         g_get_monotonic_time() + (gint64)AJAR_COMPACTION_RETRY_SECONDS * G_USEC_PER_SEC;
 }
 
-/* On the main loop, the job's thread joined: the switch (or the roll back). */
+/* On the main loop, the job's thread joined: the switch, or (the run
+ * failed, or the finish did) the roll back. */
 static void
 finish(AjarPlugin *ajar)
 {
@@ -81,18 +82,11 @@ finish(AjarPlugin *ajar)
     AjarCompactJob *job = g_steal_pointer(&compaction->job);
     AjarCompactResult result = { 0 };
     const char *step = compaction->run_ok ? "finish" : "run"; /* no i18n: debug log */
-    gboolean ok;
+    gboolean ok =
+        compaction->run_ok && ajar_journal_compact_finish(ajar->journal, job, &result, &error);
 
-    /* A job whose run failed is still handed to finish, which rolls back
-     * what it wrote (history/ cut back to its sizes before). */
-    if (compaction->run_ok) {
-        ok = ajar_journal_compact_finish(ajar->journal, job, &result, &error);
-    } else {
-        g_autoptr(GError) finish_error = NULL;
-        ok = FALSE;
-        if (ajar_journal_compact_finish(ajar->journal, job, &result, &finish_error))
-            purple_debug_warning("ajar", "journal compaction: finish took a failed run\n");
-    }
+    /* A job not finished is rolled back as it is freed: history/ cut back
+     * to its sizes before, the new file removed; the old journal stays. */
     ajar_compact_job_free(job);
     compaction->run_ok = FALSE;
     if (!ok) {
@@ -143,7 +137,7 @@ begin(AjarPlugin *ajar, GError **error)
     compaction->asked = FALSE;
     /* Appends the summary and notes what the job needs: on this thread,
      * the journal's. */
-    compaction->job = ajar_journal_compact_begin(ajar->journal, error);
+    compaction->job = ajar_journal_compact_begin(ajar->journal, FALSE, error);
     if (compaction->job == NULL)
         return FALSE;
     compaction->thread = g_thread_try_new("ajar-compact" /* no i18n: thread name */, run_thread,
