@@ -15,21 +15,38 @@
 #include "ajar/ajar-journal.h"
 #include "fault-shim.h"
 
-/* Where a compaction run dies. */
+/* Where a compaction run dies: at a step of the compaction core
+ * (AJAR_TEST_COMPACT_KILL_AT, store/ajar-compact.c), in the middle of a
+ * write (fault-shim.so), at a random moment, or at the next start-up. In
+ * the order the runs take them. */
 typedef enum {
     COMPACT_KILL_NONE,
-    COMPACT_KILL_MIDCOPY, /* halfway through the first write to journal.jsonl.compact:
-                           * history/.compact-pending written, the new journal half */
+    COMPACT_KILL_MIDCOPY, /* the thread's copy half done: .compact-pending written, the
+                           * new journal and the history files partly */
     COMPACT_KILL_BEFORE,  /* just before journal.jsonl.compact is renamed over journal.jsonl */
     COMPACT_KILL_AFTER,   /* just after: the new journal in place, .compact-pending left */
-    COMPACT_KILL_TIMED,   /* the driver's kill at a random moment of the compaction */
+    COMPACT_KILL_TORN,    /* halfway through the first write() to journal.jsonl.compact */
+    COMPACT_KILL_BEGUN,   /* begun: .compact created, the summary appended */
+    COMPACT_KILL_PENDING, /* history/.compact-pending written, nothing copied */
+    COMPACT_KILL_RAN,     /* the thread done, the main loop not yet finishing */
+    COMPACT_KILL_TIMED,   /* the driver's kill at a random moment of the run */
     COMPACT_KILL_STARTUP, /* the run after one of those, killed in its first 80 ms:
                            * while it recovers what the kill left, or replays */
     COMPACT_KILL_KINDS
 } CompactKill;
 
+/* The kinds a compaction run takes in turn (STARTUP follows each). */
+#define COMPACT_KILL_CYCLE (COMPACT_KILL_TIMED - COMPACT_KILL_MIDCOPY + 1)
+
 static const char *const compact_kill_names[] = {
-    "none", "mid-copy", "just before the rename", "just after the rename", "timed", "at start-up",
+    "none",  "mid-copy",    "just before the rename", "just after the rename",
+    "torn",  "begun",       "pending noted",          "copied, not finished",
+    "timed", "at start-up",
+};
+
+/* The compaction core's own kill points (ajar_compact_kill_point()). */
+static const char *const compact_kill_steps[] = {
+    NULL, "mid-copy", "before-rename", "after-rename", NULL, "begun", "pending", "ran", NULL, NULL,
 };
 
 /* Finished lines put at the end of the journal before a compaction run:
@@ -37,20 +54,25 @@ static const char *const compact_kill_names[] = {
  * the runs leave. */
 #define CRASH_COMPACT_PAD_LINES 10500
 
-/* In the child, before exec: arms fault-shim.so to kill it at @kill;
- * the shim makes the folder @mark just before. */
+/* Whether @kill is one the child dies of by itself (no mark for a core
+ * kill point: it raises SIGKILL before the driver's kill). */
+static inline gboolean
+crash_compact_kill_in_core(CompactKill kill)
+{
+    return kill < COMPACT_KILL_KINDS && compact_kill_steps[kill] != NULL;
+}
+
+/* In the child, before exec: arms the compaction core or fault-shim.so to
+ * kill it at @kill; the shim makes the folder @mark just before. */
 static inline void
 crash_compact_kill_setenv(CompactKill kill, const char *mark)
 {
-    if (kill == COMPACT_KILL_MIDCOPY)
+    if (crash_compact_kill_in_core(kill)) {
+        g_setenv("AJAR_TEST_COMPACT_KILL_AT", compact_kill_steps[kill], TRUE);
+    } else if (kill == COMPACT_KILL_TORN) {
         g_setenv(FAULT_SHIM_TEAR_ENV, "1:/ajar/" AJAR_JOURNAL_FILE ".compact", TRUE);
-    else if (kill == COMPACT_KILL_BEFORE)
-        g_setenv(FAULT_SHIM_KILL_RENAME_ENV, "1:/ajar/" AJAR_JOURNAL_FILE ".compact:before", TRUE);
-    else if (kill == COMPACT_KILL_AFTER)
-        g_setenv(FAULT_SHIM_KILL_RENAME_ENV, "1:/ajar/" AJAR_JOURNAL_FILE ".compact:after", TRUE);
-    else
-        return;
-    g_setenv(FAULT_SHIM_TEAR_MARK_ENV, mark, TRUE);
+        g_setenv(FAULT_SHIM_TEAR_MARK_ENV, mark, TRUE);
+    }
 }
 
 static inline void
