@@ -13,6 +13,7 @@
 
 #include "ajar/ajar-i18n.h"
 #include "ajar/ajar-json.h"
+#include "ajar/ajar-summary.h"
 #include "ajar-event-fields.h"
 #include "ajar-event-private.h"
 
@@ -434,7 +435,24 @@ decode_strict(const char *line, gsize len, AjarEvent *event, AjarEventScratch *s
     fields_from_tree(root, &fields);
     ok = event_from_fields(&fields, event, scratch, error);
     ajar_event_fields_clear(&fields);
+    if (ok && event->type == AJAR_EVENT_SUMMARY) {
+        ok = ajar_summary_from_json(root, &event->summary, error);
+        /* In a replay the summary goes with the line's other strings. */
+        if (ok && scratch != NULL)
+            scratch->summary = event->summary;
+    }
     return ok;
+}
+
+/* Whether the scanned line is a "summary": its figures are nested, which
+ * only the strict reader reads (summaries are rare: one per compaction). */
+static gboolean
+is_summary(const Fields *fields)
+{
+    const FieldValue *name = &fields->v[FIELD_EVENT];
+
+    return name->present && name->type == AJAR_JSON_STRING && name->len == 7 &&
+           memcmp(name->str, "summary", 7) == 0;
 }
 
 /* The scanner, else the strict reader, into @event. */
@@ -444,7 +462,7 @@ decode(const char *line, gsize len, AjarEvent *event, AjarEventScratch *scratch,
     Fields fields = { 0 };
     gboolean ok;
 
-    if (len == 0 || !ajar_event_scan_line(line, len, &fields)) {
+    if (len == 0 || !ajar_event_scan_line(line, len, &fields) || is_summary(&fields)) {
         ajar_event_fields_clear(&fields);
         return decode_strict(line, len, event, scratch, error);
     }
@@ -489,6 +507,7 @@ ajar_event_decode_into(const char *line, gsize len, AjarEventScratch *scratch, A
     memset(event, 0, sizeof *event);
     if (scratch->overflow != NULL)
         g_ptr_array_set_size(scratch->overflow, 0);
+    g_clear_pointer(&scratch->summary, ajar_summary_free);
     /* The strings together are never longer than the line, plus a NUL each. */
     if (scratch->size > NAMES_KEEP_BYTES && len + N_FIELDS < NAMES_KEEP_BYTES)
         g_clear_pointer(&scratch->buf, g_free);
@@ -511,5 +530,6 @@ ajar_event_scratch_clear(AjarEventScratch *scratch)
     g_free(scratch->buf);
     if (scratch->overflow != NULL)
         g_ptr_array_unref(scratch->overflow);
+    ajar_summary_free(scratch->summary);
     memset(scratch, 0, sizeof *scratch);
 }

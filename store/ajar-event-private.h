@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "ajar/ajar-event.h"
+#include "ajar/ajar-json.h"
 
 G_BEGIN_DECLS
 
@@ -30,6 +31,7 @@ typedef struct {
     gsize used;
     GPtrArray *overflow; /* strings that did not fit in @buf (none expected) */
     AjarTimeCache time_cache;
+    AjarSummary *summary; /* the current line's, for a "summary" line */
 } AjarEventScratch;
 
 /* ajar_event_decode() into a caller's @event (overwritten): same checks,
@@ -48,5 +50,10 @@ void ajar_event_scratch_clear(AjarEventScratch *scratch);
  * spares reading a date again. */
 gboolean ajar_time_parse_canonical(const char *text, gsize len, AjarTimeCache *cache,
                                    gint64 *unix_us);
+
+/* A "summary" line's figures from the strict reader's tree of the line
+ * (ajar-summary.c). FALSE with AJAR_EVENT_ERROR_MALFORMED and a one-line
+ * reason if they are not well formed. */
+gboolean ajar_summary_from_json(const AjarJsonValue *root, AjarSummary **out, GError **error);
 
 G_END_DECLS

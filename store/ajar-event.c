@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ajar/ajar-json.h"
+#include "ajar/ajar-summary.h"
 #include "ajar-event-private.h"
 
 G_DEFINE_QUARK(ajar_event_error_quark, ajar_event_error)
@@ -32,6 +33,7 @@ static const char *const event_names[] = {
     [AJAR_EVENT_FAULT] = "error",
     [AJAR_EVENT_ASSIGNED] = "assigned",
     [AJAR_EVENT_ATTENTION] = "attention",
+    [AJAR_EVENT_SUMMARY] = "summary",
 };
 
 AjarEvent *
@@ -58,6 +60,7 @@ ajar_event_free(AjarEvent *event)
     g_free(event->chat);
     g_free(event->nick);
     g_strfreev(event->images);
+    ajar_summary_free(event->summary);
     g_free(event);
 }
 
@@ -84,6 +87,7 @@ ajar_event_copy(const AjarEvent *event)
     copy->chat = g_strdup(event->chat);
     copy->nick = g_strdup(event->nick);
     copy->images = g_strdupv(event->images);
+    copy->summary = event->summary != NULL ? ajar_summary_copy(event->summary) : NULL;
     return copy;
 }
 
@@ -459,5 +463,7 @@ ajar_event_encode(const AjarEvent *event, GString *out)
     if (event->ask)
         g_string_append(out, ",\"ask\":true");
     append_string_field(out, "message", event->message);
+    if (event->summary != NULL)
+        ajar_summary_encode(event->summary, out);
     g_string_append(out, "}\n");
 }

@@ -65,4 +65,21 @@ gboolean ajar_journal_renew_file(const char *path, int old_fd, const AjarState *
  * ajar_journal_open()). */
 gboolean ajar_journal_take_up_renewal(const char *path, GError **error);
 
+/* ---- for compaction (ajar-compact.c) ---- */
+
+/* TRUE if @fd is the file @path names now (same device and inode). */
+gboolean ajar_journal_fd_is_at_path(int fd, const char *path);
+/* The descriptor appended to (-1 after a write that could not be undone). */
+int ajar_journal_get_fd(const AjarJournal *journal);
+/* The file's size after Ajar's last write. */
+gint64 ajar_journal_get_size(const AjarJournal *journal);
+/* Complete lines in the file: replayed, and appended since. */
+guint64 ajar_journal_get_lines(const AjarJournal *journal);
+/* After a compaction renamed its file (@fd: open for appending, locked,
+ * @size bytes, @lines lines) over the journal's path: appends go there from
+ * now on, and the state is @state (that file's replay; taken). Closes the
+ * old descriptor. */
+void ajar_journal_switch_file(AjarJournal *journal, int fd, gint64 size, guint64 lines,
+                              AjarState *state);
+
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ajar/ajar-compact.h"
 #include "ajar/ajar-files.h"
 #include "ajar/ajar-i18n.h"
 #include "ajar/ajar-lock.h"
@@ -25,6 +26,7 @@ struct _AjarJournal {
     gint64 next_seq;
     gint64 size;     /* the file's size after Ajar's last write: any other size
                       * means someone else wrote over it */
+    guint64 lines;   /* complete lines in the file (ajar_journal_wants_compaction()) */
     gboolean broken; /* a failed write could not be cut back: reopen */
 
     /* The bytes after the last "\n" at open, and (if they form a valid event)
@@ -240,6 +242,7 @@ replay(AjarJournal *journal, GError **error)
         return FALSE;
     }
     journal->size = st.st_size;
+    journal->lines = journal->report.lines;
     /* (A hostile seq near G_MAXINT64 must not overflow: later lines then
      * repeat seqs, reported as disorder, rather than turn negative.) */
     journal->next_seq = MIN(ajar_state_get_last_seq(journal->state), G_MAXINT64 - 2) + 1;
@@ -277,21 +280,34 @@ ajar_journal_open(const char *dir, AjarFlushPolicy policy, GError **error)
      * block the open. */
     if (!ajar_journal_take_up_renewal(journal->path, error))
         goto failed;
-    journal->fd = open(journal->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0600);
-    if (journal->fd < 0) {
-        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO, _("%s: could not open: %s"),
-                    journal->path, g_strerror(errno));
-        goto failed;
+    for (guint attempt = 0;; attempt++) {
+        journal->fd =
+            open(journal->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0600);
+        if (journal->fd < 0) {
+            g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO,
+                        _("%s: could not open: %s"), journal->path, g_strerror(errno));
+            goto failed;
+        }
+        if (!ajar_journal_check_regular(journal->fd, journal->path, &st, error))
+            goto failed;
+        if ((st.st_mode & 077) != 0 && fchmod(journal->fd, 0600) != 0) {
+            g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO,
+                        _("%s: could not set the file's permissions to 0600: %s"), journal->path,
+                        g_strerror(errno));
+            goto failed;
+        }
+        if (!take_lock(journal, error))
+            goto failed;
+        /* A compaction renames its new file, locked, over the path and then
+         * lets go of the old one: the lock just taken may be the old file's.
+         * Only the file at the path counts. */
+        if (ajar_journal_fd_is_at_path(journal->fd, journal->path) || attempt >= 20)
+            break;
+        close(journal->fd);
+        journal->fd = -1;
     }
-    if (!ajar_journal_check_regular(journal->fd, journal->path, &st, error))
-        goto failed;
-    if ((st.st_mode & 077) != 0 && fchmod(journal->fd, 0600) != 0) {
-        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO,
-                    _("%s: could not set the file's permissions to 0600: %s"), journal->path,
-                    g_strerror(errno));
-        goto failed;
-    }
-    if (!take_lock(journal, error) || !replay(journal, error))
+    /* The lock holder alone finishes or undoes a compaction a crash cut. */
+    if (!ajar_compact_recover(dir, error) || !replay(journal, error))
         goto failed;
     if (policy == AJAR_FLUSH_BATCHED) {
         journal->sync_thread =
@@ -495,6 +511,8 @@ ajar_journal_append(AjarJournal *journal, AjarEvent *event, GError **error)
         return FALSE;
     }
     journal->size += (gint64)buf->len;
+    for (const char *p = buf->str; (p = memchr(p, '\n', buf->len - (gsize)(p - buf->str))); p++)
+        journal->lines++;
 
     if (repair != NULL) {
         /* In file order: the tail line, now ended, then the note about it. */
@@ -556,4 +574,56 @@ ajar_journal_take_renewal_note(AjarJournal *journal)
 {
     g_return_val_if_fail(journal != NULL, NULL);
     return g_steal_pointer(&journal->renewal_note);
+}
+
+/* ---- for compaction (ajar-compact.c) ---- */
+
+gboolean
+ajar_journal_fd_is_at_path(int fd, const char *path)
+{
+    struct stat open_file, at_path;
+
+    return fstat(fd, &open_file) == 0 && stat(path, &at_path) == 0 &&
+           open_file.st_dev == at_path.st_dev && open_file.st_ino == at_path.st_ino;
+}
+
+int
+ajar_journal_get_fd(const AjarJournal *journal)
+{
+    return journal->broken ? -1 : journal->fd;
+}
+
+gint64
+ajar_journal_get_size(const AjarJournal *journal)
+{
+    return journal->size;
+}
+
+guint64
+ajar_journal_get_lines(const AjarJournal *journal)
+{
+    return journal->lines;
+}
+
+void
+ajar_journal_switch_file(AjarJournal *journal, int fd, gint64 size, guint64 lines, AjarState *state)
+{
+    int old_fd;
+
+    /* The sync thread may be in fdatasync() on the old descriptor (as in
+     * renew()). What it had to sync was copied into the new file, synced. */
+    g_mutex_lock(&journal->lock);
+    while (journal->syncing)
+        g_cond_wait(&journal->cond, &journal->lock);
+    old_fd = journal->fd;
+    journal->fd = fd;
+    g_mutex_unlock(&journal->lock);
+    close(old_fd);
+    ajar_state_free(journal->state);
+    journal->state = state;
+    journal->size = size;
+    journal->lines = lines;
+    g_clear_pointer(&journal->tail_event, ajar_event_free);
+    journal->tail_bytes = 0;
+    journal->cut_line = 0;
 }

@@ -7,7 +7,7 @@
 
 G_BEGIN_DECLS
 
-#define N_EVENT_TYPES (AJAR_EVENT_ATTENTION + 1)
+#define N_EVENT_TYPES (AJAR_EVENT_SUMMARY + 1)
 #define ULID_LENGTH 26
 
 typedef struct {
@@ -23,6 +23,10 @@ typedef struct {
 typedef struct {
     AjarRuleCounters counters; /* first, so an AjarRuleCounters* is a RuleState* */
     guint waiting;             /* incoming messages held or delayed now */
+    /* "Times you held back" (ajar_state_count_held_back()): kept up to date
+     * as events apply, and SET by a summary, since the messages it counts
+     * may have moved to history. */
+    guint held_back;
 } RuleState;
 
 struct _AjarState {
@@ -40,6 +44,16 @@ struct _AjarState {
     gint64 last_seq;
     gboolean has_last_id;
     char last_id[ULID_LENGTH + 1];
+    /* event_count when the last "summary" was applied (0: none): in a
+     * compacted journal, the lines kept before it, plus one. */
+    guint summary_event_count;
 };
+
+/* RuleState for @rule (created when new), or NULL for a NULL @rule. */
+RuleState *ajar_state_rule(AjarState *state, const char *rule);
+/* Notes @id as the last id if it is the greatest with the journal's id shape. */
+void ajar_state_note_id(AjarState *state, const char *id);
+/* A "summary" event: sets the figures it carries (ajar-state-summary.c). */
+void ajar_state_apply_summary(AjarState *state, const AjarSummary *summary);
 
 G_END_DECLS

@@ -164,6 +164,18 @@ note_id(AjarState *state, const char *id)
     state->has_last_id = TRUE;
 }
 
+void
+ajar_state_note_id(AjarState *state, const char *id)
+{
+    note_id(state, id);
+}
+
+RuleState *
+ajar_state_rule(AjarState *state, const char *rule)
+{
+    return (RuleState *)counters_for(state, rule);
+}
+
 static void
 replace_name(AjarState *state, guint slot, char **field, const char *value)
 {
@@ -179,14 +191,31 @@ is_waiting(const StateItem *si)
             si->item.state == AJAR_EVENT_SHOWING);
 }
 
-/* Before and after an event changes @si: its part in its rule's waiting count. */
+/* "Times you held back": your message that never went out (not one Ajar
+ * was interrupted sending: that one may have). */
+static gboolean
+is_held_back(const StateItem *si)
+{
+    return si->item.dir == AJAR_DIRECTION_OUT && !si->item.interrupted &&
+           (si->item.state == AJAR_EVENT_CANCELLED || si->item.state == AJAR_EVENT_HELD ||
+            si->item.state == AJAR_EVENT_DISCARDED);
+}
+
+/* Before and after an event changes @si: its part in its rule's waiting
+ * and held-back counts. */
 static void
 waiting_leave(AjarState *state, const StateItem *si)
 {
     RuleState *rule;
 
-    if (si != NULL && is_waiting(si) && (rule = (RuleState *)counters_for(state, si->item.rule)))
+    if (si == NULL || si->item.rule == NULL)
+        return;
+    if (is_waiting(si) && (rule = (RuleState *)counters_for(state, si->item.rule)))
         rule->waiting--;
+    /* (A summary may have set the count below what is left: never under 0.) */
+    if (is_held_back(si) && (rule = (RuleState *)counters_for(state, si->item.rule)) &&
+        rule->held_back > 0)
+        rule->held_back--;
 }
 
 static void
@@ -194,8 +223,12 @@ waiting_enter(AjarState *state, const StateItem *si)
 {
     RuleState *rule;
 
+    if (si->item.rule == NULL)
+        return;
     if (is_waiting(si) && (rule = (RuleState *)counters_for(state, si->item.rule)) != NULL)
         rule->waiting++;
+    if (is_held_back(si) && (rule = (RuleState *)counters_for(state, si->item.rule)) != NULL)
+        rule->held_back++;
 }
 
 static void
@@ -421,6 +454,10 @@ apply_event(AjarState *state, const AjarEvent *event)
             counters->attention++;
         break;
     }
+    case AJAR_EVENT_SUMMARY:
+        if (event->summary != NULL)
+            ajar_state_apply_summary(state, event->summary);
+        break;
     default: break;
     }
 }

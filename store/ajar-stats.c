@@ -72,12 +72,8 @@ count_item(AjarRuleStats *stats, const AjarItem *item)
     case AJAR_EVENT_SHOWING: stats->held_now++; break;
     default: break;
     }
-    /* "Times you held back": your messages that never went out (not one
-     * Ajar was interrupted sending: that one may have). */
-    if (out && !item->interrupted &&
-        (item->state == AJAR_EVENT_CANCELLED || item->state == AJAR_EVENT_HELD ||
-         item->state == AJAR_EVENT_DISCARDED))
-        stats->held_back++;
+    /* ("Times you held back" is the state's count: the messages it counts
+     * may have moved to history, see ajar_state_count_held_back().) */
 }
 
 static gint
@@ -116,6 +112,7 @@ ajar_stats_compute(const AjarState *state)
         stats->sent_total = counters->sent;
         stats->last_sent = counters->last_sent;
         stats->attention_total = counters->attention;
+        stats->held_back = ajar_state_count_held_back(state, name);
     }
     items = ajar_state_list(state);
     for (guint i = 0; i < items->len; i++) {

@@ -51,7 +51,13 @@ typedef enum {
     /* A buzz (attention request): account, protocol, buddy, rule and time,
      * no text; counted per rule; takes nothing into custody. */
     AJAR_EVENT_ATTENTION,
+    /* What a compacted journal says about the history that moved to
+     * history/ (issue 13): absolute figures that applying SETS (see
+     * ajar-summary.h; event->summary). Older readers ignore it. */
+    AJAR_EVENT_SUMMARY,
 } AjarEventType;
+
+typedef struct _AjarSummary AjarSummary; /* ajar-summary.h */
 
 /* One journal event. All strings owned by the event (ajar_event_free()).
  * Absent optional fields are NULL / 0 / has_* FALSE. */
@@ -73,13 +79,14 @@ typedef struct {
     gint64 due;    /* unix microseconds; 0 = absent */
     char *message; /* error events: what went wrong */
     /* Optional, on custody events (and "attention" for stranger): */
-    char *chat;        /* a chat line: the room's name */
-    char *nick;        /* a chat line: the occupant's nick */
-    char **images;     /* file names in <ajar dir>/images/, in the order of the
+    char *chat;           /* a chat line: the room's name */
+    char *nick;           /* a chat line: the occupant's nick */
+    char **images;        /* file names in <ajar dir>/images/, in the order of the
                        * text's <img id="N"> tags; NULL = none */
-    gboolean stranger; /* the sender is in no buddy list */
-    gboolean quiet;    /* queued: written inside the rule's quiet hours */
-    gboolean ask;      /* queued: waits for the user's answer to the rule's question */
+    gboolean stranger;    /* the sender is in no buddy list */
+    gboolean quiet;       /* queued: written inside the rule's quiet hours */
+    gboolean ask;         /* queued: waits for the user's answer to the rule's question */
+    AjarSummary *summary; /* "summary" events: their figures (owned); else NULL */
 } AjarEvent;
 
 /* Returns: (transfer full): a zeroed event. */
@@ -116,7 +123,11 @@ void ajar_event_encode(const AjarEvent *event, GString *out);
  * that passed); "assigned" needs id and rule; "attention" needs account,
  * protocol, buddy, rule and time, and has no text. chat, nick (strings),
  * images (a list of file names: no "/", not starting with "."), stranger,
- * quiet and ask (true or false) are optional in every event. */
+ * quiet and ask (true or false) are optional in every event. A "summary"
+ * needs nothing more: last_id (a string), orphans (a whole number) and
+ * rules (an object of rule names, each an object of counters: whole
+ * numbers, last_sent a time) are optional; unknown keys in them are
+ * ignored. */
 AjarEvent *ajar_event_decode(const char *line, gsize len, GError **error);
 
 /* Formats unix microseconds as "2026-11-27T21:04:09.113Z" (millis) or

@@ -97,6 +97,11 @@ const AjarRuleCounters *ajar_state_get_counters(const AjarState *state, const ch
  * what a "message" notice counts. Kept up to date as events apply, so it
  * costs nothing however many messages the journal holds. */
 guint ajar_state_count_waiting(const AjarState *state, const char *rule_name);
+/* "Times you held back" for rule @rule_name: your messages that never went
+ * out (cancelled, kept as letters, or discarded; not one Ajar was
+ * interrupted sending, which may have gone), counted for the rule each
+ * message has now. Kept up to date as events apply; a "summary" sets it. */
+guint ajar_state_count_held_back(const AjarState *state, const char *rule_name);
 /* Returns: (transfer container): rule names with counters, sorted. */
 GPtrArray *ajar_state_list_rule_names(const AjarState *state);
 guint ajar_state_get_orphans(const AjarState *state);
