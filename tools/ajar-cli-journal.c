@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "ajar-cli.h"
+#include "ajar/ajar-compact.h"
 
 /* What a repair event's message says (see ajar_journal_append()):
  * "journal.jsonl: repaired an incomplete last line (N bytes, line L) ...". */
@@ -45,13 +46,30 @@ event_cb(const AjarEvent *event, gpointer user_data)
     AjarCliJournal *journal = user_data;
 
     ajar_state_apply(journal->state, event);
-    if (event->type == AJAR_EVENT_FAULT)
-        note_repair(journal, event);
+    if (!journal->in_history) {
+        /* Repairs name journal.jsonl's lines; a history file's lines are
+         * other lines. */
+        if (event->type == AJAR_EVENT_FAULT)
+            note_repair(journal, event);
+        if (journal->have_prev_seq && event->seq > journal->prev_seq + 1)
+            journal->seq_gaps++;
+        if (event->type == AJAR_EVENT_SUMMARY)
+            journal->seq_gaps = 0;
+        journal->have_prev_seq = TRUE;
+        journal->prev_seq = event->seq;
+    }
     if (journal->history != NULL && event->id != NULL) {
         GArray *history = g_hash_table_lookup(journal->history, event->id);
         AjarCliHistoryEntry entry = { event->seq, event->ts, event->type, NULL };
         const char *name = ajar_event_type_to_string(event->type);
 
+        /* A line met in history and again in the journal (read while a
+         * compaction ran) is one line. */
+        for (guint i = 0; history != NULL && i < history->len; i++) {
+            const AjarCliHistoryEntry *seen = &g_array_index(history, AjarCliHistoryEntry, i);
+            if (seen->seq == event->seq && seen->type == event->type && seen->ts == event->ts)
+                return;
+        }
         if (history == NULL) {
             history = g_array_new(FALSE, FALSE, sizeof(AjarCliHistoryEntry));
             g_array_set_clear_func(history, history_entry_clear);
@@ -60,6 +78,15 @@ event_cb(const AjarEvent *event, gpointer user_data)
         entry.name = g_strdup(name != NULL ? name : event->event_name);
         g_array_append_val(history, entry);
     }
+}
+
+static void
+history_file_clear(gpointer data)
+{
+    AjarCliHistoryFile *file = data;
+
+    g_free(file->name);
+    ajar_journal_report_clear(&file->report);
 }
 
 void
@@ -71,6 +98,7 @@ ajar_cli_journal_free(AjarCliJournal *journal)
     g_clear_pointer(&journal->state, ajar_state_free);
     g_clear_pointer(&journal->history, g_hash_table_unref);
     g_clear_pointer(&journal->repaired_lines, g_array_unref);
+    g_clear_pointer(&journal->history_files, g_array_unref);
     ajar_journal_report_clear(&journal->report);
     g_free(journal);
 }
@@ -80,6 +108,8 @@ ajar_cli_journal_load(const AjarCli *cli, gboolean with_history, GError **error)
 {
     g_autoptr(AjarCliJournal) journal = g_new0(AjarCliJournal, 1);
     g_autofree char *default_dir = NULL;
+    g_autofree char *ajar_dir = NULL;
+    g_autoptr(GPtrArray) names = NULL;
     const char *dir = cli->dir;
     struct stat st;
 
@@ -92,6 +122,25 @@ ajar_cli_journal_load(const AjarCli *cli, gboolean with_history, GError **error)
         journal->history =
             g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref);
     journal->missing = stat(journal->path, &st) != 0 && errno == ENOENT;
+    /* History first, in month order, then the journal: a message's lines
+     * in the order they were written. */
+    ajar_dir = g_build_filename(dir, "ajar", NULL); /* no i18n: a folder name */
+    names = ajar_history_list(ajar_dir);
+    journal->history_files = g_array_new(FALSE, TRUE, sizeof(AjarCliHistoryFile));
+    g_array_set_clear_func(journal->history_files, history_file_clear);
+    journal->in_history = TRUE;
+    for (guint i = 0; i < names->len; i++) {
+        AjarCliHistoryFile file = { g_strdup(names->pdata[i]), { 0 } };
+        g_autofree char *path = g_build_filename(ajar_dir, names->pdata[i], NULL);
+        gboolean ok = ajar_journal_read_file(path, event_cb, journal, &file.report, error);
+
+        g_array_append_val(journal->history_files, file);
+        if (!ok)
+            return NULL;
+    }
+    journal->in_history = FALSE;
+    if (names->len > 0)
+        journal->missing = FALSE;
     if (!ajar_journal_read_file(journal->path, event_cb, journal, &journal->report, error))
         return NULL;
     return g_steal_pointer(&journal);

@@ -78,18 +78,33 @@ typedef struct {
     char *name; /* the event's name as written ("held", or an unknown one) */
 } AjarCliHistoryEntry;
 
+/* What reading one history file found (issue 13). */
+typedef struct {
+    char *name; /* "history/2026-11.jsonl" */
+    AjarJournalReport report;
+} AjarCliHistoryFile;
+
 typedef struct {
     char *path;       /* DIR/ajar/journal.jsonl */
-    gboolean missing; /* no journal yet (not an error) */
+    gboolean missing; /* no journal yet, and no history (not an error) */
     AjarState *state;
     GHashTable *history; /* id -> GArray of AjarCliHistoryEntry; NULL unless asked for */
     AjarJournalReport report;
     GArray *repaired_lines; /* guint: lines a repair event says were cut by a crash */
+    GArray *history_files;  /* AjarCliHistoryFile, in the order read */
+    gboolean in_history;    /* reading a history file now */
+    /* journal.jsonl's seq gaps after its last "summary" (before it, the
+     * lines between kept ones moved to history: no gap of the journal's) */
+    guint seq_gaps;
+    gboolean have_prev_seq;
+    gint64 prev_seq;
 } AjarCliJournal;
 
-/* Reads @cli's journal without changing it. @with_history: also keep every
- * message's events. Returns: (transfer full) (nullable): NULL with @error
- * when the file exists but cannot be read. */
+/* Reads @cli's journal without changing it: every history file
+ * (DIR/ajar/history/YYYY-MM.jsonl) in name order, then journal.jsonl, into
+ * one state. @with_history: also keep every message's events. Returns:
+ * (transfer full) (nullable): NULL with @error when a file exists but
+ * cannot be read. */
 AjarCliJournal *ajar_cli_journal_load(const AjarCli *cli, gboolean with_history, GError **error);
 void ajar_cli_journal_free(AjarCliJournal *journal);
 /* Malformed lines other than the ones a repair event explains. */
@@ -171,6 +186,7 @@ int ajar_cli_show(AjarCli *cli, int argc, char **argv);
 int ajar_cli_stats(AjarCli *cli, int argc, char **argv);
 int ajar_cli_export(AjarCli *cli, int argc, char **argv);
 int ajar_cli_verify(AjarCli *cli, int argc, char **argv);
+int ajar_cli_compact(AjarCli *cli, int argc, char **argv);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(AjarCliJournal, ajar_cli_journal_free)
 

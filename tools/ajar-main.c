@@ -18,12 +18,12 @@ typedef struct {
 static const AjarCliCommand commands[] = {
     /* no i18n begin: command names */
     { "list", ajar_cli_list },     { "show", ajar_cli_show },     { "stats", ajar_cli_stats },
-    { "export", ajar_cli_export }, { "verify", ajar_cli_verify },
+    { "export", ajar_cli_export }, { "verify", ajar_cli_verify }, { "compact", ajar_cli_compact },
     /* no i18n end */
 };
 
 /* Translated when the help is shown (ajar_cli_option_context_new()). */
-/* TRANSLATORS: the command names (list, show, stats, export, verify),
+/* TRANSLATORS: the command names (list, show, stats, export, verify, compact),
  * 'ajar COMMAND --help' and "--state all" are typed as they are; keep the
  * columns lined up. */
 static const char main_description[] =
@@ -33,10 +33,12 @@ static const char main_description[] =
        "  stats     per rule: when you last wrote, times you held back, what waits\n"
        "  export    every message as one JSON document or HTML page\n"
        "  verify    check the journal: lines, custody, damage\n"
+       "  compact   move finished messages to history/ (not while the messenger runs)\n"
        "\n"
        "Run 'ajar COMMAND --help' for a command's options. The journal is\n"
-       "DIR/ajar/journal.jsonl; it is only read, so this is safe while the\n"
-       "messenger runs. Exit status: 0 success, 1 a failed check, 2 bad usage.");
+       "DIR/ajar/journal.jsonl (and history/ beside it); all but compact only\n"
+       "read it, so they are safe while the messenger runs. Exit status: 0\n"
+       "success, 1 a failed check, 2 bad usage.");
 
 static void
 cli_vprint_error(const char *format, va_list args)
@@ -197,7 +199,7 @@ not_a_command(const char *name)
     /* TRANSLATORS: %s is what the user typed; the command names are typed
      * as they are. */
     return ajar_cli_usage_error(
-        NULL, _("'%s' is not a command (list, show, stats, export or verify)"), name);
+        NULL, _("'%s' is not a command (list, show, stats, export, verify or compact)"), name);
 }
 
 /* `ajar help [COMMAND]`: the same as --help. */
@@ -262,7 +264,7 @@ main(int argc, char **argv)
     if (argc < 2) {
         /* TRANSLATORS: the command names are typed as they are. */
         status = ajar_cli_usage_error(
-            NULL, _("a command is missing (list, show, stats, export or verify)"));
+            NULL, _("a command is missing (list, show, stats, export, verify or compact)"));
         goto out;
     }
     cli.now = g_date_time_new_now_local();

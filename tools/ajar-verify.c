@@ -13,8 +13,9 @@
 
 static const char *const labels[] = {
     /* TRANSLATORS: the labels of `ajar verify`, each before its figures. */
-    N_("Journal"),   N_("Lines"),    N_("Events"),   N_("In keeping"),   N_("Malformed"),
-    N_("Last line"), N_("Repaired"), N_("Seq gaps"), N_("Seq disorder"), N_("Orphans"),
+    N_("Journal"),      N_("Lines"),     N_("Events"),   N_("In keeping"),
+    N_("Malformed"),    N_("Last line"), N_("Repaired"), N_("Seq gaps"),
+    N_("Seq disorder"), N_("Orphans"),   N_("History"),
 };
 
 /* The states in Ajar's keeping, in the order verify lists them. */
@@ -140,6 +141,37 @@ append_repairs(GString *out, const AjarCliJournal *journal)
                 _("Nothing was lost: a message is only withheld once its line is written."));
 }
 
+/* The history files (issue 13): what they hold. Their lines are the
+ * journal's, moved byte for byte as they were, so their order is the
+ * journal's per message but not in seq from file to file (a message kept
+ * long moves at a later compaction, into the file of its month), and a
+ * damaged line there was reported while it was in the journal: neither is
+ * a problem now. */
+static void
+append_history(GString *out, const AjarCliJournal *journal)
+{
+    for (guint i = 0; i < journal->history_files->len; i++) {
+        const AjarCliHistoryFile *file =
+            &g_array_index(journal->history_files, AjarCliHistoryFile, i);
+        const AjarJournalReport *report = &file->report;
+
+        if (report->malformed > 0)
+            append_line(out, i == 0 ? N_("History") : "",
+                        /* TRANSLATORS: %1$s is a history file's name
+                         * ("history/2026-11.jsonl"), %2$u its lines, %3$u
+                         * the damaged ones among them (moved from the
+                         * journal as they were). */
+                        P_("%s: %u line, %u malformed (moved as it was)",
+                           "%s: %u lines, %u malformed (moved as they were)", report->lines),
+                        file->name, report->lines, report->malformed);
+        else
+            append_line(out, i == 0 ? N_("History") : "",
+                        /* TRANSLATORS: %1$s is a history file's name, %2$u its lines. */
+                        P_("%s: %u line", "%s: %u lines", report->lines), file->name,
+                        report->lines);
+    }
+}
+
 int
 ajar_cli_verify(AjarCli *cli, int argc, char **argv)
 {
@@ -187,7 +219,9 @@ ajar_cli_verify(AjarCli *cli, int argc, char **argv)
                        report->incomplete_tail_bytes),
                     (unsigned long)report->incomplete_tail_bytes);
     append_repairs(out, journal);
-    append_line(out, N_("Seq gaps"), "%u", report->seq_gaps);
+    /* Before a summary, the lines between the kept ones moved to history:
+     * those gaps are no damage (journal->seq_gaps counts after it). */
+    append_line(out, N_("Seq gaps"), "%u", journal->seq_gaps);
     append_line(out, N_("Seq disorder"), "%u", report->seq_disorder);
     if (orphans > 0)
         append_line(out, N_("Orphans"),
@@ -197,7 +231,9 @@ ajar_cli_verify(AjarCli *cli, int argc, char **argv)
     else
         append_line(out, N_("Orphans"), "%u", orphans);
 
-    ok = malformed == 0 && report->seq_gaps == 0 && report->seq_disorder == 0 && orphans == 0;
+    append_history(out, journal);
+
+    ok = malformed == 0 && journal->seq_gaps == 0 && report->seq_disorder == 0 && orphans == 0;
     /* TRANSLATORS: `ajar verify`'s last line: all is well, or not. */
     g_string_append_printf(out, "%s\n", ok ? C_("verify result", "OK") : _("PROBLEMS FOUND"));
     if (!ajar_cli_write_stdout(out->str, out->len))

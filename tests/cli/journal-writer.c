@@ -5,6 +5,9 @@
  *   journal-writer loop PURPLE_DIR STOP_FILE  appends events until STOP_FILE
  *                                             exists (at most 60 s); prints
  *                                             "ready" after the first one
+ *   journal-writer hold PURPLE_DIR STOP_FILE  has the journal open (and its
+ *                                             lock) until STOP_FILE exists
+ *                                             (at most 60 s); prints "ready"
  *
  * The core writes a line with one write(), which readers on a local disk
  * practically never see half done. So that they do, now and then the loop
@@ -124,6 +127,25 @@ run_loop(const char *purple_dir, const char *stop_file)
     return ok ? 0 : 1;
 }
 
+/* The messenger running, idle: the journal open and locked, nothing written. */
+static int
+run_hold(const char *purple_dir, const char *stop_file)
+{
+    g_autofree char *dir = g_build_filename(purple_dir, "ajar", NULL);
+    AjarJournal *journal = open_journal(dir);
+    gint64 start = g_get_monotonic_time();
+
+    if (journal == NULL)
+        return 1;
+    printf("ready\n");
+    fflush(stdout);
+    while (!g_file_test(stop_file, G_FILE_TEST_EXISTS) &&
+           g_get_monotonic_time() - start < LOOP_LIMIT_US)
+        g_usleep(10000);
+    ajar_journal_close(journal);
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -133,6 +155,8 @@ main(int argc, char **argv)
     }
     if (argc == 4 && strcmp(argv[1], "loop") == 0)
         return run_loop(argv[2], argv[3]);
-    fprintf(stderr, "usage: journal-writer sample PURPLE_DIR | loop PURPLE_DIR STOP_FILE\n");
+    if (argc == 4 && strcmp(argv[1], "hold") == 0)
+        return run_hold(argv[2], argv[3]);
+    fprintf(stderr, "usage: journal-writer sample PURPLE_DIR | loop|hold PURPLE_DIR STOP_FILE\n");
     return 2;
 }
