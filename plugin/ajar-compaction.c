@@ -137,7 +137,7 @@ begin(AjarPlugin *ajar, GError **error)
     compaction->asked = FALSE;
     /* Appends the summary and notes what the job needs: on this thread,
      * the journal's. */
-    compaction->job = ajar_journal_compact_begin(ajar->journal, FALSE, error);
+    compaction->job = ajar_journal_compact_begin(ajar->journal, error);
     if (compaction->job == NULL)
         return FALSE;
     compaction->thread = g_thread_try_new("ajar-compact" /* no i18n: thread name */, run_thread,
