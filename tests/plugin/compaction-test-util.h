@@ -120,6 +120,12 @@ ct_begun_cb(gpointer data)
     return ct_begun();
 }
 
+static inline gint
+ct_compare_names(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* Returns: (transfer full): the names in <ajar dir>/history, sorted. */
 static inline GPtrArray *
 ct_history_files(void)
@@ -131,7 +137,7 @@ ct_history_files(void)
 
     while (dir != NULL && (name = g_dir_read_name(dir)) != NULL)
         g_ptr_array_add(names, g_strdup(name));
-    g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+    g_ptr_array_sort(names, ct_compare_names);
     return names;
 }
 
@@ -142,16 +148,21 @@ ct_is_month_file(const char *name)
            g_ascii_isdigit(name[0]) && name[4] == '-';
 }
 
-/* A compaction is over and switched in: history/ has month files, and
- * neither the new journal being written nor the note of what it appends
- * to is left. */
+/* A compaction is over and switched in: history/ has month files,
+ * neither the new journal being written nor the note of what it appends to
+ * is left, and journal.jsonl no longer starts with the generated journal's
+ * first line (seq 1, a message held and since released, moves). */
 static inline gboolean
 ct_done(void)
 {
     g_autoptr(GPtrArray) names = ct_history_files();
+    g_autoptr(GString) journal = NULL;
 
-    return names->len > 0 && !ct_exists(AJAR_JOURNAL_FILE ".compact") &&
-           !ct_exists("history/.compact-pending") && !ct_begun();
+    if (names->len == 0 || ct_exists(AJAR_JOURNAL_FILE ".compact") ||
+        ct_exists("history/.compact-pending"))
+        return FALSE;
+    journal = ct_read(AJAR_JOURNAL_FILE);
+    return !g_str_has_prefix(journal->str, "{\"seq\":1,");
 }
 
 static inline gboolean

@@ -293,7 +293,7 @@ folder_snapshot(GString **journal)
 
     while (folder != NULL && (name = g_dir_read_name(folder)) != NULL)
         g_ptr_array_add(names, g_strdup(name));
-    g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+    g_ptr_array_sort(names, ct_compare_names);
     for (guint i = 0; i < names->len; i++)
         g_string_append_printf(snapshot, "%s\n", (char *)g_ptr_array_index(names, i));
     for (guint i = 0; i < history->len; i++) {

@@ -147,6 +147,12 @@ crash_compact_collect_cb(const AjarEvent *event, gpointer data)
 }
 
 static inline gint
+crash_compact_by_name(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static inline gint
 crash_compact_by_seq(gconstpointer a, gconstpointer b)
 {
     gint64 x = (*(const AjarEvent *const *)a)->seq, y = (*(const AjarEvent *const *)b)->seq;
@@ -173,7 +179,7 @@ crash_compact_read_all(const char *purple_dir, guint *malformed, guint *history_
         if (g_str_has_suffix(name, ".jsonl") && name[0] != '.')
             g_ptr_array_add(paths, g_build_filename(history, name, NULL));
     }
-    g_ptr_array_sort(paths, (GCompareFunc)g_strcmp0);
+    g_ptr_array_sort(paths, crash_compact_by_name);
     *history_files = paths->len;
     g_ptr_array_add(paths, g_strdup(journal));
     *malformed = 0;
