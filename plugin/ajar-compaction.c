@@ -51,12 +51,14 @@ look_later(AjarPlugin *ajar, gint64 delay_us)
 
     if (compaction->look_source != 0 || compaction->stopping)
         return;
+    /* Never inside the handler that wrote: from the main loop, once what
+     * is ready is done. (Not G_PRIORITY_LOW: a client whose loop always has
+     * something at the default idle priority would never come to it.) */
     if (delay_us <= 0)
-        /* After what is ready: never inside the handler that wrote. */
-        compaction->look_source = g_idle_add_full(G_PRIORITY_LOW, look_cb, ajar, NULL);
+        compaction->look_source = g_idle_add(look_cb, ajar);
     else
-        compaction->look_source = g_timeout_add_full(
-            G_PRIORITY_LOW, (guint)MIN(delay_us / 1000 + 1, G_MAXUINT), look_cb, ajar, NULL);
+        compaction->look_source =
+            g_timeout_add((guint)MIN(delay_us / 1000 + 1, G_MAXUINT), look_cb, ajar);
 }
 
 static void
