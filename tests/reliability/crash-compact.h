@@ -30,7 +30,7 @@ typedef enum {
     COMPACT_KILL_PENDING, /* history/.compact-pending written, nothing copied */
     COMPACT_KILL_RAN,     /* the thread done, the main loop not yet finishing */
     COMPACT_KILL_TIMED,   /* the driver's kill at a random moment of the run */
-    COMPACT_KILL_STARTUP, /* the run after one of those, killed in its first 80 ms:
+    COMPACT_KILL_STARTUP, /* the run after one of those, killed in its first 700 ms:
                            * while it recovers what the kill left, or replays */
     COMPACT_KILL_KINDS
 } CompactKill;
@@ -75,15 +75,27 @@ crash_compact_kill_setenv(CompactKill kill, const char *mark)
     }
 }
 
-static inline void
-crash_compact_last_seq_cb(const AjarEvent *event, gpointer data)
-{
-    gint64 *last = data;
+/* What padding needs to know of a journal. */
+typedef struct {
+    gint64 last_seq;
+    guint events;
+    guint events_to_summary; /* events up to its last summary, that one included */
+} CrashCompactCount;
 
-    *last = MAX(*last, event->seq);
+static inline void
+crash_compact_count_cb(const AjarEvent *event, gpointer data)
+{
+    CrashCompactCount *count = data;
+
+    count->last_seq = MAX(count->last_seq, event->seq);
+    count->events++;
+    if (event->type == AJAR_EVENT_SUMMARY)
+        count->events_to_summary = count->events;
 }
 
-/* Appends CRASH_COMPACT_PAD_LINES finished lines ("sent" to Sam, a message
+/* Appends CRASH_COMPACT_PAD_LINES finished lines (more when a summary
+ * that a compaction cut by a kill left in the journal says a compaction
+ * kept that much: Ajar waits for twice its lines, ajar-compact.h) ("sent" to Sam, a message
  * that passed: no id, no tag) to @purple_dir's journal, numbered on from
  * its last seq, dated over the last three months. Nothing when the journal
  * ends in a line a kill cut (the next run repairs it first). Returns how
@@ -95,21 +107,25 @@ crash_compact_pad(const char *purple_dir, const char *account, const char *buddy
     g_autoptr(GString) lines = g_string_new(NULL);
     g_autoptr(GError) error = NULL;
     AjarJournalReport report = { 0 };
-    gint64 last = 0, now = g_get_real_time();
+    CrashCompactCount count = { 0 };
+    gint64 now = g_get_real_time();
+    guint pad;
     gboolean cut;
     FILE *file;
 
-    g_assert_true(ajar_journal_read_file(path, crash_compact_last_seq_cb, &last, &report, &error));
+    g_assert_true(ajar_journal_read_file(path, crash_compact_count_cb, &count, &report, &error));
     g_assert_no_error(error);
     cut = report.incomplete_tail;
     ajar_journal_report_clear(&report);
-    if (cut || last == 0)
+    if (cut || count.last_seq == 0)
         return 0;
-    for (guint i = 0; i < CRASH_COMPACT_PAD_LINES; i++) {
+    pad = MAX(CRASH_COMPACT_PAD_LINES,
+              2 * count.events_to_summary + 100 - MIN(count.events, 2 * count.events_to_summary));
+    for (guint i = 0; i < pad; i++) {
         g_autoptr(AjarEvent) event = ajar_event_new(AJAR_EVENT_SENT);
 
-        event->seq = last + 1 + i;
-        event->ts = now - (gint64)(CRASH_COMPACT_PAD_LINES - i) * 12 * 60 * G_USEC_PER_SEC;
+        event->seq = count.last_seq + 1 + i;
+        event->ts = now - (gint64)(pad - i) * 12 * 60 * G_USEC_PER_SEC;
         event->ts -= event->ts % 1000;
         event->has_dir = TRUE;
         event->dir = AJAR_DIRECTION_OUT;
@@ -123,7 +139,7 @@ crash_compact_pad(const char *purple_dir, const char *account, const char *buddy
     g_assert_nonnull(file);
     g_assert_cmpuint(fwrite(lines->str, 1, lines->len, file), ==, lines->len);
     g_assert_cmpint(fclose(file), ==, 0);
-    return CRASH_COMPACT_PAD_LINES;
+    return pad;
 }
 
 /* What a compaction a kill interrupted leaves for the next start-up to

@@ -32,16 +32,14 @@
  * before the first rename, between the two, or just after the second.
  * The one message box such a run may show is the renewal's.
  *
- * Two runs in five are about compaction. The first starts with the
- * journal padded over the compaction threshold (crash-compact.h), so its
- * Ajar compacts it as soon as it has loaded, and dies inside that
- * compaction, at each step in turn: mid-copy, just before or just after
- * renaming journal.jsonl.compact over journal.jsonl, halfway through a
- * write() to it, once begun, once history/.compact-pending is noted, with
- * the copy done but not finished, or at a random moment. The second is
- * killed in its first 80 ms, while it recovers what the kill left. `ajar verify`
- * must pass on the folder as each of these kills left it. The journal read
- * at the end is history/ and journal.jsonl together.
+ * Every fifth run (or the next whose journal does not end in a line a
+ * kill cut) starts with the journal padded over the compaction threshold
+ * (crash-compact.h): its Ajar compacts it at once and dies inside that, at
+ * each step in turn (mid-copy, just before or after the rename, a torn
+ * write, begun, pending noted, copied, or a random moment). The run after
+ * it is killed in its first 700 ms, while it starts and recovers. `ajar
+ * verify` must pass on the folder as each of these kills left it. The
+ * journal judged at the end is history/ and journal.jsonl together.
  *
  * AJAR_CRASH_KILLS (default 20) kill points, AJAR_CRASH_SEED (default:
  * random, printed) for a run that reproduces. */
@@ -426,21 +424,20 @@ verify_with_cli(Crash *crash)
 }
 
 /* A run that dies inside a compaction (@kill: MIDCOPY to TIMED; the
- * journal is padded over the threshold first), or the one after it, killed
- * at start-up (@kill STARTUP; 1 to 80 ms). @timed_ms: when a TIMED one is
- * killed. `ajar verify` must pass on the folder as it is left. */
+ * journal was padded over the threshold), or the one after it, killed at
+ * start-up (@kill STARTUP: 120 to 700 ms; libpurple starts in about 300).
+ * @timed_ms: when a TIMED one is killed. `ajar verify` must pass on the
+ * folder as it is left. */
 static void
 compaction_run(Crash *crash, guint32 seed, CompactKill kill, guint timed_ms)
 {
     gboolean left_before = crash_compact_left(crash->purple_dir);
-    guint kill_ms = kill == COMPACT_KILL_STARTUP ? 1 + timed_ms % 80
+    guint kill_ms = kill == COMPACT_KILL_STARTUP ? 100 + timed_ms
                     : kill == COMPACT_KILL_TIMED ? timed_ms
                                                  : 2500;
 
-    if (kill != COMPACT_KILL_STARTUP &&
-        crash_compact_pad(crash->purple_dir, CRASH_ACCOUNT, CRASH_HELD_BUDDY) > 0)
-        crash->compact_padded++;
-    run_client(crash, "run", seed, kill_ms, 0, 0, RENEW_KILL_NONE, kill);
+    run_client(crash, kill == COMPACT_KILL_STARTUP ? "run" : "compact", seed, kill_ms, 0, 0,
+               RENEW_KILL_NONE, kill);
     if (kill == COMPACT_KILL_STARTUP) {
         crash->compact_kills[kill]++;
         crash->startup_recovering += left_before;
@@ -477,6 +474,7 @@ test_crash_anywhere(void)
     GHashTableIter iter;
     gpointer tag, state;
     gint64 started = g_get_monotonic_time();
+    gboolean compaction_due = FALSE, startup_next = FALSE;
 
     g_test_message("AJAR_CRASH_SEED=%u AJAR_CRASH_KILLS=%u", seed, kills);
     crash.client = g_getenv("AJAR_CRASH_CLIENT");
@@ -513,11 +511,19 @@ test_crash_anywhere(void)
         if (replace)
             kill_ms =
                 renew_kill == RENEW_KILL_NONE ? replace_ms + g_rand_int_range(rng, 1, 1300) : 2500;
-        if (i % 5 == 2 || i % 5 == 3) {
-            compaction_run(&crash, child_seed,
-                           i % 5 == 2 ? COMPACT_KILL_MIDCOPY + (i / 5) % COMPACT_KILL_CYCLE
-                                      : COMPACT_KILL_STARTUP,
-                           timed_ms);
+        /* A compaction run is due every fifth run; it waits for a
+         * journal that does not end in a line a kill cut (padding it then
+         * would damage that line). */
+        compaction_due = compaction_due || i % 5 == 2;
+        if (startup_next || (compaction_due && crash_compact_pad(crash.purple_dir, CRASH_ACCOUNT,
+                                                                 CRASH_HELD_BUDDY) > 0)) {
+            CompactKill kill =
+                startup_next ? COMPACT_KILL_STARTUP
+                             : COMPACT_KILL_MIDCOPY + crash.compact_padded++ % COMPACT_KILL_CYCLE;
+
+            compaction_run(&crash, child_seed, kill, timed_ms);
+            compaction_due = compaction_due && startup_next;
+            startup_next = !startup_next;
             continue;
         }
         run_client(&crash, "run", child_seed, tear_at > 0 ? 2500 : kill_ms, tear_at, replace_ms,
