@@ -156,6 +156,24 @@ crash_compact_left(const char *purple_dir)
     return g_file_test(compact, G_FILE_TEST_EXISTS) || g_file_test(pending, G_FILE_TEST_EXISTS);
 }
 
+/* The kill points inside compactions, by step (@kills: by CompactKill),
+ * in the test's log. */
+static inline void
+crash_compact_report(const guint *kills, guint padded, guint left, guint recovering,
+                     guint unrecovered, guint verified)
+{
+    g_autoptr(GString) steps = g_string_new(NULL);
+
+    for (CompactKill k = COMPACT_KILL_MIDCOPY; k <= COMPACT_KILL_TIMED; k++)
+        g_string_append_printf(steps, "%s%u %s", k > COMPACT_KILL_MIDCOPY ? ", " : "", kills[k],
+                               compact_kill_names[k]);
+    g_test_message("kill points inside a compaction: %s (%u runs padded over the threshold, %u "
+                   "kills left its files); %u %s (%u with a compaction's files to recover, %u "
+                   "killed before recovering them); ajar verify passed after each: %u",
+                   steps->str, padded, left, kills[COMPACT_KILL_STARTUP],
+                   compact_kill_names[COMPACT_KILL_STARTUP], recovering, unrecovered, verified);
+}
+
 static inline void
 crash_compact_collect_cb(const AjarEvent *event, gpointer data)
 {

@@ -550,21 +550,8 @@ test_crash_anywhere(void)
                    crash.renewal_kills[2], renew_kill_names[2], crash.renewal_kills[3],
                    renew_kill_names[3], crash.renewal_kills[4], renew_kill_names[4],
                    crash.renewal_notices);
-    {
-        g_autoptr(GString) steps = g_string_new(NULL);
-
-        for (CompactKill k = COMPACT_KILL_MIDCOPY; k <= COMPACT_KILL_TIMED; k++)
-            g_string_append_printf(steps, "%s%u %s", k > COMPACT_KILL_MIDCOPY ? ", " : "",
-                                   crash.compact_kills[k], compact_kill_names[k]);
-        g_test_message("kill points inside a compaction: %s (%u runs padded over the "
-                       "threshold, %u kills left its files); %u %s (%u with a compaction's "
-                       "files to recover, %u killed before recovering them); ajar verify "
-                       "passed after each: %u",
-                       steps->str, crash.compact_padded, crash.compact_left,
-                       crash.compact_kills[COMPACT_KILL_STARTUP],
-                       compact_kill_names[COMPACT_KILL_STARTUP], crash.startup_recovering,
-                       crash.startup_unrecovered, crash.verified);
-    }
+    crash_compact_report(crash.compact_kills, crash.compact_padded, crash.compact_left,
+                         crash.startup_recovering, crash.startup_unrecovered, crash.verified);
     g_test_message("lost: %u; duplicated (shown or sent twice, or shown/sent and kept "
                    "unmarked): %u; sent after a restart without asking: %u; notices: %u",
                    f.lost, f.duplicated, f.unasked, crash.notices);
