@@ -69,8 +69,23 @@ flush_block(int fd, GString *block, const char *path)
     return TRUE;
 }
 
+static gint64 generate(const char *path, guint64 events, double custody_percent);
+
 gint64
 bench_journal_generate(const char *path, guint64 events)
+{
+    return generate(path, events, -1);
+}
+
+gint64
+bench_journal_generate_custody(const char *path, guint64 events, double custody_percent)
+{
+    return generate(path, events, custody_percent);
+}
+
+/* @custody_percent < 0: the usual mix of outcomes. */
+static gint64
+generate(const char *path, guint64 events, double custody_percent)
 {
     g_autoptr(GRand) rand = g_rand_new_with_seed(20261127);
     g_autoptr(GString) block = g_string_sized_new(1 << 20);
@@ -121,6 +136,19 @@ bench_journal_generate(const char *path, guint64 events)
                 type = AJAR_EVENT_QUEUED;
                 dir = AJAR_DIRECTION_OUT;
                 done = fate < 60 ? AJAR_EVENT_SENT : fate < 95 ? AJAR_EVENT_CANCELLED : 0;
+            }
+            if (custody_percent >= 0) {
+                /* Kept (about custody_percent %), else ended. */
+                if (g_rand_double(rand) * 100 < custody_percent)
+                    done = type == AJAR_EVENT_ARCHIVED ? AJAR_EVENT_READ : 0;
+                else if (type == AJAR_EVENT_HELD)
+                    done = fate < 90 ? AJAR_EVENT_RELEASED : AJAR_EVENT_DISCARDED;
+                else if (type == AJAR_EVENT_ARCHIVED)
+                    done = AJAR_EVENT_RELEASED;
+                else if (type == AJAR_EVENT_DELAYED)
+                    done = AJAR_EVENT_DELIVERED;
+                else
+                    done = AJAR_EVENT_SENT;
             }
             make_id(rand, ts, id);
             make_text(rand, text);

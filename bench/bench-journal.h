@@ -16,6 +16,12 @@ G_BEGIN_DECLS
  * (with a message on stderr) if it cannot be written. */
 gint64 bench_journal_generate(const char *path, guint64 events);
 
+/* The same journal, except that only about @custody_percent % of the
+ * messages stay in Ajar's custody (no outcome, or an archived one read);
+ * every other one gets an outcome that ends it (released, discarded,
+ * delivered, sent): the journal figure 6 compacts. */
+gint64 bench_journal_generate_custody(const char *path, guint64 events, double custody_percent);
+
 G_END_DECLS
 
 #endif /* AJAR_BENCH_JOURNAL_H */

@@ -2,6 +2,7 @@
  * journal up to the summary to its place (the new journal, or the history
  * file of its month), byte for byte, then the summary, all synced. Touches
  * no journal or state: files only (the steps: ajar-compact.c). */
+#define _GNU_SOURCE /* sync_file_range() */
 #include "ajar/ajar-compact.h"
 
 #include <errno.h>
@@ -22,7 +23,14 @@ typedef struct {
     int fd;
     char *path;
     GString *buf;
+    gsize unsynced; /* bytes written since the disk was last asked to start on them */
 } Sink;
+
+/* Past this, a run of lines is written straight from the read buffer. */
+#define DIRECT_RUN (64 * 1024)
+/* The disk starts writing every this many bytes (the fsync at the end then
+ * waits for less). */
+#define KICK_BYTES (8 * 1024 * 1024)
 
 static void
 sink_free(gpointer data)
@@ -37,10 +45,26 @@ sink_free(gpointer data)
 }
 
 static gboolean
+sink_write(Sink *sink, const char *bytes, gsize len, GError **error)
+{
+    if (len > 0 && !ajar_files_write_all(sink->fd, bytes, len, NULL))
+        return ajar_compact_fail_errno(error, errno, _("%s: could not write"), sink->path);
+    sink->unsynced += len;
+#ifdef SYNC_FILE_RANGE_WRITE
+    if (sink->unsynced >= KICK_BYTES) {
+        /* Only a head start for the fsync that follows, which is the promise. */
+        sync_file_range(sink->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+        sink->unsynced = 0;
+    }
+#endif
+    return TRUE;
+}
+
+static gboolean
 sink_flush(Sink *sink, GError **error)
 {
-    if (sink->buf->len > 0 && !ajar_files_write_all(sink->fd, sink->buf->str, sink->buf->len, NULL))
-        return ajar_compact_fail_errno(error, errno, _("%s: could not write"), sink->path);
+    if (!sink_write(sink, sink->buf->str, sink->buf->len, error))
+        return FALSE;
     g_string_truncate(sink->buf, 0);
     return TRUE;
 }
@@ -58,7 +82,46 @@ typedef struct {
     GHashTable *months; /* month -> Sink* (history files) */
     int last_month;     /* the latest month a moved line went to (-1: none yet) */
     GString *no_month;  /* moved lines before any line with a month */
+    /* Consecutive lines going to one sink, still in the read buffer. */
+    Sink *run;
+    const char *run_start;
+    gsize run_len;
 } Router;
+
+/* Writes the run of lines so far to its sink: straight from the read
+ * buffer when it is long, else through the sink's buffer. */
+static gboolean
+end_run(Router *r, GError **error)
+{
+    Sink *sink = r->run;
+    gboolean ok;
+
+    if (sink == NULL || r->run_len == 0)
+        ok = TRUE;
+    else if (r->run_len >= DIRECT_RUN)
+        ok = sink_flush(sink, error) && sink_write(sink, r->run_start, r->run_len, error);
+    else
+        ok = sink_add(sink, r->run_start, r->run_len, error);
+    r->run = NULL;
+    r->run_len = 0;
+    return ok;
+}
+
+/* @line (in the read buffer, valid until end_run()) to @sink. */
+static gboolean
+add_to_run(Router *r, Sink *sink, const char *line, gsize len, GError **error)
+{
+    if (sink == r->run && line == r->run_start + r->run_len) {
+        r->run_len += len;
+        return TRUE;
+    }
+    if (!end_run(r, error))
+        return FALSE;
+    r->run = sink;
+    r->run_start = line;
+    r->run_len = len;
+    return TRUE;
+}
 
 static Sink *
 month_sink(Router *r, int month, GError **error)
@@ -99,7 +162,7 @@ sink_for_month(Router *r, int month, GError **error)
         return NULL;
     r->last_month = month;
     if (r->no_month->len > 0) {
-        if (!sink_add(sink, r->no_month->str, r->no_month->len, error))
+        if (!end_run(r, error) || !sink_add(sink, r->no_month->str, r->no_month->len, error))
             return NULL;
         g_string_truncate(r->no_month, 0);
     }
@@ -112,9 +175,10 @@ is_kept(Router *r, const AjarHistoryLine *info)
     return info->has_id && info->id[0] != '\0' && g_hash_table_contains(r->job->kept, info->id);
 }
 
-/* One complete line with its "\n". */
+/* One complete line with its "\n". @in_buffer: it is in the read buffer
+ * (and may join a run), not a copy. */
 static gboolean
-route_line(Router *r, const char *line, gsize len, GError **error)
+route_line(Router *r, const char *line, gsize len, gboolean in_buffer, GError **error)
 {
     g_autoptr(GError) local_error = NULL;
     AjarHistoryLine info;
@@ -123,21 +187,24 @@ route_line(Router *r, const char *line, gsize len, GError **error)
     ajar_history_read_line(line, len - 1, &info);
     if (is_kept(r, &info)) {
         r->job->lines_kept++;
-        return sink_add(&r->out, line, len, error);
+        sink = &r->out;
+    } else {
+        r->job->lines_moved++;
+        if (r->job->drop_history)
+            return TRUE;
+        sink = sink_for_month(r, info.month, &local_error);
+        if (sink == NULL && local_error != NULL) {
+            g_propagate_error(error, g_steal_pointer(&local_error));
+            return FALSE;
+        }
+        if (sink == NULL) {
+            g_string_append_len(r->no_month, line, (gssize)len);
+            return TRUE;
+        }
     }
-    r->job->lines_moved++;
-    if (r->job->drop_history)
-        return TRUE;
-    sink = sink_for_month(r, info.month, &local_error);
-    if (sink == NULL && local_error != NULL) {
-        g_propagate_error(error, g_steal_pointer(&local_error));
-        return FALSE;
-    }
-    if (sink == NULL) {
-        g_string_append_len(r->no_month, line, (gssize)len);
-        return TRUE;
-    }
-    return sink_add(sink, line, len, error);
+    if (in_buffer)
+        return add_to_run(r, sink, line, len, error);
+    return end_run(r, error) && sink_add(sink, line, len, error);
 }
 
 /* A line longer than any event (malformed): routed by its start, then
@@ -149,6 +216,8 @@ route_long_line_start(Router *r, const GString *start, Sink **dest, GError **err
 
     ajar_history_read_line(start->str, MIN(start->len, 4096), &info);
     *dest = NULL;
+    if (!end_run(r, error))
+        return FALSE;
     if (is_kept(r, &info)) {
         r->job->lines_kept++;
         *dest = &r->out;
@@ -228,13 +297,16 @@ route_all(Router *r, GError **error)
                 streaming = NULL;
             } else if (carry->len > 0) {
                 g_string_append_len(carry, p, nl + 1 - p);
-                if (!route_line(r, carry->str, carry->len, error))
+                if (!route_line(r, carry->str, carry->len, FALSE, error))
                     return FALSE;
                 g_string_truncate(carry, 0);
-            } else if (!route_line(r, p, (gsize)(nl + 1 - p), error)) {
+            } else if (!route_line(r, p, (gsize)(nl + 1 - p), TRUE, error)) {
                 return FALSE;
             }
         }
+        /* The buffer is read into again: what it holds goes now. */
+        if (!end_run(r, error))
+            return FALSE;
         if (offset < job->summary_start)
             mid_copy_kill_point(r);
     }

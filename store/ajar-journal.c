@@ -254,6 +254,24 @@ replay(AjarJournal *journal, GError **error)
     return TRUE;
 }
 
+/* Tests only (tests/unit/test-compact-crash.c): with
+ * AJAR_TEST_PAUSE_BEFORE_LOCK=PATH, stops between open() and flock(),
+ * saying so with PATH.ready, until PATH.go exists (10 s at most). */
+static void
+test_pause_before_lock(void)
+{
+    const char *at = g_getenv("AJAR_TEST_PAUSE_BEFORE_LOCK"); /* no i18n: a variable */
+    g_autofree char *ready = NULL, *go = NULL;
+
+    if (at == NULL)
+        return;
+    ready = g_strconcat(at, ".ready", NULL); /* no i18n: file names */
+    go = g_strconcat(at, ".go", NULL);
+    g_file_set_contents(ready, "", 0, NULL);
+    for (int i = 0; i < 1000 && !g_file_test(go, G_FILE_TEST_EXISTS); i++)
+        g_usleep(10000);
+}
+
 AjarJournal *
 ajar_journal_open(const char *dir, AjarFlushPolicy policy, GError **error)
 {
@@ -296,6 +314,7 @@ ajar_journal_open(const char *dir, AjarFlushPolicy policy, GError **error)
                         g_strerror(errno));
             goto failed;
         }
+        test_pause_before_lock();
         if (!take_lock(journal, error))
             goto failed;
         /* A compaction renames its new file, locked, over the path and then

@@ -6,6 +6,7 @@
 #include "compact-test-util.h"
 
 #include <sys/file.h>
+#include <sys/wait.h>
 
 static const char *const steps[] = {
     "begun", "pending", "mid-copy", "ran", "before-rename", "after-rename",
@@ -216,6 +217,51 @@ test_finished_taken_up_again(Fixture *f, gconstpointer data)
     ajar_journal_close(journal);
 }
 
+/* A writer that opened journal.jsonl just before a compaction renamed its
+ * new file over it, and locks the old file just after the compaction let
+ * go of it: it must not take that for the journal. It opens again, finds
+ * the new file locked, and is refused as any second writer is. */
+static void
+test_lock_after_rename(Fixture *f, gconstpointer data)
+{
+    g_autofree char *pause = g_build_filename(f->dir, "pause", NULL);
+    g_autofree char *ready = g_strconcat(pause, ".ready", NULL);
+    g_autofree char *go = g_strconcat(pause, ".go", NULL);
+    g_autoptr(GError) error = NULL;
+    AjarJournal *journal;
+    int status = 0;
+    pid_t child;
+
+    /* (No sync thread in this process before the fork.) */
+    journal = open_ok(f->dir, AJAR_FLUSH_EVERY_EVENT);
+    test_write_random(journal, 31, 200, g_get_real_time() - 100 * DAY_US, DAY_US / 4);
+    child = fork();
+    g_assert_cmpint(child, >=, 0);
+    if (child == 0) {
+        AjarJournal *second;
+        /* Not the parent's descriptors: they would hold its lock. */
+        for (int fd = 3; fd < 1024; fd++)
+            close(fd);
+        g_setenv("AJAR_TEST_PAUSE_BEFORE_LOCK", pause, TRUE);
+        second = ajar_journal_open(f->dir, AJAR_FLUSH_EVERY_EVENT, &error);
+        /* 0: refused as busy, as it must be. */
+        _exit(second == NULL && g_error_matches(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_BUSY)
+                  ? 0
+                  : 3);
+    }
+    for (int i = 0; i < 1000 && !g_file_test(ready, G_FILE_TEST_EXISTS); i++)
+        g_usleep(10000);
+    g_assert_true(g_file_test(ready, G_FILE_TEST_EXISTS));
+    /* The child has the old file open; the compaction replaces it. */
+    g_assert_true(ajar_journal_compact(journal, FALSE, NULL, &error));
+    g_assert_no_error(error);
+    g_assert_true(g_file_set_contents(go, "", 0, NULL));
+    g_assert_cmpint(waitpid(child, &status, 0), ==, child);
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+    ajar_journal_close(journal);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -227,5 +273,7 @@ main(int argc, char **argv)
     g_test_add("/compact/steps/tail", Fixture, NULL, fixture_set_up, test_steps, fixture_tear_down);
     g_test_add("/compact/steps/taken-up-again", Fixture, NULL, fixture_set_up,
                test_finished_taken_up_again, fixture_tear_down);
+    g_test_add("/compact/lock/after-rename", Fixture, NULL, fixture_set_up, test_lock_after_rename,
+               fixture_tear_down);
     return g_test_run();
 }
