@@ -150,25 +150,38 @@ append_repairs(GString *out, const AjarCliJournal *journal)
 static void
 append_history(GString *out, const AjarCliJournal *journal)
 {
-    for (guint i = 0; i < journal->history_files->len; i++) {
-        const AjarCliHistoryFile *file =
-            &g_array_index(journal->history_files, AjarCliHistoryFile, i);
-        const AjarJournalReport *report = &file->report;
+    const GArray *files = journal->history_files;
+    guint lines = 0;
 
-        if (report->malformed > 0)
-            append_line(out, i == 0 ? N_("History") : "",
-                        /* TRANSLATORS: %1$s is a history file's name
-                         * ("history/2026-11.jsonl"), %2$u its lines, %3$u
-                         * the damaged ones among them (moved from the
-                         * journal as they were). */
-                        P_("%s: %u line, %u malformed (moved as it was)",
-                           "%s: %u lines, %u malformed (moved as they were)", report->lines),
-                        file->name, report->lines, report->malformed);
-        else
-            append_line(out, i == 0 ? N_("History") : "",
-                        /* TRANSLATORS: %1$s is a history file's name, %2$u its lines. */
-                        P_("%s: %u line", "%s: %u lines", report->lines), file->name,
-                        report->lines);
+    if (files->len == 0)
+        return;
+    for (guint i = 0; i < files->len; i++)
+        lines += g_array_index(files, AjarCliHistoryFile, i).report.lines;
+    if (files->len == 1)
+        append_line(out, N_("History"),
+                    /* TRANSLATORS: %1$s is a history file's name
+                     * ("history/2026-11.jsonl"), %2$u its lines. */
+                    P_("%s: %u line", "%s: %u lines", lines),
+                    g_array_index(files, AjarCliHistoryFile, 0).name, lines);
+    else
+        append_line(out, N_("History"),
+                    /* TRANSLATORS: %1$u history files, %2$s the first one's name,
+                     * %3$s the last one's ("history/2026-11.jsonl"), %4$u their lines
+                     * in all (the plural follows the lines). */
+                    P_("%u files (%s to %s): %u line", "%u files (%s to %s): %u lines", lines),
+                    files->len, g_array_index(files, AjarCliHistoryFile, 0).name,
+                    g_array_index(files, AjarCliHistoryFile, files->len - 1).name, lines);
+    /* Damage moved there as it was: named, not a failure. */
+    for (guint i = 0; i < files->len; i++) {
+        const AjarCliHistoryFile *file = &g_array_index(files, AjarCliHistoryFile, i);
+
+        if (file->report.malformed > 0)
+            append_line(out, "",
+                        /* TRANSLATORS: %1$s is a history file's name, %2$u its
+                         * damaged lines, moved from the journal as they were. */
+                        P_("%s: %u malformed line, moved as it was",
+                           "%s: %u malformed lines, moved as they were", file->report.malformed),
+                        file->name, file->report.malformed);
     }
 }
 

@@ -257,6 +257,49 @@ test_routing(Fixture *f, gconstpointer data)
     }
 }
 
+/* A line a crash cut, of a message still kept, and the note of its repair:
+ * both move (the damage with what explains it); the journal after has no
+ * malformed line. */
+static void
+test_cut_line_moves(Fixture *f, gconstpointer data)
+{
+    g_autoptr(AjarEvent) archived = test_custody_event(AJAR_EVENT_ARCHIVED, NULL, AJAR_DIRECTION_IN,
+                                                       "kept", g_get_real_time() - 60 * DAY_US);
+    g_autofree char *cut = NULL;
+    g_autoptr(GError) error = NULL;
+    AjarJournalReport report;
+    AjarJournal *journal = open_ok(f->dir, AJAR_FLUSH_BATCHED);
+
+    append_ok(journal, archived);
+    append_held(journal, 3);
+    ajar_journal_close(journal);
+    cut = g_strdup_printf("{\"seq\":99,\"ts\":\"2026-10-01T00:00:00.000Z\",\"event\":\"read\","
+                          "\"id\":\"%s\"",
+                          archived->id);
+    append_raw(f->path, cut, strlen(cut));
+    journal = open_ok(f->dir, AJAR_FLUSH_BATCHED);
+    append_held(journal, 1); /* ends the cut line and notes the repair */
+    g_assert_true(ajar_journal_compact(journal, FALSE, NULL, &error));
+    g_assert_no_error(error);
+    g_assert_true(
+        ajar_item_in_custody(ajar_state_lookup(ajar_journal_get_state(journal), archived->id)));
+    ajar_journal_close(journal);
+    g_autoptr(GPtrArray) events = read_all(f->path, &report);
+    g_assert_cmpuint(report.malformed, ==, 0);
+    ajar_journal_report_clear(&report);
+    {
+        g_autoptr(GPtrArray) names = ajar_history_list(f->dir);
+        g_autoptr(GString) all = g_string_new(NULL);
+        for (guint i = 0; i < names->len; i++) {
+            g_autofree char *path = g_build_filename(f->dir, names->pdata[i], NULL);
+            g_autofree char *text = read_text(path);
+            g_string_append(all, text);
+        }
+        g_assert_nonnull(strstr(all->str, cut));
+        g_assert_nonnull(strstr(all->str, "journal.jsonl: repaired"));
+    }
+}
+
 /* ---- the property: figures identical before and after ---- */
 
 static void
@@ -353,6 +396,8 @@ main(int argc, char **argv)
     g_test_add("/compact/summary/apply", Fixture, NULL, fixture_set_up, test_summary_apply,
                fixture_tear_down);
     g_test_add("/compact/routing", Fixture, NULL, fixture_set_up, test_routing, fixture_tear_down);
+    g_test_add("/compact/routing/cut-line", Fixture, NULL, fixture_set_up, test_cut_line_moves,
+               fixture_tear_down);
     g_test_add("/compact/property/stats", Fixture, NULL, fixture_set_up, test_property,
                fixture_tear_down);
     g_test_add("/compact/wants", Fixture, NULL, fixture_set_up, test_wants, fixture_tear_down);
