@@ -5,6 +5,7 @@
 #include "ajar-commands.h"
 
 #include "ajar-ask-text.h"
+#include "ajar-compaction.h"
 #include "ajar-contact.h"
 #include "ajar-custody.h"
 #include "ajar-review.h"
@@ -22,7 +23,7 @@
 static const char *const usage =
     /* TRANSLATORS: /ajar's help, one command a line. Keep "/ajar", the
      * command words (status, hold, archive, delay, pass, cooloff, ask, quiet, off,
-     * review, release, cancel, send, undiscard, is, allow, help, all) and
+     * review, release, cancel, send, undiscard, is, allow, compact, help, all) and
      * HH:MM as they are: they are what is typed. MINUTES, QUESTION, ID and
      * NAME may be translated. */
     N_("/ajar status — what Ajar does for this person, and what it keeps\n"
@@ -40,6 +41,7 @@ static const char *const usage =
        "/ajar undiscard [all|ID] — bring back messages you discarded (the last 30 days)\n"
        "/ajar is NAME — a new sender is the person of rule NAME: kept under that rule\n"
        "/ajar allow — let a new sender through, and never screen them again\n"
+       "/ajar compact — move finished messages out of the journal into its history now\n"
        "/ajar help — this list");
 
 static void
@@ -342,6 +344,38 @@ asking_command(AjarPlugin *ajar, PurpleConversation *conv, GPtrArray *argv, cons
     }
 }
 
+/* /ajar compact: the journal compacted now, in the background, whatever
+ * its size (Ajar does it on its own once it is large). */
+static PurpleCmdRet
+compact_command(AjarPlugin *ajar, PurpleConversation *conv, char **error_out)
+{
+    g_autoptr(GError) error = NULL;
+
+    switch (ajar_compaction_request(ajar, &error)) {
+    case AJAR_COMPACTION_BEGUN:
+        say(conv, _("Ajar is compacting its journal: finished messages move to its history."));
+        return PURPLE_CMD_RET_OK;
+    case AJAR_COMPACTION_RUNNING:
+        say(conv, _("Ajar is already compacting its journal."));
+        return PURPLE_CMD_RET_OK;
+    case AJAR_COMPACTION_LATER:
+        if (error != NULL) {
+            /* TRANSLATORS: %s says why (a file and the system's error). */
+            *error_out = g_strdup_printf(
+                _("Ajar could not compact its journal (%s); it will try again later."),
+                error->message);
+            return PURPLE_CMD_RET_FAILED;
+        }
+        say(conv, _("Ajar will compact its journal once the message it just sent has settled."));
+        return PURPLE_CMD_RET_OK;
+    case AJAR_COMPACTION_NOT_NOW:
+    default:
+        *error_out = g_strdup(
+            _("Ajar cannot compact its journal now: it is not open, or is still being read."));
+        return PURPLE_CMD_RET_FAILED;
+    }
+}
+
 static PurpleCmdRet
 run_command(PurpleConversation *conv, gchar **args, gchar **error_out, AjarPlugin *ajar)
 {
@@ -393,6 +427,8 @@ run_command(PurpleConversation *conv, gchar **args, gchar **error_out, AjarPlugi
         say(conv, line);
         return PURPLE_CMD_RET_OK;
     }
+    if (strcmp(sub, "compact") == 0 && arg == NULL)
+        return compact_command(ajar, conv, error_out);
     if ((strcmp(sub, "hold") == 0 || strcmp(sub, "archive") == 0 || strcmp(sub, "pass") == 0) &&
         arg == NULL) {
         change.what.action = sub[0] == 'h'   ? AJAR_ACTION_HOLD

@@ -234,6 +234,10 @@ ajar_context_journal(AjarPlugin *ajar, AjarEvent *event, GError **error)
     /* A write that worked: what waits for room in the journal may go. */
     if (ajar->journal_ok_func != NULL)
         ajar->journal_ok_func(ajar);
+    /* Grown by a line: perhaps enough to compact (looked at later, never
+     * in the middle of what wrote it). */
+    if (ajar->journal_grew_func != NULL)
+        ajar->journal_grew_func(ajar);
     return TRUE;
 }
 

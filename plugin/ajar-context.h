@@ -92,6 +92,13 @@ struct _AjarPlugin {
     /* Called after each journal write that worked (set by
      * ajar-due-queue.c): the journal has room again. */
     void (*journal_ok_func)(AjarPlugin *ajar);
+    /* Also called after each journal write that worked (set by
+     * ajar-compaction.c): whether the journal has grown enough to be
+     * compacted. */
+    void (*journal_grew_func)(AjarPlugin *ajar);
+    /* The journal compacting on its own (ajar-compaction.c): NULL until
+     * the journal is loaded. */
+    struct _AjarCompaction *compaction;
     /* Your messages already queued when Ajar started: never sent without
      * asking ("after a restart nothing is sent without asking"). */
     GHashTable *from_earlier_run;

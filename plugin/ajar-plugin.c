@@ -7,6 +7,7 @@
 
 #include "ajar-chats.h"
 #include "ajar-commands.h"
+#include "ajar-compaction.h"
 #include "ajar-context.h"
 #include "ajar-custody.h"
 #include "ajar-attention.h"
@@ -150,6 +151,9 @@ scheduled_cb(AjarPlugin *ajar)
 {
     g_hash_table_remove_all(ajar->journaled_while_loading);
     ajar_images_sweep(ajar);
+    /* Not before: a compaction's summary carries the whole state's figures,
+     * and its switch replaces the state the slices looked items up in. */
+    ajar_compaction_start(ajar);
 }
 
 /* The journal was read in the background (messages meanwhile were
@@ -256,8 +260,13 @@ ajar_plugin_load(PurplePlugin *plugin)
     ajar_chats_connect(ajar);
     ajar_menu_connect(ajar);
     ajar_commands_register(ajar);
-    if (!ajar->journal_loading)
+    if (!ajar->journal_loading) {
         ajar_schedule_all(ajar, TRUE);
+        /* The journal is read and its state whole: from now on it is
+         * compacted when it should be (at once if it is over the threshold).
+         * A journal read in the background starts this in scheduled_cb(). */
+        ajar_compaction_start(ajar);
+    }
     purple_debug_info("ajar", "Ajar %s loaded; its folder is %s\n", AJAR_VERSION, ajar->dir);
     return TRUE;
 }
@@ -271,6 +280,8 @@ ajar_plugin_unload(PurplePlugin *plugin)
         return TRUE;
     /* Each protocol's own send_typing back before anything else goes. */
     ajar_typing_disconnect(ajar);
+    /* A compaction under way is finished before anything else goes. */
+    ajar_compaction_stop(ajar);
     /* libpurple removes none of these for us. */
     purple_signals_disconnect_by_handle(plugin);
     ajar_commands_unregister(ajar);

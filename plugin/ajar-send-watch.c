@@ -168,6 +168,20 @@ ajar_send_watch_settle(AjarPlugin *ajar, const char *id, PurpleAccount *account)
     g_ptr_array_add(recent, sent);
 }
 
+gint64
+ajar_send_watch_settled_at(AjarPlugin *ajar)
+{
+    GPtrArray *recent = ajar->send_watch.recent;
+    gint64 settled;
+
+    if (recent == NULL || recent->len == 0)
+        return 0;
+    /* Oldest first: the last one settles last. */
+    settled = ((RecentSend *)g_ptr_array_index(recent, recent->len - 1))->sent_at +
+              AJAR_SEND_SETTLE_SECONDS * G_USEC_PER_SEC;
+    return settled > g_get_monotonic_time() ? settled : 0;
+}
+
 void
 ajar_send_watch_init(AjarPlugin *ajar)
 {

@@ -37,3 +37,8 @@ gboolean ajar_send_watch_end(AjarPlugin *ajar, gboolean *connection_lost);
  * "sending" is journaled for it again (kept, may or may not have gone)
  * and ajar->send_failed_func is told, with connection_lost. */
 void ajar_send_watch_settle(AjarPlugin *ajar, const char *id, PurpleAccount *account);
+
+/* When (monotonic microseconds) the last of the messages that went out
+ * lately is settled: until then a failure of its connection still journals
+ * "sending" for it again. 0 when none is unsettled. */
+gint64 ajar_send_watch_settled_at(AjarPlugin *ajar);

@@ -5,12 +5,18 @@
  * that outlives it: a symlink at the client's user dir points there, so
  * every run sees the journal, rules and logs the killed one left.
  *
- * Usage: crash-client PURPLE_DIR RUN SEED run|settle
+ * Usage: crash-client PURPLE_DIR RUN SEED run|compact|settle
  *
  *   run     streams numbered messages from held and delayed contacts (and
  *           some of the user's own, cooling off), releases now and then,
  *           answers every "send now?" question by a fixed policy, and goes
  *           on until it is killed.
+ *   compact as run, but for its first CRASH_COMPACT_QUIET_MS only their
+ *           messages come, and every "send now?" question is answered
+ *           "Keep it unsent": nothing of the user's goes out, so Ajar
+ *           begins compacting its journal (which the driver padded over
+ *           the threshold) at once; it waits while a message it sent may
+ *           still be reopened (plugin/ajar-compaction.h).
  *   settle  sends nothing new: lets Ajar replay, lets what is due come and
  *           answers the questions, then quits cleanly.
  *
@@ -42,6 +48,8 @@
 
 static int report_fd = -1;
 static guint run_number;
+/* "compact": until then (monotonic), nothing of the user's goes out. */
+static gint64 quiet_until;
 static GRand *rng;
 static void (*real_send_im)(void);
 
@@ -151,7 +159,7 @@ answer_questions(void)
             send = FALSE;
         } else {
             report("ask %s", tag);
-            send = crash_policy_sends(tag);
+            send = crash_policy_sends(tag) && g_get_monotonic_time() >= quiet_until;
         }
         action = test_client_request_find_action(request, send ? "Send" : "Keep it unsent");
         if (action < 0) {
@@ -227,6 +235,10 @@ stream(PurpleAccount *account)
     for (;;) {
         guint roll = g_rand_int_range(rng, 0, 100);
 
+        /* Quiet: their messages only. */
+        if (g_get_monotonic_time() < quiet_until && roll >= 75)
+            roll = 95;
+
         if (roll < 60) {
             /* From the held contact; one in ten carries a pass keyword. */
             guint form = g_rand_int_range(rng, 0, 10) == 0 ? 2 : g_rand_int_range(rng, 0, 2);
@@ -255,8 +267,9 @@ main(int argc, char **argv)
     PurpleAccount *account;
     gboolean settle;
 
-    if (argc != 5 || (strcmp(argv[4], "run") != 0 && strcmp(argv[4], "settle") != 0)) {
-        g_printerr("usage: crash-client PURPLE_DIR RUN SEED run|settle\n");
+    if (argc != 5 || (strcmp(argv[4], "run") != 0 && strcmp(argv[4], "compact") != 0 &&
+                      strcmp(argv[4], "settle") != 0)) {
+        g_printerr("usage: crash-client PURPLE_DIR RUN SEED run|compact|settle\n");
         return 2;
     }
     /* Reports keep stdout to themselves; anything else printed goes to stderr. */
@@ -266,6 +279,8 @@ main(int argc, char **argv)
     run_number = (guint)g_ascii_strtoull(argv[2], NULL, 10);
     rng = g_rand_new_with_seed((guint32)g_ascii_strtoull(argv[3], NULL, 10));
     settle = strcmp(argv[4], "settle") == 0;
+    if (strcmp(argv[4], "compact") == 0)
+        quiet_until = g_get_monotonic_time() + CRASH_COMPACT_QUIET_MS * 1000;
 
     test_client_prepare();
     /* Before libpurple starts: its user dir is the folder that outlives us. */

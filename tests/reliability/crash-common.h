@@ -18,6 +18,9 @@
 /* Every message carries "crash-" and its tag, e.g. "crash-r3-m17". */
 #define CRASH_TAG_PREFIX "crash-"
 
+/* How long a "compact" run keeps the user's messages back at its start. */
+#define CRASH_COMPACT_QUIET_MS 1500
+
 /* The child's exit status when its report pipe is gone. */
 #define CRASH_EXIT_PIPE 3
 

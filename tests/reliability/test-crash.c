@@ -32,9 +32,19 @@
  * before the first rename, between the two, or just after the second.
  * The one message box such a run may show is the renewal's.
  *
+ * Every fifth run (or the next whose journal does not end in a line a
+ * kill cut) starts with the journal padded over the compaction threshold
+ * (crash-compact.h): its Ajar compacts it at once and dies inside that, at
+ * each step in turn (mid-copy, just before or after the rename, a torn
+ * write, begun, pending noted, copied, or a random moment). The run after
+ * it is killed in its first 700 ms, while it starts and recovers. `ajar
+ * verify` must pass on the folder as each of these kills left it. The
+ * journal judged at the end is history/ and journal.jsonl together.
+ *
  * AJAR_CRASH_KILLS (default 20) kill points, AJAR_CRASH_SEED (default:
  * random, printed) for a run that reproduces. */
 #include "crash-common.h"
+#include "crash-compact.h"
 #include "crash-judge.h"
 #include "crash-replace.h"
 #include "fault-shim.h"
@@ -62,9 +72,16 @@ typedef struct {
     guint torn; /* kill points that came in the middle of a journal write */
     const char *shim;
     guint notices;
-    guint replacements;     /* journal.jsonl replaced under a run */
-    guint renewal_kills[5]; /* kill points inside the renewal, by RenewKill */
-    guint renewal_notices;  /* "Ajar's journal was replaced ..." boxes */
+    guint replacements;                      /* journal.jsonl replaced under a run */
+    guint renewal_kills[5];                  /* kill points inside the renewal, by RenewKill */
+    guint renewal_notices;                   /* "Ajar's journal was replaced ..." boxes */
+    guint compact_kills[COMPACT_KILL_KINDS]; /* kill points in a compaction, by CompactKill */
+    guint compact_padded;      /* compaction runs whose journal was padded over the threshold */
+    guint compact_left;        /* kills that left a compaction's files to recover */
+    guint startup_recovering;  /* start-up kills with such files there when the run began */
+    guint startup_unrecovered; /* ... and still there after the kill */
+    guint verified;            /* `ajar verify` runs that passed after a compaction kill */
+    guint history_files;
     guint run;
     char *last_line; /* the current run's last report */
 } Crash;
@@ -129,7 +146,7 @@ take_line(Crash *crash, const char *line, GHashTable *answered_send, gboolean *r
 
 static pid_t
 spawn_client(Crash *crash, const char *mode, guint32 seed, guint tear_at, RenewKill renew_kill,
-             int *report_fd)
+             CompactKill compact_kill, int *report_fd)
 {
     g_autofree char *run = g_strdup_printf("%u", crash->run);
     g_autofree char *seed_text = g_strdup_printf("%u", seed);
@@ -160,6 +177,10 @@ spawn_client(Crash *crash, const char *mode, guint32 seed, guint tear_at, RenewK
         if (renew_kill != RENEW_KILL_NONE) {
             g_autofree char *mark = g_build_filename(crash->dir, "torn", NULL);
             crash_renew_kill_setenv(renew_kill, mark);
+        }
+        if (compact_kill != COMPACT_KILL_NONE) {
+            g_autofree char *mark = g_build_filename(crash->dir, "torn", NULL);
+            crash_compact_kill_setenv(compact_kill, mark);
         }
         execl(crash->client, crash->client, crash->purple_dir, run, seed_text, mode, (char *)NULL);
         _exit(127);
@@ -231,7 +252,7 @@ print_client_log(Crash *crash)
  * and @renew_kill where the child then dies in the renewal. */
 static void
 run_client(Crash *crash, const char *mode, guint32 seed, guint kill_after_ms, guint tear_at,
-           guint replace_ms, RenewKill renew_kill)
+           guint replace_ms, RenewKill renew_kill, CompactKill compact_kill)
 {
     g_autoptr(GHashTable) answered_send =
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -243,7 +264,7 @@ run_client(Crash *crash, const char *mode, guint32 seed, guint kill_after_ms, gu
 
     crash->run++;
     g_clear_pointer(&crash->last_line, g_free);
-    pid = spawn_client(crash, mode, seed, tear_at, renew_kill, &fd);
+    pid = spawn_client(crash, mode, seed, tear_at, renew_kill, compact_kill, &fd);
     if (kill_after_ms > 0) {
         gint64 started = g_get_monotonic_time();
 
@@ -272,11 +293,17 @@ run_client(Crash *crash, const char *mode, guint32 seed, guint kill_after_ms, gu
         /* Killed itself in the middle of a journal write (the shim left its
          * mark), perhaps just as the driver's own kill came. */
         gboolean torn = g_rmdir(mark) == 0;
+        /* A kill point of the compaction core leaves no mark: the child
+         * died of its own SIGKILL before the driver's. */
+        gboolean core_kill = !torn && !open && crash_compact_kill_in_core(compact_kill);
 
-        g_assert_true(torn || open);
-        g_assert_true(!torn || tear_at > 0 || renew_kill != RENEW_KILL_NONE);
+        g_assert_true(torn || core_kill || open);
+        g_assert_true(!torn || tear_at > 0 || renew_kill != RENEW_KILL_NONE ||
+                      compact_kill != COMPACT_KILL_NONE);
         if (torn && renew_kill != RENEW_KILL_NONE)
             crash->renewal_kills[renew_kill]++;
+        else if ((torn || core_kill) && compact_kill != COMPACT_KILL_NONE)
+            crash->compact_kills[compact_kill]++;
         else if (torn)
             crash->torn++;
         if (!open) {
@@ -302,12 +329,6 @@ run_client(Crash *crash, const char *mode, guint32 seed, guint kill_after_ms, gu
             WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 }
 
-static void
-collect_event_cb(const AjarEvent *event, gpointer data)
-{
-    g_ptr_array_add(data, ajar_event_copy(event));
-}
-
 static char *
 tag_of_text(const char *text, gsize len)
 {
@@ -327,24 +348,22 @@ tag_of_text(const char *text, gsize len)
 static void
 read_journal(Crash *crash)
 {
-    g_autofree char *path = g_build_filename(crash->purple_dir, "ajar", AJAR_JOURNAL_FILE, NULL);
-    g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func((GDestroyNotify)ajar_event_free);
+    g_autoptr(GPtrArray) events = NULL;
     g_autoptr(GHashTable) id_tags = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     g_autoptr(AjarState) state = ajar_state_new();
-    g_autoptr(GError) error = NULL;
-    AjarJournalReport report = { 0 };
     guint repaired = 0, malformed;
 
-    g_assert_true(ajar_journal_read_file(path, collect_event_cb, events, &report, &error));
-    g_assert_no_error(error);
-    malformed = report.malformed;
-    ajar_journal_report_clear(&report);
+    /* Finished lines a compaction moved keep their seq: in seq order, the
+     * history files and the journal are the journal never compacted. */
+    events = crash_compact_read_all(crash->purple_dir, &malformed, &crash->history_files);
 
     for (guint i = 0; i < events->len; i++) {
         const AjarEvent *event = g_ptr_array_index(events, i);
         const char *tag;
 
-        ajar_state_apply(state, event);
+        /* (A summary sets counters the tags do not need.) */
+        if (event->type != AJAR_EVENT_SUMMARY)
+            ajar_state_apply(state, event);
         if (event->type == AJAR_EVENT_FAULT && event->message != NULL &&
             g_str_has_prefix(event->message, AJAR_JOURNAL_FILE ": repaired"))
             repaired++;
@@ -373,8 +392,9 @@ read_journal(Crash *crash)
             }
         }
     }
-    g_test_message("journal: %u events, %u lines cut by a kill and repaired, %u damaged lines",
-                   events->len, repaired, malformed);
+    g_test_message("journal and %u history files: %u events, %u lines cut by a kill and "
+                   "repaired, %u damaged lines",
+                   crash->history_files, events->len, repaired, malformed);
     /* Damage only where a torn write was repaired (FORMATS.md: the cut line
      * stays, ended, and an "error" event says so). */
     g_assert_cmpuint(malformed, ==, repaired);
@@ -403,6 +423,34 @@ verify_with_cli(Crash *crash)
     g_assert_cmpint(WEXITSTATUS(status), ==, 0);
 }
 
+/* A run that dies inside a compaction (@kill: MIDCOPY to TIMED; the
+ * journal was padded over the threshold), or the one after it, killed at
+ * start-up (@kill STARTUP: 120 to 700 ms; libpurple starts in about 300).
+ * @timed_ms: when a TIMED one is killed. `ajar verify` must pass on the
+ * folder as it is left. */
+static void
+compaction_run(Crash *crash, guint32 seed, CompactKill kill, guint timed_ms)
+{
+    gboolean left_before = crash_compact_left(crash->purple_dir);
+    guint kill_ms = kill == COMPACT_KILL_STARTUP ? 100 + timed_ms
+                    : kill == COMPACT_KILL_TIMED ? timed_ms
+                                                 : 2500;
+
+    run_client(crash, kill == COMPACT_KILL_STARTUP ? "run" : "compact", seed, kill_ms, 0, 0,
+               RENEW_KILL_NONE, kill);
+    if (kill == COMPACT_KILL_STARTUP) {
+        crash->compact_kills[kill]++;
+        crash->startup_recovering += left_before;
+        crash->startup_unrecovered += left_before && crash_compact_left(crash->purple_dir);
+    } else {
+        if (kill == COMPACT_KILL_TIMED)
+            crash->compact_kills[kill]++;
+        crash->compact_left += crash_compact_left(crash->purple_dir);
+    }
+    verify_with_cli(crash);
+    crash->verified++;
+}
+
 static guint
 env_uint(const char *name, guint fallback)
 {
@@ -426,6 +474,7 @@ test_crash_anywhere(void)
     GHashTableIter iter;
     gpointer tag, state;
     gint64 started = g_get_monotonic_time();
+    gboolean compaction_due = FALSE, startup_next = FALSE;
 
     g_test_message("AJAR_CRASH_SEED=%u AJAR_CRASH_KILLS=%u", seed, kills);
     crash.client = g_getenv("AJAR_CRASH_CLIENT");
@@ -457,14 +506,30 @@ test_crash_anywhere(void)
         gboolean replace = kind >= 13 && kind < 16;
         guint replace_ms = replace ? g_rand_int_range(rng, 30, 1200) : 0;
         RenewKill renew_kill = replace ? g_rand_int_range(rng, 0, 5) : RENEW_KILL_NONE;
+        guint timed_ms = g_rand_int_range(rng, 20, 600);
 
         if (replace)
             kill_ms =
                 renew_kill == RENEW_KILL_NONE ? replace_ms + g_rand_int_range(rng, 1, 1300) : 2500;
+        /* A compaction run is due every fifth run; it waits for a
+         * journal that does not end in a line a kill cut (padding it then
+         * would damage that line). */
+        compaction_due = compaction_due || i % 5 == 2;
+        if (startup_next || (compaction_due && crash_compact_pad(crash.purple_dir, CRASH_ACCOUNT,
+                                                                 CRASH_HELD_BUDDY) > 0)) {
+            CompactKill kill =
+                startup_next ? COMPACT_KILL_STARTUP
+                             : COMPACT_KILL_MIDCOPY + crash.compact_padded++ % COMPACT_KILL_CYCLE;
+
+            compaction_run(&crash, child_seed, kill, timed_ms);
+            compaction_due = compaction_due && startup_next;
+            startup_next = !startup_next;
+            continue;
+        }
         run_client(&crash, "run", child_seed, tear_at > 0 ? 2500 : kill_ms, tear_at, replace_ms,
-                   renew_kill);
+                   renew_kill, COMPACT_KILL_NONE);
     }
-    run_client(&crash, "settle", g_rand_int(rng), 0, 0, 0, RENEW_KILL_NONE);
+    run_client(&crash, "settle", g_rand_int(rng), 0, 0, 0, RENEW_KILL_NONE, COMPACT_KILL_NONE);
 
     read_journal(&crash);
     verify_with_cli(&crash);
@@ -485,6 +550,8 @@ test_crash_anywhere(void)
                    crash.renewal_kills[2], renew_kill_names[2], crash.renewal_kills[3],
                    renew_kill_names[3], crash.renewal_kills[4], renew_kill_names[4],
                    crash.renewal_notices);
+    crash_compact_report(crash.compact_kills, crash.compact_padded, crash.compact_left,
+                         crash.startup_recovering, crash.startup_unrecovered, crash.verified);
     g_test_message("lost: %u; duplicated (shown or sent twice, or shown/sent and kept "
                    "unmarked): %u; sent after a restart without asking: %u; notices: %u",
                    f.lost, f.duplicated, f.unasked, crash.notices);
@@ -501,6 +568,13 @@ test_crash_anywhere(void)
     g_assert_cmpuint(f.unasked, ==, 0);
     g_assert_cmpuint(crash.notices, ==, 0);
     g_assert_cmpuint(crash.renewal_notices, <=, crash.replacements);
+    /* Not a run without compaction passing for one with it: the first
+     * compaction runs die at their kill points. */
+    if (kills >= 10)
+        g_assert_cmpuint(crash.compact_kills[COMPACT_KILL_MIDCOPY] +
+                             crash.compact_kills[COMPACT_KILL_BEFORE] +
+                             crash.compact_kills[COMPACT_KILL_AFTER],
+                         >, 0);
 
     if (g_getenv("AJAR_TEST_KEEP_DIR") != NULL) {
         g_test_message("kept %s", crash.dir);
