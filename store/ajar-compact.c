@@ -86,9 +86,12 @@ ajar_journal_wants_compaction(const AjarJournal *journal)
     if (lines < AJAR_COMPACT_MIN_LINES)
         return FALSE;
     state = ajar_journal_get_state(journal);
-    /* What the last compaction kept (the lines before its summary) cannot
-     * move; wait until there is as much again. */
-    if (lines < 2 * (guint64)state->summary_event_count)
+    /* What this journal's last compaction kept cannot move; wait until there
+     * is as much again. (Counted by the journal at the switch, not read from
+     * the last summary line: a compaction that failed or was cut before its
+     * switch leaves its summary at the end of the old journal, and that must
+     * not hold the next one off until the journal has doubled.) */
+    if (lines < 2 * ajar_journal_get_lines_at_switch(journal))
         return FALSE;
     kept = (guint64)ajar_state_count_custody(state) * AJAR_COMPACT_LINES_PER_KEPT;
     return lines - MIN(kept, lines) > lines / 2;
@@ -121,10 +124,15 @@ ajar_compact_job_free(AjarCompactJob *job)
 static gboolean
 stays(const AjarItem *item, gint64 now)
 {
+    gint64 recent = now - (gint64)AJAR_RECENTLY_DISCARDED_DAYS * 24 * 3600 * G_USEC_PER_SEC;
+
     return ajar_item_in_custody(item) ||
-           (item->state == AJAR_EVENT_DISCARDED &&
-            item->state_ts >=
-                now - (gint64)AJAR_RECENTLY_DISCARDED_DAYS * 24 * 3600 * G_USEC_PER_SEC);
+           (item->state == AJAR_EVENT_DISCARDED && item->state_ts >= recent) ||
+           /* A room sends its last lines again at every join; the plugin
+            * knows one it kept before by its line in the journal
+            * (plugin/ajar-chats.c), so a recent room line stays, or it
+            * would be kept again and shown a second time. */
+           (item->chat != NULL && item->dir == AJAR_DIRECTION_IN && item->state_ts >= recent);
 }
 
 static AjarCompactJob *

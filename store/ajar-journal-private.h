@@ -121,6 +121,8 @@ int ajar_journal_get_fd(const AjarJournal *journal);
 gint64 ajar_journal_get_size(const AjarJournal *journal);
 /* Complete lines in the file: replayed, and appended since. */
 guint64 ajar_journal_get_lines(const AjarJournal *journal);
+/* Its lines right after its last compaction's switch (0: none since open). */
+guint64 ajar_journal_get_lines_at_switch(const AjarJournal *journal);
 /* After a compaction renamed its file (@fd: open for appending, locked,
  * @size bytes, @lines lines) over the journal's path: appends go there from
  * now on, and the state is @state (that file's replay; taken). Closes the

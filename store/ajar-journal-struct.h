@@ -19,10 +19,11 @@ struct _AjarJournal {
     AjarState *state;
     AjarJournalReport report;
     gint64 next_seq;
-    gint64 size;     /* the file's size after Ajar's last write: any other size
+    gint64 size;             /* the file's size after Ajar's last write: any other size
                       * means someone else wrote over it */
-    guint64 lines;   /* complete lines in the file (ajar_journal_wants_compaction()) */
-    gboolean broken; /* a failed write could not be cut back: reopen */
+    guint64 lines;           /* complete lines in the file (ajar_journal_wants_compaction()) */
+    guint64 lines_at_switch; /* lines right after this journal's last compaction, 0 = none */
+    gboolean broken;         /* a failed write could not be cut back: reopen */
 
     /* The bytes after the last "\n" at open, and (if they form a valid event)
      * that event: ending the line makes it a line every reader will apply. */

@@ -561,6 +561,12 @@ ajar_journal_get_lines(const AjarJournal *journal)
     return journal->lines;
 }
 
+guint64
+ajar_journal_get_lines_at_switch(const AjarJournal *journal)
+{
+    return journal->lines_at_switch;
+}
+
 void
 ajar_journal_switch_file(AjarJournal *journal, int fd, gint64 size, guint64 lines, AjarState *state)
 {
@@ -579,6 +585,7 @@ ajar_journal_switch_file(AjarJournal *journal, int fd, gint64 size, guint64 line
     journal->state = state;
     journal->size = size;
     journal->lines = lines;
+    journal->lines_at_switch = lines;
     g_clear_pointer(&journal->tail_event, ajar_event_free);
     journal->tail_bytes = 0;
     journal->cut_line = 0;

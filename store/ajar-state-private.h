@@ -74,7 +74,6 @@ struct _AjarState {
     char last_id[ULID_LENGTH + 1];
     /* event_count when the last "summary" was applied (0: none): in a
      * compacted journal, the lines kept before it, plus one. */
-    guint summary_event_count;
 };
 
 /* The text of the item with @id is now at @offset (a line of @line_len

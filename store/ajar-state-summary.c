@@ -34,7 +34,6 @@ ajar_state_apply_summary(AjarState *state, const AjarSummary *summary)
     /* New ids sort after every id ever made, also those now in history. */
     if (summary->last_id != NULL)
         ajar_state_note_id(state, summary->last_id);
-    state->summary_event_count = state->event_count;
 }
 
 guint

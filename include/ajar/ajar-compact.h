@@ -33,8 +33,9 @@ typedef struct {
 
 /* Whether the plugin should compact now: finished lines are more than half
  * of the journal's lines, and it has at least AJAR_COMPACT_MIN_LINES lines
- * (and at least twice the lines its last compaction kept, so that what
- * compaction cannot move never makes it compact again and again). Cheap:
+ * (and at least twice the lines it had right after its last compaction in
+ * this process, so that what compaction cannot move never makes it compact
+ * again and again). Cheap:
  * counters the journal keeps as it replays and appends; the lines still
  * needed are estimated as AJAR_COMPACT_LINES_PER_KEPT per message in
  * custody. */

@@ -387,6 +387,82 @@ test_wants(Fixture *f, gconstpointer data)
     ajar_journal_close(journal);
 }
 
+/* A compaction undone before its switch (a full disk, a crash) leaves its
+ * summary at the end of the old journal: the next one is not held off until
+ * the journal has doubled. */
+static void
+test_wants_after_undone(Fixture *f, gconstpointer data)
+{
+    gint64 now = g_get_real_time();
+    AjarJournal *journal = open_ok(f->dir, AJAR_FLUSH_BATCHED);
+    g_autoptr(GError) error = NULL;
+    AjarCompactJob *job;
+
+    for (guint i = 0; i < AJAR_COMPACT_MIN_LINES / 2 + 10; i++) {
+        g_autoptr(AjarEvent) held = test_custody_event(AJAR_EVENT_HELD, NULL, AJAR_DIRECTION_IN,
+                                                       "hi", now - 700 * DAY_US + i);
+        g_autoptr(AjarEvent) released = NULL;
+        append_ok(journal, held);
+        released = test_outcome_event(AJAR_EVENT_RELEASED, held->id, now - 700 * DAY_US + i);
+        append_ok(journal, released);
+    }
+    g_assert_true(ajar_journal_wants_compaction(journal));
+    job = ajar_journal_compact_begin(journal, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(job);
+    ajar_compact_job_free(job); /* never run: undone, its summary stays */
+    ajar_journal_close(journal);
+    journal = open_ok(f->dir, AJAR_FLUSH_BATCHED);
+    g_assert_true(ajar_journal_wants_compaction(journal));
+    g_assert_true(ajar_journal_compact(journal, FALSE, NULL, &error));
+    g_assert_no_error(error);
+    ajar_journal_close(journal);
+}
+
+/* A room sends its last lines again at every join, and the plugin knows a
+ * line it kept before by its line in the journal: a room line finished in
+ * the last AJAR_RECENTLY_DISCARDED_DAYS stays; an older one moves. */
+static void
+test_room_lines_stay(Fixture *f, gconstpointer data)
+{
+    gint64 now = g_get_real_time();
+    AjarJournal *journal = open_ok(f->dir, AJAR_FLUSH_BATCHED);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *recent_id = NULL, *old_id = NULL, *after = NULL;
+    AjarCompactResult result;
+
+    for (int i = 0; i < 2; i++) {
+        gint64 when = i == 0 ? now - DAY_US : now - 100 * DAY_US;
+        g_autoptr(AjarEvent) held =
+            test_custody_event(AJAR_EVENT_HELD, NULL, AJAR_DIRECTION_IN, "in the room", when);
+        g_autoptr(AjarEvent) released = NULL;
+
+        held->chat = g_strdup("friends@conference.example.org");
+        held->nick = g_strdup("sam");
+        append_ok(journal, held);
+        released = test_outcome_event(AJAR_EVENT_RELEASED, held->id, when + 1000);
+        append_ok(journal, released);
+        if (i == 0)
+            recent_id = g_strdup(held->id);
+        else
+            old_id = g_strdup(held->id);
+    }
+    g_assert_true(ajar_journal_compact(journal, FALSE, &result, &error));
+    g_assert_no_error(error);
+    ajar_journal_close(journal);
+    g_assert_cmpuint(result.lines_kept, ==, 2);
+    g_assert_cmpuint(result.lines_moved, ==, 2);
+    after = read_text(f->path);
+    {
+        /* (The summary's last_id may name the old one: ids only grow.) */
+        g_autofree char *recent_key = g_strdup_printf("\"id\":\"%s\"", recent_id);
+        g_autofree char *old_key = g_strdup_printf("\"id\":\"%s\"", old_id);
+
+        g_assert_nonnull(strstr(after, recent_key));
+        g_assert_null(strstr(after, old_key));
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -401,5 +477,9 @@ main(int argc, char **argv)
     g_test_add("/compact/property/stats", Fixture, NULL, fixture_set_up, test_property,
                fixture_tear_down);
     g_test_add("/compact/wants", Fixture, NULL, fixture_set_up, test_wants, fixture_tear_down);
+    g_test_add("/compact/wants/after-undone", Fixture, NULL, fixture_set_up,
+               test_wants_after_undone, fixture_tear_down);
+    g_test_add("/compact/routing/room-lines", Fixture, NULL, fixture_set_up, test_room_lines_stay,
+               fixture_tear_down);
     return g_test_run();
 }
