@@ -172,7 +172,9 @@ sink_for_month(Router *r, int month, GError **error)
 static gboolean
 is_kept(Router *r, const AjarHistoryLine *info)
 {
-    return info->has_id && info->id[0] != '\0' && g_hash_table_contains(r->job->kept, info->id);
+    /* (An id too long to read here stays: it may be one in custody.) */
+    return info->has_id && (info->id_too_long ||
+                            (info->id[0] != '\0' && g_hash_table_contains(r->job->kept, info->id)));
 }
 
 /* One complete line with its "\n". @in_buffer: it is in the read buffer

@@ -127,12 +127,34 @@ stays(const AjarItem *item, gint64 now)
     gint64 recent = now - (gint64)AJAR_RECENTLY_DISCARDED_DAYS * 24 * 3600 * G_USEC_PER_SEC;
 
     return ajar_item_in_custody(item) ||
-           (item->state == AJAR_EVENT_DISCARDED && item->state_ts >= recent) ||
-           /* A room sends its last lines again at every join; the plugin
-            * knows one it kept before by its line in the journal
-            * (plugin/ajar-chats.c), so a recent room line stays, or it
-            * would be kept again and shown a second time. */
-           (item->chat != NULL && item->dir == AJAR_DIRECTION_IN && item->state_ts >= recent);
+           (item->state == AJAR_EVENT_DISCARDED && item->state_ts >= recent);
+}
+
+/* A room sends its last lines again at every join (prosody and ejabberd:
+ * the last 20, however old), and the plugin knows one it kept before by its
+ * line in the journal (plugin/ajar-chats.c): moved to history, it would be
+ * kept again and could be released a second time. So each room's newest
+ * AJAR_COMPACT_ROOM_LINES lines of theirs stay, whatever their age: a bound
+ * per room, not per month. @items: oldest first. */
+static void
+keep_room_lines(GHashTable *kept, GPtrArray *items)
+{
+    g_autoptr(GHashTable) per_room = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+    for (guint i = items->len; i-- > 0;) {
+        const AjarItem *item = g_ptr_array_index(items, i);
+        g_autofree char *room = NULL;
+        guint count;
+
+        if (item->chat == NULL || item->dir != AJAR_DIRECTION_IN)
+            continue;
+        room = g_strdup_printf("%s\n%s\n%s", item->account, item->protocol, item->chat);
+        count = GPOINTER_TO_UINT(g_hash_table_lookup(per_room, room));
+        if (count >= AJAR_COMPACT_ROOM_LINES)
+            continue;
+        g_hash_table_add(kept, g_strdup(item->id));
+        g_hash_table_insert(per_room, g_steal_pointer(&room), GUINT_TO_POINTER(count + 1));
+    }
 }
 
 static AjarCompactJob *
@@ -207,6 +229,7 @@ begin(AjarJournal *journal, gboolean drop_history, GError **error)
         if (stays(item, job->now))
             g_hash_table_add(job->kept, g_strdup(item->id));
     }
+    keep_room_lines(job->kept, items);
 
     fd = ajar_journal_get_fd(journal); /* (an append may have renewed it) */
     job->src_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
@@ -251,7 +274,8 @@ tail_is_new(AjarCompactJob *job, const AjarState *state, const char *tail, gsize
         const AjarItem *item;
 
         ajar_history_read_line(p, (gsize)(nl - p), &info);
-        if (!info.has_id || g_hash_table_contains(job->kept, info.id))
+        /* (A message with an id too long to read here never moves.) */
+        if (!info.has_id || info.id_too_long || g_hash_table_contains(job->kept, info.id))
             continue;
         item = ajar_state_lookup(state, info.id);
         if (item != NULL && item->first_seq < job->summary_seq) {

@@ -16,10 +16,12 @@ char *ajar_history_month_name(int month);
  * its ts. Ajar writes {"seq":N,"ts":"…","event":"…","id":"…", in that
  * order: read there when the line looks so, else by the real decoder.
  * @id_buf gets the id, NUL-terminated (a longer id than fits is read by
- * the decoder and, since no kept id is that long, not kept: *has_id TRUE
- * and @id_buf empty). *month is -1 when the line has no readable ts. */
+ * the decoder: *has_id and *id_too_long TRUE, @id_buf empty; such a line
+ * always stays in the journal: a line kept too many is harmless, one moved
+ * too many a loss). *month is -1 when the line has no readable ts. */
 typedef struct {
     gboolean has_id;
+    gboolean id_too_long;
     char id[128];
     int month;
 } AjarHistoryLine;

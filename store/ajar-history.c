@@ -199,6 +199,8 @@ ajar_history_read_line(const char *line, gsize len, AjarHistoryLine *out)
         out->has_id = TRUE;
         if (strlen(event->id) < sizeof out->id)
             strcpy(out->id, event->id);
+        else
+            out->id_too_long = TRUE;
     }
 }
 

@@ -41,6 +41,9 @@ typedef struct {
  * custody. */
 #define AJAR_COMPACT_MIN_LINES 10000
 #define AJAR_COMPACT_LINES_PER_KEPT 4
+/* Each room's newest lines of theirs that stay in the journal (a room sends
+ * its last lines again at every join; 20 on prosody and ejabberd). */
+#define AJAR_COMPACT_ROOM_LINES 50
 gboolean ajar_journal_wants_compaction(const AjarJournal *journal);
 
 /* All of it, synchronously (the CLI; tests). @drop_history: the history

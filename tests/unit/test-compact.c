@@ -420,19 +420,21 @@ test_wants_after_undone(Fixture *f, gconstpointer data)
 }
 
 /* A room sends its last lines again at every join, and the plugin knows a
- * line it kept before by its line in the journal: a room line finished in
- * the last AJAR_RECENTLY_DISCARDED_DAYS stays; an older one moves. */
+ * line it kept before by its line in the journal: each room's newest
+ * AJAR_COMPACT_ROOM_LINES lines stay, however old; older ones move. */
 static void
 test_room_lines_stay(Fixture *f, gconstpointer data)
 {
     gint64 now = g_get_real_time();
     AjarJournal *journal = open_ok(f->dir, AJAR_FLUSH_BATCHED);
     g_autoptr(GError) error = NULL;
-    g_autofree char *recent_id = NULL, *old_id = NULL, *after = NULL;
+    g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *after = NULL;
     AjarCompactResult result;
+    guint n = AJAR_COMPACT_ROOM_LINES + 2;
 
-    for (int i = 0; i < 2; i++) {
-        gint64 when = i == 0 ? now - DAY_US : now - 100 * DAY_US;
+    for (guint i = 0; i < n; i++) {
+        gint64 when = now - 400 * DAY_US + i * 1000; /* all long ago */
         g_autoptr(AjarEvent) held =
             test_custody_event(AJAR_EVENT_HELD, NULL, AJAR_DIRECTION_IN, "in the room", when);
         g_autoptr(AjarEvent) released = NULL;
@@ -440,27 +442,62 @@ test_room_lines_stay(Fixture *f, gconstpointer data)
         held->chat = g_strdup("friends@conference.example.org");
         held->nick = g_strdup("sam");
         append_ok(journal, held);
-        released = test_outcome_event(AJAR_EVENT_RELEASED, held->id, when + 1000);
+        released = test_outcome_event(AJAR_EVENT_RELEASED, held->id, when + 10);
         append_ok(journal, released);
-        if (i == 0)
-            recent_id = g_strdup(held->id);
-        else
-            old_id = g_strdup(held->id);
+        g_ptr_array_add(ids, g_strdup(held->id));
     }
     g_assert_true(ajar_journal_compact(journal, FALSE, &result, &error));
     g_assert_no_error(error);
     ajar_journal_close(journal);
-    g_assert_cmpuint(result.lines_kept, ==, 2);
-    g_assert_cmpuint(result.lines_moved, ==, 2);
+    g_assert_cmpuint(result.lines_kept, ==, 2 * AJAR_COMPACT_ROOM_LINES);
+    g_assert_cmpuint(result.lines_moved, ==, 2 * 2);
     after = read_text(f->path);
-    {
-        /* (The summary's last_id may name the old one: ids only grow.) */
-        g_autofree char *recent_key = g_strdup_printf("\"id\":\"%s\"", recent_id);
-        g_autofree char *old_key = g_strdup_printf("\"id\":\"%s\"", old_id);
+    for (guint i = 0; i < n; i++) {
+        /* (The summary's last_id names the newest: look for "id" keys.) */
+        g_autofree char *key = g_strdup_printf("\"id\":\"%s\"", (char *)ids->pdata[i]);
 
-        g_assert_nonnull(strstr(after, recent_key));
-        g_assert_null(strstr(after, old_key));
+        if (i < 2)
+            g_assert_null(strstr(after, key));
+        else
+            g_assert_nonnull(strstr(after, key));
     }
+}
+
+/* A message in custody whose id is longer than routing reads in place
+ * (Ajar's own are 26 characters; a journal taken over at a renewal, or one
+ * written by hand, may have others) stays in the journal. */
+static void
+test_long_id_stays(Fixture *f, gconstpointer data)
+{
+    gint64 now = g_get_real_time();
+    AjarJournal *journal = open_ok(f->dir, AJAR_FLUSH_BATCHED);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *long_id = g_strnfill(130, 'X');
+    g_autofree char *key = g_strdup_printf("\"id\":\"%s\"", long_id);
+    g_autofree char *after = NULL;
+    g_autoptr(AjarEvent) held =
+        test_custody_event(AJAR_EVENT_HELD, long_id, AJAR_DIRECTION_IN, "kept", now - DAY_US);
+
+    append_ok(journal, held);
+    for (int i = 0; i < 20; i++) {
+        g_autoptr(AjarEvent) other = test_custody_event(AJAR_EVENT_HELD, NULL, AJAR_DIRECTION_IN,
+                                                        "done", now - 100 * DAY_US + i);
+        g_autoptr(AjarEvent) released = NULL;
+
+        append_ok(journal, other);
+        released = test_outcome_event(AJAR_EVENT_RELEASED, other->id, now - 100 * DAY_US + i);
+        append_ok(journal, released);
+    }
+    g_assert_true(ajar_journal_compact(journal, FALSE, NULL, &error));
+    g_assert_no_error(error);
+    g_assert_nonnull(ajar_state_lookup(ajar_journal_get_state(journal), long_id));
+    ajar_journal_close(journal);
+    after = read_text(f->path);
+    g_assert_nonnull(strstr(after, key));
+    journal = open_ok(f->dir, AJAR_FLUSH_BATCHED);
+    g_assert_true(
+        ajar_item_in_custody(ajar_state_lookup(ajar_journal_get_state(journal), long_id)));
+    ajar_journal_close(journal);
 }
 
 int
@@ -479,6 +516,8 @@ main(int argc, char **argv)
     g_test_add("/compact/wants", Fixture, NULL, fixture_set_up, test_wants, fixture_tear_down);
     g_test_add("/compact/wants/after-undone", Fixture, NULL, fixture_set_up,
                test_wants_after_undone, fixture_tear_down);
+    g_test_add("/compact/routing/long-id", Fixture, NULL, fixture_set_up, test_long_id_stays,
+               fixture_tear_down);
     g_test_add("/compact/routing/room-lines", Fixture, NULL, fixture_set_up, test_room_lines_stay,
                fixture_tear_down);
     return g_test_run();
