@@ -5,6 +5,8 @@
  * request, and what is still kept stays in the journal for next time. */
 #include "ajar-config.h"
 
+#include <string.h>
+
 #include "ajar-chats.h"
 #include "ajar-commands.h"
 #include "ajar-compaction.h"
@@ -191,6 +193,30 @@ journal_loaded_cb(AjarJournal *journal, const GError *error, gpointer data)
     }
 }
 
+/* How long the start waits for `ajar compact` (a compaction of 10^6 events
+ * takes about 2 s here; a slow disk, more). */
+#define CLI_WAIT_MS 60000
+#define CLI_WAIT_STEP_MS 50
+
+/* Whether the journal's lock is held by the `ajar` command (ajar compact),
+ * not by a second messenger. */
+static gboolean
+held_by_the_cli(AjarPlugin *ajar)
+{
+    g_autofree char *path = g_build_filename(ajar->dir, AJAR_JOURNAL_FILE, NULL);
+    pid_t pid = ajar_lock_find_holder(path);
+    g_autofree char *comm_path = NULL;
+    g_autofree char *comm = NULL;
+
+    if (pid <= 0)
+        return FALSE;
+    comm_path = g_strdup_printf("/proc/%d/comm", (int)pid); /* no i18n: a path */
+    if (!g_file_get_contents(comm_path, &comm, NULL, NULL))
+        return FALSE;
+    g_strchomp(comm);
+    return strcmp(comm, "ajar") == 0; /* no i18n: the CLI's program name */
+}
+
 static void
 open_journal(AjarPlugin *ajar)
 {
@@ -201,6 +227,20 @@ open_journal(AjarPlugin *ajar)
      * a large journal must not stall the messenger's start. */
     ajar->journal =
         ajar_journal_open_async(ajar->dir, AJAR_FLUSH_BATCHED, journal_loaded_cb, ajar, &error);
+    /* `ajar compact` holds the lock for the seconds a compaction takes:
+     * waited for (the messenger's start stalls that long), not taken for a
+     * second messenger, which would leave Ajar off for the whole session. */
+    for (guint waited_ms = 0; ajar->journal == NULL && waited_ms < CLI_WAIT_MS &&
+                              g_error_matches(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_BUSY) &&
+                              held_by_the_cli(ajar);
+         waited_ms += CLI_WAIT_STEP_MS) {
+        if (waited_ms == 0)
+            purple_debug_info("ajar", "%s; waiting for it\n", error->message);
+        g_usleep(CLI_WAIT_STEP_MS * 1000);
+        g_clear_error(&error);
+        ajar->journal =
+            ajar_journal_open_async(ajar->dir, AJAR_FLUSH_BATCHED, journal_loaded_cb, ajar, &error);
+    }
     if (ajar->journal == NULL &&
         g_error_matches(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_BUSY)) {
         /* Another messenger on this profile (Pidgin and Finch with one

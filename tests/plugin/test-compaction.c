@@ -23,6 +23,9 @@
 #include "compaction-test-util.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* What arrived: the texts from Sam (held) and from Pat (shown). */
@@ -374,6 +377,56 @@ test_cli_at_once(void)
     arrivals_clear(&arrivals);
 }
 
+/* The messenger starts while `ajar compact` holds the journal's lock (a
+ * process named "ajar" holding flock() on journal.jsonl for 0.6 s, as the
+ * CLI does while it compacts): Ajar waits for it instead of taking it for a
+ * second messenger (which would leave it off, showing Sam's messages, for
+ * the whole session). */
+static void
+test_start_while_cli_compacts(void)
+{
+    Arrivals arrivals;
+    g_autofree char *path = ajar_test_path(AJAR_JOURNAL_FILE);
+    g_autoptr(GPtrArray) received = NULL;
+    g_autoptr(GPtrArray) notices = NULL;
+    int ready[2];
+    char byte;
+    pid_t child;
+    int status;
+
+    reset();
+    arrivals_init(&arrivals);
+    g_assert_cmpint(pipe(ready), ==, 0);
+    child = fork();
+    g_assert_cmpint(child, >=, 0);
+    if (child == 0) {
+        int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+
+        prctl(PR_SET_NAME, "ajar");
+        if (fd < 0 || flock(fd, LOCK_EX) != 0 || write(ready[1], "x", 1) != 1)
+            _exit(1);
+        g_usleep(600 * 1000);
+        _exit(0);
+    }
+    close(ready[1]);
+    g_assert_cmpint(read(ready[0], &byte, 1), ==, 1);
+    close(ready[0]);
+    ajar_test_load();
+    g_assert_cmpint(waitpid(child, &status, 0), ==, child);
+    g_assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    /* No "already running" box, and Sam's message is held. */
+    notices = test_client_take_notices();
+    g_assert_cmpuint(notices->len, ==, 0);
+    arrive(&arrivals, "after");
+    received = test_client_take_received();
+    g_assert_cmpuint(received->len, ==, 1);
+    g_assert_cmpstr(((TestReceived *)g_ptr_array_index(received, 0))->message, ==,
+                    g_ptr_array_index(arrivals.passed, 0));
+    g_assert_cmpuint(ajar_test_count_since(0, AJAR_EVENT_HELD), ==, 1);
+    arrivals_clear(&arrivals);
+    ajar_test_unload();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -386,6 +439,7 @@ main(int argc, char **argv)
     g_test_add_func("/plugin/compaction/while-messages-arrive", test_while_messages_arrive);
     g_test_add_func("/plugin/compaction/unload-finishes", test_unload_finishes);
     g_test_add_func("/plugin/compaction/cli-at-once", test_cli_at_once);
+    g_test_add_func("/plugin/compaction/start-while-cli-compacts", test_start_while_cli_compacts);
     status = g_test_run();
 
     test_client_quit();
