@@ -305,3 +305,27 @@ ajar_journal_read_file_from(const char *path, const char *source, AjarJournalEve
         ajar_journal_report_clear(&local_report);
     return ok;
 }
+
+gboolean
+ajar_journal_read_open_file(int fd, const char *path, AjarJournalEventFunc func, gpointer user_data,
+                            AjarJournalReport *report, GError **error)
+{
+    AjarJournalReport local_report;
+    struct stat st;
+    gboolean ok;
+
+    g_return_val_if_fail(fd >= 0 && path != NULL, FALSE);
+    if (report == NULL)
+        report = &local_report;
+    ajar_journal_report_init(report);
+    ok = ajar_journal_check_regular(fd, path, &st, error);
+    if (ok && lseek(fd, 0, SEEK_SET) != 0) {
+        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO, _("%s: could not read: %s"),
+                    path, g_strerror(errno));
+        ok = FALSE;
+    }
+    ok = ok && read_chunks(fd, path, NULL, -1, NULL, func, user_data, report, NULL, error);
+    if (report == &local_report)
+        ajar_journal_report_clear(&local_report);
+    return ok;
+}

@@ -156,6 +156,7 @@ ajar_cli_journal_load(const AjarCli *cli, gboolean with_history, GError **error)
     g_autoptr(GPtrArray) names = NULL;
     const char *dir = cli->dir;
     struct stat st;
+    int journal_fd;
 
     if (dir == NULL)
         dir = default_dir = g_build_filename(g_get_home_dir(), ".purple", NULL);
@@ -166,6 +167,22 @@ ajar_cli_journal_load(const AjarCli *cli, gboolean with_history, GError **error)
         journal->history =
             g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref);
     journal->missing = stat(journal->path, &st) != 0 && errno == ENOENT;
+    /* journal.jsonl is opened before history/ is read: if the messenger
+     * compacts meanwhile, this file still has every line the compaction
+     * moves (met twice, then, and taken once), and its texts are read back
+     * from this same file, not from the new one at the path. */
+    journal_fd = open(journal->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (journal_fd < 0 && errno != ENOENT) {
+        g_set_error(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_IO, _("%s: could not open: %s"),
+                    journal->path, g_strerror(errno));
+        return NULL;
+    }
+    if (journal_fd >= 0) {
+        journal->text_files =
+            g_hash_table_new_full(g_str_hash, g_str_equal, g_free, close_text_file);
+        g_hash_table_insert(journal->text_files, g_strdup(AJAR_JOURNAL_FILE),
+                            GINT_TO_POINTER(journal_fd + 1));
+    }
     /* History first, in month order, then the journal: a message's lines
      * in the order they were written. */
     ajar_dir = g_build_filename(dir, "ajar", NULL); /* no i18n: a folder name */
@@ -188,7 +205,11 @@ ajar_cli_journal_load(const AjarCli *cli, gboolean with_history, GError **error)
     journal->in_history = FALSE;
     if (names->len > 0)
         journal->missing = FALSE;
-    if (!ajar_journal_read_file(journal->path, event_cb, journal, &journal->report, error))
+    /* (None yet: read by path, which says so and reports nothing.) */
+    if (journal_fd < 0
+            ? !ajar_journal_read_file(journal->path, event_cb, journal, &journal->report, error)
+            : !ajar_journal_read_open_file(journal_fd, journal->path, event_cb, journal,
+                                           &journal->report, error))
         return NULL;
     return g_steal_pointer(&journal);
 }

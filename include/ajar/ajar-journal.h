@@ -94,6 +94,13 @@ gboolean ajar_journal_read_file_from(const char *path, const char *source,
                                      AjarJournalEventFunc func, gpointer user_data,
                                      AjarJournalReport *report, GError **error);
 
+/* ajar_journal_read_file() for a file already open (@fd, readable; read
+ * from its start, leaving its offset at the end; @path for messages only): a reader
+ * that opened journal.jsonl before a compaction renamed another file in
+ * reads the one it opened, whole. */
+gboolean ajar_journal_read_open_file(int fd, const char *path, AjarJournalEventFunc func,
+                                     gpointer user_data, AjarJournalReport *report, GError **error);
+
 typedef struct _AjarJournal AjarJournal;
 
 /* Opens (creating if needed) @dir (mode 0700, parents included) and
