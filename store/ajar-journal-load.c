@@ -385,6 +385,7 @@ ajar_journal_open_async(const char *dir, AjarFlushPolicy policy, AjarJournalLoad
     load->path = g_strdup(journal->path);
     load->end = st.st_size;
     load->state = ajar_state_new();
+    ajar_journal_report_init(&load->report);
     load->tail = g_string_new(NULL);
     load->queued = g_ptr_array_new_with_free_func((GDestroyNotify)ajar_event_free);
     load->context = g_main_context_ref_thread_default();

@@ -202,6 +202,36 @@ test_small_at_once(Fixture *f, gconstpointer data)
     ajar_journal_close(journal);
 }
 
+/* A damaged line in the middle (a write a crash tore, ended by a repair):
+ * read in the background as at once, counted with its number, the rest in
+ * use. (The background reader's report once had no list for the numbers:
+ * the first damaged line crashed the messenger.) */
+static void
+test_damaged_line(Fixture *f, gconstpointer data)
+{
+    static const char damage[] = "{\"seq\":5,\"ts\":\"2026-11-2\n";
+    Loaded loaded = { 0 };
+    AjarJournal *journal;
+    const AjarJournalReport *report;
+
+    write_big(f->dir);
+    append_raw(f->path, damage, strlen(damage));
+    write_big(f->dir);
+    journal = open_async_ok(f->dir, &loaded);
+    g_assert_true(ajar_journal_is_loading(journal));
+    ajar_journal_wait_loaded(journal);
+    report = ajar_journal_get_open_report(journal);
+    g_assert_cmpuint(report->malformed, ==, 1);
+    g_assert_cmpuint(report->malformed_lines->len, ==, 1);
+    g_assert_cmpuint(g_array_index(report->malformed_lines, guint, 0), ==, BIG + 1);
+    g_assert_cmpuint(ajar_state_count_custody(ajar_journal_get_state(journal)), ==, 2 * BIG);
+    while (g_main_context_iteration(NULL, FALSE))
+        ;
+    g_assert_cmpuint(loaded.calls, ==, 1);
+    g_assert_false(loaded.had_error);
+    ajar_journal_close(journal);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -213,6 +243,8 @@ main(int argc, char **argv)
     g_test_add("/journal-load/close-while-loading", Fixture, NULL, fixture_set_up,
                test_close_while_loading, fixture_tear_down);
     g_test_add("/journal-load/incomplete-tail", Fixture, NULL, fixture_set_up, test_incomplete_tail,
+               fixture_tear_down);
+    g_test_add("/journal-load/damaged-line", Fixture, NULL, fixture_set_up, test_damaged_line,
                fixture_tear_down);
     g_test_add("/journal-load/small-at-once", Fixture, NULL, fixture_set_up, test_small_at_once,
                fixture_tear_down);
