@@ -401,9 +401,11 @@ ajar_journal_append(AjarJournal *journal, AjarEvent *event, GError **error)
     g_return_val_if_fail(journal != NULL && event != NULL, FALSE);
     if (journal->fd < 0 || journal->broken)
         return fail_closed(journal, error);
-    /* While the replay runs: see ajar-journal-load.c. */
-    if (journal->load != NULL &&
-        !ajar_journal_load_before_append(journal, !still_at_path(journal), error))
+    /* While the replay runs: see ajar-journal-load.c. After a replay that
+     * failed, nothing more is kept (the messenger said so). */
+    if ((journal->load != NULL || journal->load_error != NULL) &&
+        !ajar_journal_load_before_append(journal, journal->load != NULL && !still_at_path(journal),
+                                         error))
         return FALSE;
 
     /* Milliseconds on disk (PRODUCT.md's format): rounding here makes the
