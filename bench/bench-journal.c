@@ -174,7 +174,11 @@ generate(const char *path, guint64 events, double custody_percent)
         custody->ts = ts - ts % 1000;
         ajar_event_encode(custody, block);
         if (outcome != NULL) {
-            ts += (gint64)g_rand_int_range(rand, 1, 3600) * G_USEC_PER_SEC;
+            /* Up to 6 minutes later, as the messages come: the journal
+             * ends about now. (Up to an hour, as it was once meant, would
+             * carry 10^6 events 30 years past now; while the product
+             * overflowed an int, it scattered them back and forth.) */
+            ts += (gint64)g_rand_int_range(rand, 1, 360) * G_USEC_PER_SEC;
             outcome->seq = (gint64)++seq;
             outcome->ts = ts - ts % 1000;
             ajar_event_encode(outcome, block);
