@@ -94,8 +94,8 @@ typedef struct {
     /* Files texts are read back from, open: "" (journal.jsonl) or an item's
      * text_source -> fd + 1 (ajar_cli_journal_read_text(); a cache). */
     GHashTable *text_files;
-    GArray *history_files;  /* AjarCliHistoryFile, in the order read */
-    gboolean in_history;    /* reading a history file now */
+    GArray *history_files; /* AjarCliHistoryFile, in the order read */
+    gboolean in_history;   /* reading a history file now */
     /* journal.jsonl's seq gaps after its last "summary" (before it, the
      * lines between kept ones moved to history: no gap of the journal's) */
     guint seq_gaps;
