@@ -199,9 +199,10 @@ journal_loaded_cb(AjarJournal *journal, const GError *error, gpointer data)
 #define CLI_WAIT_STEP_MS 50
 
 /* Whether the journal's lock is held by the `ajar` command (ajar compact),
- * not by a second messenger. */
+ * not by a second messenger; a holder that cannot be found (it has just let
+ * go) counts as the CLI the first three times (*@unknown counts them). */
 static gboolean
-held_by_the_cli(AjarPlugin *ajar)
+held_by_the_cli(AjarPlugin *ajar, guint *unknown)
 {
     g_autofree char *path = g_build_filename(ajar->dir, AJAR_JOURNAL_FILE, NULL);
     pid_t pid = ajar_lock_find_holder(path);
@@ -209,10 +210,10 @@ held_by_the_cli(AjarPlugin *ajar)
     g_autofree char *comm = NULL;
 
     if (pid <= 0)
-        return FALSE;
+        return ++*unknown <= 3;
     comm_path = g_strdup_printf("/proc/%d/comm", (int)pid); /* no i18n: a path */
     if (!g_file_get_contents(comm_path, &comm, NULL, NULL))
-        return FALSE;
+        return ++*unknown <= 3;
     g_strchomp(comm);
     return strcmp(comm, "ajar") == 0; /* no i18n: the CLI's program name */
 }
@@ -230,9 +231,12 @@ open_journal(AjarPlugin *ajar)
     /* `ajar compact` holds the lock for the seconds a compaction takes:
      * waited for (the messenger's start stalls that long), not taken for a
      * second messenger, which would leave Ajar off for the whole session. */
-    for (guint waited_ms = 0; ajar->journal == NULL && waited_ms < CLI_WAIT_MS &&
-                              g_error_matches(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_BUSY) &&
-                              held_by_the_cli(ajar);
+    /* (A holder that cannot be found has just let go, or is out of sight:
+     * tried again a few times.) */
+    for (guint waited_ms = 0, unknown = 0;
+         ajar->journal == NULL && waited_ms < CLI_WAIT_MS &&
+         g_error_matches(error, AJAR_JOURNAL_ERROR, AJAR_JOURNAL_ERROR_BUSY) &&
+         held_by_the_cli(ajar, &unknown);
          waited_ms += CLI_WAIT_STEP_MS) {
         if (waited_ms == 0)
             purple_debug_info("ajar", "%s; waiting for it\n", error->message);
