@@ -43,8 +43,8 @@ fields_from_tree(const AjarJsonValue *root, Fields *fields)
 
 /* ---- checks ---- */
 
-static gboolean G_GNUC_PRINTF(2, 3)
-fail(GError **error, const char *format, ...)
+gboolean
+ajar_event_fail(GError **error, const char *format, ...)
 {
     va_list args;
     g_autofree char *message = NULL;
@@ -68,15 +68,15 @@ get_string(const Fields *fields, Field field, gboolean required, const char *eve
         if (required)
             /* TRANSLATORS: %1$s is a field of a journal line ("buddy"),
              * %2$s the event's name ("held"); both as the journal has them. */
-            return fail(error, _("%s: missing (required in %s events)"),
-                        ajar_event_fields_known[field].name, event_name);
+            return ajar_event_fail(error, _("%s: missing (required in %s events)"),
+                                   ajar_event_fields_known[field].name, event_name);
         return TRUE;
     }
     if (v->type != AJAR_JSON_STRING)
         /* TRANSLATORS: %1$s is a field of a journal line; %2$s the kind of
          * value found instead ("a number", see "must be a string, not %s"). */
-        return fail(error, _("%s: must be a string, not %s"), ajar_event_fields_known[field].name,
-                    ajar_json_type_name(v->type));
+        return ajar_event_fail(error, _("%s: must be a string, not %s"),
+                               ajar_event_fields_known[field].name, ajar_json_type_name(v->type));
     *out = v;
     return TRUE;
 }
@@ -90,8 +90,8 @@ get_text_field(const Fields *fields, Field field, gboolean required, const char 
         return FALSE;
     if (*out != NULL && !(*out)->no_nul && memchr((*out)->str, '\0', (*out)->len) != NULL)
         /* TRANSLATORS: %s is a field of a journal line. */
-        return fail(error, _("%s: must not contain a NUL character (\\u0000)"),
-                    ajar_event_fields_known[field].name);
+        return ajar_event_fail(error, _("%s: must not contain a NUL character (\\u0000)"),
+                               ajar_event_fields_known[field].name);
     return TRUE;
 }
 
@@ -157,8 +157,9 @@ get_time(const Fields *fields, Field field, gboolean required, const char *event
         return TRUE;
 bad:
     /* TRANSLATORS: %s is a field of a journal line; keep the example as it is. */
-    return fail(error, _("%s: must be a time with a UTC offset, like 2026-11-27T21:04:09Z"),
-                ajar_event_fields_known[field].name);
+    return ajar_event_fail(error,
+                           _("%s: must be a time with a UTC offset, like 2026-11-27T21:04:09Z"),
+                           ajar_event_fields_known[field].name);
 }
 
 static gboolean
@@ -189,7 +190,7 @@ get_text(const Fields *fields, gboolean required, const char *event_name, AjarEv
         return FALSE;
     if (text != NULL && b64 != NULL)
         /* TRANSLATORS: text and text_base64 are fields of a journal line. */
-        return fail(error, _("text, text_base64: only one of them may be present"));
+        return ajar_event_fail(error, _("text, text_base64: only one of them may be present"));
     if (text != NULL) {
         event->text = copy_name(scratch, text->str, text->len);
         event->text_len = text->len;
@@ -199,13 +200,14 @@ get_text(const Fields *fields, gboolean required, const char *event_name, AjarEv
         gsize len = 0;
         if (!is_base64(b64->str, b64->len))
             /* TRANSLATORS: text_base64 is a field of a journal line. */
-            return fail(error, _("text_base64: must be base64 (RFC 4648, with padding)"));
+            return ajar_event_fail(error,
+                                   _("text_base64: must be base64 (RFC 4648, with padding)"));
         bytes = g_base64_decode(copy, &len);
         event->text = copy_name(scratch, (const char *)bytes, len);
         event->text_len = len;
     } else if (required) {
         /* TRANSLATORS: text is a field of a journal line, %s an event's name. */
-        return fail(error, _("text: missing (required in %s events)"), event_name);
+        return ajar_event_fail(error, _("text: missing (required in %s events)"), event_name);
     }
     return TRUE;
 }
@@ -221,8 +223,8 @@ get_flag(const Fields *fields, Field field, gboolean *out, GError **error)
     if (v->type != AJAR_JSON_BOOLEAN)
         /* TRANSLATORS: %1$s is a field of a journal line ("stranger"); %2$s
          * the kind of value found instead ("a string"). */
-        return fail(error, _("%s: must be true or false, not %s"),
-                    ajar_event_fields_known[field].name, ajar_json_type_name(v->type));
+        return ajar_event_fail(error, _("%s: must be true or false, not %s"),
+                               ajar_event_fields_known[field].name, ajar_json_type_name(v->type));
     *out = v->boolean;
     return TRUE;
 }
@@ -255,15 +257,15 @@ get_images(const Fields *fields, AjarEventScratch *scratch, AjarEvent *event, GE
     if (v->type != AJAR_JSON_ARRAY || v->array == NULL)
         /* TRANSLATORS: images is a field of a journal line; %s the kind of
          * value found instead ("a string"). */
-        return fail(error, _("images: must be a list of file names, not %s"),
-                    ajar_json_type_name(v->type));
+        return ajar_event_fail(error, _("images: must be a list of file names, not %s"),
+                               ajar_json_type_name(v->type));
     items = v->array->items;
     for (guint i = 0; i < items->len; i++) {
         const AjarJsonValue *item = g_ptr_array_index(items, i);
         if (item->type != AJAR_JSON_STRING || !is_image_name(item->string, item->string_len))
             /* TRANSLATORS: images is a field of a journal line; keep the "/". */
-            return fail(error, _("images: each must be a file name in the images folder "
-                                 "(no \"/\", not starting with \".\")"));
+            return ajar_event_fail(error, _("images: each must be a file name in the images folder "
+                                            "(no \"/\", not starting with \".\")"));
     }
     if (items->len == 0)
         return TRUE;
@@ -309,8 +311,9 @@ check_fields(const Fields *fields, AjarEvent *event, const char *name, AjarEvent
         needs_id = FALSE;
         if (!fields->v[FIELD_RULE].present)
             /* TRANSLATORS: id, sent and rule are the journal's words. */
-            return fail(error, _("id: missing (a sent event needs an id, or a rule for a message "
-                                 "that passed)"));
+            return ajar_event_fail(
+                error, _("id: missing (a sent event needs an id, or a rule for a message "
+                         "that passed)"));
     }
     if (!get_name(fields, FIELD_ID, needs_id, name, scratch, &event->id, error) ||
         !get_text_field(fields, FIELD_DIR, custody, name, &dir, error) ||
@@ -332,7 +335,7 @@ check_fields(const Fields *fields, AjarEvent *event, const char *name, AjarEvent
         return FALSE;
     if (attention && event->text != NULL)
         /* TRANSLATORS: text and attention are the journal's words. */
-        return fail(error, _("text: not used in attention events (a buzz has no text)"));
+        return ajar_event_fail(error, _("text: not used in attention events (a buzz has no text)"));
     if (dir != NULL) {
         if (dir->len == 2 && memcmp(dir->str, "in", 2) == 0)
             event->dir = AJAR_DIRECTION_IN;
@@ -340,7 +343,7 @@ check_fields(const Fields *fields, AjarEvent *event, const char *name, AjarEvent
             event->dir = AJAR_DIRECTION_OUT;
         else
             /* TRANSLATORS: dir, "in" and "out" are the journal's words. */
-            return fail(error, _("dir: must be \"in\" or \"out\""));
+            return ajar_event_fail(error, _("dir: must be \"in\" or \"out\""));
         event->has_dir = TRUE;
     }
     return TRUE;
@@ -359,22 +362,22 @@ event_from_fields(const Fields *fields, AjarEvent *event, AjarEventScratch *scra
 
     if (!seq->present) {
         /* TRANSLATORS: seq, ts and event are fields of a journal line. */
-        fail(error, _("seq: missing"));
+        ajar_event_fail(error, _("seq: missing"));
         return FALSE;
     }
     if (seq->type != AJAR_JSON_NUMBER || !seq->is_integer || seq->integer < 1) {
-        fail(error, _("seq: must be a positive whole number"));
+        ajar_event_fail(error, _("seq: must be a positive whole number"));
         return FALSE;
     }
     event->seq = seq->integer;
     if (!fields->v[FIELD_TS].present) {
-        fail(error, _("ts: missing"));
+        ajar_event_fail(error, _("ts: missing"));
         return FALSE;
     }
     if (!get_time(fields, FIELD_TS, TRUE, NULL, scratch, &event->ts, error))
         return FALSE;
     if (!fields->v[FIELD_EVENT].present) {
-        fail(error, _("event: missing"));
+        ajar_event_fail(error, _("event: missing"));
         return FALSE;
     }
     if (!get_text_field(fields, FIELD_EVENT, TRUE, NULL, &name_value, error))
@@ -387,7 +390,7 @@ event_from_fields(const Fields *fields, AjarEvent *event, AjarEventScratch *scra
         name = long_name = g_strndup(name_value->str, name_value->len);
     }
     if (name[0] == '\0') {
-        fail(error, _("event: must not be empty"));
+        ajar_event_fail(error, _("event: must not be empty"));
         return FALSE;
     }
     event->type = ajar_event_type_from_string(name);
@@ -416,22 +419,23 @@ decode_strict(const char *line, gsize len, AjarEvent *event, AjarEventScratch *s
     for (i = 0; i < len && g_ascii_isspace(line[i]); i++)
         ;
     if (i == len)
-        return fail(error, _("empty line"));
+        return ajar_event_fail(error, _("empty line"));
     if (len > G_MAXSSIZE)
-        return fail(error, _("line too long"));
+        return ajar_event_fail(error, _("line too long"));
     root = ajar_json_parse(line, (gssize)len, &json_error);
     if (root == NULL) {
         /* A line holds no newline, so the reader's "1:COLUMN" is just a column. */
         const char *where = json_error->message;
         if (g_str_has_prefix(where, "1:"))
             /* TRANSLATORS: %s is "COLUMN: REASON" ("5: unterminated string"). */
-            return fail(error, _("not JSON: column %s"), where + 2);
+            return ajar_event_fail(error, _("not JSON: column %s"), where + 2);
         /* TRANSLATORS: %s is "LINE:COLUMN: REASON". */
-        return fail(error, _("not JSON: %s"), where);
+        return ajar_event_fail(error, _("not JSON: %s"), where);
     }
     if (root->type != AJAR_JSON_OBJECT)
         /* TRANSLATORS: %s is the kind of value found ("a list"). */
-        return fail(error, _("must be a JSON object, not %s"), ajar_json_type_name(root->type));
+        return ajar_event_fail(error, _("must be a JSON object, not %s"),
+                               ajar_json_type_name(root->type));
     fields_from_tree(root, &fields);
     ok = event_from_fields(&fields, event, scratch, error);
     ajar_event_fields_clear(&fields);

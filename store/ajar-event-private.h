@@ -56,4 +56,8 @@ gboolean ajar_time_parse_canonical(const char *text, gsize len, AjarTimeCache *c
  * reason if they are not well formed. */
 gboolean ajar_summary_from_json(const AjarJsonValue *root, AjarSummary **out, GError **error);
 
+/* Sets AJAR_EVENT_ERROR_MALFORMED with the formatted one-line reason;
+ * returns FALSE (the decoder's and the summary's checks share it). */
+gboolean ajar_event_fail(GError **error, const char *format, ...) G_GNUC_PRINTF(2, 3);
+
 G_END_DECLS

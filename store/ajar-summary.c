@@ -186,19 +186,6 @@ ajar_summary_encode(const AjarSummary *summary, GString *out)
 
 /* ---- reading it back (the strict reader's tree) ---- */
 
-static gboolean G_GNUC_PRINTF(2, 3)
-fail(GError **error, const char *format, ...)
-{
-    va_list args;
-    g_autofree char *message = NULL;
-
-    va_start(args, format);
-    message = g_strdup_vprintf(format, args);
-    va_end(args);
-    g_set_error_literal(error, AJAR_EVENT_ERROR, AJAR_EVENT_ERROR_MALFORMED, message);
-    return FALSE;
-}
-
 static gboolean
 read_count(const AjarJsonValue *value, const char *path, guint *out, GError **error)
 {
@@ -206,7 +193,7 @@ read_count(const AjarJsonValue *value, const char *path, guint *out, GError **er
         value->integer > G_MAXUINT)
         /* TRANSLATORS: %s is where in a summary line ("rules.Sam.held",
          * "orphans"); the number is the largest allowed. */
-        return fail(error, _("%s: must be a whole number from 0 to 4294967295"), path);
+        return ajar_event_fail(error, _("%s: must be a whole number from 0 to 4294967295"), path);
     *out = (guint)value->integer;
     return TRUE;
 }
@@ -219,8 +206,8 @@ read_rule(const AjarJsonValue *value, AjarSummaryRule *rule, GError **error)
     if (value->type != AJAR_JSON_OBJECT)
         /* TRANSLATORS: %1$s is where in a summary line ("rules.Sam"), %2$s
          * the kind of value found instead ("a list"). */
-        return fail(error, _("%s: must be an object of counters, not %s"), where,
-                    ajar_json_type_name(value->type));
+        return ajar_event_fail(error, _("%s: must be an object of counters, not %s"), where,
+                               ajar_json_type_name(value->type));
     for (guint i = 0; i < value->items->len; i++) {
         const AjarJsonValue *member = g_ptr_array_index(value->items, i);
         g_autofree char *path = g_strdup_printf("%s.%s", where, member->key); /* no i18n */
@@ -230,10 +217,10 @@ read_rule(const AjarJsonValue *value, AjarSummaryRule *rule, GError **error)
                 memchr(member->string, '\0', member->string_len) != NULL ||
                 !ajar_time_parse_iso8601(member->string, &rule->counters.last_sent))
                 /* TRANSLATORS: %s is where in a summary line; keep the example. */
-                return fail(error,
-                            _("%s: must be a time with a UTC offset, like "
-                              "2026-11-27T21:04:09Z"),
-                            path);
+                return ajar_event_fail(error,
+                                       _("%s: must be a time with a UTC offset, like "
+                                         "2026-11-27T21:04:09Z"),
+                                       path);
             continue;
         }
         for (int key = 0; key < N_COUNT_KEYS; key++) {
@@ -265,7 +252,7 @@ ajar_summary_from_json(const AjarJsonValue *root, AjarSummary **out, GError **er
         if (last_id->type != AJAR_JSON_STRING ||
             memchr(last_id->string, '\0', last_id->string_len) != NULL)
             /* TRANSLATORS: last_id is a field of a journal line. */
-            return fail(error, _("last_id: must be a message id (a string)"));
+            return ajar_event_fail(error, _("last_id: must be a message id (a string)"));
         summary->last_id = g_strdup(last_id->string);
     }
     if (orphans != NULL && !read_count(orphans, "orphans", &summary->orphans, error))
@@ -273,8 +260,8 @@ ajar_summary_from_json(const AjarJsonValue *root, AjarSummary **out, GError **er
     if (rules != NULL && rules->type != AJAR_JSON_OBJECT)
         /* TRANSLATORS: rules is a field of a journal line; %s the kind of
          * value found instead ("a list"). */
-        return fail(error, _("rules: must be an object of rules, not %s"),
-                    ajar_json_type_name(rules->type));
+        return ajar_event_fail(error, _("rules: must be an object of rules, not %s"),
+                               ajar_json_type_name(rules->type));
     summary->n_rules = rules != NULL ? rules->items->len : 0;
     summary->rules = g_new0(AjarSummaryRule, MAX(summary->n_rules, 1));
     for (guint i = 0; i < summary->n_rules; i++) {
@@ -283,7 +270,8 @@ ajar_summary_from_json(const AjarJsonValue *root, AjarSummary **out, GError **er
 
         if (member->key_len == 0 || memchr(member->key, '\0', member->key_len) != NULL)
             /* TRANSLATORS: rules is a field of a journal line. */
-            return fail(error, _("rules: a rule's name must not be empty or contain a NUL"));
+            return ajar_event_fail(error,
+                                   _("rules: a rule's name must not be empty or contain a NUL"));
         rule->rule = g_strdup(member->key);
         if (!read_rule(member, rule, error))
             return FALSE;
