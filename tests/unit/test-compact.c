@@ -358,6 +358,22 @@ test_property(Fixture *f, gconstpointer data)
 
 /* ---- when ---- */
 
+/* @n messages held and released at once, from @since on: 2 * @n finished
+ * lines. */
+static void
+append_finished(AjarJournal *journal, guint n, gint64 since)
+{
+    for (guint i = 0; i < n; i++) {
+        g_autoptr(AjarEvent) held =
+            test_custody_event(AJAR_EVENT_HELD, NULL, AJAR_DIRECTION_IN, "hi", since + i);
+        g_autoptr(AjarEvent) released = NULL;
+
+        append_ok(journal, held);
+        released = test_outcome_event(AJAR_EVENT_RELEASED, held->id, since + i);
+        append_ok(journal, released);
+    }
+}
+
 static void
 test_wants(Fixture *f, gconstpointer data)
 {
@@ -367,14 +383,7 @@ test_wants(Fixture *f, gconstpointer data)
 
     append_held(journal, 100);
     g_assert_false(ajar_journal_wants_compaction(journal)); /* too few lines */
-    for (guint i = 0; i < AJAR_COMPACT_MIN_LINES / 2; i++) {
-        g_autoptr(AjarEvent) held = test_custody_event(AJAR_EVENT_HELD, NULL, AJAR_DIRECTION_IN,
-                                                       "hi", now - 700 * DAY_US + i);
-        g_autoptr(AjarEvent) released = NULL;
-        append_ok(journal, held);
-        released = test_outcome_event(AJAR_EVENT_RELEASED, held->id, now - 700 * DAY_US + i);
-        append_ok(journal, released);
-    }
+    append_finished(journal, AJAR_COMPACT_MIN_LINES / 2, now - 700 * DAY_US);
     g_assert_true(ajar_journal_wants_compaction(journal));
     g_assert_true(ajar_journal_compact(journal, FALSE, NULL, &error));
     g_assert_no_error(error);
@@ -398,14 +407,7 @@ test_wants_after_undone(Fixture *f, gconstpointer data)
     g_autoptr(GError) error = NULL;
     AjarCompactJob *job;
 
-    for (guint i = 0; i < AJAR_COMPACT_MIN_LINES / 2 + 10; i++) {
-        g_autoptr(AjarEvent) held = test_custody_event(AJAR_EVENT_HELD, NULL, AJAR_DIRECTION_IN,
-                                                       "hi", now - 700 * DAY_US + i);
-        g_autoptr(AjarEvent) released = NULL;
-        append_ok(journal, held);
-        released = test_outcome_event(AJAR_EVENT_RELEASED, held->id, now - 700 * DAY_US + i);
-        append_ok(journal, released);
-    }
+    append_finished(journal, AJAR_COMPACT_MIN_LINES / 2 + 10, now - 700 * DAY_US);
     g_assert_true(ajar_journal_wants_compaction(journal));
     job = ajar_journal_compact_begin(journal, &error);
     g_assert_no_error(error);
